@@ -1,0 +1,166 @@
+/**
+ * The CPU actor: one physical CPU's life in its worker thread. It idles in WFI (Atomics.wait
+ * on its wake word), takes interrupts, runs user-space tasks (syscalls) posted to its mailbox,
+ * dies and comes back through PSCI, and sits in the hypervisor's parking loop when parked.
+ */
+import { HangError, signal, word } from '../../shared/sync.js';
+import { ackPhysicalSgis } from '../gic/sgi.js';
+import { trapIrq } from '../hypervisor/core/traps.js';
+import type { CpuAction } from '../hypervisor/core/percpu-control.js';
+import { enterHypervisor, leaveHypervisor } from '../hypervisor/driver/main.js';
+import type { CpuContext } from './context.js';
+import { CpuState, CpuWord, MachineWord, TaskStatus } from './layout.js';
+import { cpuDie, secondaryStart, takeCpuDown } from './linux/hotplug.js';
+import { Kernel, LINUX_SECONDARY_ENTRY } from './linux/kernel.js';
+import { SmpFunc } from './linux/layout.js';
+import { ContextLost, Sleep } from './linux/sleep.js';
+import { doSyscall } from './linux/syscalls.js';
+
+/** Reports to the supervisor (main thread). */
+export type ActorReport =
+  | { type: 'ready'; cpu: number }
+  | { type: 'hang'; cpu: number; what: string; ms: number }
+  | { type: 'fault'; cpu: number; message: string };
+
+const IDLE_SLICE_MS = 250;
+
+export class CpuActor {
+  readonly k: Kernel;
+
+  constructor(
+    readonly c: CpuContext,
+    private readonly report: (r: ActorReport) => void,
+  ) {
+    this.k = new Kernel(c);
+    this.k.smpHandler = (k, func, arg) => {
+      switch (func) {
+        case SmpFunc.ENTER_HYPERVISOR:
+          return enterHypervisor(k);
+        case SmpFunc.LEAVE_HYPERVISOR:
+          return leaveHypervisor(k);
+        case SmpFunc.TAKE_CPU_DOWN:
+          return takeCpuDown(k, arg);
+      }
+    };
+  }
+
+  run(): void {
+    this.report({ type: 'ready', cpu: this.c.cpu });
+    for (;;) {
+      try {
+        if (!this.step()) return;
+      } catch (e) {
+        if (e instanceof HangError) {
+          this.c.setState(CpuState.HUNG);
+          Atomics.add(this.c.cpus, this.c.machine(MachineWord.HANGS), 1);
+          this.report({ type: 'hang', cpu: this.c.cpu, what: e.what, ms: e.waitedMs });
+          this.failTask(-4);
+          this.sleepUntilShutdown();
+          return;
+        }
+        if (e instanceof ContextLost) {
+          this.report({ type: 'fault', cpu: this.c.cpu, message: e.message });
+          this.failTask(-5);
+          continue;
+        }
+        this.report({ type: 'fault', cpu: this.c.cpu, message: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+        this.c.setState(CpuState.HUNG);
+        this.failTask(-5);
+        this.sleepUntilShutdown();
+        return;
+      }
+    }
+  }
+
+  /** One pass of the CPU's loop; false once the machine shuts down. */
+  private step(): boolean {
+    const c = this.c;
+    if (c.shuttingDown) return false;
+    const gen = Atomics.load(c.wake.view, c.wake.index);
+    switch (c.state) {
+      case CpuState.OFFLINE:
+        if (Atomics.exchange(c.cpus, c.my(CpuWord.POWER_ON), 0)) {
+          secondaryStart(this.k);
+          return true;
+        }
+        break;
+      case CpuState.PARKED:
+      case CpuState.FAILED:
+        if (this.parkedIrq()) return true;
+        break;
+      case CpuState.LINUX:
+      case CpuState.GUEST:
+        if (this.k.pollIrq()) return true;
+        if (Atomics.load(c.cpus, c.my(CpuWord.DYING))) {
+          cpuDie(this.k);
+          return true;
+        }
+        if (Atomics.load(c.cpus, c.my(CpuWord.TASK_STATUS)) === TaskStatus.POSTED) {
+          this.runTask();
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+    Atomics.wait(c.wake.view, c.wake.index, gen, IDLE_SLICE_MS);
+    Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
+    return true;
+  }
+
+  /** The parking loop (wfi; b .-4 at IPA 0): physical IRQs still exit to the hypervisor. */
+  private parkedIrq(): boolean {
+    const c = this.c;
+    const hv = this.k.hv;
+    const sgis = ackPhysicalSgis(c.gic, c.cpu);
+    if (!sgis || !hv) return false;
+    Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
+    this.apply(trapIrq(hv, sgis));
+    return true;
+  }
+
+  /** What the hypervisor decided for this CPU when it returned from EL2. */
+  private apply(action: CpuAction): void {
+    if (action.kind === 'reset') {
+      // Root-cell CPUs come back into Linux; other cells' guest code arrives with the cells capability.
+      if (action.entry !== LINUX_SECONDARY_ENTRY) this.k.printk(`CPU${this.c.cpu}: reset to unexpected entry 0x${action.entry.toString(16)}`);
+      secondaryStart(this.k);
+    }
+  }
+
+  private runTask(): void {
+    const c = this.c;
+    const status = c.my(CpuWord.TASK_STATUS);
+    Atomics.store(c.cpus, status, TaskStatus.RUNNING);
+    const op = Atomics.load(c.cpus, c.my(CpuWord.TASK_OP));
+    const caller = Atomics.load(c.cpus, c.my(CpuWord.TASK_CALLER));
+    try {
+      const ret = doSyscall(this.k, caller, op);
+      Atomics.store(c.cpus, c.my(CpuWord.TASK_RET), ret);
+      Atomics.store(c.cpus, status, TaskStatus.DONE);
+    } catch (e) {
+      if (!(e instanceof Sleep)) throw e;
+      Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_INDEX), e.index);
+      Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_VALUE), e.value);
+      Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_BUF), e.buf === 'kernel' ? 0 : 1);
+      Atomics.store(c.cpus, status, TaskStatus.BLOCKED);
+    }
+    Atomics.notify(c.cpus, status);
+  }
+
+  /** A task interrupted by a fatal simulator condition completes with an error. */
+  private failTask(errno: number): void {
+    const c = this.c;
+    const status = c.my(CpuWord.TASK_STATUS);
+    if (Atomics.load(c.cpus, status) === TaskStatus.RUNNING) {
+      Atomics.store(c.cpus, c.my(CpuWord.TASK_RET), errno);
+      Atomics.store(c.cpus, status, TaskStatus.DONE);
+      Atomics.notify(c.cpus, status);
+    }
+  }
+
+  private sleepUntilShutdown(): void {
+    signal(word(this.c.cpus, this.c.machine(MachineWord.SCHED_GEN)));
+    while (!this.c.shuttingDown) Atomics.wait(this.c.wake.view, this.c.wake.index, Atomics.load(this.c.wake.view, this.c.wake.index), IDLE_SLICE_MS);
+  }
+}

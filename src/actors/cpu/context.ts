@@ -1,0 +1,115 @@
+/**
+ * What one CPU worker knows about the machine: its id, the shared buffers and typed views over
+ * them, its wait policy (watchdog, stress delays) and its private PRNG stream. Created once per
+ * worker; the Linux model, the driver and the hypervisor all run against it.
+ */
+import type { Board, CpuTopology } from '../../shared/board.js';
+import { cpuTopology } from '../../shared/board.js';
+import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
+import { Rng } from '../../shared/rng.js';
+import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
+import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+
+export interface MachineBuffers {
+  ram: RamBank[];
+  cpus: SharedArrayBuffer;
+  gic: SharedArrayBuffer;
+  kernel: SharedArrayBuffer;
+}
+
+export interface WorkerInit {
+  cpu: number;
+  board: Board;
+  buffers: MachineBuffers;
+}
+
+export class CpuContext {
+  readonly cpu: number;
+  readonly nr: number;
+  readonly topo: CpuTopology[];
+  readonly mem: PhysicalMemory;
+  readonly cpus: Int32Array;
+  readonly gic: Int32Array;
+  readonly k32: Int32Array;
+  readonly k8: Uint8Array;
+  readonly wake: Word;
+  readonly policy: WaitPolicy;
+  readonly rng: Rng;
+  /** Linux's PSTATE.I for this CPU: false inside IRQ handlers and irq-off sections. */
+  irqsEnabled = true;
+
+  constructor(
+    init: WorkerInit,
+    readonly board: Board = init.board,
+  ) {
+    this.cpu = init.cpu;
+    this.nr = board.cpus;
+    this.topo = cpuTopology(board);
+    this.mem = new PhysicalMemory(init.buffers.ram);
+    this.cpus = new Int32Array(init.buffers.cpus);
+    this.gic = new Int32Array(init.buffers.gic);
+    this.k32 = new Int32Array(init.buffers.kernel);
+    this.k8 = new Uint8Array(init.buffers.kernel);
+    this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));
+    this.policy = {
+      cpu: this.cpu,
+      watchdogMs: Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) || 10_000,
+      spins: 200,
+    };
+    this.rng = new Rng(Atomics.load(this.cpus, machineWord(this.nr, MachineWord.SEED)) >>> 0, 1000 + this.cpu);
+  }
+
+  /** A word of this CPU's slot. */
+  my(w: number): number {
+    return cpuWord(this.cpu, w);
+  }
+
+  machine(w: number): number {
+    return machineWord(this.nr, w);
+  }
+
+  get state(): CpuStateValue {
+    return Atomics.load(this.cpus, this.my(CpuWord.STATE)) as CpuStateValue;
+  }
+
+  setState(s: CpuStateValue): void {
+    Atomics.store(this.cpus, this.my(CpuWord.STATE), s);
+  }
+
+  get hvActive(): boolean {
+    return Atomics.load(this.cpus, this.my(CpuWord.HV_ACTIVE)) === 1;
+  }
+
+  setHvActive(on: boolean): void {
+    Atomics.store(this.cpus, this.my(CpuWord.HV_ACTIVE), on ? 1 : 0);
+  }
+
+  /** Wake another CPU so it re-checks whatever it is waiting for. */
+  kick(cpu: number): void {
+    signal(word(this.cpus, cpuWord(cpu, CpuWord.WAKE)));
+  }
+
+  stateOf(cpu: number): CpuStateValue {
+    return Atomics.load(this.cpus, cpuWord(cpu, CpuWord.STATE)) as CpuStateValue;
+  }
+
+  /**
+   * A schedule point: in stress mode, a seeded chance of a short delay here, to widen race
+   * windows between CPUs. Costs one load otherwise.
+   */
+  schedulePoint(): void {
+    const ppm = Atomics.load(this.cpus, this.machine(MachineWord.DELAY_PPM));
+    if (ppm === 0 || this.rng.int(1_000_000) >= ppm) return;
+    const maxUs = Atomics.load(this.cpus, this.machine(MachineWord.DELAY_MAX_US)) || 100;
+    const until = performance.now() + (this.rng.int(maxUs) + 1) / 1000;
+    while (performance.now() < until) {
+      /* delay */
+    }
+  }
+
+  get shuttingDown(): boolean {
+    return Atomics.load(this.cpus, this.machine(MachineWord.SHUTDOWN)) === 1;
+  }
+}
+
+export { CpuState };

@@ -1,0 +1,143 @@
+/**
+ * The CPU actor's shared block: one 256-byte slot per physical CPU (so no two CPUs share a
+ * cache line) followed by a machine-wide control slot. Owned by the CPU actor; the supervisor
+ * uses it to post user-space tasks (syscalls) and to read CPU states.
+ */
+
+export const CPU_SLOT_WORDS = 64;
+
+/** Word offsets inside one CPU's slot. */
+export const CpuWord = {
+  /** Generation word: bumped and notified by anyone who wants this CPU to look for work (IPIs, posted tasks, power-on). */
+  WAKE: 0,
+  /** CpuState, written only by the CPU itself. */
+  STATE: 1,
+  /** 1 while Jailhouse owns EL2 on this CPU (between activation and arch_shutdown_self). */
+  HV_ACTIVE: 2,
+  /** Firmware PSCI CPU_ON request (hypervisor not active): 1 = power on and enter Linux. */
+  POWER_ON: 3,
+  /** TaskStatus of the syscall mailbox. */
+  TASK_STATUS: 4,
+  /** Syscall number (Sys). */
+  TASK_OP: 5,
+  /** Eight syscall arguments (user pointers into RAM are split lo/hi where needed). */
+  TASK_ARG0: 6,
+  /** Syscall return value (negative errno on failure). */
+  TASK_RET: 14,
+  /** When BLOCKED: which kernel word the task sleeps on, and the value it saw. */
+  TASK_BLOCK_INDEX: 15,
+  TASK_BLOCK_VALUE: 16,
+  /** Caller (user-space thread) id of the task, for user-memory placement and logs. */
+  TASK_CALLER: 17,
+  /** Result the last enter_hypervisor returned on this CPU (observability: all must agree). */
+  ENTRY_RESULT: 18,
+  /** Result the last leave_hypervisor (DISABLE hypercall) returned on this CPU. */
+  LEAVE_RESULT: 19,
+  /** Enable/disable attempt counter this CPU last took part in (pairs with ENTRY_RESULT). */
+  ENTRY_EPOCH: 20,
+  LEAVE_EPOCH: 21,
+  /** Interrupts this CPU took (physical exceptions into Linux or EL2). */
+  IRQS: 22,
+  /** Times this CPU left Atomics.wait (idle wake-ups). */
+  WAKEUPS: 23,
+  /** Pending hotplug death: set by take_cpu_down in IRQ context, acted on when it returns. */
+  DYING: 24,
+  /** CPU id + 1 to kick once this CPU has come online (cpu_up's requester). */
+  BOOT_NOTIFY: 25,
+  /** When BLOCKED: 0 = TASK_BLOCK_INDEX is a kernel word, 1 = a word of this buffer. */
+  TASK_BLOCK_BUF: 26,
+} as const;
+
+/**
+ * Float64 timestamps (ms, performance.timeOrigin + now, comparable across workers) in the
+ * second half of each CPU slot, for causality checks in tests and traces.
+ */
+export const CpuTime = {
+  /** When this CPU called the hypervisor's entry(). */
+  ENTERED_AT: 0,
+  /** When it left entry barrier A (entered_cpus == online_cpus). */
+  BARRIER_A_AT: 1,
+} as const;
+export const CPU_TIME_BASE_WORD = 32;
+
+export function cpuTimeIndex(cpu: number, t: number): number {
+  return (cpu * CPU_SLOT_WORDS + CPU_TIME_BASE_WORD) / 2 + t;
+}
+
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const CpuState = {
+  OFFLINE: 0,
+  /** EL1 Linux with no hypervisor underneath. */
+  LINUX: 1,
+  /** EL1 guest code under the hypervisor (root-cell Linux or a cell's inmate). */
+  GUEST: 2,
+  /** Executing hypervisor code at EL2. */
+  HYPERVISOR: 3,
+  /** Parked by the hypervisor: wfi loop at IPA 0 waiting for power-on. */
+  PARKED: 4,
+  /** Held in check_events by suspend_cpu. */
+  SUSPENDED: 5,
+  /** Panic-parked after a fatal trap (parked and marked failed). */
+  FAILED: 6,
+  /** The worker hit a watchdog deadline and stopped (a simulated hang). */
+  HUNG: 7,
+} as const;
+export type CpuStateValue = (typeof CpuState)[keyof typeof CpuState];
+export const CPU_STATE_NAMES = ['offline', 'linux', 'guest', 'hypervisor', 'parked', 'suspended', 'failed', 'hung'] as const;
+
+export const TaskStatus = {
+  /** Online root CPU, ready for a task. */
+  FREE: 0,
+  /** The supervisor is filling in the mailbox. */
+  CLAIMED: 1,
+  POSTED: 2,
+  RUNNING: 3,
+  DONE: 4,
+  /** The task must sleep (mutex held elsewhere): the supervisor requeues it. */
+  BLOCKED: 5,
+  /** Reserved by a CPU-hotplug operation that targets this CPU. */
+  RESERVED: 6,
+  /** CPU not online in Linux: no task may be posted. */
+  OFFLINE: 7,
+} as const;
+
+/** Word offsets in the machine-wide slot (after the last CPU slot). */
+export const MachineWord = {
+  NR_CPUS: 0,
+  /** 1 = workers exit their loops. */
+  SHUTDOWN: 1,
+  /** Bumped when any mailbox becomes FREE (the supervisor waits on it for a CPU). */
+  SCHED_GEN: 2,
+  /** Stress: probability (parts per million) that a schedule point injects a delay. */
+  DELAY_PPM: 3,
+  /** Stress: longest injected delay in microseconds. */
+  DELAY_MAX_US: 4,
+  /** Fault injection: CPU id + 1 whose hypervisor cpu_init fails (0 = none); consumed once. */
+  FAIL_CPU_INIT: 5,
+  /** Errno (positive) the injected cpu_init failure returns. */
+  FAIL_ERRNO: 6,
+  /** Watchdog deadline for any single wait, ms. */
+  WATCHDOG_MS: 7,
+  /** Number of CPUs that hit a watchdog (hangs). */
+  HANGS: 8,
+  /** Seed of the run (for the per-CPU PRNG streams). */
+  SEED: 9,
+  /** Test hook: CPU id + 1 whose next hypervisor entry is delayed before entering (0 = none). */
+  DELAY_ENTRY_CPU: 10,
+  DELAY_ENTRY_MS: 11,
+} as const;
+
+export function cpuSabSize(nrCpus: number): number {
+  return (nrCpus + 1) * CPU_SLOT_WORDS * 4;
+}
+
+export function cpuWord(cpu: number, w: number): number {
+  return cpu * CPU_SLOT_WORDS + w;
+}
+
+export function machineWord(nrCpus: number, w: number): number {
+  return nrCpus * CPU_SLOT_WORDS + w;
+}

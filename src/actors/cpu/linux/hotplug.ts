@@ -1,0 +1,124 @@
+/**
+ * CPU hotplug of root-cell Linux (`echo 0|1 > /sys/devices/system/cpu/cpuN/online`): cpu_down
+ * runs take_cpu_down on the target, which leaves the online mask and calls PSCI CPU_OFF (the
+ * firmware powers it off, or Jailhouse parks it); cpu_up calls PSCI CPU_ON (firmware, or
+ * Jailhouse's emulation, which only powers on parked CPUs of the caller's cell) and waits for
+ * the target to come online. The hotplug lock excludes the driver's on_each_cpu windows.
+ */
+import { Errno } from '../../../shared/errno.js';
+import { signal, word } from '../../../shared/sync.js';
+import { CpuState, CpuWord, MachineWord, TaskStatus, cpuWord } from '../layout.js';
+import { KernelWord, SmpFunc } from './layout.js';
+import type { Kernel } from './kernel.js';
+import { LINUX_SECONDARY_ENTRY } from './kernel.js';
+import { Psci, PsciRet } from '../../hypervisor/core/psci.js';
+import { Sleep } from './sleep.js';
+
+/** cpus_read_lock, waiting with interrupts enabled while a hotplug operation runs. */
+export function cpusReadLock(k: Kernel): void {
+  const k32 = k.c.k32;
+  k.waitIrqsOn(() => {
+    const v = Atomics.load(k32, KernelWord.HOTPLUG_LOCK);
+    return v >= 0 && Atomics.compareExchange(k32, KernelWord.HOTPLUG_LOCK, v, v + 1) === v;
+  }, 'cpus_read_lock');
+}
+
+export function cpusReadUnlock(k: Kernel): void {
+  Atomics.sub(k.c.k32, KernelWord.HOTPLUG_LOCK, 1);
+  signal(word(k.c.k32, KernelWord.HOTPLUG_GEN));
+}
+
+/** cpus_write_lock as a try: a busy lock puts the task to sleep before it changed anything. */
+function cpusWriteTryLock(k: Kernel): void {
+  const v = Atomics.compareExchange(k.c.k32, KernelWord.HOTPLUG_LOCK, 0, -1);
+  if (v !== 0) throw new Sleep('kernel', KernelWord.HOTPLUG_LOCK, v, 'cpu_hotplug_lock');
+}
+
+function cpusWriteUnlock(k: Kernel): void {
+  Atomics.store(k.c.k32, KernelWord.HOTPLUG_LOCK, 0);
+  signal(word(k.c.k32, KernelWord.HOTPLUG_GEN));
+  Atomics.notify(k.c.k32, KernelWord.HOTPLUG_LOCK);
+}
+
+const psciToErrno = (r: number): number => (r === PsciRet.DENIED ? -Errno.EPERM : r === PsciRet.NOT_SUPPORTED ? -95 : -Errno.EINVAL);
+
+export function cpuDown(k: Kernel, target: number): number {
+  const c = k.c;
+  if (!k.isOnline(target)) return 0;
+  if (k.numOnline() === 1) return -Errno.EBUSY;
+  cpusWriteTryLock(k);
+  const slot = cpuWord(target, CpuWord.TASK_STATUS);
+  const st = Atomics.compareExchange(c.cpus, slot, TaskStatus.FREE, TaskStatus.RESERVED);
+  if (st !== TaskStatus.FREE) {
+    // The target runs a task; Linux would migrate it. Retry once it is free.
+    cpusWriteUnlock(k);
+    throw new Sleep('cpus', slot, st, `CPU ${target} busy with a task`);
+  }
+  try {
+    if (!k.isOnline(target)) return 0;
+    k.smpCallFunctionSingle(target, SmpFunc.TAKE_CPU_DOWN, k.cpu, false);
+    // cpu_wait_death, then op_cpu_kill: PSCI AFFINITY_INFO must report the CPU off.
+    k.waitIrqsOn(() => Atomics.load(c.cpus, cpuWord(target, CpuWord.DYING)) === 0 && k.c.stateOf(target) !== CpuState.LINUX && k.c.stateOf(target) !== CpuState.GUEST, `cpu_wait_death for CPU ${target}`);
+    const mpidr = c.topo[target]!.mpidr;
+    let off = false;
+    for (let i = 0; i < 10 && !off; i++) off = k.smc(Psci.AFFINITY_INFO_64, mpidr).x0 === 1;
+    if (!off) k.printk(`CPU${target} may not have shut down cleanly`);
+    Atomics.store(c.cpus, slot, TaskStatus.OFFLINE);
+    k.printk(`CPU${target}: shutdown`);
+    k.printk(`psci: CPU${target} killed`);
+    return 0;
+  } finally {
+    if (Atomics.load(c.cpus, slot) === TaskStatus.RESERVED) Atomics.store(c.cpus, slot, TaskStatus.FREE);
+    cpusWriteUnlock(k);
+  }
+}
+
+/** take_cpu_down, in IPI context on the dying CPU. */
+export function takeCpuDown(k: Kernel, requester: number): void {
+  k.setOnline(k.cpu, false);
+  Atomics.store(k.c.cpus, k.c.my(CpuWord.DYING), requester + 1);
+}
+
+/** The idle loop of a dying CPU: cpu_die → PSCI CPU_OFF (never returns to Linux). */
+export function cpuDie(k: Kernel): void {
+  const c = k.c;
+  const requester = Atomics.load(c.cpus, c.my(CpuWord.DYING)) - 1;
+  const r = k.smc(Psci.CPU_OFF);
+  if (r.action.kind === 'resume') {
+    k.printk(`CPU${k.cpu}: PSCI CPU_OFF returned ${r.x0}`);
+  }
+  Atomics.store(c.cpus, c.my(CpuWord.DYING), 0);
+  if (requester >= 0) c.kick(requester);
+}
+
+export function cpuUp(k: Kernel, target: number): number {
+  const c = k.c;
+  if (k.isOnline(target)) return 0;
+  cpusWriteTryLock(k);
+  try {
+    if (k.isOnline(target)) return 0;
+    Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), k.cpu + 1);
+    const r = k.smc(Psci.CPU_ON_64, c.topo[target]!.mpidr, LINUX_SECONDARY_ENTRY, 0);
+    if (r.x0 !== PsciRet.SUCCESS) {
+      Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), 0);
+      k.printk(`CPU${target}: failed to boot: ${psciToErrno(r.x0)}`);
+      return psciToErrno(r.x0);
+    }
+    k.waitIrqsOn(() => k.isOnline(target), `waiting for CPU ${target} to come online`);
+    return 0;
+  } finally {
+    cpusWriteUnlock(k);
+  }
+}
+
+/** secondary_start_kernel on a CPU that was powered on (by firmware or by Jailhouse). */
+export function secondaryStart(k: Kernel): void {
+  const c = k.c;
+  c.setState(c.hvActive ? CpuState.GUEST : CpuState.LINUX);
+  k.setOnline(k.cpu, true);
+  k.printk(`CPU${k.cpu}: Booted secondary processor`);
+  Atomics.store(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE);
+  signal(word(c.cpus, c.machine(MachineWord.SCHED_GEN)));
+  const n = Atomics.exchange(c.cpus, c.my(CpuWord.BOOT_NOTIFY), 0);
+  if (n > 0) c.kick(n - 1);
+}

@@ -1,0 +1,100 @@
+/**
+ * The system-call layer of the root-cell Linux model: decodes a task posted to this CPU's
+ * mailbox and runs it (ioctl on /dev/jailhouse, sysfs reads and writes, console reads).
+ */
+import { Errno } from '../../../shared/errno.js';
+import { jailhouseCmdDisable, jailhouseCmdEnable, JAILHOUSE_DISABLE, JAILHOUSE_ENABLE, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START, lockJailhouse, unlockJailhouse } from '../../hypervisor/driver/main.js';
+import { closeReader, openReader, readOnce } from '../../hypervisor/driver/console.js';
+import { DriverState } from '../../hypervisor/driver/state.js';
+import { CpuWord } from '../layout.js';
+import type { Kernel } from './kernel.js';
+import { Sys } from './layout.js';
+import { copyFromUser, copyToUser } from './uaccess.js';
+import { vfsList, vfsRead, vfsWrite } from './vfs.js';
+
+function arg(k: Kernel, i: number): number {
+  return Atomics.load(k.c.cpus, k.c.my(CpuWord.TASK_ARG0 + i));
+}
+
+function ptr(k: Kernel, i: number): number {
+  return (arg(k, i) >>> 0) + (arg(k, i + 1) >>> 0) * 0x1_0000_0000;
+}
+
+function userString(k: Kernel, p: number, len: number): string | number {
+  const b = copyFromUser(k.c, p, len);
+  return typeof b === 'number' ? b : new TextDecoder().decode(b);
+}
+
+function toUser(k: Kernel, p: number, max: number, data: Uint8Array): number {
+  const out = data.subarray(0, max);
+  const r = copyToUser(k.c, p, out);
+  return r < 0 ? r : out.length;
+}
+
+export function doSyscall(k: Kernel, caller: number, op: number): number {
+  switch (op) {
+    case Sys.IOCTL:
+      return ioctl(k, caller, arg(k, 0) >>> 0, ptr(k, 1));
+    case Sys.READ_FILE: {
+      const path = userString(k, ptr(k, 0), arg(k, 2));
+      if (typeof path === 'number') return path;
+      const r = vfsRead(k, caller, path);
+      return typeof r === 'number' ? r : toUser(k, ptr(k, 3), arg(k, 5), r);
+    }
+    case Sys.WRITE_FILE: {
+      const path = userString(k, ptr(k, 0), arg(k, 2));
+      if (typeof path === 'number') return path;
+      const data = copyFromUser(k.c, ptr(k, 3), arg(k, 5));
+      if (typeof data === 'number') return data;
+      const r = vfsWrite(k, path, data);
+      return r < 0 ? r : data.length;
+    }
+    case Sys.LIST_DIR: {
+      const path = userString(k, ptr(k, 0), arg(k, 2));
+      if (typeof path === 'number') return path;
+      const r = vfsList(k, path);
+      return typeof r === 'number' ? r : toUser(k, ptr(k, 3), arg(k, 5), new TextEncoder().encode(r.join('\n')));
+    }
+    case Sys.CONSOLE_OPEN:
+      return openReader(new DriverState(k));
+    case Sys.CONSOLE_CLOSE:
+      return closeReader(new DriverState(k), arg(k, 0));
+    case Sys.CONSOLE_READ: {
+      const d = new DriverState(k);
+      lockJailhouse(k, caller);
+      let r: Uint8Array | number;
+      try {
+        r = readOnce(d, arg(k, 0), arg(k, 3), arg(k, 4) !== 0);
+      } finally {
+        unlockJailhouse(k);
+      }
+      return typeof r === 'number' ? r : toUser(k, ptr(k, 1), arg(k, 3), r);
+    }
+    default:
+      return -Errno.ENOSYS;
+  }
+}
+
+function ioctl(k: Kernel, caller: number, cmd: number, argp: number): number {
+  switch (cmd) {
+    case JAILHOUSE_ENABLE:
+      return jailhouseCmdEnable(k, caller, argp);
+    case JAILHOUSE_DISABLE:
+      return jailhouseCmdDisable(k, caller);
+    case JAILHOUSE_CELL_CREATE:
+    case JAILHOUSE_CELL_LOAD:
+    case JAILHOUSE_CELL_START:
+    case JAILHOUSE_CELL_DESTROY: {
+      // The cell ioctls arrive with the cells capability; the hypervisor side answers -ENOSYS.
+      const d = new DriverState(k);
+      lockJailhouse(k, caller);
+      try {
+        return d.enabled ? -Errno.ENOSYS : -Errno.EINVAL;
+      } finally {
+        unlockJailhouse(k);
+      }
+    }
+    default:
+      return -Errno.EINVAL;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The few filesystem paths user space needs: the CPU hotplug files under
+ * /sys/devices/system/cpu and the jailhouse driver's sysfs tree. Whole-file read and write, and
+ * directory listing, each returning bytes/names or a negative errno.
+ */
+import { Errno } from '../../../shared/errno.js';
+import { formatMaskList } from '../../../shared/cpumask.js';
+import { JAILHOUSE_SYSFS, jailhouseList, jailhouseRead } from '../../hypervisor/driver/sysfs.js';
+import { cpuDown, cpuUp } from './hotplug.js';
+import type { Kernel } from './kernel.js';
+
+const CPU_DIR = '/sys/devices/system/cpu';
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function split(path: string): string[] {
+  return path.split('/').filter((p) => p !== '' && p !== '.');
+}
+
+function under(path: string, dir: string): string[] | undefined {
+  const p = split(path);
+  const d = split(dir);
+  if (p.length < d.length || d.some((x, i) => p[i] !== x)) return undefined;
+  return p.slice(d.length);
+}
+
+function cpuOf(k: Kernel, name: string | undefined): number {
+  if (!name || !/^cpu\d+$/.test(name)) return -1;
+  const n = Number(name.slice(3));
+  return n < k.c.nr ? n : -1;
+}
+
+const DIRS: Record<string, string[]> = {
+  '': ['dev', 'sys'],
+  sys: ['devices'],
+  'sys/devices': ['jailhouse', 'system'],
+  'sys/devices/system': ['cpu'],
+  dev: ['jailhouse'],
+};
+
+export function vfsList(k: Kernel, path: string): string[] | number {
+  const key = split(path).join('/');
+  if (DIRS[key]) return DIRS[key]!;
+  const cpu = under(path, CPU_DIR);
+  if (cpu) {
+    if (cpu.length === 0) return [...Array.from({ length: k.c.nr }, (_, i) => `cpu${i}`), 'offline', 'online', 'possible', 'present'];
+    if (cpu.length === 1 && cpuOf(k, cpu[0]) >= 0) return ['online'];
+    return cpuOf(k, cpu[0]) >= 0 || ['online', 'offline', 'possible', 'present'].includes(cpu[0]!) ? -Errno.ENOTDIR : -Errno.ENOENT;
+  }
+  const jh = under(path, JAILHOUSE_SYSFS);
+  if (jh) return jailhouseList(k, jh);
+  return -Errno.ENOENT;
+}
+
+export function vfsRead(k: Kernel, caller: number, path: string): Uint8Array | number {
+  const cpu = under(path, CPU_DIR);
+  if (cpu) {
+    const all = Array.from({ length: k.c.nr }, (_, i) => i);
+    if (cpu.length === 1) {
+      const online = k.onlineCpus();
+      switch (cpu[0]) {
+        case 'online':
+          return text(`${formatMaskList(online)}\n`);
+        case 'offline':
+          return text(`${formatMaskList(all.filter((c) => !online.includes(c)))}\n`);
+        case 'possible':
+        case 'present':
+          return text(`${formatMaskList(all)}\n`);
+      }
+      if (cpuOf(k, cpu[0]) >= 0) return -Errno.EISDIR;
+    }
+    if (cpu.length === 2 && cpu[1] === 'online') {
+      const n = cpuOf(k, cpu[0]);
+      if (n >= 0) return text(k.isOnline(n) ? '1\n' : '0\n');
+    }
+    return cpu.length === 0 ? -Errno.EISDIR : -Errno.ENOENT;
+  }
+  const jh = under(path, JAILHOUSE_SYSFS);
+  if (jh) return jh.length === 0 ? -Errno.EISDIR : jailhouseRead(k, caller, jh);
+  if (DIRS[split(path).join('/')]) return -Errno.EISDIR;
+  if (split(path).join('/') === 'dev/jailhouse') return -Errno.EINVAL;
+  return -Errno.ENOENT;
+}
+
+export function vfsWrite(k: Kernel, path: string, data: Uint8Array): number {
+  const cpu = under(path, CPU_DIR);
+  if (cpu && cpu.length === 2 && cpu[1] === 'online') {
+    const n = cpuOf(k, cpu[0]);
+    if (n < 0) return -Errno.ENOENT;
+    // kstrtobool: "0"/"1" (also n/y), an optional trailing newline.
+    const v = new TextDecoder().decode(data).trim();
+    if (v === '1' || v === 'y' || v === 'Y') return cpuUp(k, n);
+    if (v === '0' || v === 'n' || v === 'N') return cpuDown(k, n);
+    return -Errno.EINVAL;
+  }
+  const r = vfsRead(k, -1, path);
+  if (r === -Errno.ENOENT) return r;
+  if (r === -Errno.EISDIR) return r;
+  return -Errno.EACCES;
+}

@@ -1,0 +1,280 @@
+/**
+ * The machine supervisor (main thread): allocates the shared buffers, spawns one worker per
+ * CPU, posts user-space tasks (syscalls) to free root-cell CPUs and requeues tasks that had to
+ * sleep, collects hang reports, and shuts the workers down. It holds no simulated state.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Board } from '../../shared/board.js';
+import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
+import type { Rng } from '../../shared/rng.js';
+import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
+import type { ActorReport } from './actor.js';
+import type { MachineBuffers, WorkerInit } from './context.js';
+import { CPU_STATE_NAMES, CpuState, CpuWord, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, USER_MEM_PER_CALLER, userBuffer } from './linux/layout.js';
+import { gicSabSize } from '../gic/sgi.js';
+
+export interface MachineOptions {
+  board: Board;
+  /** jailhouse.bin as the firmware loader will find it (default: the built image). */
+  firmware?: Uint8Array;
+  seed?: number;
+  /** Deadline for any single wait inside the machine (ms). */
+  watchdogMs?: number;
+  /** Stress: chance per schedule point (ppm) of a delay up to delayMaxUs. */
+  delayPpm?: number;
+  delayMaxUs?: number;
+}
+
+export interface HangReport {
+  cpu: number;
+  what: string;
+  ms: number;
+}
+
+export interface SyscallOptions {
+  /** Never run on this CPU (the target of a hotplug operation). */
+  avoid?: number;
+  /** Pick among free CPUs at random (stress) instead of the lowest. */
+  rng?: Rng;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+export class Machine {
+  readonly nr: number;
+  readonly mem: PhysicalMemory;
+  readonly cpus: Int32Array;
+  readonly gic: Int32Array;
+  readonly k32: Int32Array;
+  readonly k8: Uint8Array;
+  readonly hangs: HangReport[] = [];
+  readonly faults: { cpu: number; message: string }[] = [];
+  private readonly workers: Worker[] = [];
+  private exited = 0;
+  private closed = false;
+
+  private constructor(
+    readonly board: Board,
+    readonly buffers: MachineBuffers,
+  ) {
+    this.nr = board.cpus;
+    this.mem = new PhysicalMemory(buffers.ram);
+    this.cpus = new Int32Array(buffers.cpus);
+    this.gic = new Int32Array(buffers.gic);
+    this.k32 = new Int32Array(buffers.kernel);
+    this.k8 = new Uint8Array(buffers.kernel);
+  }
+
+  static async boot(opts: MachineOptions): Promise<Machine> {
+    const board = opts.board;
+    const ram: RamBank[] = board.ram.map((b) => ({ base: b.base, size: b.size, sab: new SharedArrayBuffer(b.size) }));
+    const buffers: MachineBuffers = {
+      ram,
+      cpus: new SharedArrayBuffer(cpuSabSize(board.cpus)),
+      gic: new SharedArrayBuffer(gicSabSize(board.cpus)),
+      kernel: new SharedArrayBuffer(KERNEL_SAB_BYTES),
+    };
+    const m = new Machine(board, buffers);
+    m.init(opts);
+    await m.spawn();
+    return m;
+  }
+
+  private init(opts: MachineOptions): void {
+    const mw = (w: number): number => machineWord(this.nr, w);
+    Atomics.store(this.cpus, mw(MachineWord.NR_CPUS), this.nr);
+    Atomics.store(this.cpus, mw(MachineWord.SEED), (opts.seed ?? 0) | 0);
+    Atomics.store(this.cpus, mw(MachineWord.WATCHDOG_MS), opts.watchdogMs ?? 10_000);
+    this.setDelays(opts.delayPpm ?? 0, opts.delayMaxUs ?? 0);
+    // Linux booted every CPU.
+    for (let cpu = 0; cpu < this.nr; cpu++) {
+      Atomics.store(this.cpus, cpuWord(cpu, CpuWord.STATE), CpuState.LINUX);
+      Atomics.store(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS), TaskStatus.FREE);
+      Atomics.or(this.k32, cpu < 32 ? KernelWord.ONLINE_LO : KernelWord.ONLINE_HI, 1 << (cpu & 31));
+    }
+    this.setFirmware(opts.firmware ?? buildFirmwareImage());
+  }
+
+  /** Replace /lib/firmware/jailhouse.bin (an empty image means "missing"). */
+  setFirmware(img: Uint8Array): void {
+    if (img.length > FIRMWARE_MAX_BYTES) throw new Error(`firmware image of ${img.length} bytes exceeds ${FIRMWARE_MAX_BYTES}`);
+    this.k8.set(img, FIRMWARE_BYTE_BASE);
+    Atomics.store(this.k32, KernelWord.FIRMWARE_SIZE, img.length);
+  }
+
+  setDelays(ppm: number, maxUs: number): void {
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_PPM), ppm);
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_MAX_US), maxUs);
+  }
+
+  /** Make the next hypervisor cpu_init on `cpu` fail with -errno (consumed once). */
+  injectCpuInitFailure(cpu: number, errno: number): void {
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.FAIL_ERRNO), errno);
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.FAIL_CPU_INIT), cpu + 1);
+  }
+
+  clearCpuInitFailure(): void {
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.FAIL_CPU_INIT), 0);
+  }
+
+  /** Delay `cpu`'s next entry into the hypervisor by `ms` (test hook for the entry barrier). */
+  delayNextEntry(cpu: number, ms: number): void {
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_ENTRY_MS), ms);
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_ENTRY_CPU), cpu + 1);
+  }
+
+  private async spawn(): Promise<void> {
+    const ready: Promise<void>[] = [];
+    for (let cpu = 0; cpu < this.nr; cpu++) {
+      const init: WorkerInit = { cpu, board: this.board, buffers: this.buffers };
+      const w = new Worker(WORKER_URL, { workerData: init });
+      this.workers.push(w);
+      ready.push(
+        new Promise((resolve, reject) => {
+          w.on('message', (r: ActorReport | { type: 'exited' }) => {
+            if (r.type === 'ready') resolve();
+            else if (r.type === 'hang') this.hangs.push({ cpu: r.cpu, what: r.what, ms: r.ms });
+            else if (r.type === 'fault') this.faults.push({ cpu: r.cpu, message: r.message });
+            else if (r.type === 'exited') this.exited++;
+          });
+          w.once('error', reject);
+        }),
+      );
+    }
+    await Promise.all(ready);
+  }
+
+  // --- inspection (reads shared state; never on a simulated path) --------------------------
+
+  cpuState(cpu: number): CpuStateValue {
+    return Atomics.load(this.cpus, cpuWord(cpu, CpuWord.STATE)) as CpuStateValue;
+  }
+
+  cpuStateName(cpu: number): string {
+    return CPU_STATE_NAMES[this.cpuState(cpu)] ?? `unknown(${this.cpuState(cpu)})`;
+  }
+
+  hvActive(cpu: number): boolean {
+    return Atomics.load(this.cpus, cpuWord(cpu, CpuWord.HV_ACTIVE)) === 1;
+  }
+
+  cpuWord(cpu: number, w: number): number {
+    return Atomics.load(this.cpus, cpuWord(cpu, w));
+  }
+
+  onlineCpus(): number[] {
+    const lo = Atomics.load(this.k32, KernelWord.ONLINE_LO);
+    const hi = Atomics.load(this.k32, KernelWord.ONLINE_HI);
+    const out: number[] = [];
+    for (let i = 0; i < this.nr; i++) if (((i < 32 ? lo : hi) >>> (i & 31)) & 1) out.push(i);
+    return out;
+  }
+
+  /** Kernel log bytes written since `from` (dmesg). */
+  kernelLog(from = 0): { text: string; tail: number } {
+    const tail = Atomics.load(this.k32, KernelWord.LOG_TAIL) >>> 0;
+    const start = Math.max(from, tail - LOG_BYTES);
+    let s = '';
+    for (let i = start; i < tail; i++) s += String.fromCharCode(this.k8[LOG_BYTE_BASE + (i % LOG_BYTES)]!);
+    return { text: s, tail };
+  }
+
+  // --- user space ------------------------------------------------------------------------
+
+  userBuffer(caller: number): number {
+    if (caller < 0 || caller >= MAX_CALLERS) throw new RangeError(`caller ${caller} out of range`);
+    return userBuffer(caller);
+  }
+
+  static readonly USER_BYTES = USER_MEM_PER_CALLER;
+
+  /**
+   * Run a syscall as a task of `caller` on a free online CPU. Tasks that must sleep are
+   * requeued once the word they wait for changes (and may move to another CPU).
+   */
+  async syscall(caller: number, op: number, args: number[], opts: SyscallOptions = {}): Promise<number> {
+    for (;;) {
+      const cpu = await this.claimCpu(opts);
+      const w = (x: number): number => cpuWord(cpu, x);
+      Atomics.store(this.cpus, w(CpuWord.TASK_OP), op);
+      Atomics.store(this.cpus, w(CpuWord.TASK_CALLER), caller);
+      for (let i = 0; i < 8; i++) Atomics.store(this.cpus, w(CpuWord.TASK_ARG0 + i), args[i] ?? 0);
+      Atomics.store(this.cpus, w(CpuWord.TASK_STATUS), TaskStatus.POSTED);
+      this.kick(cpu);
+      const st = await this.waitTask(cpu);
+      if (st === TaskStatus.DONE) {
+        const ret = Atomics.load(this.cpus, w(CpuWord.TASK_RET));
+        this.release(cpu);
+        return ret;
+      }
+      const buf = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_BUF)) === 0 ? this.k32 : this.cpus;
+      const index = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_INDEX));
+      const value = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_VALUE));
+      this.release(cpu);
+      await waitChange(buf, index, value, 20);
+    }
+  }
+
+  private release(cpu: number): void {
+    const s = cpuWord(cpu, CpuWord.TASK_STATUS);
+    const cur = Atomics.load(this.cpus, s);
+    if (cur === TaskStatus.DONE || cur === TaskStatus.BLOCKED) Atomics.compareExchange(this.cpus, s, cur, TaskStatus.FREE);
+    const g = machineWord(this.nr, MachineWord.SCHED_GEN);
+    Atomics.add(this.cpus, g, 1);
+    Atomics.notify(this.cpus, g);
+  }
+
+  private kick(cpu: number): void {
+    const w = cpuWord(cpu, CpuWord.WAKE);
+    Atomics.add(this.cpus, w, 1);
+    Atomics.notify(this.cpus, w);
+  }
+
+  private async claimCpu(opts: SyscallOptions): Promise<number> {
+    const g = machineWord(this.nr, MachineWord.SCHED_GEN);
+    for (;;) {
+      if (this.closed) throw new Error('machine is shut down');
+      const gen = Atomics.load(this.cpus, g);
+      const free: number[] = [];
+      for (let cpu = 0; cpu < this.nr; cpu++) {
+        if (cpu === opts.avoid) continue;
+        if (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS)) === TaskStatus.FREE) free.push(cpu);
+      }
+      while (free.length) {
+        const i = opts.rng ? opts.rng.int(free.length) : 0;
+        const cpu = free.splice(i, 1)[0]!;
+        if (Atomics.compareExchange(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.CLAIMED) === TaskStatus.FREE) return cpu;
+      }
+      await waitChange(this.cpus, g, gen, 50);
+    }
+  }
+
+  private async waitTask(cpu: number): Promise<number> {
+    const s = cpuWord(cpu, CpuWord.TASK_STATUS);
+    for (;;) {
+      const st = Atomics.load(this.cpus, s);
+      if (st === TaskStatus.DONE || st === TaskStatus.BLOCKED) return st;
+      if (this.closed) throw new Error('machine is shut down');
+      await waitChange(this.cpus, s, st, 100);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.SHUTDOWN), 1);
+    for (let cpu = 0; cpu < this.nr; cpu++) this.kick(cpu);
+    const deadline = Date.now() + 2000;
+    while (this.exited < this.nr && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Resolve once view[index] differs from value, or after timeoutMs. */
+export async function waitChange(view: Int32Array, index: number, value: number, timeoutMs: number): Promise<void> {
+  const r = Atomics.waitAsync(view, index, value, timeoutMs);
+  if (r.async) await r.value;
+}
+
+export { CPU_STATE_NAMES };

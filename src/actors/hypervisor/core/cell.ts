@@ -1,0 +1,127 @@
+/**
+ * struct cell in hypervisor memory: CPU sets, the cell list, reading a cell's configuration
+ * (which lives in hypervisor memory too: the root's inside the system config copy).
+ */
+import { CELL_DESC_SIZE, CELL_OFF, MEM_OFF, MEMORY_SIZE, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import type { Hv } from './hv.js';
+import { CELL, COMM } from './layout.js';
+
+export interface MemRegion {
+  phys: number;
+  virt: number;
+  size: number;
+  flags: number;
+}
+
+/** A DataView over a cell config (descriptor and its arrays) in hypervisor memory. */
+export function cellConfigView(hv: Hv, cfg: number): DataView {
+  return hv.c.mem.window(cfg, cellConfigSize(hv.c.mem.window(cfg, CELL_DESC_SIZE), 0));
+}
+
+export function cellConfigId(hv: Hv, cell: number): number {
+  return hv.c.mem.read32(hv.cellConfig(cell) + CELL_OFF.id) | 0;
+}
+
+export function cellConfigFlags(hv: Hv, cell: number): number {
+  return hv.c.mem.read32(hv.cellConfig(cell) + CELL_OFF.flags) >>> 0;
+}
+
+export function cellName(hv: Hv, cell: number): string {
+  const bytes = hv.c.mem.copyOut(hv.cellConfig(cell) + CELL_OFF.name, 32);
+  const end = bytes.indexOf(0);
+  return new TextDecoder('latin1').decode(bytes.subarray(0, end < 0 ? 31 : Math.min(end, 31)));
+}
+
+export function cellMemRegions(hv: Hv, cell: number): MemRegion[] {
+  const cfg = hv.cellConfig(cell);
+  const dv = cellConfigView(hv, cfg);
+  const n = dv.getUint32(CELL_OFF.num_memory_regions, true);
+  const off = cellMemRegionsOffset(dv, 0);
+  const out: MemRegion[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = off + i * MEMORY_SIZE;
+    const u64 = (x: number): number => dv.getUint32(o + x, true) + dv.getUint32(o + x + 4, true) * 0x1_0000_0000;
+    out.push({ phys: u64(MEM_OFF.phys_start), virt: u64(MEM_OFF.virt_start), size: u64(MEM_OFF.size), flags: u64(MEM_OFF.flags) });
+  }
+  return out;
+}
+
+/**
+ * cell_init: CPU set (inline up to 64 CPUs, a pool page beyond), max_cpu_id.
+ * (MMIO region tables arrive with the MMIO dispatch.)
+ */
+export function cellInit(hv: Hv, cell: number, cfg: number): number {
+  const m = hv.c.mem;
+  const cpuSetSize = m.read32(cfg + CELL_OFF.cpu_set_size);
+  if (cpuSetSize > 4096) return -Errno.EINVAL;
+  m.write64(cell + CELL.CONFIG, cfg);
+  let set = cell + CELL.CPU_SET_INLINE;
+  if (cpuSetSize > 8) {
+    set = hv.memPool.alloc(1);
+    if (!set) return -Errno.ENOMEM;
+  }
+  m.write64(cell + CELL.CPU_SET_PTR, set);
+  m.write32(cell + CELL.CPU_SET_MAX, cpuSetSize * 8 - 1);
+  m.copyIn(set, m.copyOut(cfg + CELL_DESC_SIZE, cpuSetSize));
+  return 0;
+}
+
+export function cellExit(hv: Hv, cell: number): void {
+  const set = hv.c.mem.read64(cell + CELL.CPU_SET_PTR);
+  if (set !== cell + CELL.CPU_SET_INLINE) hv.memPool.free(set, 1);
+}
+
+export function cellOwnsCpu(hv: Hv, cell: number, cpu: number): boolean {
+  const m = hv.c.mem;
+  const max = m.read32(cell + CELL.CPU_SET_MAX);
+  if (cpu > max) return false;
+  const set = m.read64(cell + CELL.CPU_SET_PTR);
+  return ((m.read8(set + (cpu >> 3)) >> (cpu & 7)) & 1) === 1;
+}
+
+/** CPUs of the cell, ascending (for_each_cpu). */
+export function cellCpus(hv: Hv, cell: number): number[] {
+  const m = hv.c.mem;
+  const max = m.read32(cell + CELL.CPU_SET_MAX);
+  const set = m.read64(cell + CELL.CPU_SET_PTR);
+  const out: number[] = [];
+  for (let byte = 0; byte * 8 <= max; byte++) {
+    const b = m.read8(set + byte);
+    if (!b) continue;
+    for (let bit = 0; bit < 8; bit++) if ((b >> bit) & 1 && byte * 8 + bit <= max) out.push(byte * 8 + bit);
+  }
+  return out;
+}
+
+export function cellSetCpu(hv: Hv, cell: number, cpu: number, on: boolean): void {
+  const m = hv.c.mem;
+  const a = m.read64(cell + CELL.CPU_SET_PTR) + (cpu >> 3);
+  const b = m.read8(a);
+  m.write8(a, on ? b | (1 << (cpu & 7)) : b & ~(1 << (cpu & 7)));
+}
+
+/** for_each_cell: root first, then the chain. */
+export function cells(hv: Hv): number[] {
+  const out: number[] = [];
+  for (let c = hv.rootCell; c; c = hv.c.mem.read64(c + CELL.NEXT)) out.push(c);
+  return out;
+}
+
+export function findCellById(hv: Hv, id: number): number {
+  for (const c of cells(hv)) if (cellConfigId(hv, c) === id) return c;
+  return 0;
+}
+
+export function commState(hv: Hv, cell: number): number {
+  return hv.c.mem.read32(cell + CELL.COMM_PAGE + COMM.CELL_STATE) | 0;
+}
+
+export function cpuIdValid(hv: Hv, cpu: number): boolean {
+  // Against the *configured* root set in the system config, not the current root set.
+  const rootCfg = hv.cellConfig(hv.rootCell);
+  const m = hv.c.mem;
+  const size = m.read32(rootCfg + CELL_OFF.cpu_set_size);
+  if (cpu < 0 || cpu >= size * 8) return false;
+  return ((m.read8(rootCfg + CELL_DESC_SIZE + (cpu >> 3)) >> (cpu & 7)) & 1) === 1;
+}

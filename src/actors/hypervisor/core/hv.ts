@@ -1,0 +1,136 @@
+/**
+ * The hypervisor as seen from one CPU at EL2: typed access to the hypervisor memory region
+ * (header, globals, per_cpu structures) of the running instance. Created when a CPU enters
+ * (arch_entry) and dropped when it leaves; all state it touches is in simulated RAM.
+ */
+import type { CpuContext } from '../../cpu/context.js';
+import { word, type Word } from '../../../shared/sync.js';
+import { PagePool } from './page-pool.js';
+import { BSS, CELL, DATA, HDR, IMAGE, PERCPU, PUB, Stat } from './layout.js';
+
+export class Hv {
+  readonly coreSize: number;
+  readonly percpuSize: number;
+  readonly maxCpus: number;
+  readonly memPool: PagePool;
+  readonly remapPool: PagePool;
+  private readonly words = new Map<number, Word>();
+  /** Own per_cpu public part. */
+  readonly myPub: number;
+
+  constructor(
+    readonly c: CpuContext,
+    /** Physical start of the hypervisor memory region. */
+    readonly base: number,
+    /** Size of the region (from the system config). */
+    readonly size: number,
+  ) {
+    const m = c.mem;
+    this.coreSize = m.read64(base + HDR.CORE_SIZE);
+    this.percpuSize = m.read64(base + HDR.PERCPU_SIZE);
+    this.maxCpus = m.read32(base + HDR.MAX_CPUS);
+    this.memPool = new PagePool(m, base + IMAGE.BSS + BSS.MEM_POOL);
+    this.remapPool = new PagePool(m, base + IMAGE.BSS + BSS.REMAP_POOL);
+    this.myPub = this.pub(c.cpu);
+  }
+
+  get cpu(): number {
+    return this.c.cpu;
+  }
+
+  get onlineCpus(): number {
+    return this.c.mem.read32(this.base + HDR.ONLINE_CPUS);
+  }
+
+  /** An Atomics word at a byte offset from the region start (cached). */
+  word(off: number): Word {
+    let w = this.words.get(off);
+    if (!w) {
+      const a = this.c.mem.atomicWord(this.base + off);
+      w = word(a.view, a.index);
+      this.words.set(off, w);
+    }
+    return w;
+  }
+
+  bss(field: number): Word {
+    return this.word(IMAGE.BSS + field);
+  }
+
+  data(field: number): Word {
+    return this.word(IMAGE.DATA + field);
+  }
+
+  load(w: Word): number {
+    return Atomics.load(w.view, w.index);
+  }
+
+  store(w: Word, v: number): void {
+    Atomics.store(w.view, w.index, v);
+  }
+
+  /** Physical address of per_cpu(cpu). */
+  percpu(cpu: number): number {
+    return this.base + this.coreSize + cpu * this.percpuSize;
+  }
+
+  /** Physical address of the public part of per_cpu(cpu). */
+  pub(cpu: number): number {
+    return this.percpu(cpu) + PERCPU.PUBLIC;
+  }
+
+  /** Atomics word of a public per-CPU field. */
+  pubWord(cpu: number, field: number): Word {
+    return this.word(this.pub(cpu) - this.base + field);
+  }
+
+  /** Physical address of the system configuration copy. */
+  get systemConfig(): number {
+    return this.c.mem.read64(this.base + IMAGE.BSS + BSS.SYSTEM_CONFIG);
+  }
+
+  get rootCell(): number {
+    return this.base + IMAGE.ROOT_CELL;
+  }
+
+  /** Cell this CPU belongs to (physical address of its struct cell). */
+  cellOf(cpu: number): number {
+    return this.c.mem.read64(this.pub(cpu) + PUB.CELL);
+  }
+
+  thisCell(): number {
+    return this.cellOf(this.cpu);
+  }
+
+  isRootCell(cell: number): boolean {
+    return cell === this.rootCell;
+  }
+
+  /** Count a vmexit in this CPU's own statistics slot (plain, non-atomic, like Jailhouse). */
+  count(stat: number, n = 1): void {
+    const a = this.myPub + PUB.STATS + stat * 4;
+    this.c.mem.write32(a, (this.c.mem.read32(a) + n) >>> 0);
+  }
+
+  countExit(stat?: number): void {
+    this.count(Stat.TOTAL);
+    if (stat !== undefined) this.count(stat);
+  }
+
+  statOf(cpu: number, stat: number): number {
+    return this.c.mem.read32(this.pub(cpu) + PUB.STATS + stat * 4);
+  }
+
+  zeroStats(cpu: number): void {
+    this.c.mem.fill(this.pub(cpu) + PUB.STATS, 9 * 4, 0);
+  }
+
+  /** The cell's config address (root: inside the system config). */
+  cellConfig(cell: number): number {
+    return this.c.mem.read64(cell + CELL.CONFIG);
+  }
+
+  get masterCpu(): number {
+    return this.load(this.data(DATA.MASTER_CPU_ID)) >>> 0;
+  }
+}

@@ -1,0 +1,626 @@
+/**
+ * Generic paging engine over real AArch64 VMSAv8-64 descriptors (4 KiB granule). Page tables
+ * live in simulated physical memory; table pages come from a PagePool (they are zero when
+ * handed out) and go back to it when they become empty.
+ *
+ * A descriptor is handled as two 32-bit halves: lo = bits 31:0, hi = bits 63:32.
+ *   bit 0       valid
+ *   bit 1       table (levels 0-2) / page (level 3); 0 = block at levels 1-2
+ *   bits 11:2   lower attributes (stage 2: MemAttr 5:2, S2AP 7:6, SH 9:8, AF 10;
+ *               stage 1 EL2: AttrIndx 4:2, AP 7:6, SH 9:8, AF 10)
+ *   bits 47:12  output address (lo bits 31:12, hi bits 15:0)
+ *   bits 63:52  upper attributes (stage 1: XN bit 54 = hi bit 22)
+ *
+ * The lo half, which carries the valid bit, is written with Atomics.store after the hi half and
+ * read with Atomics.load before it, so a concurrent walker on another worker never sees a torn
+ * valid descriptor.
+ */
+import { Errno } from '../../../shared/errno.js';
+import type { PhysicalMemory } from '../../../shared/phys-mem.js';
+import { PAGE_SIZE, type PagePool } from './page-pool.js';
+
+export { PAGE_SIZE };
+
+/** Returned by pagingVirt2Phys when there is no valid translation. */
+export const INVALID_PHYS_ADDR = -1;
+
+const TWO32 = 0x1_0000_0000;
+
+// ---------------------------------------------------------------------------------------------
+// Descriptor bits
+// ---------------------------------------------------------------------------------------------
+
+export const PTE_VALID = 1 << 0;
+export const PTE_TABLE = 1 << 1; // also "page" at level 3
+export const PTE_TABLE_FLAGS = 0x3;
+export const PTE_AF = 1 << 10;
+export const PTE_SH_INNER = 3 << 8;
+/** Stage 2 MemAttr[3:0] at bits 5:2. */
+export const S2_MEMATTR_NORMAL_WB = 0xf << 2;
+export const S2_MEMATTR_DEVICE = 0x1 << 2;
+export const S2_AP_READ = 1 << 6;
+export const S2_AP_WRITE = 1 << 7;
+/** Stage 1 AttrIndx at bits 4:2 (MAIR_EL2 index 0 = normal WB, 1 = device). */
+export const S1_ATTR_NORMAL = 0 << 2;
+export const S1_ATTR_DEVICE = 1 << 2;
+/** AP[1] (EL0 access): RES1 in EL2 stage-1 tables; Jailhouse sets it. */
+export const S1_AP_EL0 = 1 << 6;
+/** AP[2]: read-only. */
+export const S1_AP_RO = 1 << 7;
+/** XN (bit 54) in the hi half. */
+export const S1_XN_HI = 1 << 22;
+
+/** Output-address bits 47:32 in the hi half. */
+const HI_ADDR_MASK = 0xffff;
+/** Upper attribute bits 63:48 in the hi half. */
+const HI_ATTR_MASK = 0xffff0000 | 0;
+const LO_ATTR_MASK = 0xfff;
+
+/** Access flags = the attribute bits of a terminal descriptor (valid bit included). */
+export interface AccessFlags {
+  /** Bits 11:0 of the descriptor (bit 1 must be 0; level 3 adds it). */
+  readonly lo: number;
+  /** Bits 63:48 of the descriptor, as bits 31:16 of the hi half. */
+  readonly hi: number;
+}
+
+/** Flags for a non-present terminal entry (PAGE_NONPRESENT_FLAGS). */
+export const NONPRESENT_FLAGS: AccessFlags = Object.freeze({ lo: 0, hi: 0 });
+
+/** Stage-2 attributes as arch_map_memory_region builds them (valid | AF always). */
+export function s2Flags(o: { read?: boolean; write?: boolean; device?: boolean }): AccessFlags {
+  let lo = PTE_VALID | PTE_AF | (o.device ? S2_MEMATTR_DEVICE : S2_MEMATTR_NORMAL_WB);
+  if (o.read) lo |= S2_AP_READ;
+  if (o.write) lo |= S2_AP_WRITE;
+  return { lo, hi: 0 };
+}
+
+/**
+ * Hypervisor (EL2 stage-1) attributes: PAGE_DEFAULT_FLAGS (write, default) or
+ * PAGE_READONLY_FLAGS (write: false), optionally | PAGE_FLAG_DEVICE, optionally XN.
+ */
+export function hvFlags(o: { write?: boolean; device?: boolean; exec?: boolean } = {}): AccessFlags {
+  let lo = PTE_VALID | PTE_AF | PTE_SH_INNER | S1_AP_EL0 | (o.device ? S1_ATTR_DEVICE : S1_ATTR_NORMAL);
+  if (o.write === false) lo |= S1_AP_RO;
+  return { lo, hi: o.exec === false ? S1_XN_HI : 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+// ---------------------------------------------------------------------------------------------
+
+export interface PagingLevel {
+  /** Architectural level (0..3). */
+  readonly level: number;
+  /** Lowest VA bit of this level's index field. */
+  readonly shift: number;
+  /** 2^shift. */
+  readonly div: number;
+  /** Mask applied to floor(virt / div) to get the index (bits 47:39, 38:30, ... or 48:30 at a concatenated root). */
+  readonly indexMask: number;
+  /** Entries in a table of this level (512, or 512 × root pages at a concatenated root). */
+  readonly entries: number;
+  /** Size mapped by a terminal entry here, or 0 if this level has no terminal entries. */
+  readonly pageSize: number;
+  /** Mask of the output-address bits in the lo half for a terminal entry at this level. */
+  readonly loAddrMask: number;
+  /** True for level 3 (terminal entries are pages, bit 1 set). */
+  readonly last: boolean;
+}
+
+export interface PagingFormat {
+  readonly name: string;
+  readonly stage: 1 | 2;
+  readonly levels: readonly PagingLevel[];
+  /** Pages of the (possibly concatenated) root table. */
+  readonly rootPages: number;
+  /** Input address bits covered. */
+  readonly inputBits: number;
+}
+
+/** Page-table structures: root table physical address and the format walking it. */
+export interface PageTable {
+  root: number;
+  format: PagingFormat;
+}
+
+export interface PagingOptions {
+  /** PAGING_HUGE: terminal entries at 1 GiB / 2 MiB levels allowed. */
+  huge?: boolean;
+  /** PAGING_COHERENT: clean each modified entry to PoC (no-op in the simulation). */
+  coherent?: boolean;
+}
+
+function level(lvl: number, pageSize: number, entries = 512, indexBits = 9): PagingLevel {
+  const shift = 39 - (lvl * 9);
+  // Terminal output-address bits 47:log2(pageSize) (table address bits 47:12 if no terminals).
+  const loAddrMask = pageSize > 0 ? ~(pageSize - 1) | 0 : 0xfffff000 | 0;
+  return Object.freeze({
+    level: lvl,
+    shift,
+    div: 2 ** shift,
+    indexMask: (2 ** indexBits) - 1,
+    entries,
+    pageSize,
+    loAddrMask,
+    last: lvl === 3,
+  });
+}
+
+const L0 = level(0, 0);
+const L1 = level(1, 1 << 30);
+const L2 = level(2, 1 << 21);
+const L3 = level(3, PAGE_SIZE);
+
+/** EL2 stage-1: 4 levels, 48-bit VA. */
+export const hvFormat: PagingFormat = Object.freeze({
+  name: 'hv-s1-4level',
+  stage: 1,
+  levels: Object.freeze([L0, L1, L2, L3]),
+  rootPages: 1,
+  inputBits: 48,
+});
+
+/** Stage-2 root table pages: 2^(PARange−39) for 39 < PARange < 44, else 1. */
+export function cellRootPtPages(paBits: number): number {
+  return paBits > 39 && paBits < 44 ? 2 ** (paBits - 39) : 1;
+}
+
+const s2Cache = new Map<number, PagingFormat>();
+
+/**
+ * Stage-2 format for a PARange given in bits (capped at 48): 4-level from L0 if ≥ 44, else
+ * 3-level from a concatenated L1 root (no blocks at the root), L2 2 MiB blocks, L3 pages.
+ */
+export function stage2Format(paBits: number): PagingFormat {
+  const pa = Math.min(paBits, 48);
+  let f = s2Cache.get(pa);
+  if (f) return f;
+  if (pa >= 44) {
+    f = Object.freeze({
+      name: `s2-4level-${pa}`,
+      stage: 2,
+      levels: Object.freeze([L0, L1, L2, L3]),
+      rootPages: 1,
+      inputBits: pa,
+    });
+  } else {
+    const rootPages = cellRootPtPages(pa);
+    // Index = VA bits 48:30, checked against the root size.
+    const root = level(1, 0, 512 * rootPages, 19);
+    f = Object.freeze({
+      name: `s2-3level-${pa}`,
+      stage: 2,
+      levels: Object.freeze([root, L2, L3]),
+      rootPages,
+      inputBits: pa,
+    });
+  }
+  s2Cache.set(pa, f);
+  return f;
+}
+
+/** ID_AA64MMFR0_EL1.PARange encoding of a PA size in bits. */
+export function parangeEncoding(paBits: number): number {
+  const enc = [32, 36, 40, 42, 44, 48].indexOf(paBits);
+  if (enc < 0) throw new RangeError(`unsupported PARange ${paBits}`);
+  return enc;
+}
+
+/** VTCR_EL2 value Jailhouse programs for cells (T0SZ, SL0, WBWA, inner shareable, PS, RES1). */
+export function vtcrCell(paBits: number): number {
+  const sl0 = paBits >= 44 ? 2 : 1;
+  return (
+    ((64 - paBits) |
+      (sl0 << 6) |
+      (1 << 8) |
+      (1 << 10) |
+      (3 << 12) |
+      (parangeEncoding(paBits) << 16) |
+      (1 << 31)) >>>
+    0
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table access
+// ---------------------------------------------------------------------------------------------
+
+/** An Int32Array over the bank holding a table, and the element index of the table's entry 0. */
+interface TableView {
+  v: Int32Array;
+  b: number;
+}
+
+// One-bank cache: tables almost always sit in the same bank, so skip the bank lookup.
+let cMem: PhysicalMemory | null = null;
+let cView: Int32Array | null = null;
+let cBase = 0;
+let cEnd = 0;
+
+function tableView(mem: PhysicalMemory, pa: number, entries: number): TableView {
+  const len = entries * 8;
+  if (mem === cMem && pa >= cBase && pa + len <= cEnd) return { v: cView!, b: (pa - cBase) / 4 };
+  if (!mem.contains(pa, len)) {
+    throw new RangeError(`page table 0x${pa.toString(16)} is outside RAM`);
+  }
+  const w = mem.atomicWord(pa);
+  cMem = mem;
+  cView = w.view;
+  cBase = pa - w.index * 4;
+  cEnd = cBase + w.view.length * 4;
+  return { v: w.view, b: w.index };
+}
+
+function entryIndex(l: PagingLevel, virt: number): number {
+  const idx = Math.floor(virt / l.div) & l.indexMask;
+  if (idx >= l.entries) {
+    throw new RangeError(`address 0x${virt.toString(16)} is beyond the concatenated root table`);
+  }
+  return idx;
+}
+
+function readLo(t: TableView, idx: number): number {
+  return Atomics.load(t.v, t.b + idx * 2);
+}
+
+function readHi(t: TableView, idx: number): number {
+  return t.v[t.b + idx * 2 + 1]!;
+}
+
+function writeEntry(t: TableView, idx: number, lo: number, hi: number): void {
+  const i = t.b + idx * 2;
+  const v = t.v;
+  if (v[i + 1] !== (hi | 0)) {
+    // Break before make when a valid entry changes its upper half.
+    if ((Atomics.load(v, i) & PTE_VALID) !== 0) Atomics.store(v, i, 0);
+    v[i + 1] = hi;
+  }
+  Atomics.store(v, i, lo);
+}
+
+function clearEntry(t: TableView, idx: number): void {
+  const i = t.b + idx * 2;
+  Atomics.store(t.v, i, 0);
+  t.v[i + 1] = 0;
+}
+
+/** A valid entry at levels 0-2 with bit 1 set points to a table. */
+function isTable(l: PagingLevel, lo: number): boolean {
+  return !l.last && (lo & PTE_TABLE_FLAGS) === PTE_TABLE_FLAGS;
+}
+
+/** Output address of a terminal entry (the start of its page/block). */
+function terminalBase(l: PagingLevel, lo: number, hi: number): number {
+  return ((lo & l.loAddrMask) >>> 0) + (hi & HI_ADDR_MASK) * TWO32;
+}
+
+function nextTable(lo: number, hi: number): number {
+  return ((lo & 0xfffff000) >>> 0) + (hi & HI_ADDR_MASK) * TWO32;
+}
+
+function setTable(t: TableView, idx: number, tablePa: number): void {
+  writeEntry(t, idx, (tablePa & 0xfffff000) | PTE_TABLE_FLAGS, Math.floor(tablePa / TWO32) & HI_ADDR_MASK);
+}
+
+function setTerminal(t: TableView, idx: number, l: PagingLevel, phys: number, lo: number, hi: number): void {
+  const alo = (phys & l.loAddrMask) | (lo & LO_ATTR_MASK) | (l.last ? PTE_TABLE : 0);
+  const ahi = (Math.floor(phys / TWO32) & HI_ADDR_MASK) | (hi & HI_ATTR_MASK);
+  writeEntry(t, idx, alo, ahi);
+}
+
+/**
+ * True if no entry of the table is valid. The scan starts after `from` (the entry just cleared)
+ * and wraps around: unmapping proceeds upwards, so a valid neighbour is usually found at once.
+ */
+function tableEmpty(t: TableView, entries: number, from: number): boolean {
+  const v = t.v;
+  const b = t.b;
+  for (let e = from + 1; e < entries; e++) if ((v[b + e * 2]! & PTE_VALID) !== 0) return false;
+  for (let e = 0; e <= from; e++) if ((v[b + e * 2]! & PTE_VALID) !== 0) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine
+// ---------------------------------------------------------------------------------------------
+
+const ENOMEM = -Errno.ENOMEM;
+
+function truncPage(a: number): number {
+  return a - (a % PAGE_SIZE);
+}
+
+function roundPage(s: number): number {
+  return Math.ceil(s / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/**
+ * Replace the valid terminal entry idx of table t (at levels[li]) by a freshly allocated table
+ * holding the equivalent mapping one level down (recursively, with the caller's huge flag).
+ * Table entries are left alone. 0 or -ENOMEM.
+ */
+function splitHuge(
+  mem: PhysicalMemory,
+  pool: PagePool,
+  levels: readonly PagingLevel[],
+  li: number,
+  t: TableView,
+  idx: number,
+  virt: number,
+  huge: boolean,
+): number {
+  const l = levels[li]!;
+  const lo = readLo(t, idx);
+  if (isTable(l, lo) || l.pageSize === 0) return 0;
+  const hi = readHi(t, idx);
+  const phys = terminalBase(l, lo, hi);
+  const vbase = virt - (virt % l.pageSize);
+  const sub = pool.alloc(1);
+  if (sub === 0) return ENOMEM;
+  setTable(t, idx, sub);
+  // The reference keeps only the lower 12 attribute bits; upper ones (XN) are kept here too.
+  return createAt(
+    mem, pool, levels, li + 1, sub, phys, l.pageSize, vbase,
+    lo & LO_ATTR_MASK & ~PTE_TABLE, hi & HI_ATTR_MASK, huge,
+  );
+}
+
+function createAt(
+  mem: PhysicalMemory,
+  pool: PagePool,
+  levels: readonly PagingLevel[],
+  rootLi: number,
+  rootPa: number,
+  phys: number,
+  size: number,
+  virt: number,
+  flo: number,
+  fhi: number,
+  huge: boolean,
+): number {
+  phys = truncPage(phys);
+  virt = truncPage(virt);
+  size = roundPage(size);
+
+  while (size > 0) {
+    let li = rootLi;
+    let l = levels[li]!;
+    let tpa = rootPa;
+    let t = tableView(mem, tpa, l.entries);
+    for (;;) {
+      const idx = entryIndex(l, virt);
+      const ps = l.pageSize;
+      if (ps !== 0 && ps <= size && ((phys | virt) & (ps - 1)) === 0 && (huge || ps === PAGE_SIZE)) {
+        if (ps > PAGE_SIZE) {
+          // Release any finer-grained hierarchy under this entry (cannot fail: whole entry).
+          destroyAt(mem, pool, levels, li, tpa, virt, ps, huge);
+        }
+        setTerminal(t, idx, l, phys, flo, fhi);
+        break;
+      }
+      const lo = readLo(t, idx);
+      if ((lo & PTE_VALID) !== 0) {
+        const err = splitHuge(mem, pool, levels, li, t, idx, virt, huge);
+        if (err) return err;
+        tpa = nextTable(readLo(t, idx), readHi(t, idx));
+      } else {
+        tpa = pool.alloc(1);
+        if (tpa === 0) return ENOMEM;
+        setTable(t, idx, tpa);
+      }
+      li++;
+      l = levels[li]!;
+      t = tableView(mem, tpa, l.entries);
+    }
+    phys += l.pageSize;
+    virt += l.pageSize;
+    size -= l.pageSize;
+  }
+  return 0;
+}
+
+function destroyAt(
+  mem: PhysicalMemory,
+  pool: PagePool,
+  levels: readonly PagingLevel[],
+  rootLi: number,
+  rootPa: number,
+  virt: number,
+  size: number,
+  huge: boolean,
+): number {
+  virt = truncPage(virt);
+  size = roundPage(size);
+  const tpas: number[] = [rootPa, 0, 0, 0];
+  const tvs: TableView[] = [];
+
+  while (size > 0) {
+    let n = 0;
+    let li = rootLi;
+    let l = levels[li]!;
+    tvs[0] = tableView(mem, rootPa, l.entries);
+    let idx: number;
+    // Walk down to the first non-present or terminal entry, splitting partially covered blocks.
+    for (;;) {
+      const t = tvs[n]!;
+      idx = entryIndex(l, virt);
+      let lo = readLo(t, idx);
+      if ((lo & PTE_VALID) === 0) break;
+      if (!isTable(l, lo)) {
+        const ps = l.pageSize || PAGE_SIZE;
+        const pageStart = virt - (virt % ps);
+        if (virt <= pageStart && virt + (size - 1) >= pageStart + (ps - 1)) break;
+        const err = splitHuge(mem, pool, levels, li, t, idx, virt, huge);
+        if (err) return err;
+        lo = readLo(t, idx);
+      }
+      const next = nextTable(lo, readHi(t, idx));
+      n++;
+      li++;
+      l = levels[li]!;
+      tpas[n] = next;
+      tvs[n] = tableView(mem, next, l.entries);
+    }
+    // Advance by the page size of the level where the walk stopped (no blocks: 4 KiB).
+    const pageSize = l.pageSize || PAGE_SIZE;
+
+    // Walk up, clearing the entry and releasing tables that became empty (never the root).
+    for (;;) {
+      clearEntry(tvs[n]!, idx);
+      if (n === 0 || !tableEmpty(tvs[n]!, l.entries, idx)) break;
+      pool.free(tpas[n]!, 1);
+      n--;
+      li--;
+      l = levels[li]!;
+      idx = entryIndex(l, virt);
+    }
+
+    if (pageSize > size) break;
+    virt += pageSize;
+    size -= pageSize;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * paging_create: map [virt, virt+size) to phys with the given terminal attributes. phys/virt are
+ * truncated to pages, size is rounded up. Returns 0 or -ENOMEM (parts already written stay).
+ */
+export function pagingCreate(
+  mem: PhysicalMemory,
+  pool: PagePool,
+  pt: PageTable,
+  phys: number,
+  size: number,
+  virt: number,
+  accessFlags: AccessFlags,
+  opts: PagingOptions = {},
+): number {
+  return createAt(mem, pool, pt.format.levels, 0, pt.root, phys, size, virt, accessFlags.lo, accessFlags.hi, !!opts.huge);
+}
+
+/**
+ * paging_destroy: unmap [virt, virt+size). Partially covered blocks are split first (which may
+ * fail with -ENOMEM); tables that become empty go back to the pool. 0 or -ENOMEM.
+ */
+export function pagingDestroy(
+  mem: PhysicalMemory,
+  pool: PagePool,
+  pt: PageTable,
+  virt: number,
+  size: number,
+  opts: PagingOptions = {},
+): number {
+  return destroyAt(mem, pool, pt.format.levels, 0, pt.root, virt, size, !!opts.huge);
+}
+
+/** Result of a successful walk: the leaf descriptor and what it grants. */
+export interface PagingLeaf {
+  /** Physical address virt translates to. */
+  phys: number;
+  /** Physical start of the leaf page/block. */
+  base: number;
+  /** Virtual start of the leaf page/block. */
+  virtBase: number;
+  /** Size of the leaf mapping (4 KiB, 2 MiB, 1 GiB). */
+  pageSize: number;
+  /** Architectural level of the leaf (1..3). */
+  level: number;
+  read: boolean;
+  write: boolean;
+  exec: boolean;
+  /** Device memory attribute (stage 2 MemAttr 0x1 / stage 1 AttrIndx 1). */
+  device: boolean;
+  /** Raw descriptor halves. */
+  lo: number;
+  hi: number;
+}
+
+/** Walk to the leaf of virt; null if no valid terminal entry is found (valid bit only). */
+export function pagingLookup(mem: PhysicalMemory, pt: PageTable, virt: number): PagingLeaf | null {
+  const levels = pt.format.levels;
+  let tpa = pt.root;
+  for (let li = 0; li < levels.length; li++) {
+    const l = levels[li]!;
+    const t = tableView(mem, tpa, l.entries);
+    const idx = entryIndex(l, virt);
+    const lo = readLo(t, idx);
+    if ((lo & PTE_VALID) === 0) return null;
+    const hi = readHi(t, idx);
+    if (isTable(l, lo)) {
+      tpa = nextTable(lo, hi);
+      continue;
+    }
+    if (l.pageSize === 0 || (l.last && (lo & PTE_TABLE) === 0)) return null;
+    const ps = l.pageSize;
+    const off = virt % ps;
+    const base = terminalBase(l, lo, hi);
+    let read: boolean, write: boolean, exec: boolean, device: boolean;
+    if (pt.format.stage === 2) {
+      read = (lo & S2_AP_READ) !== 0;
+      write = (lo & S2_AP_WRITE) !== 0;
+      exec = true;
+      device = ((lo >>> 2) & 0xf) === 0x1;
+    } else {
+      read = true;
+      write = (lo & S1_AP_RO) === 0;
+      exec = (hi & S1_XN_HI) === 0;
+      device = ((lo >>> 2) & 0x7) === 1;
+    }
+    return { phys: base + off, base, virtBase: virt - off, pageSize: ps, level: l.level, read, write, exec, device, lo: lo >>> 0, hi: hi >>> 0 };
+  }
+  return null;
+}
+
+/** paging_virt2phys: physical address of virt or INVALID_PHYS_ADDR (valid bit checked only). */
+export function pagingVirt2Phys(mem: PhysicalMemory, pt: PageTable, virt: number): number {
+  const levels = pt.format.levels;
+  let tpa = pt.root;
+  for (let li = 0; li < levels.length; li++) {
+    const l = levels[li]!;
+    const t = tableView(mem, tpa, l.entries);
+    const idx = entryIndex(l, virt);
+    const lo = readLo(t, idx);
+    if ((lo & PTE_VALID) === 0) return INVALID_PHYS_ADDR;
+    const hi = readHi(t, idx);
+    if (isTable(l, lo)) {
+      tpa = nextTable(lo, hi);
+      continue;
+    }
+    if (l.pageSize === 0 || (l.last && (lo & PTE_TABLE) === 0)) return INVALID_PHYS_ADDR;
+    return terminalBase(l, lo, hi) + (virt % l.pageSize);
+  }
+  return INVALID_PHYS_ADDR;
+}
+
+/** Number of table pages below the root (the root's own pages are not counted). */
+export function pagingCountTables(mem: PhysicalMemory, pt: PageTable): number {
+  const levels = pt.format.levels;
+  const count = (tpa: number, li: number): number => {
+    const l = levels[li]!;
+    if (l.last) return 0;
+    const t = tableView(mem, tpa, l.entries);
+    let n = 0;
+    for (let idx = 0; idx < l.entries; idx++) {
+      const lo = readLo(t, idx);
+      if ((lo & PTE_VALID) !== 0 && isTable(l, lo)) n += 1 + count(nextTable(lo, readHi(t, idx)), li + 1);
+    }
+    return n;
+  };
+  return count(pt.root, 0);
+}
+
+/** Allocate a zeroed root table (CELL_ROOT_PT_PAGES-aligned for stage 2); 0 on failure. */
+export function pagingAllocRoot(pool: PagePool, format: PagingFormat): number {
+  return pool.allocAligned(format.rootPages);
+}
+
+/** Return a root table to the pool (the tables below it must already be gone). */
+export function pagingFreeRoot(pool: PagePool, pt: PageTable): void {
+  pool.free(pt.root, pt.format.rootPages);
+}

@@ -1,0 +1,164 @@
+/**
+ * Per-CPU control through SGI_EVENT: suspend_cpu/resume_cpu with the cpu_suspended handshake,
+ * park and reset requests, and check_events on the target CPU — the arm-common protocol,
+ * with control_lock as a real lock in the per_cpu public area.
+ */
+import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
+import { CpuState } from '../../cpu/layout.js';
+import { SGI_EVENT, sendPhysicalSgi } from '../../gic/sgi.js';
+import { cellCpus, cellName, cellOwnsCpu } from './cell.js';
+import type { Hv } from './hv.js';
+import { CELL, COMM, CellState, PSCI_INVALID_ADDRESS, PUB } from './layout.js';
+import { printk } from './printk.js';
+
+/** What the CPU does when it leaves the hypervisor after handling an event or a trap. */
+export type CpuAction = { kind: 'resume' } | { kind: 'park' } | { kind: 'reset'; entry: number; context: number };
+
+export const RESUME: CpuAction = { kind: 'resume' };
+
+function lockOf(hv: Hv, cpu: number): Word {
+  return hv.pubWord(cpu, PUB.CONTROL_LOCK);
+}
+
+function genOf(hv: Hv, cpu: number): Word {
+  return hv.pubWord(cpu, PUB.CONTROL_GEN);
+}
+
+function field(hv: Hv, cpu: number, f: number): Word {
+  return hv.pubWord(cpu, f);
+}
+
+/** arch_send_event: a physical SGI_EVENT to the target. */
+export function archSendEvent(hv: Hv, target: number): void {
+  sendPhysicalSgi(hv.c.gic, hv.c.cpus, target, SGI_EVENT);
+}
+
+/** suspend_cpu: request the target to stop in check_events and wait until it did. */
+export function suspendCpu(hv: Hv, target: number): void {
+  const lock = lockOf(hv, target);
+  spinLock(hv.c.policy, lock, `control_lock of CPU ${target}`);
+  hv.store(field(hv, target, PUB.SUSPEND_CPU), 1);
+  const was = hv.load(field(hv, target, PUB.CPU_SUSPENDED));
+  spinUnlock(lock);
+  if (!was) {
+    archSendEvent(hv, target);
+    const suspended = field(hv, target, PUB.CPU_SUSPENDED);
+    waitUntil(hv.c.policy, genOf(hv, target), () => hv.load(suspended) !== 0, `suspend_cpu: waiting for CPU ${target} to suspend`);
+  }
+}
+
+export function resumeCpu(hv: Hv, target: number): void {
+  const lock = lockOf(hv, target);
+  spinLock(hv.c.policy, lock, `control_lock of CPU ${target}`);
+  hv.store(field(hv, target, PUB.SUSPEND_CPU), 0);
+  spinUnlock(lock);
+  signal(genOf(hv, target));
+}
+
+export function archParkCpu(hv: Hv, target: number): void {
+  hv.store(field(hv, target, PUB.PARK), 1);
+  resumeCpu(hv, target);
+}
+
+export function archResetCpu(hv: Hv, target: number): void {
+  hv.store(field(hv, target, PUB.RESET), 1);
+  resumeCpu(hv, target);
+}
+
+export function cellSuspend(hv: Hv, cell: number): void {
+  for (const cpu of cellCpus(hv, cell)) if (cpu !== hv.cpu) suspendCpu(hv, cpu);
+}
+
+export function cellResume(hv: Hv, cell: number): void {
+  for (const cpu of cellCpus(hv, cell)) if (cpu !== hv.cpu) resumeCpu(hv, cpu);
+}
+
+/** check_events, run by the target CPU when it takes SGI_EVENT. */
+export function checkEvents(hv: Hv): CpuAction {
+  const me = hv.cpu;
+  const c = hv.c;
+  const lock = lockOf(hv, me);
+  const suspend = field(hv, me, PUB.SUSPEND_CPU);
+  const suspended = field(hv, me, PUB.CPU_SUSPENDED);
+  const before = c.state;
+  spinLock(c.policy, lock, 'control_lock (check_events)');
+  while (hv.load(suspend)) {
+    hv.store(suspended, 1);
+    c.setState(CpuState.SUSPENDED);
+    spinUnlock(lock);
+    signal(genOf(hv, me));
+    waitUntil(c.policy, genOf(hv, me), () => hv.load(suspend) === 0, 'check_events: suspended, waiting for resume_cpu');
+    spinLock(c.policy, lock, 'control_lock (check_events)');
+  }
+  hv.store(suspended, 0);
+  if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
+
+  let action: CpuAction = RESUME;
+  const wfp = field(hv, me, PUB.WAIT_FOR_POWERON);
+  if (hv.load(field(hv, me, PUB.PARK))) {
+    hv.store(field(hv, me, PUB.PARK), 0);
+    hv.store(wfp, 1);
+  } else if (hv.load(field(hv, me, PUB.RESET))) {
+    hv.store(field(hv, me, PUB.RESET), 0);
+    const entry = c.mem.read64(hv.myPub + PUB.CPU_ON_ENTRY);
+    if (entry !== PSCI_INVALID_ADDRESS) {
+      hv.store(wfp, 0);
+      action = { kind: 'reset', entry, context: c.mem.read64(hv.myPub + PUB.CPU_ON_CONTEXT) };
+    } else {
+      hv.store(wfp, 1);
+    }
+  }
+  if (hv.load(field(hv, me, PUB.FLUSH_VCPU_CACHES))) {
+    // The software TLB of the guest engine is flushed by the CPU actor on its next entry.
+    hv.store(field(hv, me, PUB.FLUSH_VCPU_CACHES), 0);
+  }
+  spinUnlock(lock);
+  if (hv.load(wfp)) return armCpuPark(hv);
+  return action;
+}
+
+/** arm_cpu_park: the CPU ends up in the parking loop (wait_for_poweron). */
+export function armCpuPark(hv: Hv): CpuAction {
+  const lock = lockOf(hv, hv.cpu);
+  spinLock(hv.c.policy, lock, 'control_lock (park)');
+  hv.store(field(hv, hv.cpu, PUB.PARK), 0);
+  hv.store(field(hv, hv.cpu, PUB.WAIT_FOR_POWERON), 1);
+  spinUnlock(lock);
+  hv.c.setState(hv.load(field(hv, hv.cpu, PUB.FAILED)) ? CpuState.FAILED : CpuState.PARKED);
+  return { kind: 'park' };
+}
+
+/** panic_park: a cell-caused fatal trap; the cell fails once all its CPUs have failed. */
+export function panicPark(hv: Hv, reason: string): CpuAction {
+  const cell = hv.thisCell();
+  printk(hv, `${reason}\nParking CPU ${hv.cpu} (Cell: "${cellName(hv, cell)}")\n`);
+  hv.store(field(hv, hv.cpu, PUB.FAILED), 1);
+  const all = cellCpus(hv, cell).every((cpu) => hv.load(field(hv, cpu, PUB.FAILED)) !== 0);
+  if (all) hv.c.mem.write32(cell + CELL.COMM_PAGE + COMM.CELL_STATE, CellState.FAILED);
+  return armCpuPark(hv);
+}
+
+/** PSCI CPU_ON's request on a parked target of the caller's cell. */
+export function requestCpuOn(hv: Hv, target: number, entry: number, context: number): 'ok' | 'already_on' {
+  const lock = lockOf(hv, target);
+  spinLock(hv.c.policy, lock, `control_lock of CPU ${target}`);
+  let res: 'ok' | 'already_on' = 'already_on';
+  if (hv.load(field(hv, target, PUB.WAIT_FOR_POWERON))) {
+    hv.c.mem.write64(hv.pub(target) + PUB.CPU_ON_ENTRY, entry);
+    hv.c.mem.write64(hv.pub(target) + PUB.CPU_ON_CONTEXT, context);
+    hv.store(field(hv, target, PUB.RESET), 1);
+    res = 'ok';
+  }
+  spinUnlock(lock);
+  if (res === 'ok') archSendEvent(hv, target);
+  return res;
+}
+
+export function waitsForPoweron(hv: Hv, cpu: number): boolean {
+  return hv.load(field(hv, cpu, PUB.WAIT_FOR_POWERON)) !== 0;
+}
+
+export function cpuByMpidr(hv: Hv, cell: number, mpidr: number): number {
+  for (const t of hv.c.topo) if (t.mpidr === mpidr && cellOwnsCpu(hv, cell, t.id)) return t.id;
+  return -1;
+}

@@ -1,0 +1,328 @@
+/**
+ * entry(): what every CPU runs when the driver calls into the hypervisor image, with
+ * Jailhouse's rendezvous: entered_cpus barrier, the master's init_early, serialised cpu_init
+ * under init_lock, initialized_cpus barrier, the master's init_late and activation. A single
+ * shared `error` makes every CPU return the same code.
+ */
+import { CELL_DESC_SIZE, CELL_OFF, CONSOLE_OFF, ConsoleFlags, MemFlags, SYS_OFF, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
+import type { CpuContext } from '../../cpu/context.js';
+import { CpuState, CpuTime, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
+import { cellCpus, cellInit, cellMemRegions, cpuIdValid } from './cell.js';
+import { Hv } from './hv.js';
+import {
+  BSS,
+  CELL,
+  CONSOLE,
+  DATA,
+  ENTRY_MARKER,
+  HDR,
+  IMAGE,
+  INVALID_CPU_ID,
+  JAILHOUSE_BASE,
+  LOCAL_CPU_BASE,
+  NUM_REMAP_BITMAP_PAGES,
+  NUM_TEMPORARY_PAGES,
+  PAGE_SIZE,
+  PERCPU,
+  PUB,
+  REMAP_BASE,
+  TEMPORARY_MAPPING_BASE,
+  UART_BASE,
+  pages,
+} from './layout.js';
+import { PoolFlags } from './page-pool.js';
+import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, s2Flags, stage2Format, type PageTable } from './paging.js';
+import { hex, printk } from './printk.js';
+
+const BITS_PER_PAGE = PAGE_SIZE * 8;
+
+/** The hypervisor's own stage-1 tables of a CPU (the common tables are CPU 0's). */
+export function hvPageTable(hv: Hv, cpu: number): PageTable {
+  return { root: hv.percpu(cpu) + PERCPU.ROOT_TABLE_PAGE, format: hvFormat };
+}
+
+export function cellPageTable(hv: Hv, cell: number): PageTable {
+  return { root: hv.c.mem.read64(cell + CELL.MM_ROOT), format: stage2Format(hv.c.board.pa_bits) };
+}
+
+export function parkingPageTable(hv: Hv): PageTable {
+  return { root: hv.c.mem.read64(hv.base + IMAGE.BSS + BSS.PARKING_PT), format: stage2Format(hv.c.board.pa_bits) };
+}
+
+function poolStats(hv: Hv, when: string): void {
+  printk(
+    hv,
+    `Page pool usage after ${when}: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`,
+  );
+}
+
+/** arch_entry's sanity check of the image it is running from. */
+function imageIsOurs(c: CpuContext, base: number): boolean {
+  const m = c.mem;
+  const entry = m.read64(base + HDR.ENTRY);
+  if (entry + ENTRY_MARKER.length > m.read64(base + HDR.CORE_SIZE)) return false;
+  const marker = new TextDecoder('latin1').decode(m.copyOut(base + entry, ENTRY_MARKER.length));
+  return (
+    marker === ENTRY_MARKER && m.read64(base + HDR.CORE_SIZE) >= IMAGE.CORE_SIZE && m.read64(base + HDR.PERCPU_SIZE) >= PERCPU.SIZE
+  );
+}
+
+/**
+ * Called by the driver's enter_hypervisor on this CPU (x0 = cpu id). Returns 0 with the CPU
+ * now running Linux as the root cell's guest, or the shared negative error with the CPU back
+ * in native EL1.
+ */
+export function hypervisorEntry(c: CpuContext, base: number, size: number): { ret: number; hv?: Hv } {
+  if (!imageIsOurs(c, base)) {
+    // A real CPU would branch into garbage; the simulation refuses to run a foreign image.
+    return { ret: -Errno.EIO };
+  }
+  c.setState(CpuState.HYPERVISOR);
+  const hv = new Hv(c, base, size);
+  const f64 = new Float64Array(c.cpus.buffer);
+  f64[cpuTimeIndex(c.cpu, CpuTime.ENTERED_AT)] = now();
+
+  const m = c.mem;
+  m.write32(hv.myPub + PUB.CPU_ID, c.cpu);
+
+  const initLock = hv.bss(BSS.INIT_LOCK);
+  const gen = hv.bss(BSS.ENTRY_GEN);
+  const entered = hv.bss(BSS.ENTERED_CPUS);
+  const initialized = hv.bss(BSS.INITIALIZED_CPUS);
+  const error = hv.bss(BSS.ERROR);
+  const activate = hv.bss(BSS.ACTIVATE);
+  const online = hv.onlineCpus;
+
+  spinLock(c.policy, initLock, 'init_lock');
+  const n = Atomics.add(entered.view, entered.index, 1) + 1;
+  spinUnlock(initLock);
+  if (n >= online) signal(gen);
+  c.schedulePoint();
+
+  waitUntil(c.policy, gen, () => hv.load(entered) >= online, 'entry barrier: entered_cpus == online_cpus');
+  f64[cpuTimeIndex(c.cpu, CpuTime.BARRIER_A_AT)] = now();
+  c.schedulePoint();
+
+  spinLock(c.policy, initLock, 'init_lock');
+  let master = false;
+  try {
+    if (hv.masterCpu === INVALID_CPU_ID) {
+      master = true;
+      const err = initEarly(hv);
+      if (err) hv.store(error, err);
+    }
+    if (!hv.load(error)) {
+      const err = cpuInit(hv);
+      if (err) hv.store(error, err);
+      else Atomics.add(initialized.view, initialized.index, 1);
+    }
+  } finally {
+    spinUnlock(initLock);
+  }
+  if (hv.load(error) || hv.load(initialized) >= online) signal(gen);
+  c.schedulePoint();
+
+  waitUntil(c.policy, gen, () => hv.load(error) !== 0 || hv.load(initialized) >= online, 'entry barrier: initialized_cpus == online_cpus');
+
+  if (master) {
+    if (!hv.load(error)) {
+      const err = initLate(hv);
+      if (err) hv.store(error, err);
+      else hv.store(activate, 1);
+    }
+    signal(gen);
+  } else {
+    waitUntil(c.policy, gen, () => hv.load(error) !== 0 || hv.load(activate) !== 0, 'entry: waiting for activation by the master');
+  }
+
+  const err = hv.load(error);
+  if (err) {
+    if (master) shutdown(hv);
+    archCpuRestore(c);
+    return { ret: err };
+  }
+  if (master) printk(hv, 'Activating hypervisor\n');
+  // arch_cpu_activate_vmm: eret to Linux with x0 = 0, now as the root cell's guest.
+  c.setHvActive(true);
+  c.setState(CpuState.GUEST);
+  return { ret: 0, hv };
+}
+
+/** arch_cpu_restore: undo this CPU's EL2 state and return to native EL1 Linux. */
+export function archCpuRestore(c: CpuContext): void {
+  c.setHvActive(false);
+  c.setState(CpuState.LINUX);
+}
+
+function initEarly(hv: Hv): number {
+  const m = hv.c.mem;
+  hv.store(hv.data(DATA.MASTER_CPU_ID), hv.cpu);
+  const sys = hv.base + hv.coreSize + hv.percpuSize * hv.maxCpus;
+  m.write64(hv.base + IMAGE.BSS + BSS.SYSTEM_CONFIG, sys);
+  const sysFlags = m.read32(sys + SYS_OFF.flags);
+  hv.store(hv.bss(BSS.VIRTUAL_CONSOLE), sysFlags & SysFlags.VIRTUAL_DEBUG_CONSOLE ? 1 : 0);
+  printk(hv, `\nInitializing Jailhouse hypervisor v0.12 (jhsim) on CPU ${hv.cpu}\n`);
+  printk(hv, `Code location: ${hex(JAILHOUSE_BASE + IMAGE.ARCH_ENTRY)}\n`);
+
+  let err = pagingInit(hv, sys);
+  if (err) return err;
+
+  const root = hv.rootCell;
+  err = cellInit(hv, root, sys + SYS_OFF.root_cell);
+  if (err) return err;
+  m.write32(hv.base + IMAGE.BSS + BSS.NUM_CELLS, 1);
+
+  err = archInitEarly(hv);
+  if (err) return err;
+
+  // Back the hypervisor's own range in the root cell with a read-only empty page (and the real
+  // console page when the root may read the virtual console), so Linux touching it never faults.
+  const rootPt = cellPageTable(hv, root);
+  const empty = hv.base + IMAGE.EMPTY_PAGE;
+  const ro = s2Flags({ read: true });
+  const con = hv.load(hv.bss(BSS.VIRTUAL_CONSOLE)) ? hv.base + IMAGE.CONSOLE_PAGE : 0;
+  for (let off = 0; off < hv.size; off += PAGE_SIZE) {
+    const pa = hv.base + off;
+    err = pagingCreate(m, hv.memPool, rootPt, pa === con ? con : empty, PAGE_SIZE, pa, ro, { coherent: true });
+    if (err) return err;
+  }
+
+  poolStats(hv, 'early setup');
+  printk(hv, 'Initializing processors:\n');
+  return 0;
+}
+
+function pagingInit(hv: Hv, sys: number): number {
+  const m = hv.c.mem;
+  const poolBase = hv.base + hv.coreSize;
+  const poolPages = Math.floor((hv.size - hv.coreSize) / PAGE_SIZE);
+  const perCpuPages = (hv.maxCpus * hv.percpuSize) / PAGE_SIZE;
+  const cfgPages = pages(systemConfigSize(m.window(sys, CELL_DESC_SIZE + SYS_OFF.root_cell)));
+  const bitmapPages = Math.ceil(poolPages / BITS_PER_PAGE);
+  if (poolPages <= perCpuPages + cfgPages + bitmapPages) return -Errno.ENOMEM;
+
+  const pool = hv.memPool;
+  pool.init(poolBase, poolPages, poolBase + (perCpuPages + cfgPages) * PAGE_SIZE, PoolFlags.SCRUB_ON_FREE);
+  pool.markUsed(perCpuPages + cfgPages + bitmapPages);
+
+  const remapBitmap = pool.alloc(NUM_REMAP_BITMAP_PAGES);
+  hv.remapPool.init(REMAP_BASE, NUM_REMAP_BITMAP_PAGES * BITS_PER_PAGE, remapBitmap, 0);
+
+  // Common hypervisor tables: CPU 0's root table page.
+  const common = hvPageTable(hv, 0);
+  let err = pagingCreate(m, pool, common, hv.base, hv.size, JAILHOUSE_BASE, hvFlags({ write: true }), { huge: true });
+  if (err) return err;
+  // Pre-split the private per-CPU parts so later permission flips never allocate.
+  for (let cpu = 0; cpu < hv.maxCpus; cpu++) {
+    const pc = hv.percpu(cpu);
+    err = pagingCreate(m, pool, common, pc, PERCPU.PUBLIC - PERCPU.STACK, JAILHOUSE_BASE + (pc - hv.base), hvFlags({ write: true }));
+    if (err) return err;
+  }
+  const parking = pool.allocAligned(cellRootPtPages(hv.c.board.pa_bits));
+  if (!parking) return -Errno.ENOMEM;
+  m.write64(hv.base + IMAGE.BSS + BSS.PARKING_PT, parking);
+
+  const conFlags = m.read16(sys + SYS_OFF.debug_console + CONSOLE_OFF.flags);
+  const conAddr = m.read64(sys + SYS_OFF.debug_console + CONSOLE_OFF.address);
+  if (conAddr && conFlags & ConsoleFlags.ACCESS_MMIO) {
+    const va = UART_BASE + (conAddr % 0x200000);
+    if (va >= REMAP_BASE && va < REMAP_BASE + hv.remapPool.pages * PAGE_SIZE) return -Errno.EINVAL;
+    err = pagingCreate(m, pool, common, conAddr, PAGE_SIZE, va, hvFlags({ write: true, device: true }));
+    if (err) return err;
+  }
+  return 0;
+}
+
+function archInitEarly(hv: Hv): number {
+  const m = hv.c.mem;
+  const err = pagingCreate(m, hv.memPool, parkingPageTable(hv), hv.base + IMAGE.PARKING_CODE, PAGE_SIZE, 0, s2Flags({ read: true }), {
+    coherent: true,
+  });
+  if (err) return err;
+  return armPagingCellInit(hv, hv.rootCell);
+}
+
+/** arm_paging_cell_init: VMID = cell id (<= 255), stage-2 root from the pool. */
+export function armPagingCellInit(hv: Hv, cell: number): number {
+  const id = hv.c.mem.read32(hv.cellConfig(cell) + CELL_OFF.id);
+  if (id > 0xff) return -Errno.E2BIG;
+  const root = hv.memPool.allocAligned(cellRootPtPages(hv.c.board.pa_bits));
+  if (!root) return -Errno.ENOMEM;
+  hv.c.mem.write64(cell + CELL.MM_ROOT, root);
+  return 0;
+}
+
+function cpuInit(hv: Hv): number {
+  const c = hv.c;
+  const m = c.mem;
+  printk(hv, ` CPU ${hv.cpu}... `);
+  const err = cpuInitInner(hv);
+  printk(hv, err ? 'FAILED\n' : 'OK\n');
+  void m;
+  return err;
+}
+
+function cpuInitInner(hv: Hv): number {
+  const c = hv.c;
+  const m = c.mem;
+  if (!cpuIdValid(hv, hv.cpu)) return -Errno.EINVAL;
+  m.write64(hv.myPub + PUB.CELL, hv.rootCell);
+
+  // Own stage-1 tables: link the top-level entry covering JAILHOUSE_BASE (and the UART) to the
+  // common tables, then map the own per_cpu at LOCAL_CPU_BASE.
+  const own = hvPageTable(hv, hv.cpu);
+  const common = hvPageTable(hv, 0);
+  const l0 = hvFormat.levels[0]!;
+  const idx = Math.floor(JAILHOUSE_BASE / l0.div) % l0.entries;
+  const src = common.root + idx * 8;
+  if (!(m.read32(src) & 1) || !(m.read32(src) & 2)) return -Errno.EINVAL;
+  m.write32(own.root + idx * 8, m.read32(src));
+  m.write32(own.root + idx * 8 + 4, m.read32(src + 4));
+  let err = pagingCreate(m, hv.memPool, own, hv.percpu(hv.cpu), hv.percpuSize, LOCAL_CPU_BASE, hvFlags({ write: true }), { huge: true });
+  if (err) return err;
+
+  // arch_cpu_init: MPIDR, then the per-CPU GIC init (GICv3 SGIs can only target Aff0 < 16).
+  const mpidr = c.topo[hv.cpu]!.mpidr;
+  m.write64(hv.myPub + PUB.MPIDR, mpidr);
+  if ((mpidr & 0xff) >= 16) return -Errno.EIO;
+  const inject = c.machine(MachineWord.FAIL_CPU_INIT);
+  if (Atomics.compareExchange(c.cpus, inject, hv.cpu + 1, 0) === hv.cpu + 1) {
+    // Fault injection standing in for a firmware/irqchip failure on this CPU.
+    return -(Atomics.load(c.cpus, c.machine(MachineWord.FAIL_ERRNO)) || Errno.EIO);
+  }
+
+  // Pre-create the temporary mapping window as non-present 4K entries.
+  err = pagingCreate(m, hv.memPool, own, 0, NUM_TEMPORARY_PAGES * PAGE_SIZE, TEMPORARY_MAPPING_BASE, NONPRESENT_FLAGS);
+  return err;
+}
+
+function initLate(hv: Hv): number {
+  const root = hv.rootCell;
+  if (cellCpus(hv, root).length !== hv.onlineCpus) return -Errno.EINVAL;
+  // Units (irqchip, PCI) have nothing to set up until the GIC and PCI models land.
+  const pt = cellPageTable(hv, root);
+  for (const r of cellMemRegions(hv, root)) {
+    const err = archMapMemoryRegion(hv, root, pt, r);
+    if (err) return err;
+  }
+  poolStats(hv, 'late setup');
+  return 0;
+}
+
+/** arch_map_memory_region for stage 2 (sub-page regions are left to MMIO dispatch). */
+export function archMapMemoryRegion(hv: Hv, cell: number, pt: PageTable, r: { phys: number; virt: number; size: number; flags: number }): number {
+  if (r.virt % PAGE_SIZE || r.size % PAGE_SIZE) return 0;
+  const phys = r.flags & MemFlags.COMM_REGION ? cell + CELL.COMM_PAGE : r.phys;
+  const flags = s2Flags({ read: !!(r.flags & MemFlags.READ), write: !!(r.flags & MemFlags.WRITE), device: !!(r.flags & MemFlags.IO) });
+  return pagingCreate(hv.c.mem, hv.memPool, pt, phys, r.size, r.virt, flags, { huge: !(r.flags & MemFlags.NO_HUGEPAGES), coherent: true });
+}
+
+/** Global teardown after a failed entry or at disable (units' shutdown in reverse order). */
+export function shutdown(hv: Hv): void {
+  void hv;
+}
+
+export const CONSOLE_PAGE_OFFSET = IMAGE.CONSOLE_PAGE;
+export const CONSOLE_SIZE = CONSOLE.SIZE;

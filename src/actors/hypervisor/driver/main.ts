@@ -1,0 +1,271 @@
+/**
+ * jailhouse.ko: JAILHOUSE_ENABLE and JAILHOUSE_DISABLE with the reference's checks, order and
+ * errnos, on_each_cpu(enter/leave_hypervisor) with the call_done barrier, and the failure
+ * unwinding. Runs as a task on one root-cell CPU; the per-CPU halves run in IPI context.
+ */
+import { CELL_DESC_SIZE, CELL_OFF, CONFIG_REVISION, SYS_OFF, SYS_SIGNATURE, SYSTEM_HEADER_SIZE, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import { Hc, HDR, HV_SIGNATURE } from '../core/layout.js';
+import { hypervisorEntry } from '../core/setup.js';
+import type { Kernel } from '../../cpu/linux/kernel.js';
+import { FIRMWARE_BYTE_BASE, KernelWord, SmpFunc } from '../../cpu/linux/layout.js';
+import { Sleep } from '../../cpu/linux/sleep.js';
+import { copyFromUser, linuxSystemRam } from '../../cpu/linux/uaccess.js';
+import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
+import { CpuWord, MachineWord } from '../../cpu/layout.js';
+import { cellDelete, cellPrepare, cellRegister, rootSlot } from './cells.js';
+import { takeLastConsole } from './console.js';
+import { DrvWord, drvWord } from './layout.js';
+import { DriverState } from './state.js';
+
+export const JAILHOUSE_ENABLE = 0x40080000;
+export const JAILHOUSE_DISABLE = 0x00000001;
+export const JAILHOUSE_CELL_CREATE = 0x40100002;
+export const JAILHOUSE_CELL_LOAD = 0x40300003;
+export const JAILHOUSE_CELL_START = 0x40280004;
+export const JAILHOUSE_CELL_DESTROY = 0x40280005;
+
+function err(k: Kernel, errno: number, msg: string): number {
+  k.printk(`jailhouse: ${msg}`);
+  return -errno;
+}
+
+/** mutex_lock_interruptible(&jailhouse_lock), as a try: sleeping means retrying the task. */
+export function lockJailhouse(k: Kernel, caller: number): void {
+  const w = drvWord(DrvWord.LOCK);
+  const prev = Atomics.compareExchange(k.c.k32, w, 0, caller + 1);
+  if (prev !== 0) throw new Sleep('kernel', w, prev, 'jailhouse_lock');
+}
+
+export function unlockJailhouse(k: Kernel): void {
+  const w = drvWord(DrvWord.LOCK);
+  Atomics.store(k.c.k32, w, 0);
+  Atomics.notify(k.c.k32, w);
+}
+
+function u32(b: Uint8Array, off: number): number {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, true);
+}
+function u64(b: Uint8Array, off: number): number {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 0x1_0000_0000;
+}
+
+/** get_max_cpus: highest CPU set in the root cell's bitmap + 1, scanning bytes downwards. */
+function getMaxCpus(k: Kernel, cpuSetSize: number, setPtr: number): number {
+  const set = copyFromUser(k.c, setPtr, cpuSetSize);
+  if (typeof set === 'number') return set;
+  for (let pos = cpuSetSize - 1; pos >= 0; pos--) {
+    const b = set[pos]!;
+    if (b) return pos * 8 + (32 - Math.clz32(b));
+  }
+  return -Errno.EINVAL;
+}
+
+export function jailhouseCmdEnable(k: Kernel, caller: number, arg: number): number {
+  const c = k.c;
+  const hdr = copyFromUser(c, arg, SYSTEM_HEADER_SIZE);
+  if (typeof hdr === 'number') return hdr;
+  const sig = String.fromCharCode(...hdr.subarray(0, 5));
+  if (sig !== SYS_SIGNATURE) return err(k, Errno.EINVAL, `Not a system configuration (signature "${printable(sig)}", expected "${SYS_SIGNATURE}")`);
+  const rev = hdr[SYS_OFF.revision]! | (hdr[SYS_OFF.revision + 1]! << 8);
+  if (rev !== CONFIG_REVISION) return err(k, Errno.EINVAL, `Configuration revision mismatch (config ${rev}, driver ${CONFIG_REVISION})`);
+  const arch = hdr[SYS_OFF.architecture]!;
+  if (arch !== 2) return err(k, Errno.EINVAL, `Configuration architecture mismatch (config ${arch}, driver 2 = arm64)`);
+  hdr[SYS_OFF.root_cell + CELL_OFF.name + 31] = 0;
+  const cpuSetSize = u32(hdr, SYS_OFF.root_cell + CELL_OFF.cpu_set_size);
+  const maxCpus = cpuSetSize === 0 ? -Errno.EINVAL : getMaxCpus(k, cpuSetSize, arg + SYSTEM_HEADER_SIZE);
+  if (maxCpus < 0) return maxCpus === -Errno.EINVAL ? err(k, Errno.EINVAL, 'root cell CPU set is empty') : maxCpus;
+
+  lockJailhouse(k, caller);
+  try {
+    return enableLocked(k, arg, hdr, maxCpus);
+  } finally {
+    unlockJailhouse(k);
+  }
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function enableLocked(k: Kernel, arg: number, hdr: Uint8Array, maxCpus: number): number {
+  const c = k.c;
+  const d = new DriverState(k);
+  if (d.enabled) return err(k, Errno.EBUSY, 'hypervisor already enabled');
+
+  const fwSize = Atomics.load(c.k32, KernelWord.FIRMWARE_SIZE);
+  if (fwSize <= 0) return err(k, Errno.ENOENT, 'Missing hypervisor image jailhouse.bin');
+  const fw = c.k8.slice(FIRMWARE_BYTE_BASE, FIRMWARE_BYTE_BASE + fwSize);
+
+  const hvPhys = u64(hdr, SYS_OFF.hypervisor_memory);
+  const hvSize = u64(hdr, SYS_OFF.hypervisor_memory + 16);
+  const fwSig = String.fromCharCode(...fw.subarray(0, Math.min(8, fw.length)));
+  if (fw.length < HDR.SIZE || fwSig !== HV_SIGNATURE) return err(k, Errno.EINVAL, `hypervisor image jailhouse.bin has no valid header (signature "${printable(fwSig)}")`);
+  if (fw.length >= hvSize)
+    return err(k, Errno.EINVAL, `hypervisor image (${fw.length} bytes) does not fit hypervisor_memory.size 0x${hvSize.toString(16)}`);
+  const coreSize = u64(fw, HDR.CORE_SIZE);
+  const percpuSize = u64(fw, HDR.PERCPU_SIZE);
+  const coreAndPercpu = coreSize + maxCpus * percpuSize;
+  const configSize = systemConfigSize(new DataView(hdr.buffer, hdr.byteOffset, hdr.byteLength));
+  if (!(coreAndPercpu < hvSize) || !(configSize < hvSize - coreAndPercpu))
+    return err(
+      k,
+      Errno.EINVAL,
+      `hypervisor_memory.size 0x${hvSize.toString(16)} too small: core 0x${coreSize.toString(16)} + ${maxCpus} x per_cpu 0x${percpuSize.toString(16)} + config ${configSize} bytes`,
+    );
+
+  // Release the previous mapping and `core` file: the config may have changed.
+  d.set64(DrvWord.HV_MEM_LO, DrvWord.HV_MEM_HI, 0);
+  d.set(DrvWord.CORE_FILE_SIZE, 0);
+
+  const ram = linuxSystemRam(c);
+  if (hvPhys < ram.end && hvPhys + hvSize > ram.start)
+    return err(k, Errno.EINVAL, `request_mem_region failed for hypervisor memory at 0x${hvPhys.toString(16)}: in use as System RAM (reserve it with memmap= or mem=)`);
+  if (!c.mem.contains(hvPhys, hvSize)) return err(k, Errno.EINVAL, `Unable to map RAM reserved for hypervisor at 0x${hvPhys.toString(16)}`);
+
+  d.set64(DrvWord.HV_MEM_LO, DrvWord.HV_MEM_HI, hvPhys);
+  d.set64(DrvWord.HV_MEM_SIZE_LO, DrvWord.HV_MEM_SIZE_HI, hvSize);
+  d.set(DrvWord.CONSOLE_PAGE_OFF, u64(fw, HDR.CONSOLE_PAGE));
+  d.set(DrvWord.LAST_CONSOLE_VALID, 0);
+  c.mem.copyIn(hvPhys, fw);
+  c.mem.fill(hvPhys + fw.length, hvSize - fw.length, 0);
+  c.mem.write32(hvPhys + HDR.MAX_CPUS, maxCpus);
+  c.mem.write64(hvPhys + HDR.ARM_LINUX_HYP_VECTORS, 0x40080800);
+  c.mem.write32(hvPhys + HDR.ARM_LINUX_HYP_ABI, 1);
+  d.set(DrvWord.CORE_FILE_SIZE, coreSize);
+  d.set(DrvWord.MAX_CPUS, maxCpus);
+  d.set(DrvWord.HV_CORE_PERCPU_SIZE, coreAndPercpu);
+
+  const cfg = copyFromUser(c, arg, configSize);
+  if (typeof cfg === 'number') return unmap(d, cfg);
+  c.mem.copyIn(hvPhys + coreAndPercpu, cfg);
+  d.set(DrvWord.CONSOLE_AVAILABLE, u32(hdr, SYS_OFF.flags) & SysFlags.VIRTUAL_DEBUG_CONSOLE ? 1 : 0);
+
+  // jailhouse_cell_prepare_root on the copy inside hypervisor memory.
+  const rootCfg = hvPhys + coreAndPercpu + SYS_OFF.root_cell;
+  const setSize = c.mem.read32(rootCfg + CELL_OFF.cpu_set_size);
+  const rootCpus: number[] = [];
+  for (let i = 0; i < Math.min(setSize * 8, 64); i++) if ((c.mem.read8(rootCfg + CELL_DESC_SIZE + (i >> 3)) >> (i & 7)) & 1) rootCpus.push(i);
+  const name = String.fromCharCode(...c.mem.copyOut(rootCfg + CELL_OFF.name, 32)).replace(/\0.*$/s, '');
+  const slot = cellPrepare(d, { name, cpus: rootCpus }, 0);
+  if (slot < 0) return unmap(d, slot);
+
+  d.set(DrvWord.ERROR_CODE, 0);
+  cpusReadLock(k);
+  let online: number[];
+  try {
+    online = k.onlineCpus();
+    const beyond = online.find((cpu) => cpu >= maxCpus);
+    if (beyond !== undefined) {
+      // Real hardware would hang here: the hypervisor waits for this CPU, which never enters.
+      cpusReadUnlock(k);
+      cellDelete(d, slot);
+      return unmap(d, err(k, Errno.EINVAL, `CPU ${beyond} is online but not below max_cpus ${maxCpus} (root cell CPU set does not cover it)`));
+    }
+    c.mem.write32(hvPhys + HDR.ONLINE_CPUS, online.length);
+    d.set(DrvWord.CALL_DONE, 0);
+    d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
+    d.add(DrvWord.EPOCH, 1);
+    k.onEachCpu(SmpFunc.ENTER_HYPERVISOR, 0, false);
+    k.waitIrqsOn(() => d.get(DrvWord.CALL_DONE) >= online.length, 'call_done == num_online_cpus (enable)');
+  } finally {
+    cpusReadUnlock(k);
+  }
+  const code = d.get(DrvWord.ERROR_CODE);
+  if (code) {
+    takeLastConsole(d);
+    cellDelete(d, slot);
+    k.printk(`jailhouse: hypervisor entry failed on the CPUs with ${code}`);
+    return unmap(d, code);
+  }
+  cellRegister(d, rootSlot(d));
+  d.set(DrvWord.ENABLED, 1);
+  k.printk('The Jailhouse is opening.');
+  return 0;
+}
+
+/** jailhouse_firmware_free (the mapping goes; the `core` file stays until the next enable). */
+function unmap(d: DriverState, ret: number): number {
+  d.set64(DrvWord.HV_MEM_LO, DrvWord.HV_MEM_HI, 0);
+  return ret;
+}
+
+/** enter_hypervisor, in IPI context on every online CPU. */
+export function enterHypervisor(k: Kernel): void {
+  const c = k.c;
+  const d = new DriverState(k);
+  const delayCpu = Atomics.load(c.cpus, c.machine(MachineWord.DELAY_ENTRY_CPU));
+  if (delayCpu === k.cpu + 1) {
+    Atomics.store(c.cpus, c.machine(MachineWord.DELAY_ENTRY_CPU), 0);
+    const ms = Atomics.load(c.cpus, c.machine(MachineWord.DELAY_ENTRY_MS));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  }
+  let ret: number;
+  if (k.cpu < d.get(DrvWord.MAX_CPUS)) {
+    const r = hypervisorEntry(c, d.hvMem, d.hvMemSize);
+    ret = r.ret;
+    if (ret === 0) k.hv = r.hv;
+  } else {
+    ret = -Errno.EINVAL;
+  }
+  Atomics.store(c.cpus, c.my(CpuWord.ENTRY_RESULT), ret);
+  Atomics.store(c.cpus, c.my(CpuWord.ENTRY_EPOCH), d.get(DrvWord.EPOCH));
+  if (ret) d.set(DrvWord.ERROR_CODE, ret);
+  d.add(DrvWord.CALL_DONE, 1);
+  c.kick(d.get(DrvWord.CALL_DONE_WAITER));
+}
+
+export function jailhouseCmdDisable(k: Kernel, caller: number): number {
+  lockJailhouse(k, caller);
+  try {
+    return disableLocked(k);
+  } finally {
+    unlockJailhouse(k);
+  }
+}
+
+function disableLocked(k: Kernel): number {
+  const d = new DriverState(k);
+  if (!d.enabled) return -Errno.EINVAL;
+  // Non-root cells would be destroyed here (none exist before the cells capability).
+  d.set(DrvWord.ERROR_CODE, 0);
+  cpusReadLock(k);
+  try {
+    const online = k.onlineCpus();
+    const root = rootSlot(d);
+    const rootCpus = d.cellCpus(root).length;
+    if (online.length !== rootCpus) {
+      return err(k, Errno.EBUSY, `${online.length} CPUs online but the root cell has ${rootCpus}: bring all root CPUs online first`);
+    }
+    d.set(DrvWord.CALL_DONE, 0);
+    d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
+    d.add(DrvWord.EPOCH, 1);
+    k.onEachCpu(SmpFunc.LEAVE_HYPERVISOR, 0, false);
+    k.waitIrqsOn(() => d.get(DrvWord.CALL_DONE) >= online.length, 'call_done == num_online_cpus (disable)');
+  } finally {
+    cpusReadUnlock(k);
+  }
+  const code = d.get(DrvWord.ERROR_CODE);
+  if (code) return code;
+  takeLastConsole(d);
+  cellDelete(d, rootSlot(d));
+  d.set(DrvWord.ENABLED, 0);
+  k.printk('The Jailhouse was closed.');
+  return 0;
+}
+
+/** leave_hypervisor, in IPI context on every online CPU. */
+export function leaveHypervisor(k: Kernel): void {
+  const c = k.c;
+  const d = new DriverState(k);
+  // Fault in every page the world switch will touch.
+  c.mem.touchPages(d.hvMem, d.get(DrvWord.HV_CORE_PERCPU_SIZE));
+  const ret = k.hypercall(Hc.DISABLE);
+  Atomics.store(c.cpus, c.my(CpuWord.LEAVE_RESULT), ret);
+  Atomics.store(c.cpus, c.my(CpuWord.LEAVE_EPOCH), d.get(DrvWord.EPOCH));
+  if (ret) d.set(DrvWord.ERROR_CODE, ret);
+  d.add(DrvWord.CALL_DONE, 1);
+  c.kick(d.get(DrvWord.CALL_DONE_WAITER));
+}
+

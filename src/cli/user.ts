@@ -1,0 +1,92 @@
+/**
+ * A user-space thread of root-cell Linux: builds syscall arguments in its own buffer in
+ * simulated RAM (paths, config blobs, read buffers) and posts the syscalls to the kernel.
+ */
+import type { Machine, SyscallOptions } from '../actors/cpu/supervisor.js';
+import { Sys } from '../actors/cpu/linux/layout.js';
+
+const PATH_OFF = 0;
+const PATH_MAX = 4096;
+const READ_OFF = 0x1000;
+const READ_MAX = 0x7f000;
+const ARG_OFF = 0x80000;
+const ARG_MAX = 0x80000;
+
+const split64 = (v: number): [number, number] => [v >>> 0, Math.floor(v / 0x1_0000_0000) >>> 0];
+
+export class UserProcess {
+  readonly base: number;
+
+  constructor(
+    readonly m: Machine,
+    readonly caller: number,
+    readonly opts: SyscallOptions = {},
+  ) {
+    this.base = m.userBuffer(caller);
+  }
+
+  private putPath(path: string): [number, number, number] {
+    const bytes = new TextEncoder().encode(path);
+    if (bytes.length > PATH_MAX) throw new Error(`path too long: ${path}`);
+    this.m.mem.copyIn(this.base + PATH_OFF, bytes);
+    const [lo, hi] = split64(this.base + PATH_OFF);
+    return [lo, hi, bytes.length];
+  }
+
+  /** ioctl(/dev/jailhouse, cmd, arg) with arg pointing at a copy of payload in user memory. */
+  async ioctl(cmd: number, payload?: Uint8Array, opts?: SyscallOptions): Promise<number> {
+    let p = 0;
+    if (payload) {
+      if (payload.length > ARG_MAX) throw new Error(`ioctl argument of ${payload.length} bytes is too large`);
+      p = this.base + ARG_OFF;
+      this.m.mem.copyIn(p, payload);
+    }
+    const [lo, hi] = split64(p);
+    return this.m.syscall(this.caller, Sys.IOCTL, [cmd | 0, lo, hi], opts ?? this.opts);
+  }
+
+  /** Read a whole file: the data, or a negative errno. */
+  async readFile(path: string): Promise<Uint8Array | number> {
+    const [lo, hi, len] = this.putPath(path);
+    const [blo, bhi] = split64(this.base + READ_OFF);
+    const r = await this.m.syscall(this.caller, Sys.READ_FILE, [lo, hi, len, blo, bhi, READ_MAX], this.opts);
+    return r < 0 ? r : this.m.mem.copyOut(this.base + READ_OFF, r);
+  }
+
+  async readText(path: string): Promise<string | number> {
+    const r = await this.readFile(path);
+    return typeof r === 'number' ? r : new TextDecoder().decode(r);
+  }
+
+  async writeFile(path: string, data: string, opts?: SyscallOptions): Promise<number> {
+    const [lo, hi, len] = this.putPath(path);
+    const bytes = new TextEncoder().encode(data);
+    this.m.mem.copyIn(this.base + READ_OFF, bytes);
+    const [blo, bhi] = split64(this.base + READ_OFF);
+    return this.m.syscall(this.caller, Sys.WRITE_FILE, [lo, hi, len, blo, bhi, bytes.length], opts ?? this.opts);
+  }
+
+  async listDir(path: string): Promise<string[] | number> {
+    const [lo, hi, len] = this.putPath(path);
+    const [blo, bhi] = split64(this.base + READ_OFF);
+    const r = await this.m.syscall(this.caller, Sys.LIST_DIR, [lo, hi, len, blo, bhi, READ_MAX], this.opts);
+    if (r < 0) return r;
+    const text = new TextDecoder().decode(this.m.mem.copyOut(this.base + READ_OFF, r));
+    return text === '' ? [] : text.split('\n');
+  }
+
+  async consoleOpen(): Promise<number> {
+    return this.m.syscall(this.caller, Sys.CONSOLE_OPEN, [], this.opts);
+  }
+
+  async consoleClose(fd: number): Promise<number> {
+    return this.m.syscall(this.caller, Sys.CONSOLE_CLOSE, [fd], this.opts);
+  }
+
+  /** read(fd, buf, count) on /dev/jailhouse: bytes, 0-length at EOF, or a negative errno. */
+  async consoleRead(fd: number, count: number, nonblock: boolean): Promise<Uint8Array | number> {
+    const [blo, bhi] = split64(this.base + READ_OFF);
+    const r = await this.m.syscall(this.caller, Sys.CONSOLE_READ, [fd, blo, bhi, Math.min(count, READ_MAX), nonblock ? 1 : 0], this.opts);
+    return r < 0 ? r : this.m.mem.copyOut(this.base + READ_OFF, r);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Board description: the hardware the hypervisor is enabled on. The default is modelled on
+ * QEMU's arm64 `virt` machine (GICv3, 1 GiB RAM at 0x40000000) as Jailhouse's qemu-arm64
+ * configs assume it.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const MIN_CPUS = 2;
+export const MAX_CPUS = 64;
+
+const hex = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^(0x[0-9a-fA-F]+|[0-9]+)$/, 'expected a number or a 0x-prefixed hex string'),
+]);
+const addr = hex.transform((v) => (typeof v === 'number' ? v : Number(v)));
+
+export const BoardSchema = z
+  .object({
+    name: z.string().min(1),
+    cpus: z.number().int().min(MIN_CPUS).max(MAX_CPUS),
+    /** CPUs per Aff1 cluster: QEMU virt with GICv3 puts 16 CPUs in each cluster (Aff0 0..15). */
+    cpus_per_cluster: z.number().int().min(1).max(256).default(16),
+    /** ID_AA64MMFR0_EL1.PARange expressed as a bit count (cortex-a57: 40). */
+    pa_bits: z.union([z.literal(32), z.literal(36), z.literal(40), z.literal(42), z.literal(44), z.literal(48)]).default(40),
+    ram: z.array(z.object({ base: addr, size: addr })).min(1),
+    gic: z.object({
+      version: z.literal(3),
+      gicd_base: addr,
+      gicr_base: addr,
+      gicr_stride: addr.default(0x20000),
+      maintenance_irq: z.number().int().default(25),
+    }),
+    uart: z.object({ base: addr, size: addr.default(0x1000), irq: z.number().int() }),
+    pci: z.object({
+      ecam_base: addr,
+      ecam_size: addr,
+      mmio_base: addr,
+      mmio_size: addr,
+      pio_base: addr,
+      pio_size: addr,
+    }),
+    timer_hz: z.number().int().positive().default(62_500_000),
+  })
+  .strict();
+
+export type Board = z.infer<typeof BoardSchema>;
+
+export interface CpuTopology {
+  /** Logical CPU id (Linux's numbering, Jailhouse's cpu_id). */
+  id: number;
+  /** MPIDR_EL1 affinity fields Aff3..Aff0 as Jailhouse masks them (0xff00ffffff). */
+  mpidr: number;
+}
+
+export const DEFAULT_BOARD: Board = BoardSchema.parse({
+  name: 'qemu-arm64-virt',
+  cpus: 4,
+  ram: [{ base: 0x40000000, size: 0x40000000 }],
+  gic: { version: 3, gicd_base: 0x08000000, gicr_base: 0x080a0000 },
+  uart: { base: 0x09000000, irq: 33 },
+  pci: {
+    ecam_base: 0x4010000000,
+    ecam_size: 0x10000000,
+    mmio_base: 0x10000000,
+    mmio_size: 0x2eff0000,
+    pio_base: 0x3eff0000,
+    pio_size: 0x10000,
+  },
+});
+
+/** MPIDR of each CPU: Aff0 = index within the cluster, Aff1 = cluster (QEMU virt's layout). */
+export function cpuTopology(board: Board): CpuTopology[] {
+  const out: CpuTopology[] = [];
+  for (let id = 0; id < board.cpus; id++) {
+    const aff0 = id % board.cpus_per_cluster;
+    const aff1 = Math.floor(id / board.cpus_per_cluster);
+    out.push({ id, mpidr: (aff1 << 8) | aff0 });
+  }
+  return out;
+}
+
+/** Load a board file (JSON) or return the default; `cpus` overrides the CPU count. */
+export function loadBoard(file?: string, cpus?: number): Board {
+  let raw: unknown = DEFAULT_BOARD;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new Error(`board ${file}: ${(e as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`board ${file}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const merged = cpus === undefined ? raw : { ...(raw as object), cpus };
+  const r = BoardSchema.safeParse(merged);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const where = issue.path.join('.') || '(root)';
+    const src = file ?? 'default board';
+    if (issue.path[0] === 'cpus' && cpus !== undefined)
+      throw new Error(`--cpus ${cpus}: the board supports ${MIN_CPUS} to ${MAX_CPUS} CPUs`);
+    throw new Error(`board ${src}: field ${where}: ${issue.message}`);
+  }
+  return r.data;
+}

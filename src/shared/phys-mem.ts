@@ -1,0 +1,142 @@
+/**
+ * Physical address space of the simulated board: one SharedArrayBuffer per RAM bank, addressed
+ * by physical address. Every CPU worker builds its own PhysicalMemory over the same buffers, so
+ * a store by one CPU is visible to all, like DRAM behind coherent caches.
+ *
+ * Addresses are JS numbers (exact up to 2^53, enough for the 48-bit PA space). 64-bit values are
+ * handled as two 32-bit halves where speed matters (page-table descriptors) and as bigint
+ * otherwise.
+ */
+export interface RamBank {
+  /** First physical address of the bank. */
+  base: number;
+  /** Size in bytes (a multiple of 4 KiB). */
+  size: number;
+  sab: SharedArrayBuffer;
+}
+
+interface BankViews {
+  base: number;
+  end: number;
+  u8: Uint8Array;
+  i32: Int32Array;
+  dv: DataView;
+}
+
+export class PhysicalMemory {
+  private readonly views: BankViews[];
+
+  constructor(readonly banks: readonly RamBank[]) {
+    this.views = banks.map((b) => ({
+      base: b.base,
+      end: b.base + b.size,
+      u8: new Uint8Array(b.sab),
+      i32: new Int32Array(b.sab),
+      dv: new DataView(b.sab),
+    }));
+  }
+
+  /** True if [pa, pa+len) lies inside one RAM bank. */
+  contains(pa: number, len = 1): boolean {
+    for (const v of this.views) if (pa >= v.base && pa + len <= v.end) return true;
+    return false;
+  }
+
+  private find(pa: number, len: number): BankViews {
+    const vs = this.views;
+    for (let i = 0; i < vs.length; i++) {
+      const v = vs[i]!;
+      if (pa >= v.base && pa + len <= v.end) return v;
+    }
+    throw new RangeError(`physical access 0x${pa.toString(16)}+${len} is outside RAM`);
+  }
+
+  read8(pa: number): number {
+    const v = this.find(pa, 1);
+    return v.u8[pa - v.base]!;
+  }
+  write8(pa: number, value: number): void {
+    const v = this.find(pa, 1);
+    v.u8[pa - v.base] = value;
+  }
+  read16(pa: number): number {
+    const v = this.find(pa, 2);
+    return v.dv.getUint16(pa - v.base, true);
+  }
+  write16(pa: number, value: number): void {
+    const v = this.find(pa, 2);
+    v.dv.setUint16(pa - v.base, value, true);
+  }
+  read32(pa: number): number {
+    const v = this.find(pa, 4);
+    return v.dv.getUint32(pa - v.base, true);
+  }
+  write32(pa: number, value: number): void {
+    const v = this.find(pa, 4);
+    v.dv.setUint32(pa - v.base, value >>> 0, true);
+  }
+  /** 64-bit read as a number; exact for values below 2^53 (addresses, sizes, counters). */
+  read64(pa: number): number {
+    const v = this.find(pa, 8);
+    const o = pa - v.base;
+    return v.dv.getUint32(o, true) + v.dv.getUint32(o + 4, true) * 0x1_0000_0000;
+  }
+  /** 64-bit write of a number below 2^53. */
+  write64(pa: number, value: number): void {
+    const v = this.find(pa, 8);
+    const o = pa - v.base;
+    v.dv.setUint32(o, value >>> 0, true);
+    v.dv.setUint32(o + 4, Math.floor(value / 0x1_0000_0000) >>> 0, true);
+  }
+  read64big(pa: number): bigint {
+    const v = this.find(pa, 8);
+    return v.dv.getBigUint64(pa - v.base, true);
+  }
+  write64big(pa: number, value: bigint): void {
+    const v = this.find(pa, 8);
+    v.dv.setBigUint64(pa - v.base, BigInt.asUintN(64, value), true);
+  }
+
+  /** Copy bytes into physical memory. */
+  copyIn(pa: number, bytes: Uint8Array): void {
+    const v = this.find(pa, bytes.length);
+    v.u8.set(bytes, pa - v.base);
+  }
+  /** Copy bytes out of physical memory (a fresh, unshared buffer). */
+  copyOut(pa: number, len: number): Uint8Array {
+    const v = this.find(pa, len);
+    return v.u8.slice(pa - v.base, pa - v.base + len);
+  }
+  fill(pa: number, len: number, value = 0): void {
+    const v = this.find(pa, len);
+    v.u8.fill(value, pa - v.base, pa - v.base + len);
+  }
+  /** Read one byte of every page of [pa, pa+len): the driver's fault-in before leaving. */
+  touchPages(pa: number, len: number): number {
+    let sum = 0;
+    for (let a = pa; a < pa + len; a += 4096) sum ^= this.read8(a);
+    return sum;
+  }
+
+  /**
+   * An Int32Array over the bank holding pa and the element index of pa, for Atomics on a
+   * 32-bit word in RAM (pa must be 4-byte aligned).
+   */
+  atomicWord(pa: number): { view: Int32Array; index: number } {
+    if (pa % 4 !== 0) throw new RangeError(`unaligned atomic word 0x${pa.toString(16)}`);
+    const v = this.find(pa, 4);
+    return { view: v.i32, index: (pa - v.base) >> 2 };
+  }
+
+  /** A DataView window [pa, pa+len) for structure access without per-access bank lookup. */
+  window(pa: number, len: number): DataView {
+    const v = this.find(pa, len);
+    return new DataView(v.u8.buffer, v.u8.byteOffset + (pa - v.base), len);
+  }
+
+  /** A Uint8Array window sharing the RAM (writes go to simulated memory). */
+  bytes(pa: number, len: number): Uint8Array {
+    const v = this.find(pa, len);
+    return v.u8.subarray(pa - v.base, pa - v.base + len);
+  }
+}
