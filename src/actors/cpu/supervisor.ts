@@ -33,7 +33,10 @@ export interface HangReport {
 }
 
 export interface SyscallOptions {
-  /** Never run on this CPU (the target of a hotplug operation). */
+  /**
+   * Prefer not to run on this CPU (the target of a hotplug operation); used only when it is
+   * the one online CPU, as Linux would run the task there too.
+   */
   avoid?: number;
   /** Pick among free CPUs at random (stress) instead of the lowest. */
   rng?: Rng;
@@ -238,8 +241,11 @@ export class Machine {
       const gen = Atomics.load(this.cpus, g);
       const free: number[] = [];
       for (let cpu = 0; cpu < this.nr; cpu++) {
-        if (cpu === opts.avoid) continue;
         if (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS)) === TaskStatus.FREE) free.push(cpu);
+      }
+      if (opts.avoid !== undefined && free.includes(opts.avoid)) {
+        const online = this.onlineCpus();
+        if (online.length > 1 || online[0] !== opts.avoid) free.splice(free.indexOf(opts.avoid), 1);
       }
       while (free.length) {
         const i = opts.rng ? opts.rng.int(free.length) : 0;

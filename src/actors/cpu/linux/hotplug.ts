@@ -46,6 +46,11 @@ export function cpuDown(k: Kernel, target: number): number {
   const c = k.c;
   if (!k.isOnline(target)) return 0;
   if (k.numOnline() === 1) return -Errno.EBUSY;
+  if (target === k.cpu) {
+    // Linux migrates the writing task off the dying CPU first; here it is requeued elsewhere.
+    const g = c.machine(MachineWord.SCHED_GEN);
+    throw new Sleep('cpus', g, Atomics.load(c.cpus, g), 'migrating off the CPU to take down');
+  }
   cpusWriteTryLock(k);
   const slot = cpuWord(target, CpuWord.TASK_STATUS);
   const st = Atomics.compareExchange(c.cpus, slot, TaskStatus.FREE, TaskStatus.RESERVED);

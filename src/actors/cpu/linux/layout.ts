@@ -55,7 +55,7 @@ const CSD_END_WORD = KernelWord.CSD_BASE + MAX_CPUS * CSD_QUEUE_WORDS + MAX_CPUS
 
 /** Word offset where the jailhouse driver's globals start (hypervisor/driver/layout.ts). */
 export const DRIVER_WORD_BASE = CSD_END_WORD;
-export const DRIVER_WORDS = 4096;
+export const DRIVER_WORDS = 8192;
 
 /** Byte areas after the word area. */
 export const LOG_BYTE_BASE = (DRIVER_WORD_BASE + DRIVER_WORDS) * 4;

@@ -43,7 +43,33 @@ export const DrvWord = {
   CELLS: 64,
   /** Console readers (open files of /dev/jailhouse). */
   READERS: 64 + 64 * 16,
+  /**
+   * Epoch log (observability, not in the real driver): for each of the last EPOCH_LOG_SLOTS
+   * enable/disable attempts that reached on_each_cpu, what every CPU returned.
+   */
+  EPOCH_LOG: 64 + 64 * 16 + 64 * 4,
+  /** Per caller: the epoch of its last enable/disable attempt (0 = none). */
+  CALLER_EPOCH: 64 + 64 * 16 + 64 * 4 + 64 * 68,
 } as const;
+
+export const EPOCH_LOG_SLOTS = 64;
+export const EPOCH_LOG_WORDS = 68;
+export const EpochWord = {
+  EPOCH: 0,
+  /** 1 = enter_hypervisor (enable), 2 = leave_hypervisor (disable). */
+  KIND: 1,
+  /** CPUs on_each_cpu ran on. */
+  EXPECTED: 2,
+  /** Results recorded so far. */
+  COUNT: 3,
+  /** Per CPU result; EPOCH_NO_RESULT until the CPU reports. */
+  RESULTS: 4,
+} as const;
+export const EPOCH_NO_RESULT = 0x7fffffff;
+
+export function drvEpochWord(epoch: number, w: number): number {
+  return DRIVER_WORD_BASE + DrvWord.EPOCH_LOG + (epoch % EPOCH_LOG_SLOTS) * EPOCH_LOG_WORDS + w;
+}
 
 export const CELL_SLOTS = 64;
 export const CELL_WORDS = 16;

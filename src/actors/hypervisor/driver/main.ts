@@ -15,7 +15,7 @@ import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
 import { CpuWord, MachineWord } from '../../cpu/layout.js';
 import { cellDelete, cellPrepare, cellRegister, rootSlot } from './cells.js';
 import { takeLastConsole } from './console.js';
-import { DrvWord, drvWord } from './layout.js';
+import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from './layout.js';
 import { DriverState } from './state.js';
 
 export const JAILHOUSE_ENABLE = 0x40080000;
@@ -79,7 +79,7 @@ export function jailhouseCmdEnable(k: Kernel, caller: number, arg: number): numb
 
   lockJailhouse(k, caller);
   try {
-    return enableLocked(k, arg, hdr, maxCpus);
+    return enableLocked(k, caller, arg, hdr, maxCpus);
   } finally {
     unlockJailhouse(k);
   }
@@ -89,7 +89,7 @@ function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, '?');
 }
 
-function enableLocked(k: Kernel, arg: number, hdr: Uint8Array, maxCpus: number): number {
+function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, maxCpus: number): number {
   const c = k.c;
   const d = new DriverState(k);
   if (d.enabled) return err(k, Errno.EBUSY, 'hypervisor already enabled');
@@ -166,7 +166,7 @@ function enableLocked(k: Kernel, arg: number, hdr: Uint8Array, maxCpus: number):
     c.mem.write32(hvPhys + HDR.ONLINE_CPUS, online.length);
     d.set(DrvWord.CALL_DONE, 0);
     d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
-    d.add(DrvWord.EPOCH, 1);
+    openEpoch(d, caller, 1, online.length);
     k.onEachCpu(SmpFunc.ENTER_HYPERVISOR, 0, false);
     k.waitIrqsOn(() => d.get(DrvWord.CALL_DONE) >= online.length, 'call_done == num_online_cpus (enable)');
   } finally {
@@ -191,6 +191,24 @@ function unmap(d: DriverState, ret: number): number {
   return ret;
 }
 
+/** Start an epoch-log entry for an on_each_cpu round (observability only). */
+function openEpoch(d: DriverState, caller: number, kind: number, expected: number): void {
+  const e = d.add(DrvWord.EPOCH, 1);
+  const k32 = d.k.c.k32;
+  Atomics.store(k32, drvEpochWord(e, EpochWord.EPOCH), e);
+  Atomics.store(k32, drvEpochWord(e, EpochWord.KIND), kind);
+  Atomics.store(k32, drvEpochWord(e, EpochWord.EXPECTED), expected);
+  Atomics.store(k32, drvEpochWord(e, EpochWord.COUNT), 0);
+  for (let cpu = 0; cpu < 64; cpu++) Atomics.store(k32, drvEpochWord(e, EpochWord.RESULTS + cpu), EPOCH_NO_RESULT);
+  if (caller >= 0 && caller < 64) Atomics.store(k32, drvWord(DrvWord.CALLER_EPOCH + caller), e);
+}
+
+function recordEpochResult(d: DriverState, cpu: number, ret: number): void {
+  const e = d.get(DrvWord.EPOCH);
+  Atomics.store(d.k.c.k32, drvEpochWord(e, EpochWord.RESULTS + cpu), ret);
+  Atomics.add(d.k.c.k32, drvEpochWord(e, EpochWord.COUNT), 1);
+}
+
 /** enter_hypervisor, in IPI context on every online CPU. */
 export function enterHypervisor(k: Kernel): void {
   const c = k.c;
@@ -211,6 +229,7 @@ export function enterHypervisor(k: Kernel): void {
   }
   Atomics.store(c.cpus, c.my(CpuWord.ENTRY_RESULT), ret);
   Atomics.store(c.cpus, c.my(CpuWord.ENTRY_EPOCH), d.get(DrvWord.EPOCH));
+  recordEpochResult(d, k.cpu, ret);
   if (ret) d.set(DrvWord.ERROR_CODE, ret);
   d.add(DrvWord.CALL_DONE, 1);
   c.kick(d.get(DrvWord.CALL_DONE_WAITER));
@@ -219,13 +238,13 @@ export function enterHypervisor(k: Kernel): void {
 export function jailhouseCmdDisable(k: Kernel, caller: number): number {
   lockJailhouse(k, caller);
   try {
-    return disableLocked(k);
+    return disableLocked(k, caller);
   } finally {
     unlockJailhouse(k);
   }
 }
 
-function disableLocked(k: Kernel): number {
+function disableLocked(k: Kernel, caller: number): number {
   const d = new DriverState(k);
   if (!d.enabled) return -Errno.EINVAL;
   // Non-root cells would be destroyed here (none exist before the cells capability).
@@ -240,7 +259,7 @@ function disableLocked(k: Kernel): number {
     }
     d.set(DrvWord.CALL_DONE, 0);
     d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
-    d.add(DrvWord.EPOCH, 1);
+    openEpoch(d, caller, 2, online.length);
     k.onEachCpu(SmpFunc.LEAVE_HYPERVISOR, 0, false);
     k.waitIrqsOn(() => d.get(DrvWord.CALL_DONE) >= online.length, 'call_done == num_online_cpus (disable)');
   } finally {
@@ -264,6 +283,7 @@ export function leaveHypervisor(k: Kernel): void {
   const ret = k.hypercall(Hc.DISABLE);
   Atomics.store(c.cpus, c.my(CpuWord.LEAVE_RESULT), ret);
   Atomics.store(c.cpus, c.my(CpuWord.LEAVE_EPOCH), d.get(DrvWord.EPOCH));
+  recordEpochResult(d, k.cpu, ret);
   if (ret) d.set(DrvWord.ERROR_CODE, ret);
   d.add(DrvWord.CALL_DONE, 1);
   c.kick(d.get(DrvWord.CALL_DONE_WAITER));

@@ -1,0 +1,98 @@
+/**
+ * `jhsim bench` / `npm run bench`: for each CPU count, a bare N-worker Atomics barrier round
+ * and a full JAILHOUSE_ENABLE + JAILHOUSE_DISABLE cycle, measured in the same run, with their
+ * ratio (barrier rounds per cycle; target ≤ 12 for 4 and 8 CPUs) and peak RSS per CPU.
+ */
+import { Worker } from 'node:worker_threads';
+import Table from 'cli-table3';
+import { Machine } from '../actors/cpu/supervisor.js';
+import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
+import { DEFAULT_BOARD, BoardSchema } from '../shared/board.js';
+import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../shared/config/index.js';
+import { Errno, ErrnoError } from '../shared/errno.js';
+import { parseIntOption } from './machine-options.js';
+import { DEFAULT_ROOT_CONFIG, resolveUserPath } from './paths.js';
+import { UserProcess } from './user.js';
+
+export interface BenchResult {
+  cpus: number;
+  barrier_us: number;
+  cycle_us: number;
+  ratio: number;
+  cycles_per_s: number;
+  rss_mb_per_cpu: number;
+}
+
+const TARGET_RATIO = 12;
+const BARRIER_WORKER = new URL('./bench-barrier-worker.js', import.meta.url);
+
+async function barrierRoundUs(n: number, rounds: number): Promise<number> {
+  const sab = new SharedArrayBuffer(16);
+  const workers = Array.from({ length: n }, (_, id) => new Worker(BARRIER_WORKER, { workerData: { sab, n, rounds, id } }));
+  const t0 = performance.now();
+  await Promise.all(workers.map((w) => new Promise((r, j) => (w.once('message', r), w.once('error', j)))));
+  const us = ((performance.now() - t0) * 1000) / rounds;
+  await Promise.all(workers.map((w) => w.terminate()));
+  return us;
+}
+
+async function cycleUs(n: number, cycles: number, cfg: Uint8Array, rss: { peak: number }): Promise<number> {
+  const m = await Machine.boot({ board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: n }), watchdogMs: 30_000 });
+  try {
+    const u = new UserProcess(m, 0);
+    const cycle = async (): Promise<void> => {
+      const e = await u.ioctl(JAILHOUSE_ENABLE, cfg);
+      const d = await u.ioctl(JAILHOUSE_DISABLE);
+      if (e || d) throw new ErrnoError(Errno.EIO, `bench cycle on ${n} CPUs failed: enable ${e}, disable ${d}`);
+    };
+    for (let i = 0; i < 5; i++) await cycle();
+    const t0 = performance.now();
+    for (let i = 0; i < cycles; i++) {
+      await cycle();
+      rss.peak = Math.max(rss.peak, process.memoryUsage.rss());
+    }
+    return ((performance.now() - t0) * 1000) / cycles;
+  } finally {
+    await m.shutdown();
+  }
+}
+
+export async function measure(cpusList: number[], cycles: number): Promise<BenchResult[]> {
+  const base = loadSystemConfig(resolveUserPath(DEFAULT_ROOT_CONFIG)).config;
+  const out: BenchResult[] = [];
+  for (const n of cpusList) {
+    const cfg = serializeSystemConfig(adaptRootCpuSet(base, n));
+    const before = process.memoryUsage.rss();
+    const rss = { peak: before };
+    const barrier = await barrierRoundUs(n, Math.max(200, cycles * 20));
+    const cycle = await cycleUs(n, cycles, cfg, rss);
+    out.push({
+      cpus: n,
+      barrier_us: round(barrier),
+      cycle_us: round(cycle),
+      ratio: round(cycle / barrier),
+      cycles_per_s: round(1e6 / cycle),
+      rss_mb_per_cpu: round((rss.peak - before) / n / 2 ** 20),
+    });
+  }
+  return out;
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+export async function runBench(o: { json?: boolean; cpusList: string; cycles: string }): Promise<number> {
+  const list = o.cpusList.split(',').map((s) => parseIntOption('--cpus-list', s.trim(), 2, 64)!);
+  const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
+  const results = await measure(list, cycles);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ results })}\n`);
+    return 0;
+  }
+  const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
+  for (const r of results) {
+    const target = r.cpus === 4 || r.cpus === 8 ? (r.ratio <= TARGET_RATIO ? 'met' : 'MISSED') : '';
+    t.push([r.cpus, r.barrier_us, r.cycle_us, r.cycles_per_s, r.ratio, target, r.rss_mb_per_cpu]);
+  }
+  process.stdout.write(`${t.toString()}\nbarrier: bare N-worker Atomics barrier round (spin, then Atomics.wait), measured in this run\n`);
+  return 0;
+}

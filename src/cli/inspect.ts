@@ -1,0 +1,87 @@
+/**
+ * Read-only views of a running machine for the CLI (the `cpus` shell command, stress
+ * invariants, demo): read straight from shared memory, so looking never perturbs the counts
+ * the way reading sysfs (CPU_GET_INFO hypercalls) would.
+ */
+import type { Machine } from '../actors/cpu/supervisor.js';
+import { HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../actors/hypervisor/core/layout.js';
+import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord } from '../actors/hypervisor/driver/layout.js';
+import { CpuWord } from '../actors/cpu/layout.js';
+
+export interface CpuView {
+  cpu: number;
+  mpidr: number;
+  state: string;
+  online: boolean;
+  hypervisor: boolean;
+  vmexits?: Record<string, number>;
+}
+
+export function driverWord(m: Machine, w: number): number {
+  return Atomics.load(m.k32, drvWord(w));
+}
+
+/** Physical base of the mapped hypervisor memory, or 0. */
+export function hvBase(m: Machine): number {
+  return (driverWord(m, DrvWord.HV_MEM_LO) >>> 0) + (driverWord(m, DrvWord.HV_MEM_HI) >>> 0) * 0x1_0000_0000;
+}
+
+/** The nine vmexit counters of a CPU from its per_cpu area (undefined when never enabled). */
+export function vmexits(m: Machine, cpu: number): Record<string, number> | undefined {
+  const base = hvBase(m);
+  if (!base) return undefined;
+  const maxCpus = m.mem.read32(base + HDR.MAX_CPUS);
+  if (cpu >= maxCpus) return undefined;
+  const pub = base + m.mem.read64(base + HDR.CORE_SIZE) + cpu * m.mem.read64(base + HDR.PERCPU_SIZE) + PERCPU.PUBLIC;
+  const out: Record<string, number> = {};
+  for (let i = 0; i < NUM_CPU_STATS; i++) out[STAT_NAMES[i]!] = m.mem.read32(pub + PUB.STATS + i * 4);
+  return out;
+}
+
+export function cpuViews(m: Machine, topo: { mpidr: number }[]): CpuView[] {
+  const online = new Set(m.onlineCpus());
+  return Array.from({ length: m.nr }, (_, cpu) => ({
+    cpu,
+    mpidr: topo[cpu]!.mpidr,
+    state: m.cpuStateName(cpu),
+    online: online.has(cpu),
+    hypervisor: m.hvActive(cpu),
+    vmexits: m.hvActive(cpu) || m.cpuState(cpu) === 4 ? vmexits(m, cpu) : undefined,
+  }));
+}
+
+export interface DriverCellView {
+  id: number;
+  name: string;
+  cpus: number[];
+  registered: boolean;
+}
+
+/** The driver's cell table (registered and prepared cells). */
+export function driverCells(m: Machine): DriverCellView[] {
+  const out: DriverCellView[] = [];
+  for (let s = 0; s < CELL_SLOTS; s++) {
+    const used = Atomics.load(m.k32, drvCellWord(s, CellSlotWord.USED));
+    if (!used) continue;
+    const lo = Atomics.load(m.k32, drvCellWord(s, CellSlotWord.CPUS_LO));
+    const hi = Atomics.load(m.k32, drvCellWord(s, CellSlotWord.CPUS_HI));
+    const cpus: number[] = [];
+    for (let i = 0; i < 64; i++) if ((((i < 32 ? lo : hi) >>> (i & 31)) & 1) === 1) cpus.push(i);
+    let name = '';
+    for (let i = 0; i < 32; i++) {
+      const b = (Atomics.load(m.k32, drvCellWord(s, CellSlotWord.NAME + (i >> 2))) >>> ((i & 3) * 8)) & 0xff;
+      if (!b) break;
+      name += String.fromCharCode(b);
+    }
+    out.push({ id: Atomics.load(m.k32, drvCellWord(s, CellSlotWord.ID)), name, cpus, registered: used === 1 });
+  }
+  return out;
+}
+
+export function entryResults(m: Machine): { cpu: number; result: number; epoch: number }[] {
+  return Array.from({ length: m.nr }, (_, cpu) => ({
+    cpu,
+    result: m.cpuWord(cpu, CpuWord.ENTRY_RESULT),
+    epoch: m.cpuWord(cpu, CpuWord.ENTRY_EPOCH),
+  }));
+}

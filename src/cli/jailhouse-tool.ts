@@ -1,0 +1,174 @@
+/**
+ * The `jailhouse` management tool (tools/jailhouse.c) against the simulated /dev/jailhouse:
+ * same arguments, output and exit codes, plus one extra line after an error that says what
+ * was wrong (errno name and value, and the driver's reason from the kernel log).
+ */
+import { Errno, errnoName, strerror } from '../shared/errno.js';
+import { ConfigError, loadSystemConfig } from '../shared/config/index.js';
+import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
+import type { Io } from './io.js';
+import type { UserProcess } from './user.js';
+import { resolveUserPath } from './paths.js';
+
+export const JAILHOUSE_USAGE = `Usage: jailhouse { COMMAND | --help | --version }
+
+Available commands:
+   enable SYSCONFIG
+   disable
+   console [-f | --follow]
+   cell list
+`;
+
+export const TOOL_VERSION = 'Jailhouse management tool v0.12 (jhsim)';
+
+export interface ToolContext {
+  user: UserProcess;
+  io: Io;
+  /** Stops `console -f`. */
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Explain a failed ioctl: the driver's own log lines, else what the errno means here. */
+function explain(ctx: ToolContext, name: string, ret: number, logFrom: number): void {
+  const log = ctx.user.m.kernelLog(logFrom).text.split('\n');
+  const reasons = log.filter((l) => l.includes('jailhouse: ')).map((l) => l.replace(/^\[cpu\d+\] jailhouse: /, ''));
+  ctx.io.err(`${name}: ${strerror(ret)}\n`);
+  const why = reasons.length ? reasons.join('; ') : defaultReason(name, -ret);
+  ctx.io.err(`  ${errnoName(ret)} (${-ret}): ${why}\n`);
+}
+
+function defaultReason(name: string, errno: number): string {
+  if (name === 'JAILHOUSE_DISABLE' && errno === Errno.EINVAL) return 'the hypervisor is not enabled';
+  if (name === 'JAILHOUSE_ENABLE' && errno === Errno.EIO) return 'the hypervisor failed to initialise a CPU; see `jailhouse console`';
+  if (name === 'JAILHOUSE_ENABLE' && errno === Errno.ENOMEM) return 'the hypervisor ran out of memory in its page pool; see `jailhouse console`';
+  if (name === 'JAILHOUSE_ENABLE') return 'returned by the hypervisor on every CPU; see `jailhouse console`';
+  return 'returned by the hypervisor';
+}
+
+export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<number> {
+  const { io } = ctx;
+  const usage = (code: number): number => {
+    io.out(JAILHOUSE_USAGE);
+    return code;
+  };
+  const cmd = argv[0];
+  if (cmd === '--help') return usage(0);
+  if (cmd === '--version') {
+    io.out(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  switch (cmd) {
+    case 'enable':
+      if (argv.length !== 2) return usage(1);
+      return enable(ctx, argv[1]!);
+    case 'disable': {
+      const from = ctx.user.m.kernelLog().tail;
+      const r = await ctx.user.ioctl(JAILHOUSE_DISABLE);
+      if (r < 0) {
+        explain(ctx, 'JAILHOUSE_DISABLE', r, from);
+        return 1;
+      }
+      return 0;
+    }
+    case 'console':
+      return consoleCmd(ctx, argv.slice(1));
+    case 'cell':
+      if (argv[1] === 'list' && argv.length === 2) return cellList(ctx);
+      return usage(1);
+    default:
+      return usage(1);
+  }
+}
+
+async function enable(ctx: ToolContext, file: string): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = loadSystemConfig(resolveUserPath(file)).bytes;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      ctx.io.err(`${e.message}\n`);
+    } else {
+      const ne = e as NodeJS.ErrnoException;
+      ctx.io.err(`opening ${file}: ${ne.code === 'ENOENT' ? strerror(Errno.ENOENT) : ne.message}\n`);
+    }
+    return 1;
+  }
+  const from = ctx.user.m.kernelLog().tail;
+  const r = await ctx.user.ioctl(JAILHOUSE_ENABLE, bytes);
+  if (r < 0) {
+    explain(ctx, 'JAILHOUSE_ENABLE', r, from);
+    return 1;
+  }
+  return 0;
+}
+
+async function consoleCmd(ctx: ToolContext, args: string[]): Promise<number> {
+  let follow = false;
+  if (args.length === 1) {
+    if (args[0] !== '-f' && args[0] !== '--follow') {
+      ctx.io.out(JAILHOUSE_USAGE);
+      return 1;
+    }
+    follow = true;
+  }
+  const u = ctx.user;
+  const fd = await u.consoleOpen();
+  if (fd < 0) {
+    ctx.io.err(`opening /dev/jailhouse: ${strerror(fd)}\n`);
+    return 1;
+  }
+  try {
+    for (;;) {
+      const r = await u.consoleRead(fd, 128, !follow);
+      if (typeof r === 'number') {
+        if (r === -Errno.EAGAIN && follow) {
+          if (await waitOrAbort(ctx, 100)) return 0;
+          continue;
+        }
+        ctx.io.err(`read(console): ${strerror(r)}\n`);
+        return 1;
+      }
+      if (r.length === 0) {
+        if (!follow) return 0;
+        if (await waitOrAbort(ctx, 100)) return 0;
+        continue;
+      }
+      ctx.io.out(new TextDecoder('latin1').decode(r));
+    }
+  } finally {
+    await u.consoleClose(fd);
+  }
+}
+
+async function waitOrAbort(ctx: ToolContext, ms: number): Promise<boolean> {
+  if (ctx.signal?.aborted) return true;
+  await sleep(ms);
+  return ctx.signal?.aborted ?? false;
+}
+
+/** `jailhouse cell list`: the cells directory sorted as strings, the real tool's columns. */
+async function cellList(ctx: ToolContext): Promise<number> {
+  const u = ctx.user;
+  const dir = '/sys/devices/jailhouse/cells';
+  const ids = await u.listDir(dir);
+  if (typeof ids === 'number') return 0;
+  const sorted = ids.filter((n) => !n.startsWith('.')).sort();
+  if (!sorted.length) return 0;
+  const pad = (s: string, n: number): string => s.padEnd(n);
+  ctx.io.out(pad('ID', 8) + pad('Name', 24) + pad('State', 18) + pad('Assigned CPUs', 24) + pad('Failed CPUs', 24) + '\n');
+  for (const id of sorted) {
+    const f: string[] = [];
+    for (const attr of ['name', 'state', 'cpus_assigned_list', 'cpus_failed_list']) {
+      const t = await u.readText(`${dir}/${id}/${attr}`);
+      if (typeof t === 'number') {
+        ctx.io.err(`reading ${dir}/${id}/${attr}: ${strerror(t)}\n`);
+        return 1;
+      }
+      f.push(t.replace(/\n$/, ''));
+    }
+    ctx.io.out(pad(id, 8) + pad(f[0]!, 24) + pad(f[1]!, 18) + pad(f[2]!, 24) + pad(f[3]!, 24) + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,74 @@
+/**
+ * Global CLI options (--board, --cpus, --firmware, --log-level, --watchdog) turned into a
+ * booted machine; bad values are reported before anything starts.
+ */
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { Machine, type MachineOptions } from '../actors/cpu/supervisor.js';
+import { loadBoard, type Board } from '../shared/board.js';
+import { Errno, ErrnoError, strerror } from '../shared/errno.js';
+import { createLogger } from './logger.js';
+import { resolveUserPath } from './paths.js';
+
+export interface GlobalOptions {
+  board?: string;
+  cpus?: string;
+  firmware?: string;
+  logLevel: string;
+  watchdog?: string;
+}
+
+export function parseIntOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ErrnoError(Errno.EINVAL, `${name} ${value}: expected an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export function boardFrom(opts: GlobalOptions): Board {
+  const cpus = opts.cpus === undefined ? undefined : Number(opts.cpus);
+  if (opts.cpus !== undefined && (!/^\d+$/.test(opts.cpus) || !Number.isInteger(cpus))) {
+    throw new ErrnoError(Errno.EINVAL, `--cpus ${opts.cpus}: expected an integer from 2 to 64`);
+  }
+  try {
+    return loadBoard(opts.board ? resolveUserPath(opts.board) : undefined, cpus);
+  } catch (e) {
+    throw new ErrnoError(Errno.EINVAL, (e as Error).message);
+  }
+}
+
+export function firmwareFrom(opts: GlobalOptions): Uint8Array | undefined {
+  if (!opts.firmware) return undefined;
+  try {
+    return new Uint8Array(readFileSync(opts.firmware));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ErrnoError(Errno.ENOENT, `--firmware ${opts.firmware}: ${code === 'ENOENT' ? strerror(Errno.ENOENT) : (e as Error).message}`);
+  }
+}
+
+export interface Session {
+  machine: Machine;
+  log: Logger;
+  board: Board;
+}
+
+export async function bootFromOptions(opts: GlobalOptions, extra: Partial<MachineOptions> = {}): Promise<Session> {
+  const log = createLogger(opts.logLevel);
+  const board = boardFrom(opts);
+  const firmware = firmwareFrom(opts);
+  const watchdogMs = parseIntOption('--watchdog', opts.watchdog, 100, 3_600_000) ?? 10_000;
+  const t0 = performance.now();
+  const machine = await Machine.boot({ board, firmware, watchdogMs, ...extra });
+  log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');
+  return { machine, log, board };
+}
+
+/** Report hangs and faults the workers raised during a session. */
+export function reportIncidents(s: Session): number {
+  for (const h of s.machine.hangs) s.log.error(h, `CPU ${h.cpu} hung in "${h.what}" after ${h.ms} ms`);
+  for (const f of s.machine.faults) s.log.error(f, `CPU ${f.cpu}: ${f.message}`);
+  return s.machine.hangs.length + s.machine.faults.length;
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+/**
+ * jhsim: the command line. Global options pick the board and machine; subcommands run the
+ * demo, a root-cell shell, scripts, stress campaigns, benchmarks and config tools.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { ErrnoError, errnoName } from '../shared/errno.js';
+import { ConfigError, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
+import { buildFirmwareImage, readFirmwareHeader } from '../actors/hypervisor/core/firmware.js';
+import { runBench } from './bench.js';
+import { runDemo } from './demo.js';
+import { interactive } from './interactive.js';
+import { processIo } from './io.js';
+import { LOG_LEVELS } from './logger.js';
+import { bootFromOptions, reportIncidents, type GlobalOptions } from './machine-options.js';
+import { resolveUserPath } from './paths.js';
+import { Shell } from './shell.js';
+import { runStress, type StressCliOptions } from './stress-cli.js';
+
+const program = new Command();
+program
+  .name('jhsim')
+  .description('A truly concurrent simulation of the Jailhouse partitioning hypervisor on an arm64 board')
+  .option('--board <file>', 'board description (JSON); default: QEMU arm64 virt')
+  .option('--cpus <n>', 'number of CPUs (2..64), overrides the board')
+  .option('--firmware <file>', 'hypervisor image the driver loads instead of the built jailhouse.bin')
+  .option('--watchdog <ms>', 'deadline for any single wait inside the machine', '10000')
+  .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'))
+  .showHelpAfterError();
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+async function withShell(fn: (shell: Shell) => Promise<number>): Promise<number> {
+  const s = await bootFromOptions(globals());
+  const shell = new Shell(s.machine, processIo);
+  try {
+    return await fn(shell);
+  } finally {
+    reportIncidents(s);
+    await s.machine.shutdown();
+  }
+}
+
+program
+  .command('demo')
+  .description('show what jhsim does so far on the bundled default configs (npm start)')
+  .action(async () => {
+    process.exitCode = await runDemo(globals());
+  });
+
+program
+  .command('shell')
+  .description('interactive root-cell shell (jailhouse, cat, echo > sysfs, ...; type help)')
+  .action(async () => {
+    process.exitCode = await withShell((sh) => interactive(sh));
+  });
+
+program
+  .command('run')
+  .description('run shell commands from FILE or -c, stopping at the first failing command')
+  .argument('[file]', 'script with one or more commands per line')
+  .option('-c, --command <cmds>', 'commands separated by ";"')
+  .action(async (file: string | undefined, o: { command?: string }) => {
+    if (!file && o.command === undefined) throw new ErrnoError(22, 'run: give a FILE or -c "commands"');
+    const lines = o.command !== undefined ? [o.command] : readFileSync(file!, 'utf8').split('\n');
+    process.exitCode = await withShell(async (sh) => {
+      for (const line of lines) {
+        const code = await sh.runLine(line, true);
+        if (code !== 0) return code;
+      }
+      return 0;
+    });
+  });
+
+program
+  .command('stress')
+  .description('concurrent enable/disable (and hotplug) callers against one machine, invariants checked after every operation')
+  .option('--callers <n>', 'concurrent user-space callers', '3')
+  .option('--iterations <n>', 'operations in total', '1000')
+  .option('--seed <n>', 'seed (default: random, printed first)')
+  .option('--hotplug', 'also take CPUs offline and online')
+  .option('--fail-cpu-rate <p>', 'probability that an enable makes one random CPU fail its hypervisor entry', '0')
+  .option('--delay-ppm <n>', 'chance per schedule point (ppm) of a seeded delay that widens race windows', '20000')
+  .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')
+  .option('--json', 'print one JSON object instead of the report')
+  .action(async (o: StressCliOptions) => {
+    process.exitCode = await runStress(globals(), o);
+  });
+
+program
+  .command('bench')
+  .description('enable+disable cycle cost against a bare Atomics barrier, for 2..16 CPUs')
+  .option('--json', 'print {"results":[...]} as JSON')
+  .option('--cpus-list <list>', 'CPU counts to measure', '2,4,8,16')
+  .option('--cycles <n>', 'enable+disable cycles per CPU count', '60')
+  .action(async (o: { json?: boolean; cpusList: string; cycles: string }) => {
+    process.exitCode = await runBench(o);
+  });
+
+const fw = program.command('firmware').description('the hypervisor image (jailhouse.bin)');
+fw.command('dump')
+  .description('write the built jailhouse.bin to FILE (e.g. to corrupt it and pass it with --firmware)')
+  .argument('<file>')
+  .action((file: string) => {
+    writeFileSync(file, buildFirmwareImage());
+  });
+fw.command('info')
+  .description('print the header of an image (default: the built one)')
+  .argument('[file]')
+  .action((file?: string) => {
+    const img = file ? new Uint8Array(readFileSync(file)) : buildFirmwareImage();
+    const h = readFirmwareHeader(img);
+    if (!h) throw new ErrnoError(22, `${file}: shorter than the 80-byte jailhouse_header`);
+    const hex = (n: number): string => `0x${n.toString(16)}`;
+    processIo.out(`signature     ${JSON.stringify(h.signature)}\nsize          ${img.length} bytes\ncore_size     ${hex(h.coreSize)}\npercpu_size   ${hex(h.percpuSize)}\nentry         ${hex(h.entry)}\nconsole_page  ${hex(h.consolePage)}\n`);
+  });
+
+const cfg = program.command('config').description('Jailhouse configurations: JSON and binary .cell');
+cfg.command('export')
+  .description('write the binary .cell image of a JSON config')
+  .argument('<json>')
+  .argument('<cell>')
+  .option('--cell', 'the file is a cell config (default: detect from its signature field)')
+  .action((json: string, out: string, o: { cell?: boolean }) => {
+    writeFileSync(out, loadAny(json, o.cell).bytes);
+  });
+cfg.command('import')
+  .description('print a binary .cell (or JSON) config as JSON')
+  .argument('<file>')
+  .option('--cell', 'the file is a cell config (default: detect from its signature)')
+  .action((file: string, o: { cell?: boolean }) => {
+    processIo.out(`${configToJson(loadAny(file, o.cell).config, { symbolic: true })}\n`);
+  });
+cfg.command('check')
+  .description('validate a config file against the schema and print its size')
+  .argument('<file>')
+  .option('--cell', 'the file is a cell config')
+  .action((file: string, o: { cell?: boolean }) => {
+    const r = loadAny(file, o.cell);
+    processIo.out(`${file}: valid ${o.cell || isCell(file) ? 'cell' : 'system'} configuration, ${r.bytes.length} bytes\n`);
+  });
+
+function isCell(file: string): boolean {
+  const head = readFileSync(resolveUserPath(file)).subarray(0, 4096).toString('latin1');
+  return head.startsWith('JHCLL') || /"signature"\s*:\s*"JHCLL"/.test(head) || (!head.startsWith('JHSYS') && !/"hypervisor_memory"/.test(head));
+}
+
+function loadAny(file: string, cell?: boolean): { bytes: Uint8Array; config: Parameters<typeof configToJson>[0] } {
+  const p = resolveUserPath(file);
+  return cell || isCell(file) ? loadCellConfig(p) : loadSystemConfig(p);
+}
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`jhsim: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof ErrnoError) {
+      process.stderr.write(`jhsim: ${e.message} (${errnoName(e.errno)} ${e.errno})\n`);
+      process.exitCode = 1;
+    } else {
+      const ne = e as NodeJS.ErrnoException;
+      if (ne.code === 'ENOENT' && ne.path) {
+        process.stderr.write(`jhsim: ${ne.path}: No such file or directory (ENOENT 2)\n`);
+        process.exitCode = 1;
+      } else throw e;
+    }
+  }
+}
+
+await main();

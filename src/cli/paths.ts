@@ -1,0 +1,19 @@
+/** Files shipped with jhsim (configs/), found from the working directory or the package. */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * A path as the user wrote it, relative to the working directory; a relative path that does
+ * not exist there but names a bundled file (e.g. configs/qemu-arm64.json) resolves to the
+ * bundled copy, so the shipped configs work from any directory.
+ */
+export function resolveUserPath(p: string): string {
+  if (isAbsolute(p) || existsSync(p)) return p;
+  const bundled = join(PACKAGE_ROOT, p);
+  return existsSync(bundled) ? bundled : p;
+}
+
+export const DEFAULT_ROOT_CONFIG = 'configs/qemu-arm64.json';

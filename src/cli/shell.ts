@@ -1,0 +1,175 @@
+/**
+ * The root-cell shell: what a hypervisor engineer types on the board's console. Runs the
+ * `jailhouse` tool and a few coreutils against the simulated kernel, one user-space process
+ * per shell. `run` mode stops at the first failing command and returns its exit code.
+ */
+import { strerror } from '../shared/errno.js';
+import type { Machine } from '../actors/cpu/supervisor.js';
+import { cpuTopology } from '../shared/board.js';
+import { cpuViews } from './inspect.js';
+import type { Io } from './io.js';
+import { jailhouseTool } from './jailhouse-tool.js';
+import { ShellSyntaxError, parseLine, type ShellCommand } from './shell-parse.js';
+import { UserProcess } from './user.js';
+
+export const SHELL_HELP = `Commands of the root-cell shell:
+  jailhouse enable SYSCONFIG      enable the hypervisor with a system config (.json or .cell)
+  jailhouse disable               disable it again
+  jailhouse console [-f]          print the hypervisor console (-f: follow, Ctrl-C stops)
+  jailhouse cell list             list cells
+  cat PATH...                     print files, e.g. /sys/devices/jailhouse/enabled
+  echo WORDS [> PATH]             print words, or write them to a file:
+                                  echo 0 > /sys/devices/system/cpu/cpu1/online
+  ls [PATH]                       list a directory of /sys
+  sleep SECONDS                   wait
+  dmesg                           print the kernel log
+  cpus                            simulation view: state, online, hypervisor, vmexits per CPU
+  help                            this text
+  exit                            leave the shell
+Commands are separated by ';'.
+`;
+
+export class Shell {
+  readonly user: UserProcess;
+  private abort: AbortController | undefined;
+
+  constructor(
+    readonly m: Machine,
+    readonly io: Io,
+    caller = 0,
+  ) {
+    this.user = new UserProcess(m, caller);
+  }
+
+  /** Interrupt a running `jailhouse console -f` (Ctrl-C). */
+  interrupt(): boolean {
+    if (!this.abort) return false;
+    this.abort.abort();
+    return true;
+  }
+
+  /**
+   * Run one line. Returns the exit code of the last command run; with stopOnError the first
+   * failing command ends the line.
+   */
+  async runLine(line: string, stopOnError = true): Promise<number> {
+    let cmds: ShellCommand[];
+    try {
+      cmds = parseLine(line);
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        this.io.err(`jhsim: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+    let code = 0;
+    for (const cmd of cmds) {
+      code = await this.runCommand(cmd);
+      if (code !== 0 && stopOnError) return code;
+    }
+    return code;
+  }
+
+  async runCommand(cmd: ShellCommand): Promise<number> {
+    const [name, ...args] = cmd.argv;
+    if (cmd.redirect !== undefined && name !== 'echo') {
+      this.io.err(`jhsim: ${name}: output redirection is only supported for echo\n`);
+      return 2;
+    }
+    switch (name) {
+      case 'jailhouse': {
+        this.abort = new AbortController();
+        try {
+          return await jailhouseTool({ user: this.user, io: this.io, signal: this.abort.signal }, args);
+        } finally {
+          this.abort = undefined;
+        }
+      }
+      case 'cat':
+        return this.cat(args);
+      case 'echo':
+        return this.echo(args, cmd.redirect);
+      case 'ls':
+        return this.ls(args[0] ?? '/');
+      case 'sleep':
+        return this.sleep(args);
+      case 'dmesg':
+        this.io.out(this.m.kernelLog().text);
+        return 0;
+      case 'cpus':
+        return this.cpus();
+      case 'help':
+        this.io.out(SHELL_HELP);
+        return 0;
+      case 'exit':
+      case 'quit':
+        return 0;
+      default:
+        this.io.err(`jhsim: ${name}: command not found (try 'help')\n`);
+        return 127;
+    }
+  }
+
+  private async cat(paths: string[]): Promise<number> {
+    if (!paths.length) {
+      this.io.err('cat: missing file operand\n');
+      return 1;
+    }
+    let code = 0;
+    for (const p of paths) {
+      const r = await this.user.readFile(p);
+      if (typeof r === 'number') {
+        this.io.err(`cat: ${p}: ${strerror(r)}\n`);
+        code = 1;
+      } else this.io.out(new TextDecoder('latin1').decode(r));
+    }
+    return code;
+  }
+
+  private async echo(words: string[], redirect?: string): Promise<number> {
+    const text = `${words.join(' ')}\n`;
+    if (redirect === undefined) {
+      this.io.out(text);
+      return 0;
+    }
+    const r = await this.user.writeFile(redirect, text);
+    if (r < 0) {
+      this.io.err(`echo: write error on ${redirect}: ${strerror(r)}\n`);
+      return 1;
+    }
+    return 0;
+  }
+
+  private async ls(path: string): Promise<number> {
+    const r = await this.user.listDir(path);
+    if (typeof r === 'number') {
+      this.io.err(`ls: cannot access '${path}': ${strerror(r)}\n`);
+      return 2;
+    }
+    if (r.length) this.io.out(`${r.join('\n')}\n`);
+    return 0;
+  }
+
+  private async sleep(args: string[]): Promise<number> {
+    const s = Number(args[0]);
+    if (args.length !== 1 || !Number.isFinite(s) || s < 0) {
+      this.io.err(`sleep: invalid time interval '${args[0] ?? ''}'\n`);
+      return 1;
+    }
+    await new Promise((r) => setTimeout(r, s * 1000));
+    return 0;
+  }
+
+  private cpus(): number {
+    const views = cpuViews(this.m, cpuTopology(this.m.board));
+    const head = 'CPU  MPIDR    STATE       ONLINE  HYP  ';
+    this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc\n`);
+    for (const v of views) {
+      const x = v.vmexits ? Object.values(v.vmexits).join(' ') : '-';
+      const line = `${String(v.cpu).padEnd(5)}0x${v.mpidr.toString(16).padStart(6, '0')} ${v.state.padEnd(12)}${(v.online ? 'yes' : 'no').padEnd(8)}${(v.hypervisor ? 'yes' : 'no').padEnd(5)}`;
+      this.io.out(`${line}${x}\n`);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Stress campaign: C concurrent user-space callers issue enable/disable (and CPU hotplug)
+ * against one machine, with seeded delays at the simulation's schedule points. After each
+ * operation the harness checks that every CPU returned the same result for that round, and
+ * at quiescent points that the whole machine is consistent (stress-check.ts).
+ */
+import { Machine, type HangReport } from '../actors/cpu/supervisor.js';
+import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
+import { DrvWord, drvWord } from '../actors/hypervisor/driver/layout.js';
+import type { Board } from '../shared/board.js';
+import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../shared/config/index.js';
+import { Errno, errnoName } from '../shared/errno.js';
+import { Rng } from '../shared/rng.js';
+import { Gate } from './gate.js';
+import { checkQuiescent, epochResults, type Expectations } from './stress-check.js';
+import { UserProcess } from './user.js';
+
+export interface StressOptions {
+  board: Board;
+  firmware?: Uint8Array;
+  callers: number;
+  iterations: number;
+  seed: number;
+  hotplug: boolean;
+  failCpuRate: number;
+  delayPpm: number;
+  configFile: string;
+  watchdogMs: number;
+  onProgress?: (done: number) => void;
+}
+
+export interface StressResult {
+  seed: number;
+  cpus: number;
+  callers: number;
+  operations: number;
+  /** operation → outcome ("ok" or errno name) → count */
+  results: Record<string, Record<string, number>>;
+  violations: string[];
+  hangs: HangReport[];
+  checks: number;
+  injectedFailures: number;
+  durationMs: number;
+}
+
+type Op = 'enable' | 'disable' | 'offline' | 'online';
+
+const INJECT_ERRNOS = [Errno.EIO, Errno.ENOMEM, Errno.ENODEV];
+
+export async function stress(o: StressOptions): Promise<StressResult> {
+  const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
+  const cfgBytes = serializeSystemConfig(sys);
+  const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i) };
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200 });
+  const t0 = performance.now();
+  const res: StressResult = {
+    seed: o.seed,
+    cpus: o.board.cpus,
+    callers: o.callers,
+    operations: 0,
+    results: {},
+    violations: [],
+    hangs: m.hangs,
+    checks: 0,
+    injectedFailures: 0,
+    durationMs: 0,
+  };
+  const gate = new Gate();
+  const checker = new UserProcess(m, o.callers);
+  let started = 0;
+  let aborted = false;
+  let checking: Promise<void> | undefined;
+
+  const tally = (op: Op, ret: number): void => {
+    const key = ret === 0 ? 'ok' : ret > 0 ? 'ok' : errnoName(ret);
+    (res.results[op] ??= {})[key] = ((res.results[op] ??= {})[key] ?? 0) + 1;
+  };
+  const violation = (msg: string): void => {
+    if (res.violations.length < 200) res.violations.push(msg);
+  };
+  const withWatchdog = async <T>(p: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = o.watchdogMs * 3;
+    const t = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`${what} did not complete within ${limit} ms`)), limit);
+    });
+    try {
+      return await Promise.race([p, t]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const quiescentCheck = async (): Promise<void> => {
+    if (checking) return checking;
+    checking = (async () => {
+      await gate.exclusive();
+      try {
+        if (!aborted) {
+          res.checks++;
+          for (const v of await withWatchdog(checkQuiescent(m, checker, exp), 'invariant check')) violation(`after operation ${res.operations}: ${v}`);
+        }
+      } finally {
+        gate.releaseExclusive();
+        checking = undefined;
+      }
+    })();
+    return checking;
+  };
+
+  const runOp = async (u: UserProcess, rng: Rng, caller: number): Promise<void> => {
+    // Onlining is likelier than offlining so that phases with every root CPU online (where
+    // enable can succeed) alternate with phases where hotplug races the driver.
+    const ops: Op[] = o.hotplug ? ['enable', 'enable', 'enable', 'disable', 'disable', 'disable', 'offline', 'online', 'online'] : ['enable', 'disable'];
+    const op = rng.pick(ops);
+    const pickTarget = rng.next();
+    const epochBefore = Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller));
+    let ret: number;
+    if (op === 'enable') {
+      if (rng.chance(o.failCpuRate)) {
+        const online = m.onlineCpus();
+        m.injectCpuInitFailure(rng.pick(online), rng.pick(INJECT_ERRNOS));
+        res.injectedFailures++;
+      }
+      ret = await withWatchdog(u.ioctl(JAILHOUSE_ENABLE, cfgBytes), 'JAILHOUSE_ENABLE');
+    } else if (op === 'disable') {
+      ret = await withWatchdog(u.ioctl(JAILHOUSE_DISABLE), 'JAILHOUSE_DISABLE');
+    } else {
+      // Offline an online CPU, online an offline one (any CPU when there is none).
+      const online = new Set(m.onlineCpus());
+      const all = Array.from({ length: o.board.cpus }, (_, i) => i);
+      const pool = all.filter((c) => (op === 'offline') === online.has(c));
+      const from = pool.length ? pool : all;
+      const cpu = from[Math.floor(pickTarget * from.length)]!;
+      ret = await withWatchdog(u.writeFile(`/sys/devices/system/cpu/cpu${cpu}/online`, op === 'online' ? '1' : '0', { ...u.opts, avoid: cpu }), `cpu${cpu} ${op}`);
+    }
+    res.operations++;
+    tally(op, ret);
+    if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {
+      const e = epochResults(m, caller);
+      if (e) {
+        if (e.results.size !== e.expected) violation(`${op} by caller ${caller}: ${e.results.size} of ${e.expected} CPUs reported a result`);
+        for (const [cpu, r] of e.results) {
+          if (r !== ret) violation(`${op} by caller ${caller} returned ${ret} but CPU ${cpu} returned ${r}`);
+        }
+      }
+    }
+  };
+
+  const caller = async (id: number): Promise<void> => {
+    // Operations come from one stream, CPU placement from another, so the sequence of
+    // operations a seed produces does not depend on scheduling.
+    const rng = new Rng(o.seed, id);
+    const u = new UserProcess(m, id, { rng: new Rng(o.seed, 1000 + id) });
+    while (!aborted && started < o.iterations) {
+      started++;
+      await gate.shared();
+      try {
+        await runOp(u, rng, id);
+      } catch (e) {
+        aborted = true;
+        res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
+      } finally {
+        gate.releaseShared();
+      }
+      if (m.hangs.length) aborted = true;
+      o.onProgress?.(res.operations);
+      await quiescentCheck();
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: o.callers }, (_, i) => caller(i)));
+    if (!aborted) {
+      // Leave the machine as found: every CPU online, hypervisor disabled, then check it.
+      for (let cpu = 0; cpu < o.board.cpus; cpu++) await withWatchdog(checker.writeFile(`/sys/devices/system/cpu/cpu${cpu}/online`, '1', { avoid: cpu }), 'final online');
+      const r = await withWatchdog(checker.ioctl(JAILHOUSE_DISABLE), 'final disable');
+      if (r !== 0 && r !== -Errno.EINVAL) violation(`final disable failed with ${errnoName(r)}`);
+      await quiescentCheck();
+    }
+  } catch (e) {
+    res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
+  } finally {
+    res.durationMs = Math.round(performance.now() - t0);
+    for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
+    await m.shutdown();
+  }
+  return res;
+}
