@@ -392,7 +392,7 @@ function createAt(
       const idx = entryIndex(l, virt);
       const ps = l.pageSize;
       if (ps !== 0 && ps <= size && ((phys | virt) & (ps - 1)) === 0 && (huge || ps === PAGE_SIZE)) {
-        if (ps > PAGE_SIZE) {
+        if (ps > PAGE_SIZE && isTable(l, readLo(t, idx))) {
           // Release any finer-grained hierarchy under this entry (cannot fail: whole entry).
           destroyAt(mem, pool, levels, li, tpa, virt, ps, huge);
         }
