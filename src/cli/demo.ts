@@ -2,6 +2,9 @@
  * `jhsim demo` (npm start): a guided tour of what jhsim can do so far, on the bundled default
  * board and configs. It grows with each capability.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cpuTopology } from '../shared/board.js';
 import { processIo, type Io } from './io.js';
 import { bootFromOptions, reportIncidents, type GlobalOptions } from './machine-options.js';
@@ -38,8 +41,13 @@ export async function runDemo(g: GlobalOptions, io: Io = processIo): Promise<num
     await run('jailhouse disable', true);
     say(io, 'Bring it back (PSCI CPU_ON, emulated by the hypervisor for a parked CPU of the root cell) and disable.');
     await run('echo 1 > /sys/devices/system/cpu/cpu3/online; jailhouse disable; cat /sys/devices/jailhouse/enabled; cpus');
-    say(io, 'Bad input changes nothing: a config with the wrong revision.');
+    say(io, 'Bad input is rejected before anything changes: a config with the wrong revision, disabling twice.');
+    const bad = join(mkdtempSync(join(tmpdir(), 'jhsim-demo-')), 'rev13.json');
+    const cfg = JSON.parse(readFileSync(resolveUserPath(DEFAULT_ROOT_CONFIG), 'utf8')) as Record<string, unknown>;
+    writeFileSync(bad, JSON.stringify({ ...cfg, revision: 13 }));
+    await run(`jailhouse enable ${bad}`, true);
     await run('jailhouse disable', true);
+    await run('cat /sys/devices/jailhouse/enabled /sys/devices/system/cpu/online');
     say(io, 'A short stress campaign: 3 concurrent callers, enable/disable/hotplug, invariants after every operation.');
     const r = await stress({
       board: s.board,
