@@ -10,8 +10,10 @@ interface Init {
   n: number;
   rounds: number;
   id: number;
+  /** 'barrier' (default) or 'pingpong' (two workers, wait/notify round trips). */
+  mode?: 'barrier' | 'pingpong';
 }
-const { sab, n, rounds, id } = workerData as Init;
+const { sab, n, rounds, id, mode } = workerData as Init;
 const v = new Int32Array(sab);
 const COUNT = 0;
 const GEN = 1;
@@ -22,7 +24,21 @@ const gen = word(v, GEN);
 Atomics.add(v, START, 1);
 Atomics.notify(v, START);
 waitUntil(policy, word(v, START), () => Atomics.load(v, START) >= n, 'start');
-for (let r = 0; r < rounds; r++) {
+if (mode === 'pingpong') {
+  // Worker 0 pings, worker 1 pongs: each hop is an Atomics.notify of a sleeping thread.
+  const PING = 3;
+  for (let r = 0; r < rounds; r++) {
+    const want = id === 0 ? 2 * r : 2 * r + 1;
+    for (;;) {
+      const cur = Atomics.load(v, PING);
+      if (cur === want) break;
+      Atomics.wait(v, PING, cur, 1000);
+    }
+    Atomics.store(v, PING, want + 1);
+    Atomics.notify(v, PING);
+  }
+}
+for (let r = 0; mode !== 'pingpong' && r < rounds; r++) {
   const g = Atomics.load(v, GEN);
   if (Atomics.add(v, COUNT, 1) + 1 === n) {
     Atomics.store(v, COUNT, 0);

@@ -13,6 +13,7 @@ import { Errno, ErrnoError } from '../shared/errno.js';
 import { parseIntOption } from './machine-options.js';
 import { DEFAULT_ROOT_CONFIG, resolveUserPath } from './paths.js';
 import { UserProcess } from './user.js';
+import { Sys } from '../actors/cpu/linux/layout.js';
 
 export interface BenchResult {
   cpus: number;
@@ -26,9 +27,17 @@ export interface BenchResult {
 const TARGET_RATIO = 12;
 const BARRIER_WORKER = new URL('./bench-barrier-worker.js', import.meta.url);
 
-async function barrierRoundUs(n: number, rounds: number): Promise<number> {
+export interface IpiResult {
+  /** smp_call_function_single(wait) round trip to an idle simulated CPU. */
+  ipi_roundtrip_us: number;
+  /** Bare Atomics.wait/notify ping-pong round trip between two workers. */
+  notify_roundtrip_us: number;
+  ratio: number;
+}
+
+async function barrierRoundUs(n: number, rounds: number, mode: 'barrier' | 'pingpong' = 'barrier'): Promise<number> {
   const sab = new SharedArrayBuffer(16);
-  const workers = Array.from({ length: n }, (_, id) => new Worker(BARRIER_WORKER, { workerData: { sab, n, rounds, id } }));
+  const workers = Array.from({ length: n }, (_, id) => new Worker(BARRIER_WORKER, { workerData: { sab, n, rounds, id, mode } }));
   const t0 = performance.now();
   await Promise.all(workers.map((w) => new Promise((r, j) => (w.once('message', r), w.once('error', j)))));
   const us = ((performance.now() - t0) * 1000) / rounds;
@@ -52,6 +61,25 @@ async function cycleUs(n: number, cycles: number, cfg: Uint8Array, rss: { peak: 
       rss.peak = Math.max(rss.peak, process.memoryUsage.rss());
     }
     return ((performance.now() - t0) * 1000) / cycles;
+  } finally {
+    await m.shutdown();
+  }
+}
+
+/** IPI latency to an idle CPU against a bare notify round trip, measured back to back. */
+export async function measureIpi(rounds: number): Promise<IpiResult> {
+  const notify = await barrierRoundUs(2, rounds, 'pingpong');
+  const m = await Machine.boot({ board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }), watchdogMs: 30_000 });
+  try {
+    await m.syscall(0, Sys.IPI_SELFTEST, [200, 1], { avoid: 1 });
+    let us = -1;
+    for (;;) {
+      us = await m.syscall(0, Sys.IPI_SELFTEST, [rounds, 1], { avoid: 1 });
+      if (us !== -Errno.EINVAL) break;
+    }
+    if (us < 0) throw new ErrnoError(-us, `IPI self-test failed with ${us}`);
+    const ipi = us / rounds;
+    return { ipi_roundtrip_us: round(ipi), notify_roundtrip_us: round(notify), ratio: round(ipi / notify) };
   } finally {
     await m.shutdown();
   }
@@ -83,9 +111,10 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 export async function runBench(o: { json?: boolean; cpusList: string; cycles: string }): Promise<number> {
   const list = o.cpusList.split(',').map((s) => parseIntOption('--cpus-list', s.trim(), 2, 64)!);
   const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
+  const ipi = await measureIpi(2000);
   const results = await measure(list, cycles);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ results })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, ipi })}\n`);
     return 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
@@ -94,5 +123,8 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
     t.push([r.cpus, r.barrier_us, r.cycle_us, r.cycles_per_s, r.ratio, target, r.rss_mb_per_cpu]);
   }
   process.stdout.write(`${t.toString()}\nbarrier: bare N-worker Atomics barrier round (spin, then Atomics.wait), measured in this run\n`);
+  process.stdout.write(
+    `IPI to an idle CPU (smp_call_function_single, wait): ${ipi.ipi_roundtrip_us} µs round trip; bare Atomics wait/notify ping-pong: ${ipi.notify_roundtrip_us} µs; ratio ${ipi.ratio}\n`,
+  );
   return 0;
 }

@@ -83,6 +83,8 @@ program
   .option('--fail-cpu-rate <p>', 'probability that an enable makes one random CPU fail its hypervisor entry', '0')
   .option('--delay-ppm <n>', 'chance per schedule point (ppm) of a seeded delay that widens race windows', '20000')
   .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')
+  .option('--runs <n>', 'a campaign of N runs with seeds seed, seed+1, ... (a piscina pool of finite jobs)', '1')
+  .option('--parallel <n>', 'campaign runs at a time (each has its own machine and CPU workers)', '1')
   .option('--json', 'print one JSON object instead of the report')
   .action(async (o: StressCliOptions) => {
     process.exitCode = await runStress(globals(), o);

@@ -9,6 +9,7 @@ import { randomSeed } from '../shared/rng.js';
 import { boardFrom, firmwareFrom, parseIntOption, type GlobalOptions } from './machine-options.js';
 import { resolveUserPath } from './paths.js';
 import { stress, type StressResult } from './stress.js';
+import { campaign } from './stress-campaign.js';
 
 export interface StressCliOptions {
   callers: string;
@@ -19,6 +20,8 @@ export interface StressCliOptions {
   delayPpm: string;
   config: string;
   json?: boolean;
+  runs: string;
+  parallel: string;
 }
 
 export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number, seed: number): string {
@@ -41,6 +44,9 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ErrnoError(Errno.EINVAL, `--fail-cpu-rate ${o.failCpuRate}: expected a probability from 0 to 1`);
   const watchdogMs = parseIntOption('--watchdog', (g as { watchdog?: string }).watchdog, 100, 3_600_000) ?? 10_000;
 
+  const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
+  const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;
+  if (runs > 1) return runCampaign(g, o, { board, callers, iterations, seed, delayPpm, rate, watchdogMs, runs, parallel });
   const rerun = rerunCommand(g, o, board.cpus, seed);
   // The seed comes first, so a run that hangs or crashes can still be repeated.
   const seedLine = `seed ${seed} (re-run: ${rerun})`;
@@ -83,6 +89,68 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   for (const h of res.hangs) out.push(`  ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what} (${h.ms} ms)`);
   if (failed) out.push(`FAILED — re-run with: ${rerun}`);
   else out.push('no violation, no hang');
+  process.stdout.write(`${out.join('\n')}\n`);
+  return failed ? 1 : 0;
+}
+
+interface Parsed {
+  board: ReturnType<typeof boardFrom>;
+  callers: number;
+  iterations: number;
+  seed: number;
+  delayPpm: number;
+  rate: number;
+  watchdogMs: number;
+  runs: number;
+  parallel: number;
+}
+
+/** --runs R: seeds seed..seed+R-1 as a campaign of pooled runs. */
+async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Promise<number> {
+  const seeds = Array.from({ length: p.runs }, (_, i) => (p.seed + i) >>> 0);
+  const first = `seeds ${seeds[0]}..${seeds[seeds.length - 1]} in ${p.runs} runs, ${p.parallel} at a time (re-run one: ${rerunCommand(g, o, p.board.cpus, seeds[0]!)}, with its seed)`;
+  if (o.json) process.stderr.write(`${first}\n`);
+  else process.stdout.write(`${first}\n`);
+  const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: 'campaign [{bar}] {value}/{total} ops', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const perSeed = new Map<number, number>();
+  bar?.start(p.runs * p.iterations, 0);
+  let res;
+  try {
+    res = await campaign(
+      {
+        board: p.board,
+        firmware: firmwareFrom(g),
+        callers: p.callers,
+        iterations: p.iterations,
+        hotplug: !!o.hotplug,
+        failCpuRate: p.rate,
+        delayPpm: p.delayPpm,
+        configFile: resolveUserPath(o.config),
+        watchdogMs: p.watchdogMs,
+      },
+      seeds,
+      p.parallel,
+      (seed, n) => {
+        perSeed.set(seed, n);
+        bar?.update([...perSeed.values()].reduce((a, b) => a + b, 0));
+      },
+    );
+  } finally {
+    bar?.stop();
+  }
+  const failed = res.violations.length > 0 || res.hangs.length > 0;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ seed: seeds[0], seeds, operations: res.operations, violations: res.violations, hangs: res.hangs, results: res.results, runs: res.runs, ok: !failed })}\n`);
+    return failed ? 1 : 0;
+  }
+  const t = new Table({ style: { head: [], border: [] }, head: ['seed', 'operations', 'enables ok', 'violations', 'hangs', 'seconds'] });
+  for (const r of res.runs) t.push([r.seed, r.operations, r.results.enable?.ok ?? 0, r.violations.length, r.hangs.length, (r.durationMs / 1000).toFixed(1)]);
+  const out = [t.toString(), `${res.operations} operations in ${p.runs} runs; violations: ${res.violations.length}; hangs: ${res.hangs.length}`];
+  for (const v of res.violations.slice(0, 20)) out.push(`  ${v}`);
+  for (const h of res.hangs) out.push(`  seed ${h.seed}: ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what}`);
+  const bad = [...new Set([...res.runs.filter((r) => r.violations.length || r.hangs.length).map((r) => r.seed)])];
+  for (const s of bad) out.push(`FAILED seed ${s} — re-run with: ${rerunCommand(g, o, p.board.cpus, s)}`);
+  if (!failed) out.push('no violation, no hang');
   process.stdout.write(`${out.join('\n')}\n`);
   return failed ? 1 : 0;
 }

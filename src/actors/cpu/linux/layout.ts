@@ -105,4 +105,9 @@ export const Sys = {
   /** read(fd, buf, count) on /dev/jailhouse: ARG0 = reader, ARG1/2 = buf, ARG3 = count, ARG4 = O_NONBLOCK. */
   CONSOLE_READ: 6,
   CONSOLE_CLOSE: 7,
+  /**
+   * Kernel self-test (jhsim-specific, like a selftest module): ARG0 rounds of
+   * smp_call_function_single(ARG1, nop, wait) from this CPU; returns the total microseconds.
+   */
+  IPI_SELFTEST: 8,
 } as const;

@@ -8,7 +8,7 @@ import { closeReader, openReader, readOnce } from '../../hypervisor/driver/conso
 import { DriverState } from '../../hypervisor/driver/state.js';
 import { CpuWord } from '../layout.js';
 import type { Kernel } from './kernel.js';
-import { Sys } from './layout.js';
+import { SmpFunc, Sys } from './layout.js';
 import { copyFromUser, copyToUser } from './uaccess.js';
 import { vfsList, vfsRead, vfsWrite } from './vfs.js';
 
@@ -70,9 +70,19 @@ export function doSyscall(k: Kernel, caller: number, op: number): number {
       }
       return typeof r === 'number' ? r : toUser(k, ptr(k, 1), arg(k, 3), r);
     }
+    case Sys.IPI_SELFTEST:
+      return ipiSelftest(k, arg(k, 0), arg(k, 1));
     default:
       return -Errno.ENOSYS;
   }
+}
+
+/** Round trips of a synchronous cross call to an idle CPU (IPI in, csd unlock back). */
+function ipiSelftest(k: Kernel, rounds: number, target: number): number {
+  if (target === k.cpu || target < 0 || target >= k.c.nr || !k.isOnline(target) || rounds <= 0) return -Errno.EINVAL;
+  const t0 = performance.now();
+  for (let i = 0; i < rounds; i++) k.smpCallFunctionSingle(target, SmpFunc.NOP, 0, true);
+  return Math.round((performance.now() - t0) * 1000);
 }
 
 function ioctl(k: Kernel, caller: number, cmd: number, argp: number): number {
