@@ -11,7 +11,7 @@ import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
 import type { ActorReport } from './actor.js';
 import type { MachineBuffers, WorkerInit } from './context.js';
 import { CPU_STATE_NAMES, CpuState, CpuWord, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
-import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, USER_MEM_PER_CALLER, userBuffer } from './linux/layout.js';
+import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { gicSabSize } from '../gic/sgi.js';
 
 export interface MachineOptions {
@@ -189,8 +189,6 @@ export class Machine {
     if (caller < 0 || caller >= MAX_CALLERS) throw new RangeError(`caller ${caller} out of range`);
     return userBuffer(caller);
   }
-
-  static readonly USER_BYTES = USER_MEM_PER_CALLER;
 
   /**
    * Run a syscall as a task of `caller` on a free online CPU. Tasks that must sleep are

@@ -4,7 +4,7 @@
  * call_single_data, the HVC/SMC conduits (firmware or trapped by Jailhouse), the online mask
  * and the kernel log. Everything shared is in the kernel SharedArrayBuffer.
  */
-import { signal, waitUntil, word, type Word } from '../../../shared/sync.js';
+import { signal, waitUntil, word } from '../../../shared/sync.js';
 import { GicWord, LinuxIpi, ackPhysicalSgis, gicWord, sendPhysicalSgi } from '../../gic/sgi.js';
 import type { Hv } from '../../hypervisor/core/hv.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
@@ -13,7 +13,7 @@ import { SYSREG_ICC_SGI1R_EL1, trapHvc, trapIrq, trapSmc, trapSysregWrite } from
 import { JAILHOUSE_HVC_CODE } from '../../hypervisor/core/layout.js';
 import type { CpuContext } from '../context.js';
 import { CpuState, CpuWord, cpuWord } from '../layout.js';
-import { CSD_FLAG_LOCK, CsdWord, KernelWord, LOG_BYTE_BASE, LOG_BYTES, SmpFunc, csdQueueWord, csdWord } from './layout.js';
+import { CSD_FLAG_LOCK, CsdWord, KernelWord, LOG_BYTE_BASE, LOG_BYTES, csdQueueWord, csdWord } from './layout.js';
 import { ContextLost } from './sleep.js';
 
 const CSD_FLAG_SYNC = 2;
@@ -253,8 +253,6 @@ export class Kernel {
     return firmwarePsci(c, fid, x1, x2);
   }
 
-  /** The smp function table (wired by the worker). */
-  static readonly Func = SmpFunc;
 }
 
 /** QEMU's EL3 PSCI firmware for CPUs not under Jailhouse. */
@@ -288,4 +286,3 @@ function firmwarePsci(c: CpuContext, fid: number, x1: number, x2: number): { x0:
   }
 }
 
-export type { Word };

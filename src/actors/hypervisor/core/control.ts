@@ -2,7 +2,7 @@
  * Hypercalls (hypervisor/control.c): dispatch, DISABLE with its rendezvous, and the query
  * calls. Cell management hypercalls answer -ENOSYS until the cells capability lands.
  */
-import { CELL_OFF, CellFlags } from '../../../shared/config/layout.js';
+import { CellFlags } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import { cellConfigFlags, cellCpus, cellOwnsCpu, commState, cpuIdValid, findCellById } from './cell.js';
@@ -126,4 +126,3 @@ function debugConsolePutc(hv: Hv, ch: number): number {
   return 0;
 }
 
-export { CELL_OFF };

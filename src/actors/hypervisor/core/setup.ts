@@ -9,12 +9,11 @@ import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import type { CpuContext } from '../../cpu/context.js';
 import { CpuState, CpuTime, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
-import { cellCpus, cellInit, cellMemRegions, cpuIdValid } from './cell.js';
+import { cellConfigId, cellCpus, cellInit, cellMemRegions, cpuIdValid } from './cell.js';
 import { Hv } from './hv.js';
 import {
   BSS,
   CELL,
-  CONSOLE,
   DATA,
   ENTRY_MARKER,
   HDR,
@@ -246,8 +245,7 @@ function archInitEarly(hv: Hv): number {
 
 /** arm_paging_cell_init: VMID = cell id (<= 255), stage-2 root from the pool. */
 export function armPagingCellInit(hv: Hv, cell: number): number {
-  const id = hv.c.mem.read32(hv.cellConfig(cell) + CELL_OFF.id);
-  if (id > 0xff) return -Errno.E2BIG;
+  if (cellConfigId(hv, cell) >>> 0 > 0xff) return -Errno.E2BIG;
   const root = hv.memPool.allocAligned(cellRootPtPages(hv.c.board.pa_bits));
   if (!root) return -Errno.ENOMEM;
   hv.c.mem.write64(cell + CELL.MM_ROOT, root);
@@ -255,12 +253,9 @@ export function armPagingCellInit(hv: Hv, cell: number): number {
 }
 
 function cpuInit(hv: Hv): number {
-  const c = hv.c;
-  const m = c.mem;
   printk(hv, ` CPU ${hv.cpu}... `);
   const err = cpuInitInner(hv);
   printk(hv, err ? 'FAILED\n' : 'OK\n');
-  void m;
   return err;
 }
 
@@ -324,5 +319,3 @@ export function shutdown(hv: Hv): void {
   void hv;
 }
 
-export const CONSOLE_PAGE_OFFSET = IMAGE.CONSOLE_PAGE;
-export const CONSOLE_SIZE = CONSOLE.SIZE;

@@ -8,7 +8,7 @@ import { CPU_INFO_STAT_BASE, CpuInfoState, Hc, STAT_NAMES } from '../core/layout
 import { GetInfo } from '../core/control.js';
 import type { Kernel } from '../../cpu/linux/kernel.js';
 import { sysfsConsole } from './console.js';
-import { DrvWord } from './layout.js';
+import { CellSlotWord, DrvWord } from './layout.js';
 import { lockJailhouse, unlockJailhouse } from './main.js';
 import { DriverState } from './state.js';
 
@@ -29,7 +29,7 @@ export function jailhouseList(k: Kernel, parts: string[]): string[] | number {
     return files.sort();
   }
   if (parts[0] !== 'cells') return -Errno.ENOTDIR;
-  if (parts.length === 1) return d.cellSlots().map((s) => String(d.cellWord(s, 1)));
+  if (parts.length === 1) return d.cellSlots().map((s) => String(d.cellWord(s, CellSlotWord.ID)));
   const slot = cellSlot(d, parts[1]!);
   if (slot < 0) return -Errno.ENOENT;
   if (parts.length === 2) return ['cpus_assigned', 'cpus_assigned_list', 'cpus_failed', 'cpus_failed_list', 'name', 'state', 'statistics'];
@@ -82,7 +82,7 @@ export function jailhouseRead(k: Kernel, caller: number, parts: string[]): Sysfs
   if (parts[0] !== 'cells' || parts.length < 3) return parts[0] === 'cells' ? -Errno.EISDIR : -Errno.ENOENT;
   const slot = cellSlot(d, parts[1]!);
   if (slot < 0) return -Errno.ENOENT;
-  const id = d.cellWord(slot, 1);
+  const id = d.cellWord(slot, CellSlotWord.ID);
   const cpus = d.cellCpus(slot);
   const nr = k.c.nr;
   if (parts.length === 3) {
