@@ -4,7 +4,7 @@
  * under init_lock, initialized_cpus barrier, the master's init_late and activation. A single
  * shared `error` makes every CPU return the same code.
  */
-import { CELL_DESC_SIZE, CELL_OFF, CONSOLE_OFF, ConsoleFlags, MemFlags, SYS_OFF, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
+import { CELL_DESC_SIZE, CONSOLE_OFF, ConsoleFlags, MemFlags, SYS_OFF, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import type { CpuContext } from '../../cpu/context.js';
