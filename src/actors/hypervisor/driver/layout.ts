@@ -39,6 +39,8 @@ export const DrvWord = {
   OFFLINED_HI: 17,
   /** Counts enable/disable attempts that reached on_each_cpu (pairs with per-CPU results). */
   EPOCH: 18,
+  /** num_online_cpus the call_done spin waits for (the last incrementer kicks the waiter). */
+  CALL_DONE_TARGET: 19,
   /** Driver cell table: CELL_SLOTS slots of CELL_WORDS words. */
   CELLS: 64,
   /** Console readers (open files of /dev/jailhouse). */

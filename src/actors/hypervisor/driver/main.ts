@@ -165,6 +165,7 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
     }
     c.mem.write32(hvPhys + HDR.ONLINE_CPUS, online.length);
     d.set(DrvWord.CALL_DONE, 0);
+    d.set(DrvWord.CALL_DONE_TARGET, online.length);
     d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
     openEpoch(d, caller, 1, online.length);
     k.onEachCpu(SmpFunc.ENTER_HYPERVISOR, 0, false);
@@ -189,6 +190,11 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
 function unmap(d: DriverState, ret: number): number {
   d.set64(DrvWord.HV_MEM_LO, DrvWord.HV_MEM_HI, 0);
   return ret;
+}
+
+/** call_done++; the CPU spinning on it only needs waking once the count is complete. */
+function callDone(d: DriverState): void {
+  if (d.add(DrvWord.CALL_DONE, 1) >= d.get(DrvWord.CALL_DONE_TARGET)) d.k.c.kick(d.get(DrvWord.CALL_DONE_WAITER));
 }
 
 /** Start an epoch-log entry for an on_each_cpu round (observability only). */
@@ -231,8 +237,7 @@ export function enterHypervisor(k: Kernel): void {
   Atomics.store(c.cpus, c.my(CpuWord.ENTRY_EPOCH), d.get(DrvWord.EPOCH));
   recordEpochResult(d, k.cpu, ret);
   if (ret) d.set(DrvWord.ERROR_CODE, ret);
-  d.add(DrvWord.CALL_DONE, 1);
-  c.kick(d.get(DrvWord.CALL_DONE_WAITER));
+  callDone(d);
 }
 
 export function jailhouseCmdDisable(k: Kernel, caller: number): number {
@@ -258,6 +263,7 @@ function disableLocked(k: Kernel, caller: number): number {
       return err(k, Errno.EBUSY, `${online.length} CPUs online but the root cell has ${rootCpus}: bring all root CPUs online first`);
     }
     d.set(DrvWord.CALL_DONE, 0);
+    d.set(DrvWord.CALL_DONE_TARGET, online.length);
     d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
     openEpoch(d, caller, 2, online.length);
     k.onEachCpu(SmpFunc.LEAVE_HYPERVISOR, 0, false);
@@ -285,7 +291,6 @@ export function leaveHypervisor(k: Kernel): void {
   Atomics.store(c.cpus, c.my(CpuWord.LEAVE_EPOCH), d.get(DrvWord.EPOCH));
   recordEpochResult(d, k.cpu, ret);
   if (ret) d.set(DrvWord.ERROR_CODE, ret);
-  d.add(DrvWord.CALL_DONE, 1);
-  c.kick(d.get(DrvWord.CALL_DONE_WAITER));
+  callDone(d);
 }
 
