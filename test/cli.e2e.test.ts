@@ -209,6 +209,7 @@ describe('enable failures', () => {
       'jailhouse disable',
       `cat ${JH}/enabled`,
     ]);
+    expect(r.signal, `the shell hung and was killed after ${SPAWN_TIMEOUT_MS} ms; stderr:\n${r.stderr}`).toBeNull();
     const err = lines(r.stderr);
     expect(err[0]).toBe('JAILHOUSE_ENABLE: Invalid argument');
     expect(err[1]).toContain('EINVAL (22)');
@@ -495,7 +496,7 @@ describe('bench', () => {
     const r = await jhsim(['bench', '--cpus-list', '2', '--cycles', '5', '--json']);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as { results: Record<string, number>[] };
-    expect(Object.keys(res)).toEqual(['results']);
+    expect(res).toHaveProperty('results');
     expect(res.results).toHaveLength(1);
     const b = res.results[0]!;
     expect(b.cpus).toBe(2);

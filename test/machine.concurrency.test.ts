@@ -177,6 +177,32 @@ describe('machine: real concurrency between CPU workers', () => {
     expect(m.faults).toEqual([]);
   }, 30_000);
 
+  it('one error code for all CPUs: every CPU x errno, each failure followed by a clean enable', async () => {
+    const m = await boot();
+    const u = new UserProcess(m, 0);
+    const seen: string[] = [];
+    for (const cpu of CPUS) {
+      for (const errno of [Errno.EIO, Errno.ENOMEM, Errno.ENODEV]) {
+        m.injectCpuInitFailure(cpu, errno);
+        const ret = await u.ioctl(JAILHOUSE_ENABLE, cfgBytes);
+        const results = CPUS.map((c) => m.cpuWord(c, CpuWord.ENTRY_RESULT));
+        seen.push(`inject -${errno} on CPU ${cpu}: enable ${ret}, CPUs ${results.join(',')}`);
+        expect(ret, seen.at(-1)).toBe(-errno);
+        expect(results, seen.at(-1)).toEqual(CPUS.map(() => -errno));
+        expectAllLinux(m);
+        expect(await u.readText(`${SYS}/enabled`)).toBe('0\n');
+        expect(await u.readText(`${SYS}/mem_pool_used`)).toBe('0\n');
+        expect(driverCells(m)).toEqual([]);
+        expect(await u.ioctl(JAILHOUSE_ENABLE, cfgBytes), `enable after ${seen.at(-1)}`).toBe(0);
+        expectAllGuest(m);
+        expect(await u.ioctl(JAILHOUSE_DISABLE)).toBe(0);
+        expectAllLinux(m);
+      }
+    }
+    expect(m.hangs).toEqual([]);
+    expect(m.faults).toEqual([]);
+  }, 60_000);
+
   it('vmexit accounting: per-CPU counters, cell-wide sums, zeroed by the next enable', async () => {
     const m = await boot();
     const u = new UserProcess(m, 0);

@@ -3,6 +3,7 @@
  * same arguments, output and exit codes, plus one extra line after an error that says what
  * was wrong (errno name and value, and the driver's reason from the kernel log).
  */
+import { readFileSync } from 'node:fs';
 import { Errno, errnoName, strerror } from '../shared/errno.js';
 import { ConfigError, loadSystemConfig } from '../shared/config/index.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
@@ -84,8 +85,17 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
 
 async function enable(ctx: ToolContext, file: string): Promise<number> {
   let bytes: Uint8Array;
+  const path = resolveUserPath(file);
   try {
-    bytes = loadSystemConfig(resolveUserPath(file)).bytes;
+    readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const errno = code === 'ENOENT' ? Errno.ENOENT : code === 'EACCES' ? Errno.EACCES : code === 'EISDIR' ? Errno.EISDIR : 0;
+    ctx.io.err(`opening ${file}: ${errno ? strerror(errno) : (e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    bytes = loadSystemConfig(path).bytes;
   } catch (e) {
     if (e instanceof ConfigError) {
       ctx.io.err(`${e.message}\n`);

@@ -116,10 +116,8 @@ export function readOnce(d: DriverState, slot: number, count: number, nonblock: 
   const lastId = d.get(DrvWord.LAST_CONSOLE_ID);
   if (d.get(DrvWord.LAST_CONSOLE_VALID) && lastId !== Atomics.load(k32, idIdx)) {
     r = extractDelta(lastConsole(d), head);
-    if (r.bytes.length === 0 && r.missed === 0) {
-      Atomics.store(k32, idIdx, lastId);
-      r = -Errno.EAGAIN;
-    }
+    // Nothing left in the snapshot: this reader has consumed it, and this read is EOF.
+    if (r.bytes.length === 0 && r.missed === 0) Atomics.store(k32, idIdx, lastId);
   } else {
     r = liveDelta(d, head);
     // A blocking reader starts over once the hypervisor is gone (it may be enabled again).

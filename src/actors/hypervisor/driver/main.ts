@@ -159,7 +159,6 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
     const beyond = online.find((cpu) => cpu >= maxCpus);
     if (beyond !== undefined) {
       // Real hardware would hang here: the hypervisor waits for this CPU, which never enters.
-      cpusReadUnlock(k);
       cellDelete(d, slot);
       return unmap(d, err(k, Errno.EINVAL, `CPU ${beyond} is online but not below max_cpus ${maxCpus} (root cell CPU set does not cover it)`));
     }
