@@ -7,11 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine, type MachineOptions } from '../dist/actors/cpu/supervisor.js';
 import { CpuState, CpuTime, CpuWord, MachineWord, cpuTimeIndex, machineWord } from '../dist/actors/cpu/layout.js';
+import { KernelWord } from '../dist/actors/cpu/linux/layout.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
 import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { Errno } from '../dist/shared/errno.js';
 import { UserProcess } from '../dist/cli/user.js';
+import { epochResults } from '../dist/cli/stress-check.js';
+import { DrvWord, drvWord } from '../dist/actors/hypervisor/driver/layout.js';
+import { Rng } from '../dist/shared/rng.js';
 import { driverCells, hvBase, vmexits } from '../dist/cli/inspect.js';
 
 const CONFIG = fileURLToPath(new URL('../configs/qemu-arm64.json', import.meta.url));
@@ -326,14 +330,38 @@ describe('machine: real concurrency between CPU workers', () => {
     expect(m.faults).toEqual([]);
   }, 30_000);
 
+  it('enable with a root CPU set missing an online CPU fails with EINVAL and leaves the hotplug lock free', async () => {
+    // Short watchdog: if the lock is left held, the next cpus_read_lock hangs only briefly.
+    const m = await boot({ watchdogMs: 1000 });
+    const u = new UserProcess(m, 0);
+    const cfg3 = serializeSystemConfig(adaptRootCpuSet(loadSystemConfig(CONFIG).config, NR - 1));
+    // CPU 3 is online but not below max_cpus (3): the driver refuses before entering.
+    expect(await u.ioctl(JAILHOUSE_ENABLE, cfg3)).toBe(-Errno.EINVAL);
+    expectAllLinux(m);
+    expect(driverCells(m)).toEqual([]);
+    expect(await u.readText(`${SYS}/enabled`)).toBe('0\n');
+    // cpus_read_lock/unlock must be balanced on this error path (0 = free, -1 = a writer holds it).
+    expect.soft(Atomics.load(m.k32, KernelWord.HOTPLUG_LOCK), 'cpu hotplug lock after the refused enable').toBe(0);
+    // The machine is unchanged: a correct config enables, and disable works.
+    expect(await settles(u.ioctl(JAILHOUSE_ENABLE, cfgBytes), 'enable after the refused enable')).toBe(0);
+    expectAllGuest(m);
+    expect(await settles(u.ioctl(JAILHOUSE_DISABLE), 'disable')).toBe(0);
+    expectAllLinux(m);
+    expect(m.hangs).toEqual([]);
+  }, 30_000);
+
   it('concurrent callers: enable/disable from 4 user threads at once stay consistent', async () => {
     const m = await boot();
-    const users = [0, 1, 2, 3].map((i) => new UserProcess(m, i));
+    // Tasks land on random free CPUs, so the driver runs on a different CPU from call to call.
+    const users = [0, 1, 2, 3].map((i) => new UserProcess(m, i, { rng: new Rng(11, 100 + i) }));
+    const callerEpoch = (i: number): number => Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + i));
     let okEnable = 0;
     let okDisable = 0;
+    let rounds = 0;
     const unexpected: string[] = [];
     for (let round = 0; round < 50; round++) {
       const ops = users.map((u, i) => ((i + round) % 3 === 0 ? 'disable' : 'enable'));
+      const epochs = users.map((u, i) => callerEpoch(i));
       const rets = await settles(
         Promise.all(users.map((u, i) => (ops[i] === 'enable' ? u.ioctl(JAILHOUSE_ENABLE, cfgBytes) : u.ioctl(JAILHOUSE_DISABLE)))),
         `round ${round}`,
@@ -343,6 +371,14 @@ describe('machine: real concurrency between CPU workers', () => {
           if (ops[i] === 'enable') okEnable++;
           else okDisable++;
         } else if (r !== -Errno.EBUSY && r !== -Errno.EINVAL) unexpected.push(`round ${round}: ${ops[i]} by caller ${i} returned ${r}`);
+        // A call that reached on_each_cpu: every online CPU reported, all with the caller's result.
+        if (callerEpoch(i) !== epochs[i]) {
+          const e = epochResults(m, i);
+          if (!e) return;
+          rounds++;
+          if (e.results.size !== e.expected) unexpected.push(`round ${round}: ${e.results.size} of ${e.expected} CPUs reported for caller ${i}`);
+          for (const [cpu, cr] of e.results) if (cr !== r) unexpected.push(`round ${round}: ${ops[i]} by caller ${i} returned ${r} but CPU ${cpu} returned ${cr}`);
+        }
       });
       // Quiescent: the driver flag and every CPU agree.
       const enabled = (await users[0]!.readText(`${SYS}/enabled`)) === '1\n';
@@ -351,6 +387,7 @@ describe('machine: real concurrency between CPU workers', () => {
       else expectAllLinux(m);
     }
     expect(unexpected).toEqual([]);
+    expect(rounds).toBeGreaterThan(0);
     expect(okEnable).toBeGreaterThan(0);
     expect(okDisable).toBeGreaterThan(0);
     const last = await users[0]!.ioctl(JAILHOUSE_DISABLE);

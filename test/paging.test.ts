@@ -410,18 +410,13 @@ describe('paging engine', () => {
     expect(pool.usedPages).toBe(before);
   });
 
-  it('maps 1 GiB of 4 KiB pages quickly', () => {
+  it('maps 1 GiB of 4 KiB pages with 512 L3 tables and returns every table on unmap', () => {
     const mem = bank();
     const pool = memPool(mem);
     const pt = table(mem, pool, stage2Format(40));
-    const t0 = performance.now();
     expect(pagingCreate(mem, pool, pt, 0x40000000, GiB, 0x40000000, RW, NO_HUGE)).toBe(0);
-    const t1 = performance.now();
     expect(pagingCountTables(mem, pt)).toBe(513);
     expect(pagingDestroy(mem, pool, pt, 0x40000000, GiB, NO_HUGE)).toBe(0);
-    const t2 = performance.now();
     expect(pool.usedPages).toBe(3);
-    console.log(`map 1 GiB 4K: ${(t1 - t0).toFixed(1)} ms, unmap: ${(t2 - t1).toFixed(1)} ms`);
-    expect(t2 - t0).toBeLessThan(5000);
   });
 });
