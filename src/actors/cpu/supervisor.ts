@@ -221,6 +221,8 @@ export class Machine {
     const s = cpuWord(cpu, CpuWord.TASK_STATUS);
     const cur = Atomics.load(this.cpus, s);
     if (cur === TaskStatus.DONE || cur === TaskStatus.BLOCKED) Atomics.compareExchange(this.cpus, s, cur, TaskStatus.FREE);
+    // Tasks sleeping until this CPU is free (a hotplug of it) retry now.
+    Atomics.notify(this.cpus, s);
     const g = machineWord(this.nr, MachineWord.SCHED_GEN);
     Atomics.add(this.cpus, g, 1);
     Atomics.notify(this.cpus, g);

@@ -17,15 +17,26 @@ import { Sleep } from './sleep.js';
 /** cpus_read_lock, waiting with interrupts enabled while a hotplug operation runs. */
 export function cpusReadLock(k: Kernel): void {
   const k32 = k.c.k32;
-  k.waitIrqsOn(() => {
+  const take = (): boolean => {
     const v = Atomics.load(k32, KernelWord.HOTPLUG_LOCK);
     return v >= 0 && Atomics.compareExchange(k32, KernelWord.HOTPLUG_LOCK, v, v + 1) === v;
-  }, 'cpus_read_lock');
+  };
+  if (take()) return;
+  // Register as a waiter so the writer's unlock kicks this CPU.
+  const w = k.cpu < 32 ? KernelWord.HOTPLUG_WAITERS_LO : KernelWord.HOTPLUG_WAITERS_HI;
+  const bit = 1 << (k.cpu & 31);
+  Atomics.or(k32, w, bit);
+  try {
+    k.waitIrqsOn(take, 'cpus_read_lock');
+  } finally {
+    Atomics.and(k32, w, ~bit);
+  }
 }
 
 export function cpusReadUnlock(k: Kernel): void {
   Atomics.sub(k.c.k32, KernelWord.HOTPLUG_LOCK, 1);
-  signal(word(k.c.k32, KernelWord.HOTPLUG_GEN));
+  // A hotplug task sleeping on the lock word (requeued by the supervisor) retries now.
+  Atomics.notify(k.c.k32, KernelWord.HOTPLUG_LOCK);
 }
 
 /** cpus_write_lock as a try: a busy lock puts the task to sleep before it changed anything. */
@@ -35,9 +46,12 @@ function cpusWriteTryLock(k: Kernel): void {
 }
 
 function cpusWriteUnlock(k: Kernel): void {
-  Atomics.store(k.c.k32, KernelWord.HOTPLUG_LOCK, 0);
-  signal(word(k.c.k32, KernelWord.HOTPLUG_GEN));
-  Atomics.notify(k.c.k32, KernelWord.HOTPLUG_LOCK);
+  const k32 = k.c.k32;
+  Atomics.store(k32, KernelWord.HOTPLUG_LOCK, 0);
+  Atomics.notify(k32, KernelWord.HOTPLUG_LOCK);
+  const lo = Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_LO);
+  const hi = Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_HI);
+  for (let cpu = 0; cpu < k.c.nr; cpu++) if ((((cpu < 32 ? lo : hi) >>> (cpu & 31)) & 1) === 1) k.c.kick(cpu);
 }
 
 const psciToErrno = (r: number): number => (r === PsciRet.DENIED ? -Errno.EPERM : r === PsciRet.NOT_SUPPORTED ? -95 : -Errno.EINVAL);

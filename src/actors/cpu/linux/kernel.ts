@@ -4,7 +4,7 @@
  * call_single_data, the HVC/SMC conduits (firmware or trapped by Jailhouse), the online mask
  * and the kernel log. Everything shared is in the kernel SharedArrayBuffer.
  */
-import { signal, waitUntil, word } from '../../../shared/sync.js';
+import { waitUntil } from '../../../shared/sync.js';
 import { GicWord, LinuxIpi, ackPhysicalSgis, gicWord, sendPhysicalSgi } from '../../gic/sgi.js';
 import type { Hv } from '../../hypervisor/core/hv.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
@@ -62,7 +62,6 @@ export class Kernel {
     const idx = cpu < 32 ? KernelWord.ONLINE_LO : KernelWord.ONLINE_HI;
     if (on) Atomics.or(this.c.k32, idx, 1 << (cpu & 31));
     else Atomics.and(this.c.k32, idx, ~(1 << (cpu & 31)));
-    signal(word(this.c.k32, KernelWord.HOTPLUG_GEN));
   }
 
   // --- kernel log --------------------------------------------------------------------------
@@ -80,7 +79,6 @@ export class Kernel {
     }
     Atomics.store(k32, KernelWord.LOG_TAIL, tail | 0);
     Atomics.store(k32, KernelWord.LOG_LOCK, 0);
-    signal(word(k32, KernelWord.LOG_GEN));
   }
 
   // --- waiting with interrupts enabled -----------------------------------------------------

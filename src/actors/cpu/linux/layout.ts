@@ -12,15 +12,15 @@ export const KernelWord = {
   ONLINE_HI: 1,
   /** cpus_read_lock/cpu_hotplug_lock: 0 free, n > 0 readers, -1 a writer (cpu_up/cpu_down). */
   HOTPLUG_LOCK: 2,
-  /** Generation word for anyone sleeping on the hotplug lock or the online mask. */
-  HOTPLUG_GEN: 3,
+  /** CPUs waiting in cpus_read_lock (the hotplug writer kicks them at unlock), CPUs 0..31. */
+  HOTPLUG_WAITERS_LO: 3,
   /** Kernel log: total bytes ever written (ring index = LOG_TAIL % LOG_BYTES). */
   LOG_TAIL: 4,
   LOG_LOCK: 5,
   /** Bytes of the firmware image in the firmware store (request_firmware's source). */
   FIRMWARE_SIZE: 6,
-  /** Generation for the next user-visible kernel event (log growth). */
-  LOG_GEN: 7,
+  /** Waiters in cpus_read_lock, CPUs 32..63. */
+  HOTPLUG_WAITERS_HI: 7,
   /** Start of the call-function area (see CSD_*). */
   CSD_BASE: 64,
 } as const;
