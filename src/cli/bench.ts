@@ -55,7 +55,7 @@ async function cycleUs(n: number, cycles: number, cfg: Uint8Array, rss: { peak: 
       if (e || d) throw new ErrnoError(Errno.EIO, `bench cycle on ${n} CPUs failed: enable ${e}, disable ${d}`);
     };
     // Warm up the JIT first: steady-state cycles are what the target is about.
-    for (let i = 0; i < 30; i++) await cycle();
+    for (let i = 0; i < 100; i++) await cycle();
     const t0 = performance.now();
     for (let i = 0; i < cycles; i++) {
       await cycle();

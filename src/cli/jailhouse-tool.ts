@@ -10,6 +10,7 @@ import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver
 import type { Io } from './io.js';
 import type { UserProcess } from './user.js';
 import { resolveUserPath } from './paths.js';
+import { decodeLatin1 } from '../shared/text.js';
 
 export const JAILHOUSE_USAGE = `Usage: jailhouse { COMMAND | --help | --version }
 
@@ -145,7 +146,7 @@ async function consoleCmd(ctx: ToolContext, args: string[]): Promise<number> {
         if (await waitOrAbort(ctx, 100)) return 0;
         continue;
       }
-      ctx.io.out(new TextDecoder('latin1').decode(r));
+      ctx.io.out(decodeLatin1(r));
     }
   } finally {
     await u.consoleClose(fd);

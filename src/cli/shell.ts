@@ -11,6 +11,7 @@ import type { Io } from './io.js';
 import { jailhouseTool } from './jailhouse-tool.js';
 import { ShellSyntaxError, parseLine, type ShellCommand } from './shell-parse.js';
 import { UserProcess } from './user.js';
+import { decodeLatin1 } from '../shared/text.js';
 
 export const SHELL_HELP = `Commands of the root-cell shell:
   jailhouse enable SYSCONFIG      enable the hypervisor with a system config (.json or .cell)
@@ -122,7 +123,7 @@ export class Shell {
       if (typeof r === 'number') {
         this.io.err(`cat: ${p}: ${strerror(r)}\n`);
         code = 1;
-      } else this.io.out(new TextDecoder('latin1').decode(r));
+      } else this.io.out(decodeLatin1(r));
     }
     return code;
   }

@@ -4,6 +4,7 @@
  */
 import type { Machine, SyscallOptions } from '../actors/cpu/supervisor.js';
 import { Sys } from '../actors/cpu/linux/layout.js';
+import { decodeUtf8, encodeUtf8 } from '../shared/text.js';
 
 const PATH_OFF = 0;
 const PATH_MAX = 4096;
@@ -26,7 +27,7 @@ export class UserProcess {
   }
 
   private putPath(path: string): [number, number, number] {
-    const bytes = new TextEncoder().encode(path);
+    const bytes = encodeUtf8(path);
     if (bytes.length > PATH_MAX) throw new Error(`path too long: ${path}`);
     this.m.mem.copyIn(this.base + PATH_OFF, bytes);
     const [lo, hi] = split64(this.base + PATH_OFF);
@@ -55,12 +56,12 @@ export class UserProcess {
 
   async readText(path: string): Promise<string | number> {
     const r = await this.readFile(path);
-    return typeof r === 'number' ? r : new TextDecoder().decode(r);
+    return typeof r === 'number' ? r : decodeUtf8(r);
   }
 
   async writeFile(path: string, data: string, opts?: SyscallOptions): Promise<number> {
     const [lo, hi, len] = this.putPath(path);
-    const bytes = new TextEncoder().encode(data);
+    const bytes = encodeUtf8(data);
     this.m.mem.copyIn(this.base + READ_OFF, bytes);
     const [blo, bhi] = split64(this.base + READ_OFF);
     return this.m.syscall(this.caller, Sys.WRITE_FILE, [lo, hi, len, blo, bhi, bytes.length], opts ?? this.opts);
@@ -71,7 +72,7 @@ export class UserProcess {
     const [blo, bhi] = split64(this.base + READ_OFF);
     const r = await this.m.syscall(this.caller, Sys.LIST_DIR, [lo, hi, len, blo, bhi, READ_MAX], this.opts);
     if (r < 0) return r;
-    const text = new TextDecoder().decode(this.m.mem.copyOut(this.base + READ_OFF, r));
+    const text = decodeUtf8(this.m.mem.copyOut(this.base + READ_OFF, r));
     return text === '' ? [] : text.split('\n');
   }
 

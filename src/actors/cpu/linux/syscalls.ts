@@ -11,6 +11,7 @@ import type { Kernel } from './kernel.js';
 import { SmpFunc, Sys } from './layout.js';
 import { copyFromUser, copyToUser } from './uaccess.js';
 import { vfsList, vfsRead, vfsWrite } from './vfs.js';
+import { decodeUtf8, encodeUtf8 } from '../../../shared/text.js';
 
 function arg(k: Kernel, i: number): number {
   return Atomics.load(k.c.cpus, k.c.my(CpuWord.TASK_ARG0 + i));
@@ -22,7 +23,7 @@ function ptr(k: Kernel, i: number): number {
 
 function userString(k: Kernel, p: number, len: number): string | number {
   const b = copyFromUser(k.c, p, len);
-  return typeof b === 'number' ? b : new TextDecoder().decode(b);
+  return typeof b === 'number' ? b : decodeUtf8(b);
 }
 
 function toUser(k: Kernel, p: number, max: number, data: Uint8Array): number {
@@ -53,7 +54,7 @@ export function doSyscall(k: Kernel, caller: number, op: number): number {
       const path = userString(k, ptr(k, 0), arg(k, 2));
       if (typeof path === 'number') return path;
       const r = vfsList(k, path);
-      return typeof r === 'number' ? r : toUser(k, ptr(k, 3), arg(k, 5), new TextEncoder().encode(r.join('\n')));
+      return typeof r === 'number' ? r : toUser(k, ptr(k, 3), arg(k, 5), encodeUtf8(r.join('\n')));
     }
     case Sys.CONSOLE_OPEN:
       return openReader(new DriverState(k));

@@ -8,9 +8,10 @@ import { formatMaskList } from '../../../shared/cpumask.js';
 import { JAILHOUSE_SYSFS, jailhouseList, jailhouseRead } from '../../hypervisor/driver/sysfs.js';
 import { cpuDown, cpuUp } from './hotplug.js';
 import type { Kernel } from './kernel.js';
+import { decodeUtf8, encodeUtf8 } from '../../../shared/text.js';
 
 const CPU_DIR = '/sys/devices/system/cpu';
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+const text = encodeUtf8;
 
 function split(path: string): string[] {
   return path.split('/').filter((p) => p !== '' && p !== '.');
@@ -87,7 +88,7 @@ export function vfsWrite(k: Kernel, path: string, data: Uint8Array): number {
     const n = cpuOf(k, cpu[0]);
     if (n < 0) return -Errno.ENOENT;
     // kstrtobool: "0"/"1" (also n/y), an optional trailing newline.
-    const v = new TextDecoder().decode(data).trim();
+    const v = decodeUtf8(data).trim();
     if (v === '1' || v === 'y' || v === 'Y') return cpuUp(k, n);
     if (v === '0' || v === 'n' || v === 'N') return cpuDown(k, n);
     return -Errno.EINVAL;

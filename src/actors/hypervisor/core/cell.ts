@@ -6,6 +6,7 @@ import { CELL_DESC_SIZE, CELL_OFF, MEM_OFF, MEMORY_SIZE, cellConfigSize, cellMem
 import { Errno } from '../../../shared/errno.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM } from './layout.js';
+import { decodeLatin1 } from '../../../shared/text.js';
 
 export interface MemRegion {
   phys: number;
@@ -30,7 +31,7 @@ export function cellConfigFlags(hv: Hv, cell: number): number {
 export function cellName(hv: Hv, cell: number): string {
   const bytes = hv.c.mem.copyOut(hv.cellConfig(cell) + CELL_OFF.name, 32);
   const end = bytes.indexOf(0);
-  return new TextDecoder('latin1').decode(bytes.subarray(0, end < 0 ? 31 : Math.min(end, 31)));
+  return decodeLatin1(bytes.subarray(0, end < 0 ? 31 : Math.min(end, 31)));
 }
 
 export function cellMemRegions(hv: Hv, cell: number): MemRegion[] {

@@ -34,6 +34,7 @@ import {
 import { PoolFlags } from './page-pool.js';
 import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, s2Flags, stage2Format, type PageTable } from './paging.js';
 import { hex, printk } from './printk.js';
+import { decodeLatin1 } from '../../../shared/text.js';
 
 const BITS_PER_PAGE = PAGE_SIZE * 8;
 
@@ -62,7 +63,7 @@ function imageIsOurs(c: CpuContext, base: number): boolean {
   const m = c.mem;
   const entry = m.read64(base + HDR.ENTRY);
   if (entry + ENTRY_MARKER.length > m.read64(base + HDR.CORE_SIZE)) return false;
-  const marker = new TextDecoder('latin1').decode(m.copyOut(base + entry, ENTRY_MARKER.length));
+  const marker = decodeLatin1(m.copyOut(base + entry, ENTRY_MARKER.length));
   return (
     marker === ENTRY_MARKER && m.read64(base + HDR.CORE_SIZE) >= IMAGE.CORE_SIZE && m.read64(base + HDR.PERCPU_SIZE) >= PERCPU.SIZE
   );

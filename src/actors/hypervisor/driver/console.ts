@@ -8,6 +8,7 @@ import { CONSOLE } from '../../hypervisor/core/layout.js';
 import { DRIVER_BYTE_BASE } from '../../cpu/linux/layout.js';
 import { DrvByte, DrvWord, READER_SLOTS, ReaderWord, drvReaderWord } from './layout.js';
 import type { DriverState } from './state.js';
+import { encodeUtf8 } from '../../../shared/text.js';
 
 /** A copy of struct jailhouse_virt_console. */
 export interface ConsoleSnapshot {
@@ -125,7 +126,7 @@ export function readOnce(d: DriverState, slot: number, count: number, nonblock: 
   }
   if (typeof r === 'number') return r;
   if (r.missed > 0) {
-    const text = new TextEncoder().encode(`<missed ${r.missed} bytes of console log>\n`).subarray(0, count);
+    const text = encodeUtf8(`<missed ${r.missed} bytes of console log>\n`).subarray(0, count);
     Atomics.store(k32, headIdx, (head + r.missed) >>> 0);
     return text;
   }

@@ -11,12 +11,13 @@ import { sysfsConsole } from './console.js';
 import { CellSlotWord, DrvWord } from './layout.js';
 import { lockJailhouse, unlockJailhouse } from './main.js';
 import { DriverState } from './state.js';
+import { encodeUtf8 } from '../../../shared/text.js';
 
 export const JAILHOUSE_SYSFS = '/sys/devices/jailhouse';
 
 const STATE_NAMES = ['running', 'running/locked', 'shut down', 'failed', 'Comm ABI mismatch'];
 
-const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+const text = encodeUtf8;
 
 export type SysfsResult = Uint8Array | number;
 
