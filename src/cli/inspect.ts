@@ -5,7 +5,7 @@
  */
 import type { Machine } from '../actors/cpu/supervisor.js';
 import { HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../actors/hypervisor/core/layout.js';
-import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord } from '../actors/hypervisor/driver/layout.js';
+import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord, readCellCpus, readCellName } from '../actors/hypervisor/driver/layout.js';
 import { CpuWord } from '../actors/cpu/layout.js';
 
 export interface CpuView {
@@ -63,17 +63,7 @@ export function driverCells(m: Machine): DriverCellView[] {
   for (let s = 0; s < CELL_SLOTS; s++) {
     const used = Atomics.load(m.k32, drvCellWord(s, CellSlotWord.USED));
     if (!used) continue;
-    const lo = Atomics.load(m.k32, drvCellWord(s, CellSlotWord.CPUS_LO));
-    const hi = Atomics.load(m.k32, drvCellWord(s, CellSlotWord.CPUS_HI));
-    const cpus: number[] = [];
-    for (let i = 0; i < 64; i++) if ((((i < 32 ? lo : hi) >>> (i & 31)) & 1) === 1) cpus.push(i);
-    let name = '';
-    for (let i = 0; i < 32; i++) {
-      const b = (Atomics.load(m.k32, drvCellWord(s, CellSlotWord.NAME + (i >> 2))) >>> ((i & 3) * 8)) & 0xff;
-      if (!b) break;
-      name += String.fromCharCode(b);
-    }
-    out.push({ id: Atomics.load(m.k32, drvCellWord(s, CellSlotWord.ID)), name, cpus, registered: used === 1 });
+    out.push({ id: Atomics.load(m.k32, drvCellWord(s, CellSlotWord.ID)), name: readCellName(m.k32, s), cpus: readCellCpus(m.k32, s), registered: used === 1 });
   }
   return out;
 }

@@ -13,6 +13,7 @@ import type { MachineBuffers, WorkerInit } from './context.js';
 import { CPU_STATE_NAMES, CpuState, CpuWord, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { gicSabSize } from '../gic/sgi.js';
+import { maskToCpus } from '../../shared/cpumask.js';
 
 export interface MachineOptions {
   board: Board;
@@ -167,11 +168,7 @@ export class Machine {
   }
 
   onlineCpus(): number[] {
-    const lo = Atomics.load(this.k32, KernelWord.ONLINE_LO);
-    const hi = Atomics.load(this.k32, KernelWord.ONLINE_HI);
-    const out: number[] = [];
-    for (let i = 0; i < this.nr; i++) if (((i < 32 ? lo : hi) >>> (i & 31)) & 1) out.push(i);
-    return out;
+    return maskToCpus(Atomics.load(this.k32, KernelWord.ONLINE_LO), Atomics.load(this.k32, KernelWord.ONLINE_HI));
   }
 
   /** Kernel log bytes written since `from` (dmesg). */

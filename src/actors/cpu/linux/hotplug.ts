@@ -5,6 +5,7 @@
  * Jailhouse's emulation, which only powers on parked CPUs of the caller's cell) and waits for
  * the target to come online. The hotplug lock excludes the driver's on_each_cpu windows.
  */
+import { maskToCpus } from '../../../shared/cpumask.js';
 import { Errno } from '../../../shared/errno.js';
 import { signal, word } from '../../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, TaskStatus, cpuWord } from '../layout.js';
@@ -49,9 +50,7 @@ function cpusWriteUnlock(k: Kernel): void {
   const k32 = k.c.k32;
   Atomics.store(k32, KernelWord.HOTPLUG_LOCK, 0);
   Atomics.notify(k32, KernelWord.HOTPLUG_LOCK);
-  const lo = Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_LO);
-  const hi = Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_HI);
-  for (let cpu = 0; cpu < k.c.nr; cpu++) if ((((cpu < 32 ? lo : hi) >>> (cpu & 31)) & 1) === 1) k.c.kick(cpu);
+  for (const cpu of maskToCpus(Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_LO), Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_HI))) k.c.kick(cpu);
 }
 
 const psciToErrno = (r: number): number => (r === PsciRet.DENIED ? -Errno.EPERM : r === PsciRet.NOT_SUPPORTED ? -95 : -Errno.EINVAL);

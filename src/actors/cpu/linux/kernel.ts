@@ -15,6 +15,7 @@ import type { CpuContext } from '../context.js';
 import { CpuState, CpuWord, cpuWord } from '../layout.js';
 import { CSD_FLAG_LOCK, CsdWord, KernelWord, LOG_BYTE_BASE, LOG_BYTES, csdQueueWord, csdWord } from './layout.js';
 import { ContextLost } from './sleep.js';
+import { maskToCpus } from '../../../shared/cpumask.js';
 
 const CSD_FLAG_SYNC = 2;
 
@@ -42,11 +43,7 @@ export class Kernel {
   // --- online mask -------------------------------------------------------------------------
 
   onlineCpus(): number[] {
-    const lo = Atomics.load(this.c.k32, KernelWord.ONLINE_LO);
-    const hi = Atomics.load(this.c.k32, KernelWord.ONLINE_HI);
-    const out: number[] = [];
-    for (let i = 0; i < this.c.nr; i++) if (((i < 32 ? lo : hi) >>> (i & 31)) & 1) out.push(i);
-    return out;
+    return maskToCpus(Atomics.load(this.c.k32, KernelWord.ONLINE_LO), Atomics.load(this.c.k32, KernelWord.ONLINE_HI));
   }
 
   numOnline(): number {

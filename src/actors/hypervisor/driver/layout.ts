@@ -4,6 +4,7 @@
  * offsets to DRIVER_BYTE_BASE.
  */
 import { DRIVER_BYTE_BASE, DRIVER_WORD_BASE } from '../../cpu/linux/layout.js';
+import { maskToCpus } from '../../../shared/cpumask.js';
 
 export const DrvWord = {
   /** jailhouse_lock: 0 free, else holder caller id + 1. Sleepers requeue on it. */
@@ -100,6 +101,22 @@ export const DrvByte = {
   /** last_console.page: a copy of the 2056-byte console structure. */
   LAST_CONSOLE: 0,
 } as const;
+
+/** CPUs of a driver cell slot. */
+export function readCellCpus(k32: Int32Array, slot: number): number[] {
+  return maskToCpus(Atomics.load(k32, drvCellWord(slot, CellSlotWord.CPUS_LO)), Atomics.load(k32, drvCellWord(slot, CellSlotWord.CPUS_HI)));
+}
+
+/** Name of a driver cell slot (NUL-terminated, at most 31 characters). */
+export function readCellName(k32: Int32Array, slot: number): string {
+  let name = '';
+  for (let i = 0; i < 31; i++) {
+    const b = (Atomics.load(k32, drvCellWord(slot, CellSlotWord.NAME + (i >> 2))) >>> ((i & 3) * 8)) & 0xff;
+    if (!b) break;
+    name += String.fromCharCode(b);
+  }
+  return name;
+}
 
 export function drvWord(w: number): number {
   return DRIVER_WORD_BASE + w;

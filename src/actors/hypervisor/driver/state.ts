@@ -2,7 +2,7 @@
  * Typed access to the driver globals (driver/layout.ts) from a CPU running the driver.
  */
 import type { Kernel } from '../../cpu/linux/kernel.js';
-import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord } from './layout.js';
+import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord, readCellCpus, readCellName } from './layout.js';
 
 export class DriverState {
   constructor(readonly k: Kernel) {}
@@ -65,14 +65,7 @@ export class DriverState {
   }
 
   cellName(slot: number): string {
-    const bytes: number[] = [];
-    for (let i = 0; i < 32; i++) {
-      const w = this.cellWord(slot, CellSlotWord.NAME + (i >> 2));
-      const b = (w >>> ((i & 3) * 8)) & 0xff;
-      if (!b) break;
-      bytes.push(b);
-    }
-    return String.fromCharCode(...bytes);
+    return readCellName(this.k32, slot);
   }
 
   setCellName(slot: number, name: string): void {
@@ -84,11 +77,7 @@ export class DriverState {
   }
 
   cellCpus(slot: number): number[] {
-    const lo = this.cellWord(slot, CellSlotWord.CPUS_LO);
-    const hi = this.cellWord(slot, CellSlotWord.CPUS_HI);
-    const out: number[] = [];
-    for (let i = 0; i < 64; i++) if ((((i < 32 ? lo : hi) >>> (i & 31)) & 1) === 1) out.push(i);
-    return out;
+    return readCellCpus(this.k32, slot);
   }
 
   setCellCpus(slot: number, cpus: number[]): void {
