@@ -451,6 +451,22 @@ describe('CPU hotplug under the hypervisor', () => {
     }
     expect(out[12]).toBe('0');
   });
+
+  it('CPU 0 can go offline too (the writing task migrates off it), with and without the hypervisor', async () => {
+    const r = await runC(
+      `echo 0 > ${CPU}/cpu0/online; cat ${CPU}/online; echo 1 > ${CPU}/cpu0/online; jailhouse enable ${ROOT_CONFIG}; echo 0 > ${CPU}/cpu0/online; cat ${CPU}/online; echo 1 > ${CPU}/cpu0/online; jailhouse disable; cat ${CPU}/online`,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout).slice(0, 3)).toEqual(['1-3', '1-3', '0-3']);
+  });
+
+  it('an enable rejected because a CPU is offline says why', async () => {
+    const r = await runC(`echo 0 > ${CPU}/cpu2/online; jailhouse enable ${ROOT_CONFIG}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('JAILHOUSE_ENABLE: Invalid argument');
+    expect(r.stderr).toContain("the root cell's CPU set has 4 CPUs but 3 are online");
+  });
 });
 
 describe('stress', () => {

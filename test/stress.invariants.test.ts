@@ -120,7 +120,7 @@ describe('stress campaign', () => {
     expect(r.hangs).toEqual([]);
     expect(r.operations).toBe(300);
     expect(r.checks).toBeGreaterThan(0);
-    expect(r.injectedFailures).toBeGreaterThanOrEqual(1);
+    expect(r.injections).toBeGreaterThanOrEqual(1);
     expect(r.results.enable?.ok ?? 0).toBeGreaterThanOrEqual(1);
     // An injected cpu_init failure surfaced as the enable's result (EIO, ENOMEM or ENODEV); it
     // may also be absorbed when that enable fails earlier (EBUSY) or its CPU is not online.

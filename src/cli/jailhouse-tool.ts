@@ -18,8 +18,38 @@ Available commands:
    enable SYSCONFIG
    disable
    console [-f | --follow]
+   cell create CELLCONFIG
    cell list
+   cell load { ID | [--name] NAME } { IMAGE | { -s | --string } "STRING" }
+             [-a | --address ADDRESS] ...
+   cell start { ID | [--name] NAME }
+   cell shutdown { ID | [--name] NAME }
+   cell destroy { ID | [--name] NAME }
+   cell linux [-h] [-d DTB] [-i INITRD] [-c "CMDLINE"] [-w PARAMS_FILE]
+              [-a ARCH] [-k FACTOR]
+              CELLCONFIG KERNEL
+   cell stats { ID | [--name] NAME }
+   config create [-h] [-g] [-r ROOT] [-t TEMPLATE_DIR] [-c CONSOLE]
+                 [--mem-inmates MEM_INMATES] [--mem-hv MEM_HV]
+                 FILE
+   config collect FILE.TAR
+   config check [-h] SYSCONFIG [CELLCONFIG [CELLCONFIG ...]]
+   hardware check 
 `;
+
+/** Commands of the real tool that jhsim does not model yet, and where they arrive. */
+const NOT_YET: Record<string, string> = {
+  'cell create': 'the cells capability',
+  'cell load': 'the cells capability',
+  'cell start': 'the cells capability',
+  'cell shutdown': 'the cells capability',
+  'cell destroy': 'the cells capability',
+  'cell stats': 'the cells capability',
+  'cell linux': 'the cells capability (with a Linux inmate)',
+  'config create': 'no plan: it generates x86 configs from a live system',
+  'config collect': 'no plan: it archives a live system',
+  'config check': 'see `jhsim config check`',
+};
 
 export const TOOL_VERSION = 'Jailhouse management tool v0.12 (jhsim)';
 
@@ -77,8 +107,18 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
     case 'console':
       return consoleCmd(ctx, argv.slice(1));
     case 'cell':
-      if (argv[1] === 'list' && argv.length === 2) return cellList(ctx);
-      return usage(1);
+    case 'config': {
+      if (cmd === 'cell' && argv[1] === 'list' && argv.length === 2) return cellList(ctx);
+      const what = NOT_YET[`${cmd} ${argv[1] ?? ''}`];
+      if (!what) return usage(1);
+      io.err(`jailhouse ${cmd} ${argv[1]}: not modelled by jhsim yet (${what})\n`);
+      return 1;
+    }
+    case 'hardware':
+      if (argv[1] !== 'check') return usage(1);
+      // The real helper only knows x86.
+      io.err('Unsupported architecture\n');
+      return 1;
     default:
       return usage(1);
   }

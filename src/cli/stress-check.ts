@@ -15,6 +15,12 @@ export interface Expectations {
   rootCpus: number[];
   /** mem_pool_used right after a successful enable (learned from the first one). */
   postEnablePoolUsed?: number;
+  /**
+   * Successful enables minus successful disables as the callers saw them returned. Enable only
+   * succeeds when disabled and disable only when enabled, so at a quiescent point this must be
+   * exactly the enabled flag.
+   */
+  enabledByResults?: number;
 }
 
 /** Check the whole machine; returns violation messages (empty = all good). */
@@ -33,6 +39,9 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
       const ok = enabled ? (st === CpuState.PARKED && hv) || (st === CpuState.OFFLINE && !hv) : st === CpuState.OFFLINE && !hv;
       if (!ok) v.push(`CPU ${cpu} is offline but ${name}${hv ? ' under the hypervisor' : ''}`);
     }
+  }
+  if (exp.enabledByResults !== undefined && exp.enabledByResults !== (enabled ? 1 : 0)) {
+    v.push(`successful enables minus successful disables returned to callers is ${exp.enabledByResults}, but the driver says enabled=${enabled ? 1 : 0}`);
   }
   const cells = driverCells(m);
   if (enabled) {

@@ -81,7 +81,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   const t = new Table({ style: { head: [], border: [] }, head: ['operation', 'result', 'count'] });
   for (const [op, outcomes] of Object.entries(res.results)) for (const [r, n] of Object.entries(outcomes)) t.push([op, r, n]);
   const out: string[] = [];
-  out.push(`${res.operations} operations by ${res.callers} callers on ${res.cpus} CPUs in ${(res.durationMs / 1000).toFixed(1)} s (${Math.round((res.operations * 1000) / Math.max(1, res.durationMs))} ops/s), ${res.checks} invariant checks, ${res.injectedFailures} injected CPU entry failures`);
+  out.push(`${res.operations} operations by ${res.callers} callers on ${res.cpus} CPUs in ${(res.durationMs / 1000).toFixed(1)} s (${Math.round((res.operations * 1000) / Math.max(1, res.durationMs))} ops/s), ${res.checks} invariant checks, ${res.injections} injected cpu_init failures`);
   out.push(t.toString());
   out.push(`violations: ${res.violations.length}`);
   for (const v of res.violations.slice(0, 20)) out.push(`  ${v}`);

@@ -39,7 +39,8 @@ export interface StressResult {
   violations: string[];
   hangs: HangReport[];
   checks: number;
-  injectedFailures: number;
+  /** cpu_init failures injected before enables (--fail-cpu-rate); the next enable to reach that CPU fails. */
+  injections: number;
   durationMs: number;
 }
 
@@ -50,7 +51,7 @@ const INJECT_ERRNOS = [Errno.EIO, Errno.ENOMEM, Errno.ENODEV];
 export async function stress(o: StressOptions): Promise<StressResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const cfgBytes = serializeSystemConfig(sys);
-  const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i) };
+  const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0 };
   const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200 });
   const t0 = performance.now();
   const res: StressResult = {
@@ -62,7 +63,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     violations: [],
     hangs: m.hangs,
     checks: 0,
-    injectedFailures: 0,
+    injections: 0,
     durationMs: 0,
   };
   const gate = new Gate();
@@ -120,7 +121,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
       if (rng.chance(o.failCpuRate)) {
         const online = m.onlineCpus();
         m.injectCpuInitFailure(rng.pick(online), rng.pick(INJECT_ERRNOS));
-        res.injectedFailures++;
+        res.injections++;
       }
       ret = await withWatchdog(u.ioctl(JAILHOUSE_ENABLE, cfgBytes), 'JAILHOUSE_ENABLE');
     } else if (op === 'disable') {
@@ -136,6 +137,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     }
     res.operations++;
     tally(op, ret);
+    if (ret === 0 && op === 'enable') exp.enabledByResults! += 1;
+    if (ret === 0 && op === 'disable') exp.enabledByResults! -= 1;
     if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {
       const e = epochResults(m, caller);
       if (e) {
@@ -176,6 +179,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
       for (let cpu = 0; cpu < o.board.cpus; cpu++) await withWatchdog(checker.writeFile(`/sys/devices/system/cpu/cpu${cpu}/online`, '1', { avoid: cpu }), 'final online');
       const r = await withWatchdog(checker.ioctl(JAILHOUSE_DISABLE), 'final disable');
       if (r !== 0 && r !== -Errno.EINVAL) violation(`final disable failed with ${errnoName(r)}`);
+      if (r === 0) exp.enabledByResults! -= 1;
       await quiescentCheck();
     }
   } catch (e) {

@@ -86,6 +86,9 @@ export class CpuActor {
         break;
       case CpuState.PARKED:
       case CpuState.FAILED:
+        // Linux is not running here: no task may be posted to this CPU (PSCI CPU_ON and
+        // secondary_start make it available again).
+        Atomics.compareExchange(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
         if (this.parkedIrq()) return true;
         break;
       case CpuState.LINUX:
@@ -132,6 +135,7 @@ export class CpuActor {
     const c = this.c;
     const status = c.my(CpuWord.TASK_STATUS);
     Atomics.store(c.cpus, status, TaskStatus.RUNNING);
+    Atomics.notify(c.cpus, status);
     const op = Atomics.load(c.cpus, c.my(CpuWord.TASK_OP));
     const caller = Atomics.load(c.cpus, c.my(CpuWord.TASK_CALLER));
     try {
@@ -143,6 +147,7 @@ export class CpuActor {
       Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_INDEX), e.index);
       Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_VALUE), e.value);
       Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_BUF), e.buf === 'kernel' ? 0 : 1);
+      Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_MIGRATE), e.migrateFrom === undefined ? 0 : e.migrateFrom + 1);
       Atomics.store(c.cpus, status, TaskStatus.BLOCKED);
     }
     Atomics.notify(c.cpus, status);
@@ -160,6 +165,7 @@ export class CpuActor {
   }
 
   private sleepUntilShutdown(): void {
+    Atomics.compareExchange(this.c.cpus, this.c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
     signal(word(this.c.cpus, this.c.machine(MachineWord.SCHED_GEN)));
     while (!this.c.shuttingDown) Atomics.wait(this.c.wake.view, this.c.wake.index, Atomics.load(this.c.wake.view, this.c.wake.index), IDLE_SLICE_MS);
   }

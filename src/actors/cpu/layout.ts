@@ -46,6 +46,12 @@ export const CpuWord = {
   BOOT_NOTIFY: 25,
   /** When BLOCKED: 0 = TASK_BLOCK_INDEX is a kernel word, 1 = a word of this buffer. */
   TASK_BLOCK_BUF: 26,
+  /** When BLOCKED: CPU id + 1 the task must migrate away from (0 = none). */
+  TASK_BLOCK_MIGRATE: 27,
+  /** Trace sequence number (MachineWord.TRACE_SEQ) taken when this CPU called entry(). */
+  ENTERED_SEQ: 28,
+  /** Trace sequence number taken when it left entry barrier A. */
+  BARRIER_A_SEQ: 29,
 } as const;
 
 /**
@@ -128,6 +134,8 @@ export const MachineWord = {
   /** Test hook: CPU id + 1 whose next hypervisor entry is delayed before entering (0 = none). */
   DELAY_ENTRY_CPU: 10,
   DELAY_ENTRY_MS: 11,
+  /** Machine-wide trace sequence: a total order of protocol events across CPUs (causality in tests). */
+  TRACE_SEQ: 12,
 } as const;
 
 export function cpuSabSize(nrCpus: number): number {

@@ -193,12 +193,14 @@ export class Machine {
    */
   async syscall(caller: number, op: number, args: number[], opts: SyscallOptions = {}): Promise<number> {
     for (;;) {
+      if (this.hangs.length && !this.hasRunnableCpu()) throw new Error('no CPU can run tasks any more (all hung)');
       const cpu = await this.claimCpu(opts);
       const w = (x: number): number => cpuWord(cpu, x);
       Atomics.store(this.cpus, w(CpuWord.TASK_OP), op);
       Atomics.store(this.cpus, w(CpuWord.TASK_CALLER), caller);
       for (let i = 0; i < 8; i++) Atomics.store(this.cpus, w(CpuWord.TASK_ARG0 + i), args[i] ?? 0);
       Atomics.store(this.cpus, w(CpuWord.TASK_STATUS), TaskStatus.POSTED);
+      Atomics.notify(this.cpus, w(CpuWord.TASK_STATUS));
       this.kick(cpu);
       const st = await this.waitTask(cpu);
       if (st === TaskStatus.DONE) {
@@ -209,9 +211,17 @@ export class Machine {
       const buf = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_BUF)) === 0 ? this.k32 : this.cpus;
       const index = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_INDEX));
       const value = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_VALUE));
+      const migrate = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_MIGRATE));
+      // Linux migrates a task off a CPU that is going down: retry it elsewhere.
+      if (migrate) opts = { ...opts, avoid: migrate - 1 };
       this.release(cpu);
       await waitChange(buf, index, value, 20);
     }
+  }
+
+  private hasRunnableCpu(): boolean {
+    for (let cpu = 0; cpu < this.nr; cpu++) if (this.cpuState(cpu) !== CpuState.HUNG && this.onlineCpus().includes(cpu)) return true;
+    return false;
   }
 
   private release(cpu: number): void {

@@ -62,7 +62,7 @@ export function cpuDown(k: Kernel, target: number): number {
   if (target === k.cpu) {
     // Linux migrates the writing task off the dying CPU first; here it is requeued elsewhere.
     const g = c.machine(MachineWord.SCHED_GEN);
-    throw new Sleep('cpus', g, Atomics.load(c.cpus, g), 'migrating off the CPU to take down');
+    throw new Sleep('cpus', g, Atomics.load(c.cpus, g), 'migrating off the CPU to take down', target);
   }
   cpusWriteTryLock(k);
   const slot = cpuWord(target, CpuWord.TASK_STATUS);

@@ -11,6 +11,8 @@ export class Sleep {
     /** Value seen; the task is retried once the word differs (or after a short timeout). */
     readonly value: number,
     readonly what: string,
+    /** The task must not run on this CPU again (it is being taken down): migrate it away. */
+    readonly migrateFrom?: number,
   ) {}
 }
 

@@ -4,7 +4,7 @@
  * the physical IRQ exit loop (SGI_INJECT, SGI_EVENT) with Jailhouse's count_event rule.
  */
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { GicWord, SGI_EVENT, SGI_INJECT, gicWord, sendPhysicalSgi } from '../../gic/sgi.js';
+import { GicWord, SGI_EVENT, SGI_INJECT, ackPhysicalSgis, gicWord, sendPhysicalSgi } from '../../gic/sgi.js';
 import { cellCpus } from './cell.js';
 import type { Hv } from './hv.js';
 import { MAX_PENDING_IRQS, PUB, Stat } from './layout.js';
@@ -101,8 +101,22 @@ export function handleIrqExit(hv: Hv, sgis: number): CpuAction {
   return action;
 }
 
-/** irqchip_cpu_shutdown: virtual interrupts still pending become physical ones again. */
+/**
+ * gicv3_cpu_init's last step: SGIs already pending physically (IPIs Linux sent before this
+ * CPU came under the hypervisor) are re-queued as virtual SGIs, so none is mistaken for a
+ * hypervisor SGI once physical interrupts trap.
+ */
+export function irqchipRequeuePhysicalSgis(hv: Hv): void {
+  const bits = ackPhysicalSgis(hv.c.gic, hv.cpu);
+  for (let sgi = 0; sgi < 16; sgi++) if ((bits >> sgi) & 1) injectLocal(hv, sgi);
+}
+
+/**
+ * irqchip_cpu_shutdown: pending virtual interrupts, in the list registers and then in the
+ * software ring, are raised physically so native Linux receives them.
+ */
 export function irqchipCpuShutdown(hv: Hv): void {
+  irqchipInjectPending(hv);
   const gic = hv.c.gic;
   const v = Atomics.exchange(gic, gicWord(hv.cpu, GicWord.VIRT_PENDING), 0);
   if (v) Atomics.or(gic, gicWord(hv.cpu, GicWord.SGI_PENDING), v);

@@ -106,7 +106,17 @@ export const BSS = {
   CELL_LIST_LOCK: 168,
   /** Bumped whenever cell or CPU control state changes (generic sleepers in EL2). */
   CONTROL_GEN: 172,
+  /** 1 once the first cpu_init mapped the GIC (irqchip global init). */
+  GIC_INITIALIZED: 176,
+  /** u64: hypervisor virtual address of the GICD mapping (remap pool). */
+  GICD_VA: 184,
+  /** u64: hypervisor virtual address of the GICR range mapping (remap pool). */
+  GICR_VA: 192,
 } as const;
+
+/** GICv3 register frame sizes the hypervisor maps. */
+export const GICD_SIZE = 0x10000;
+export const GICR_STRIDE = 0x20000;
 
 /**
  * struct per_cpu: 4 pages. Page 0 is the stack (the guest register frame at its top), page 1

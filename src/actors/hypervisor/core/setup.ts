@@ -8,7 +8,7 @@ import { CELL_DESC_SIZE, CONSOLE_OFF, ConsoleFlags, MemFlags, SYS_OFF, SysFlags,
 import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import type { CpuContext } from '../../cpu/context.js';
-import { CpuState, CpuTime, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
+import { CpuState, CpuTime, CpuWord, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
 import { cellConfigId, cellCpus, cellInit, cellMemRegions, cpuIdValid } from './cell.js';
 import { Hv } from './hv.js';
 import {
@@ -34,6 +34,8 @@ import {
 import { PoolFlags } from './page-pool.js';
 import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, s2Flags, stage2Format, type PageTable } from './paging.js';
 import { hex, printk } from './printk.js';
+import { irqchipGlobalInit } from './gic-init.js';
+import { irqchipRequeuePhysicalSgis } from './irqchip.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 
 const BITS_PER_PAGE = PAGE_SIZE * 8;
@@ -83,6 +85,7 @@ export function hypervisorEntry(c: CpuContext, base: number, size: number): { re
   const hv = new Hv(c, base, size);
   const f64 = new Float64Array(c.cpus.buffer);
   f64[cpuTimeIndex(c.cpu, CpuTime.ENTERED_AT)] = now();
+  traceSeq(c, CpuWord.ENTERED_SEQ);
 
   const m = c.mem;
   m.write32(hv.myPub + PUB.CPU_ID, c.cpu);
@@ -103,6 +106,7 @@ export function hypervisorEntry(c: CpuContext, base: number, size: number): { re
 
   waitUntil(c.policy, gen, () => hv.load(entered) >= online, 'entry barrier: entered_cpus == online_cpus');
   f64[cpuTimeIndex(c.cpu, CpuTime.BARRIER_A_AT)] = now();
+  traceSeq(c, CpuWord.BARRIER_A_SEQ);
   c.schedulePoint();
 
   spinLock(c.policy, initLock, 'init_lock');
@@ -150,6 +154,11 @@ export function hypervisorEntry(c: CpuContext, base: number, size: number): { re
   return { ret: 0, hv };
 }
 
+/** Record the next machine-wide trace sequence number in one of this CPU's words. */
+function traceSeq(c: CpuContext, w: number): void {
+  Atomics.store(c.cpus, c.my(w), Atomics.add(c.cpus, c.machine(MachineWord.TRACE_SEQ), 1) + 1);
+}
+
 /** arch_cpu_restore: undo this CPU's EL2 state and return to native EL1 Linux. */
 export function archCpuRestore(c: CpuContext): void {
   c.setHvActive(false);
@@ -167,7 +176,10 @@ function initEarly(hv: Hv): number {
   printk(hv, `Code location: ${hex(JAILHOUSE_BASE + IMAGE.ARCH_ENTRY)}\n`);
 
   let err = pagingInit(hv, sys);
-  if (err) return err;
+  if (err) {
+    diag(hv, `paging_init failed with ${err}: hypervisor_memory too small for its page pool`);
+    return err;
+  }
 
   const root = hv.rootCell;
   err = cellInit(hv, root, sys + SYS_OFF.root_cell);
@@ -257,13 +269,29 @@ function cpuInit(hv: Hv): number {
   printk(hv, ` CPU ${hv.cpu}... `);
   const err = cpuInitInner(hv);
   printk(hv, err ? 'FAILED\n' : 'OK\n');
+  if (err) diag(hv, `cpu_init on CPU ${hv.cpu} returned ${err}: ${cpuInitReason}`);
   return err;
+}
+
+/** Why the last cpu_init failed, for the simulator's diagnostic line. */
+let cpuInitReason = '';
+
+/**
+ * A simulator diagnostic on the hypervisor console, marked "jhsim:" so it is never mistaken for
+ * Jailhouse's own output (like a CONFIG_TRACE_ERROR build, but saying why).
+ */
+export function diag(hv: Hv, text: string): void {
+  printk(hv, `jhsim: ${text}\n`);
 }
 
 function cpuInitInner(hv: Hv): number {
   const c = hv.c;
   const m = c.mem;
-  if (!cpuIdValid(hv, hv.cpu)) return -Errno.EINVAL;
+  cpuInitReason = '';
+  if (!cpuIdValid(hv, hv.cpu)) {
+    cpuInitReason = `CPU ${hv.cpu} is online but not in the root cell's CPU set`;
+    return -Errno.EINVAL;
+  }
   m.write64(hv.myPub + PUB.CELL, hv.rootCell);
 
   // Own stage-1 tables: link the top-level entry covering JAILHOUSE_BASE (and the UART) to the
@@ -279,13 +307,24 @@ function cpuInitInner(hv: Hv): number {
   let err = pagingCreate(m, hv.memPool, own, hv.percpu(hv.cpu), hv.percpuSize, LOCAL_CPU_BASE, hvFlags({ write: true }), { huge: true });
   if (err) return err;
 
-  // arch_cpu_init: MPIDR, then the per-CPU GIC init (GICv3 SGIs can only target Aff0 < 16).
+  // arch_cpu_init: MPIDR, the irqchip (global init on the first CPU, then this CPU's part:
+  // GICv3 SGIs can only target Aff0 < 16; SGIs already pending become virtual ones).
   const mpidr = c.topo[hv.cpu]!.mpidr;
   m.write64(hv.myPub + PUB.MPIDR, mpidr);
-  if ((mpidr & 0xff) >= 16) return -Errno.EIO;
+  err = irqchipGlobalInit(hv);
+  if (err) {
+    cpuInitReason = err === -Errno.EINVAL ? 'platform_info.arm.gic_version is not 3' : 'no room in the page pools to map the GIC';
+    return err;
+  }
+  if ((mpidr & 0xff) >= 16) {
+    cpuInitReason = `MPIDR Aff0 ${mpidr & 0xff} cannot be addressed by an SGI target list`;
+    return -Errno.EIO;
+  }
+  irqchipRequeuePhysicalSgis(hv);
   const inject = c.machine(MachineWord.FAIL_CPU_INIT);
   if (Atomics.compareExchange(c.cpus, inject, hv.cpu + 1, 0) === hv.cpu + 1) {
     // Fault injection standing in for a firmware/irqchip failure on this CPU.
+    cpuInitReason = 'injected failure (stress --fail-cpu-rate)';
     return -(Atomics.load(c.cpus, c.machine(MachineWord.FAIL_ERRNO)) || Errno.EIO);
   }
 
@@ -296,7 +335,11 @@ function cpuInitInner(hv: Hv): number {
 
 function initLate(hv: Hv): number {
   const root = hv.rootCell;
-  if (cellCpus(hv, root).length !== hv.onlineCpus) return -Errno.EINVAL;
+  const n = cellCpus(hv, root).length;
+  if (n !== hv.onlineCpus) {
+    diag(hv, `the root cell's CPU set has ${n} CPUs but ${hv.onlineCpus} are online`);
+    return -Errno.EINVAL;
+  }
   // Units (irqchip, PCI) have nothing to set up until the GIC and PCI models land.
   const pt = cellPageTable(hv, root);
   for (const r of cellMemRegions(hv, root)) {

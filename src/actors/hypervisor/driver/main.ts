@@ -14,7 +14,8 @@ import { copyFromUser, linuxSystemRam } from '../../cpu/linux/uaccess.js';
 import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
 import { CpuWord, MachineWord } from '../../cpu/layout.js';
 import { cellDelete, cellPrepare, cellRegister, rootSlot } from './cells.js';
-import { takeLastConsole } from './console.js';
+import { extractDelta, snapshotLive, takeLastConsole } from './console.js';
+import { decodeLatin1 } from '../../../shared/text.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from './layout.js';
 import { DriverState } from './state.js';
 
@@ -174,9 +175,10 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
   }
   const code = d.get(DrvWord.ERROR_CODE);
   if (code) {
+    const why = d.get(DrvWord.CONSOLE_AVAILABLE) ? lastDiagnostic(d) : undefined;
     takeLastConsole(d);
     cellDelete(d, slot);
-    k.printk(`jailhouse: hypervisor entry failed on the CPUs with ${code}`);
+    k.printk(`jailhouse: the hypervisor returned ${code} on every CPU${why ? ` (${why})` : ''}`);
     return unmap(d, code);
   }
   cellRegister(d, rootSlot(d));
@@ -185,9 +187,17 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
   return 0;
 }
 
-/** jailhouse_firmware_free (the mapping goes; the `core` file stays until the next enable). */
+/** The last simulator diagnostic ("jhsim: ...") on the hypervisor console, if any. */
+function lastDiagnostic(d: DriverState): string | undefined {
+  const text = decodeLatin1(extractDelta(snapshotLive(d), 0).bytes);
+  const lines = text.split('\n').filter((l) => l.startsWith('jhsim: '));
+  return lines.length ? lines[lines.length - 1]!.slice(7) : undefined;
+}
+
+/** jailhouse_firmware_free on the enable error path: the `core` file and the mapping go. */
 function unmap(d: DriverState, ret: number): number {
   d.set64(DrvWord.HV_MEM_LO, DrvWord.HV_MEM_HI, 0);
+  d.set(DrvWord.CORE_FILE_SIZE, 0);
   return ret;
 }
 

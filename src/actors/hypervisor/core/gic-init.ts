@@ -1,0 +1,49 @@
+/**
+ * The irqchip's global init, done by the first CPU through cpu_init: check the GIC version and
+ * map the distributor and the redistributor frames of all root CPUs into the hypervisor through
+ * the remap pool (paging_map_device), which is what remap_pool_used counts on real hardware.
+ */
+import { CELL_DESC_SIZE, CELL_OFF, SYS_OFF } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import type { Hv } from './hv.js';
+import { BSS, GICD_SIZE, GICR_STRIDE, IMAGE, PAGE_SIZE, pages } from './layout.js';
+import { hvFlags, pagingCreate } from './paging.js';
+import { hvPageTable } from './setup.js';
+
+/** paging_map_device: device-attributed RW mapping in the common tables; 0 on failure. */
+export function pagingMapDevice(hv: Hv, phys: number, size: number): number {
+  const n = pages(size);
+  const virt = hv.remapPool.alloc(n);
+  if (!virt) return 0;
+  const err = pagingCreate(hv.c.mem, hv.memPool, hvPageTable(hv, 0), phys, n * PAGE_SIZE, virt, hvFlags({ write: true, device: true }));
+  if (err) {
+    hv.remapPool.free(virt, n);
+    return 0;
+  }
+  return virt;
+}
+
+export function irqchipGlobalInit(hv: Hv): number {
+  const m = hv.c.mem;
+  const bss = hv.base + IMAGE.BSS;
+  if (m.read32(bss + BSS.GIC_INITIALIZED)) return 0;
+  const sys = hv.systemConfig;
+  if (m.read8(sys + SYS_OFF.arm_gic_version) !== 3) return -Errno.EINVAL;
+  const gicd = pagingMapDevice(hv, m.read64(sys + SYS_OFF.arm_gicd_base), GICD_SIZE);
+  if (!gicd) return -Errno.ENOMEM;
+  // last_gicr: the highest CPU of the root cell's configured set.
+  const root = sys + SYS_OFF.root_cell;
+  let lastGicr = 0;
+  for (let cpu = m.read32(root + CELL_OFF.cpu_set_size) * 8 - 1; cpu >= 0; cpu--) {
+    if ((m.read8(root + CELL_DESC_SIZE + (cpu >> 3)) >> (cpu & 7)) & 1) {
+      lastGicr = cpu;
+      break;
+    }
+  }
+  const gicr = pagingMapDevice(hv, m.read64(sys + SYS_OFF.arm_gicr_base), GICR_STRIDE * (lastGicr + 1));
+  if (!gicr) return -Errno.ENOMEM;
+  m.write64(bss + BSS.GICD_VA, gicd);
+  m.write64(bss + BSS.GICR_VA, gicr);
+  m.write32(bss + BSS.GIC_INITIALIZED, 1);
+  return 0;
+}
