@@ -82,6 +82,19 @@ function expectAllLinux(m: Machine): void {
 
 type Counters = Record<string, number>;
 
+function expectNoIncidents(m: Machine): void {
+  expect(m.hangs).toEqual([]);
+  expect(m.faults).toEqual([]);
+}
+
+/** Enable then disable, checking every CPU's state after each. */
+async function cycleCleanly(m: Machine, u: UserProcess, what = ''): Promise<void> {
+  expect(await u.ioctl(JAILHOUSE_ENABLE, cfgBytes), `enable ${what}`).toBe(0);
+  expectAllGuest(m);
+  expect(await u.ioctl(JAILHOUSE_DISABLE), `disable ${what}`).toBe(0);
+  expectAllLinux(m);
+}
+
 function snapshot(m: Machine): Counters[] {
   return CPUS.map((c) => {
     const v = vmexits(m, c);
@@ -116,8 +129,7 @@ describe('machine: real concurrency between CPU workers', () => {
     for (const cpu of CPUS) expect(m.cpuWord(cpu, CpuWord.LEAVE_RESULT), `LEAVE_RESULT of CPU ${cpu}`).toBe(0);
     expectAllLinux(m);
     expect(await u.readText(`${SYS}/enabled`)).toBe('0\n');
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 30_000);
 
   it('a CPU that enters late holds every other CPU at entry barrier A', async () => {
@@ -178,8 +190,7 @@ describe('machine: real concurrency between CPU workers', () => {
     expect(Number(await u.readText(`${SYS}/mem_pool_used`))).toBeGreaterThan(0);
     expect(await u.ioctl(JAILHOUSE_DISABLE)).toBe(0);
     expectAllLinux(m);
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 30_000);
 
   it('one error code for all CPUs: every CPU x errno, each failure followed by a clean enable', async () => {
@@ -198,14 +209,10 @@ describe('machine: real concurrency between CPU workers', () => {
         expect(await u.readText(`${SYS}/enabled`)).toBe('0\n');
         expect(await u.readText(`${SYS}/mem_pool_used`)).toBe('0\n');
         expect(driverCells(m)).toEqual([]);
-        expect(await u.ioctl(JAILHOUSE_ENABLE, cfgBytes), `enable after ${seen.at(-1)}`).toBe(0);
-        expectAllGuest(m);
-        expect(await u.ioctl(JAILHOUSE_DISABLE)).toBe(0);
-        expectAllLinux(m);
+        await cycleCleanly(m, u, `after ${seen.at(-1)}`);
       }
     }
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 60_000);
 
   it('vmexit accounting: per-CPU counters, cell-wide sums, zeroed by the next enable', async () => {
@@ -263,8 +270,7 @@ describe('machine: real concurrency between CPU workers', () => {
     expect(first).toBe(CPUS.indexOf(r) + 1);
     expect(await u.ioctl(JAILHOUSE_DISABLE)).toBe(0);
     expectAllLinux(m);
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 30_000);
 
   it('CPU hotplug under the hypervisor: CPU_OFF parks, CPU_ON resumes the guest', async () => {
@@ -295,8 +301,7 @@ describe('machine: real concurrency between CPU workers', () => {
 
     expect(await u.ioctl(JAILHOUSE_DISABLE)).toBe(0);
     expectAllLinux(m);
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 30_000);
 
   it('CPU hotplug without the hypervisor: offline CPU blocks enable with EINVAL, nothing changes', async () => {
@@ -327,8 +332,7 @@ describe('machine: real concurrency between CPU workers', () => {
     expectAllGuest(m);
     expect(await u.ioctl(JAILHOUSE_DISABLE)).toBe(0);
     expectAllLinux(m);
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 30_000);
 
   it('enable with a root CPU set missing an online CPU fails with EINVAL and leaves the hotplug lock free', async () => {
@@ -395,8 +399,7 @@ describe('machine: real concurrency between CPU workers', () => {
     expect([0, -Errno.EINVAL]).toContain(last);
     expectAllLinux(m);
     expect(await users[0]!.readText(`${SYS}/enabled`)).toBe('0\n');
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
   }, 60_000);
 
   it('IPIs between CPUs are never lost while CPUs enter and leave the hypervisor', async () => {
@@ -425,8 +428,7 @@ describe('machine: real concurrency between CPU workers', () => {
     // Each call returns its duration in µs (>= 0); a target that happens to be the CPU the
     // task landed on is refused with EINVAL before anything is sent.
     for (const r of rets) expect(r === -22 || r >= 0, `IPI self-test returned ${r}`).toBe(true);
-    expect(m.hangs).toEqual([]);
-    expect(m.faults).toEqual([]);
+    expectNoIncidents(m);
     expectAllLinux(m);
   }, 60_000);
 
