@@ -18,6 +18,7 @@ import {
   vtcrCell,
   type PageTable,
   type PagingFormat,
+  pagingCreateRepeat,
 } from '../src/actors/hypervisor/core/paging.js';
 
 const BANK = 0x40000000;
@@ -418,5 +419,35 @@ describe('paging engine', () => {
     expect(pagingCountTables(mem, pt)).toBe(513);
     expect(pagingDestroy(mem, pool, pt, 0x40000000, GiB, NO_HUGE)).toBe(0);
     expect(pool.usedPages).toBe(3);
+  });
+});
+
+describe('pagingCreateRepeat', () => {
+  it('builds exactly the tables of one paging_create per page, across table boundaries', () => {
+    for (const [start, count] of [
+      [0x7fc00000, 1024],
+      [0x40001000, 1030],
+    ] as const) {
+      const memA = bank();
+      const poolA = memPool(memA);
+      const ptA = table(memA, poolA, stage2Format(40));
+      const memB = bank();
+      const poolB = memPool(memB);
+      const ptB = table(memB, poolB, stage2Format(40));
+      const ro = s2Flags({ read: true });
+      const target = BANK + 0x5000;
+      for (let i = 0; i < count; i++) expect(pagingCreate(memA, poolA, ptA, target, PAGE, start + i * PAGE, ro, {})).toBe(0);
+      expect(pagingCreateRepeat(memB, poolB, ptB, target, count, start, ro)).toBe(0);
+      expect(poolB.usedPages).toBe(poolA.usedPages);
+      expect(pagingCountTables(memB, ptB)).toBe(pagingCountTables(memA, ptA));
+      for (let i = -1; i <= count; i++) {
+        const va = start + i * PAGE;
+        const a = pagingLookup(memA, ptA, va);
+        const b = pagingLookup(memB, ptB, va);
+        expect(b, `page ${i} at 0x${va.toString(16)}`).toEqual(a);
+      }
+      expect(pagingVirt2Phys(memB, ptB, start + (count - 1) * PAGE + 0x123)).toBe(target + 0x123);
+      expect(pagingVirt2Phys(memB, ptB, start + count * PAGE)).toBe(INVALID_PHYS_ADDR);
+    }
   });
 });

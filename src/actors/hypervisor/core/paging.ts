@@ -327,6 +327,44 @@ export function pagingCreate(
 }
 
 /**
+ * paging_create of `count` consecutive 4 KiB pages at `virt`, all onto the same physical page
+ * (how Jailhouse backs its own range in the root cell with one empty page). The result is the
+ * same as `count` single-page paging_create calls; the walk is done once per last-level table.
+ */
+export function pagingCreateRepeat(
+  mem: PhysicalMemory,
+  pool: PagePool,
+  pt: PageTable,
+  phys: number,
+  count: number,
+  virt: number,
+  accessFlags: AccessFlags,
+): number {
+  const levels = pt.format.levels;
+  const last = levels[levels.length - 1]!;
+  let v = truncPage(virt);
+  let left = count;
+  while (left > 0) {
+    const err = pagingCreate(mem, pool, pt, phys, PAGE_SIZE, v, accessFlags);
+    if (err) return err;
+    v += PAGE_SIZE;
+    left--;
+    // The rest of the pages covered by the same last-level table: write them directly.
+    let t = tableView(mem, pt.root, levels[0]!.entries);
+    for (let li = 0; li < levels.length - 1; li++) {
+      const idx = entryIndex(levels[li]!, v - PAGE_SIZE);
+      t = tableView(mem, nextTable(readLo(t, idx), readHi(t, idx)), levels[li + 1]!.entries);
+    }
+    for (let idx = entryIndex(last, v); left > 0 && idx !== 0 && idx < last.entries; idx = entryIndex(last, v)) {
+      setTerminal(t, idx, last, phys, accessFlags.lo, accessFlags.hi);
+      v += PAGE_SIZE;
+      left--;
+    }
+  }
+  return 0;
+}
+
+/**
  * paging_destroy: unmap [virt, virt+size). Partially covered blocks are split first (which may
  * fail with -ENOMEM); tables that become empty go back to the pool. 0 or -ENOMEM.
  */

@@ -32,7 +32,7 @@ import {
   pages,
 } from './layout.js';
 import { PoolFlags } from './page-pool.js';
-import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, s2Flags, stage2Format, type PageTable } from './paging.js';
+import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, pagingCreateRepeat, s2Flags, stage2Format, type PageTable } from './paging.js';
 import { hex, printk } from './printk.js';
 import { irqchipGlobalInit } from './gic-init.js';
 import { irqchipRequeuePhysicalSgis } from './irqchip.js';
@@ -195,11 +195,9 @@ function initEarly(hv: Hv): number {
   const empty = hv.base + IMAGE.EMPTY_PAGE;
   const ro = s2Flags({ read: true });
   const con = hv.load(hv.bss(BSS.VIRTUAL_CONSOLE)) ? hv.base + IMAGE.CONSOLE_PAGE : 0;
-  for (let off = 0; off < hv.size; off += PAGE_SIZE) {
-    const pa = hv.base + off;
-    err = pagingCreate(m, hv.memPool, rootPt, pa === con ? con : empty, PAGE_SIZE, pa, ro, { coherent: true });
-    if (err) return err;
-  }
+  err = pagingCreateRepeat(m, hv.memPool, rootPt, empty, hv.size / PAGE_SIZE, hv.base, ro);
+  if (!err && con) err = pagingCreate(m, hv.memPool, rootPt, con, PAGE_SIZE, con, ro, { coherent: true });
+  if (err) return err;
 
   poolStats(hv, 'early setup');
   printk(hv, 'Initializing processors:\n');
