@@ -127,14 +127,18 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
 async function enable(ctx: ToolContext, file: string): Promise<number> {
   let bytes: Uint8Array;
   const path = resolveUserPath(file);
+  let raw: Buffer;
   try {
-    readFileSync(path);
+    raw = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const errno = code === 'ENOENT' ? Errno.ENOENT : code === 'EACCES' ? Errno.EACCES : code === 'EISDIR' ? Errno.EISDIR : 0;
     ctx.io.err(`opening ${file}: ${errno ? strerror(errno) : (e as Error).message}\n`);
     return 1;
   }
+  // Like the real tool, a binary .cell goes to the driver as it is (the driver checks it);
+  // only jhsim's JSON form is parsed and validated here.
+  if (!looksLikeJson(raw)) return enableIoctl(ctx, new Uint8Array(raw));
   try {
     bytes = loadSystemConfig(path).bytes;
   } catch (e) {
@@ -146,6 +150,18 @@ async function enable(ctx: ToolContext, file: string): Promise<number> {
     }
     return 1;
   }
+  return enableIoctl(ctx, bytes);
+}
+
+function looksLikeJson(raw: Uint8Array): boolean {
+  for (const b of raw) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b; // '{'
+  }
+  return false;
+}
+
+async function enableIoctl(ctx: ToolContext, bytes: Uint8Array): Promise<number> {
   const from = ctx.user.m.kernelLog().tail;
   const r = await ctx.user.ioctl(JAILHOUSE_ENABLE, bytes);
   if (r < 0) {
