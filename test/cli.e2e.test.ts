@@ -331,6 +331,24 @@ describe('the console snapshot (last_console)', () => {
   });
 });
 
+describe('binary .cell configs', () => {
+  it('a .cell exported from JSON enables; junk reaches the driver and gets its EINVAL', async () => {
+    const cell = join(tmp, 'root.cell');
+    const exp = await jhsim(['config', 'export', ROOT_CONFIG, cell]);
+    expect(exp.code).toBe(0);
+    expect(readFileSync(cell).length).toBe(1024);
+    const ok = await runC(`jailhouse enable ${cell}; cat ${JH}/enabled; jailhouse disable`);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('1\n');
+    const junk = join(tmp, 'junk.cell');
+    writeFileSync(junk, Buffer.from('this is not a system configuration, just text'.repeat(20)));
+    const bad = await runC(`jailhouse enable ${junk}`);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('JAILHOUSE_ENABLE: Invalid argument');
+    expect(bad.stderr).toContain('EINVAL (22): Not a system configuration');
+  });
+});
+
 describe('config errors', () => {
   it('unknown flag name: names the file and the field', async () => {
     const cfg = writeConfig('bad-flag', (c) => (c.flags = ['NO_SUCH_FLAG']));
