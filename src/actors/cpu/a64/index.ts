@@ -8,13 +8,15 @@
  * system-register table shared by both (sysregs.ts); and guest image loading (image.ts: raw
  * binaries and AArch64 ELF64, validated, loaded into simulated RAM).
  *
- * The execution engine comes next (issue 3). Planned shape: per-CPU private register state in
- * the worker; a software TLB per CPU (stage 1 × stage 2) invalidated by TLBI and by the
- * hypervisor's flush request; basic blocks decoded once per physical page and translated to
- * JavaScript functions for speed, with a plain interpreter as the reference; 64-bit values as
- * 32-bit halves on hot paths (BigInt only for rare cases such as 64-bit division); store
- * exclusives as compare-and-swap on shared RAM (as QEMU does); traps building real ESR_EL2
- * syndromes into hypervisor/core/traps.ts.
+ * Also: the reference interpreter (state.ts, interp*.ts: every decoded kind, exact flags,
+ * exclusives as compare-and-swap against the value read, as QEMU does, EL1 exception entry and
+ * ERET, ESR/FAR/HPFAR syndromes for the hypervisor) and guest address translation (mmu*.ts:
+ * stage-1 walk, stage 2 over the cell's tables, a per-CPU soft TLB).
+ *
+ * Next (issue 3): wire them into the CPU actor (a GuestMemory over SoftTlb + PhysicalMemory,
+ * traps into hypervisor/core/traps.ts, WFI/WFE on the wake word), the `jhsim guest run`
+ * harness, and for speed basic blocks decoded once per page and translated to JavaScript
+ * functions with 64-bit values as 32-bit halves, checked against this interpreter.
  */
 export { decode } from './decode.js';
 export { disassemble, type Insn } from './insn.js';
@@ -22,3 +24,19 @@ export { Assembler, wordsToBytes, type AsmResult, type Target } from './asm.js';
 export { assemble } from './asm-text.js';
 export { SYSREGS, lookupSysreg, sysregByKey, sysregKey, sysregName } from './sysregs.js';
 export { checkFits, imageExtent, loadImage, parseImage, type GuestImage, type ImageSegment } from './image.js';
+export {
+  A64State, toVa, fromVa, M32, M64, FLAG_N, FLAG_Z, FLAG_C, FLAG_V, DAIF_D, DAIF_A, DAIF_I, DAIF_F,
+  type ExclusiveMonitor,
+} from './state.js';
+export {
+  EC, encodeDataAbortIss, faultStatusCode, instructionAbortIss,
+  type Access, type AccessKind, type AccessSize, type DataAbortIss, type ExceptionEvent, type Fault, type FaultKind,
+  type GuestMemory, type InterpHooks, type MaintenanceOp, type RunResult, type Stage2FaultKind, type StepException,
+  type StepResult, type TimerReg,
+} from './interp-types.js';
+export { step, run, execute, decodeCached } from './interp.js';
+export {
+  takeException, eret, deliverToGuest, retire, guestSyndrome, el2Syndrome, esrValue,
+  type El2Syndrome, type Syndrome, type VectorKind,
+} from './interp-exc.js';
+export { accessFor } from './interp-mem.js';

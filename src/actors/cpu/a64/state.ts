@@ -1,0 +1,177 @@
+/**
+ * Architectural register state of one simulated AArch64 CPU as seen by EL1/EL0 guest code:
+ * X0..X30, SP_EL0/SP_EL1, PC, PSTATE (NZCV, DAIF, EL, SPSel), the EL1/EL0 system registers the
+ * interpreter owns (keyed by the packed sysreg key of sysregs.ts) and the local exclusive monitor.
+ *
+ * ADDRESSES AS NUMBERS. `pc` (and every VA handed to GuestMemory) is a JavaScript number holding
+ * the 64-bit address interpreted as a SIGNED value: lower-half (TTBR0) addresses are 0..2^52,
+ * upper-half (TTBR1, e.g. 0xffff_8000_1000_0000) addresses are negative numbers. Every canonical
+ * VA (bits 63..52 a sign extension of bit 52 or lower) is exact in this form; {@link toVa} and
+ * {@link fromVa} convert. Registers (X, SP, system registers) hold unsigned 64-bit bigints.
+ *
+ * REGISTER 31: `reg(31, sf, true)` is the current SP, `reg(31, sf, false)` is XZR/WZR (reads 0,
+ * writes discarded). W (sf = false) reads return the low 32 bits; W writes zero-extend.
+ */
+
+import { packSysregKey } from './sysregs.js';
+
+/** Low 32 bits mask. */
+export const M32 = 0xffff_ffffn;
+/** 64 bits mask. */
+export const M64 = 0xffff_ffff_ffff_ffffn;
+
+/** PSTATE.NZCV bits as stored in {@link A64State.nzcv} (bits 31..28). */
+export const FLAG_N = 0x8000_0000;
+export const FLAG_Z = 0x4000_0000;
+export const FLAG_C = 0x2000_0000;
+export const FLAG_V = 0x1000_0000;
+
+/** PSTATE.DAIF bits as stored in {@link A64State.daif} (bits 9..6). */
+export const DAIF_D = 0x200;
+export const DAIF_A = 0x100;
+export const DAIF_I = 0x80;
+export const DAIF_F = 0x40;
+
+/** Packed key of SCTLR_EL1 and its ARMv8.0 RES1 bits (the reset value used here). */
+export const SCTLR_EL1_KEY = packSysregKey(3, 0, 1, 0, 0);
+export const SCTLR_EL1_RES1 = 0x30d0_0800n;
+
+/**
+ * The local exclusive monitor set by LDXR/LDXP: address and total size in bytes (1..16) plus the
+ * value(s) read, against which STXR/STXP compare-and-swap (value2: the second 8 bytes of a
+ * 16-byte LDXP).
+ */
+export interface ExclusiveMonitor { addr: number; size: number; value: bigint; value2?: bigint }
+
+/** 64-bit register value → signed-number VA (exact for canonical addresses, see the header). */
+export function toVa(x: bigint): number {
+  return Number(BigInt.asIntN(64, x));
+}
+
+/** Signed-number VA → unsigned 64-bit register value. */
+export function fromVa(va: number): bigint {
+  return BigInt.asUintN(64, BigInt(va));
+}
+
+export class A64State {
+  /** X0..X30 (unsigned 64-bit). */
+  readonly x = new BigUint64Array(31);
+  spEl0 = 0n;
+  spEl1 = 0n;
+  /** Address of the next instruction (signed-number VA, see the header). */
+  pc = 0;
+  /** PSTATE.{N,Z,C,V} in bits 31..28 (always a non-negative number). */
+  nzcv = 0;
+  el: 0 | 1 = 1;
+  /** PSTATE.SP: 0 = SP_EL0, 1 = SP_ELx (only meaningful at EL1). */
+  spsel: 0 | 1 = 1;
+  /** PSTATE.{D,A,I,F} in bits 9..6; reset value: all masked. */
+  daif = 0x3c0;
+  /** Interpreter-owned EL1/EL0 system registers by packed key (absent = 0, see interp-sys.ts). */
+  readonly sysregs = new Map<number, bigint>();
+  exclusive: ExclusiveMonitor | undefined = undefined;
+
+  constructor() {
+    this.sysregs.set(SCTLR_EL1_KEY, SCTLR_EL1_RES1);
+  }
+
+  /** Reads register n: 31 is SP when `sp`, else ZR; W reads return the low 32 bits. */
+  reg(n: number, sf: boolean, sp: boolean): bigint {
+    let v: bigint;
+    if (n === 31) {
+      if (!sp) return 0n;
+      v = this.currentSp();
+    } else {
+      v = this.x[n]!;
+    }
+    return sf ? v : v & M32;
+  }
+
+  /** Writes register n (31: SP when `sp`, else discarded); W writes zero-extend. */
+  setReg(n: number, value: bigint, sf: boolean, sp: boolean): void {
+    const v = sf ? BigInt.asUintN(64, value) : value & M32;
+    if (n === 31) {
+      if (sp) this.setCurrentSp(v);
+      return;
+    }
+    this.x[n] = v;
+  }
+
+  /** Convenience: X[n] as a 64-bit value (n = 31 reads as zero). */
+  xreg(n: number): bigint {
+    return n === 31 ? 0n : this.x[n]!;
+  }
+
+  /** The stack pointer selected by PSTATE (EL0 always uses SP_EL0). */
+  currentSp(): bigint {
+    return this.el === 0 || this.spsel === 0 ? this.spEl0 : this.spEl1;
+  }
+
+  setCurrentSp(v: bigint): void {
+    if (this.el === 0 || this.spsel === 0) this.spEl0 = BigInt.asUintN(64, v);
+    else this.spEl1 = BigInt.asUintN(64, v);
+  }
+
+  get flagN(): boolean { return (this.nzcv & FLAG_N) !== 0; }
+  get flagZ(): boolean { return (this.nzcv & FLAG_Z) !== 0; }
+  get flagC(): boolean { return (this.nzcv & FLAG_C) !== 0; }
+  get flagV(): boolean { return (this.nzcv & FLAG_V) !== 0; }
+
+  /** Sets all four flags. */
+  setFlags(n: boolean, z: boolean, c: boolean, v: boolean): void {
+    this.nzcv = (n ? FLAG_N : 0) + (z ? FLAG_Z : 0) + (c ? FLAG_C : 0) + (v ? FLAG_V : 0);
+  }
+
+  /** Sets the flags from a 4-bit value (N = 8, Z = 4, C = 2, V = 1), as CCMP's #nzcv. */
+  setNzcv4(nzcv: number): void {
+    this.nzcv = ((nzcv & 15) << 28) >>> 0;
+  }
+
+  /** ConditionHolds(cond) for cond 0..15 (AL and NV always hold). */
+  condHolds(cond: number): boolean {
+    const f = this.nzcv;
+    let r: boolean;
+    switch (cond >> 1) {
+      case 0: r = (f & FLAG_Z) !== 0; break;
+      case 1: r = (f & FLAG_C) !== 0; break;
+      case 2: r = (f & FLAG_N) !== 0; break;
+      case 3: r = (f & FLAG_V) !== 0; break;
+      case 4: r = (f & FLAG_C) !== 0 && (f & FLAG_Z) === 0; break;
+      case 5: r = ((f & FLAG_N) !== 0) === ((f & FLAG_V) !== 0); break;
+      case 6: r = ((f & FLAG_N) !== 0) === ((f & FLAG_V) !== 0) && (f & FLAG_Z) === 0; break;
+      default: return true;
+    }
+    return (cond & 1) !== 0 ? !r : r;
+  }
+
+  /** PSTATE in SPSR_ELx layout: NZCV (31..28), DAIF (9..6), M[3:0] = EL:0:SPSel (EL0t = 0). */
+  pstate(): number {
+    const m = this.el === 0 ? 0 : 4 | this.spsel;
+    return (this.nzcv | this.daif | m) >>> 0;
+  }
+
+  /** A system register owned by the interpreter (0 when never written). */
+  sysreg(key: number): bigint {
+    return this.sysregs.get(key) ?? 0n;
+  }
+
+  setSysreg(key: number, value: bigint): void {
+    this.sysregs.set(key, BigInt.asUintN(64, value));
+  }
+
+  /** Deep copy (for differential testing against other executors). */
+  clone(): A64State {
+    const c = new A64State();
+    c.x.set(this.x);
+    c.spEl0 = this.spEl0;
+    c.spEl1 = this.spEl1;
+    c.pc = this.pc;
+    c.nzcv = this.nzcv;
+    c.el = this.el;
+    c.spsel = this.spsel;
+    c.daif = this.daif;
+    for (const [k, v] of this.sysregs) c.sysregs.set(k, v);
+    c.exclusive = this.exclusive === undefined ? undefined : { ...this.exclusive };
+    return c;
+  }
+}
