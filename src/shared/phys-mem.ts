@@ -25,8 +25,16 @@ interface BankViews {
   dv: DataView;
 }
 
+/** A RAM bank as bankAt returns it: its first physical address and an Int32Array over it. */
+export interface BankWords {
+  readonly base: number;
+  readonly i32: Int32Array;
+}
+
 export class PhysicalMemory {
   private readonly views: BankViews[];
+  /** The bank of the last lookup: page-table walks and structure accesses stay in one bank. */
+  private last: BankViews | undefined;
 
   constructor(readonly banks: readonly RamBank[]) {
     this.views = banks.map((b) => ({
@@ -45,13 +53,29 @@ export class PhysicalMemory {
     return false;
   }
 
-  private find(pa: number, len: number): BankViews {
+  private lookup(pa: number, len: number): BankViews | undefined {
+    const l = this.last;
+    if (l && pa >= l.base && pa + len <= l.end) return l;
     const vs = this.views;
     for (let i = 0; i < vs.length; i++) {
       const v = vs[i]!;
-      if (pa >= v.base && pa + len <= v.end) return v;
+      if (pa >= v.base && pa + len <= v.end) return (this.last = v);
     }
-    throw new RangeError(`physical access 0x${pa.toString(16)}+${len} is outside RAM`);
+    return undefined;
+  }
+
+  private find(pa: number, len: number): BankViews {
+    const v = this.lookup(pa, len);
+    if (!v) throw new RangeError(`physical access 0x${pa.toString(16)}+${len} is outside RAM`);
+    return v;
+  }
+
+  /**
+   * The bank holding [pa, pa+len) (word index of pa = (pa - base) / 4), or undefined if that
+   * range is not RAM. Returns a shared object: no allocation on hot paths such as table walks.
+   */
+  bankAt(pa: number, len: number): BankWords | undefined {
+    return this.lookup(pa, len);
   }
 
   read8(pa: number): number {

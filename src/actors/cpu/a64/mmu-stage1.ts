@@ -137,29 +137,19 @@ export interface Stage1Translation {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Descriptor fetch (one-bank view cache, lo half read atomically first as paging.ts writes it last)
+// Descriptor fetch (lo half read atomically first, as paging.ts writes it last)
 // ---------------------------------------------------------------------------------------------
 
-let cMem: PhysicalMemory | null = null;
-let cView: Int32Array | null = null;
-let cBase = 0;
-let cEnd = 0;
 let dLo = 0;
 let dHi = 0;
 
 /** Read the descriptor at pa into dLo/dHi; false if pa is not RAM. */
 function readDesc(mem: PhysicalMemory, pa: number): boolean {
-  if (mem !== cMem || pa < cBase || pa + 8 > cEnd) {
-    if (!mem.contains(pa, 8)) return false;
-    const w = mem.atomicWord(pa);
-    cMem = mem;
-    cView = w.view;
-    cBase = pa - w.index * 4;
-    cEnd = cBase + w.view.length * 4;
-  }
-  const i = (pa - cBase) / 4;
-  dLo = Atomics.load(cView!, i);
-  dHi = cView![i + 1]!;
+  const bank = mem.bankAt(pa, 8);
+  if (!bank) return false;
+  const i = (pa - bank.base) / 4;
+  dLo = Atomics.load(bank.i32, i);
+  dHi = bank.i32[i + 1]!;
   return true;
 }
 

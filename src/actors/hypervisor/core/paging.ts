@@ -54,24 +54,10 @@ interface TableView {
   b: number;
 }
 
-// One-bank cache: tables almost always sit in the same bank, so skip the bank lookup.
-let cMem: PhysicalMemory | null = null;
-let cView: Int32Array | null = null;
-let cBase = 0;
-let cEnd = 0;
-
 function tableView(mem: PhysicalMemory, pa: number, entries: number): TableView {
-  const len = entries * 8;
-  if (mem === cMem && pa >= cBase && pa + len <= cEnd) return { v: cView!, b: (pa - cBase) / 4 };
-  if (!mem.contains(pa, len)) {
-    throw new RangeError(`page table 0x${pa.toString(16)} is outside RAM`);
-  }
-  const w = mem.atomicWord(pa);
-  cMem = mem;
-  cView = w.view;
-  cBase = pa - w.index * 4;
-  cEnd = cBase + w.view.length * 4;
-  return { v: w.view, b: w.index };
+  const bank = mem.bankAt(pa, entries * 8);
+  if (!bank) throw new RangeError(`page table 0x${pa.toString(16)} is outside RAM`);
+  return { v: bank.i32, b: (pa - bank.base) / 4 };
 }
 
 function entryIndex(l: PagingLevel, virt: number): number {
