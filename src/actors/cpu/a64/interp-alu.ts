@@ -34,6 +34,11 @@ export function addWithCarry(s: A64State, sf: boolean, a: bigint, b: bigint, car
   return r;
 }
 
+/** ADD, or SUB as ADD of the inverted operand with carry-in 1 (the architecture's definition). */
+function addSub(s: A64State, sf: boolean, a: bigint, b: bigint, sub: boolean, setFlags: boolean): bigint {
+  return sub ? addWithCarry(s, sf, a, ~b & widthMask(sf), 1n, setFlags) : addWithCarry(s, sf, a, b, 0n, setFlags);
+}
+
 /** Sets N and Z from a logical result, clears C and V. */
 function logicFlags(s: A64State, sf: boolean, r: bigint): void {
   s.setFlags((r >> (sf ? 63n : 31n)) !== 0n, r === 0n, false, false);
@@ -71,27 +76,21 @@ export function extendValue(v: bigint, ext: number, amount: number, sf: boolean)
 export function execAddSubImm(s: A64State, i: AddSubImm): void {
   const a = s.reg(i.rn, i.sf, true);
   const imm = BigInt(i.imm);
-  const r = i.sub
-    ? addWithCarry(s, i.sf, a, ~imm & widthMask(i.sf), 1n, i.setFlags)
-    : addWithCarry(s, i.sf, a, imm, 0n, i.setFlags);
+  const r = addSub(s, i.sf, a, imm, i.sub, i.setFlags);
   s.setReg(i.rd, r, i.sf, !i.setFlags);
 }
 
 export function execAddSubShift(s: A64State, i: AddSubShift): void {
   const a = s.reg(i.rn, i.sf, false);
   const b = shiftValue(s.reg(i.rm, i.sf, false), i.shift, i.amount, i.sf);
-  const r = i.sub
-    ? addWithCarry(s, i.sf, a, ~b & widthMask(i.sf), 1n, i.setFlags)
-    : addWithCarry(s, i.sf, a, b, 0n, i.setFlags);
+  const r = addSub(s, i.sf, a, b, i.sub, i.setFlags);
   s.setReg(i.rd, r, i.sf, false);
 }
 
 export function execAddSubExt(s: A64State, i: AddSubExt): void {
   const a = s.reg(i.rn, i.sf, true);
   const b = extendValue(s.xreg(i.rm), i.extend, i.amount, i.sf);
-  const r = i.sub
-    ? addWithCarry(s, i.sf, a, ~b & widthMask(i.sf), 1n, i.setFlags)
-    : addWithCarry(s, i.sf, a, b, 0n, i.setFlags);
+  const r = addSub(s, i.sf, a, b, i.sub, i.setFlags);
   s.setReg(i.rd, r, i.sf, !i.setFlags);
 }
 
@@ -169,8 +168,7 @@ export function execCondCompare(s: A64State, i: CondCompare): void {
   }
   const a = s.reg(i.rn, i.sf, false);
   const b = i.useImm ? BigInt(i.imm) : s.reg(i.rm, i.sf, false);
-  if (i.sub) addWithCarry(s, i.sf, a, ~b & widthMask(i.sf), 1n, true);
-  else addWithCarry(s, i.sf, a, b, 0n, true);
+  addSub(s, i.sf, a, b, i.sub, true);
 }
 
 export function execCondSelect(s: A64State, i: CondSelect): void {
