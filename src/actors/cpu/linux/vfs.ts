@@ -93,8 +93,11 @@ export function vfsWrite(k: Kernel, path: string, data: Uint8Array): number {
     if (v === '0' || v === 'n' || v === 'N') return cpuDown(k, n);
     return -Errno.EINVAL;
   }
-  const r = vfsRead(k, -1, path);
-  if (r === -Errno.ENOENT) return r;
-  if (r === -Errno.EISDIR) return r;
-  return -Errno.EACCES;
+  // Any other existing file is read-only; decide from the directory listings, never by
+  // reading it (a pool file would take the driver lock and make a hypercall).
+  if (Array.isArray(vfsList(k, path))) return -Errno.EISDIR;
+  const parts = split(path);
+  const name = parts.pop();
+  const siblings = vfsList(k, `/${parts.join('/')}`);
+  return Array.isArray(siblings) && name !== undefined && siblings.includes(name) ? -Errno.EACCES : -Errno.ENOENT;
 }
