@@ -73,8 +73,9 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   let checking: Promise<void> | undefined;
 
   const tally = (op: Op, ret: number): void => {
-    const key = ret === 0 ? 'ok' : ret > 0 ? 'ok' : errnoName(ret);
-    (res.results[op] ??= {})[key] = ((res.results[op] ??= {})[key] ?? 0) + 1;
+    const key = ret >= 0 ? 'ok' : errnoName(ret);
+    const counts = (res.results[op] ??= {});
+    counts[key] = (counts[key] ?? 0) + 1;
   };
   const violation = (msg: string): void => {
     if (res.violations.length < 200) res.violations.push(msg);

@@ -220,8 +220,7 @@ export class Machine {
   }
 
   private hasRunnableCpu(): boolean {
-    for (let cpu = 0; cpu < this.nr; cpu++) if (this.cpuState(cpu) !== CpuState.HUNG && this.onlineCpus().includes(cpu)) return true;
-    return false;
+    return this.onlineCpus().some((cpu) => this.cpuState(cpu) !== CpuState.HUNG);
   }
 
   private release(cpu: number): void {
