@@ -13,7 +13,8 @@ import { runDemo } from './demo.js';
 import { interactive } from './interactive.js';
 import { processIo } from './io.js';
 import { LOG_LEVELS } from './logger.js';
-import { bootFromOptions, reportIncidents, type GlobalOptions } from './machine-options.js';
+import { boardFrom, bootFromOptions, parseIntOption, reportIncidents, type GlobalOptions } from './machine-options.js';
+import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptions } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell.js';
 import { runStress, type StressCliOptions } from './stress-cli.js';
@@ -98,6 +99,22 @@ program
   .option('--cycles <n>', 'enable+disable cycles per CPU count', '60')
   .action(async (o: { json?: boolean; cpusList: string; cycles: string }) => {
     process.exitCode = await runBench(o);
+  });
+
+const guest = program.command('guest').description('run AArch64 guest code on the simulated CPUs (bare-machine harness)');
+guest.command('run')
+  .description('enable the hypervisor, load IMAGE (raw or ELF) into root RAM and run it at EL1 on every CPU (x0 = CPU number)')
+  .argument('<image>', 'raw binary or AArch64 ELF64 executable')
+  .option('--entry <addr>', 'entry point (default: the ELF entry, or the load address of a raw image)')
+  .option('--load <addr>', `load address of a raw image (default 0x${DEFAULT_RAW_LOAD.toString(16)})`)
+  .option('--max-instructions <n>', 'stop each CPU after N instructions (default: run until CPU_OFF)')
+  .option('--timeout <s>', 'wall-clock limit in seconds', '60')
+  .option('--config <file>', 'root cell config (CPU set adapted to the board)', DEFAULT_GUEST_CONFIG)
+  .option('--json', 'print one JSON object (output, per-CPU instructions and vmexits) instead of streaming')
+  .action(async (image: string, o: GuestCliOptions) => {
+    const g = globals();
+    const watchdog = parseIntOption('--watchdog', g.watchdog, 100, 3_600_000);
+    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdog);
   });
 
 const fw = program.command('firmware').description('the hypervisor image (jailhouse.bin)');

@@ -19,7 +19,10 @@ interface BankViews {
   base: number;
   end: number;
   u8: Uint8Array;
+  i16: Int16Array;
   i32: Int32Array;
+  /** 64-bit view for Atomics on doublewords (guest exclusives and LSE atomics). */
+  b64: BigInt64Array;
   /** 8-byte view: zeroing through it is ~8x faster than byte fills on large shared buffers. */
   f64: Float64Array;
   dv: DataView;
@@ -29,6 +32,18 @@ interface BankViews {
 export interface BankWords {
   readonly base: number;
   readonly i32: Int32Array;
+}
+
+/**
+ * A RAM bank with every view a CPU needs for guest accesses: byte offset = pa - base; index an
+ * element view with (pa - base) / element size, for Atomics on naturally aligned data.
+ */
+export interface RamView extends BankWords {
+  readonly end: number;
+  readonly u8: Uint8Array;
+  readonly i16: Int16Array;
+  readonly b64: BigInt64Array;
+  readonly dv: DataView;
 }
 
 export class PhysicalMemory {
@@ -41,7 +56,9 @@ export class PhysicalMemory {
       base: b.base,
       end: b.base + b.size,
       u8: new Uint8Array(b.sab),
+      i16: new Int16Array(b.sab),
       i32: new Int32Array(b.sab),
+      b64: new BigInt64Array(b.sab, 0, Math.floor(b.size / 8)),
       f64: new Float64Array(b.sab, 0, Math.floor(b.size / 8)),
       dv: new DataView(b.sab),
     }));
@@ -75,6 +92,11 @@ export class PhysicalMemory {
    * range is not RAM. Returns a shared object: no allocation on hot paths such as table walks.
    */
   bankAt(pa: number, len: number): BankWords | undefined {
+    return this.lookup(pa, len);
+  }
+
+  /** Like bankAt, with the byte, halfword, doubleword and DataView views (guest memory). */
+  ramAt(pa: number, len: number): RamView | undefined {
     return this.lookup(pa, len);
   }
 

@@ -4,12 +4,14 @@
  * dies and comes back through PSCI, and sits in the hypervisor's parking loop when parked.
  */
 import { HangError, signal, word } from '../../shared/sync.js';
-import { ackPhysicalSgis } from '../gic/sgi.js';
+import { GicWord, ackPhysicalSgis, gicWord } from '../gic/sgi.js';
+import { cellPageTable } from '../hypervisor/core/setup.js';
+import { GuestEngine } from './guest/engine.js';
 import { trapIrq } from '../hypervisor/core/traps.js';
 import type { CpuAction } from '../hypervisor/core/percpu-control.js';
 import { enterHypervisor, leaveHypervisor } from '../hypervisor/driver/main.js';
 import type { CpuContext } from './context.js';
-import { CpuState, CpuWord, MachineWord, TaskStatus } from './layout.js';
+import { CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus } from './layout.js';
 import { cpuDie, secondaryStart, takeCpuDown } from './linux/hotplug.js';
 import { Kernel, LINUX_SECONDARY_ENTRY } from './linux/kernel.js';
 import { SmpFunc } from './linux/layout.js';
@@ -23,9 +25,15 @@ export type ActorReport =
   | { type: 'fault'; cpu: number; message: string };
 
 const IDLE_SLICE_MS = 250;
+/** Guest instructions between checks for interrupts, flush requests and shutdown. */
+const GUEST_SLICE = 20_000;
+/** Longest WFE wait: stores that clear another CPU's exclusive monitor send no event here. */
+const WFE_WAIT_MS = 0.05;
 
 export class CpuActor {
   readonly k: Kernel;
+  /** Guest code engine, once guest code owns this CPU. */
+  private guest: GuestEngine | undefined;
 
   constructor(
     readonly c: CpuContext,
@@ -91,8 +99,13 @@ export class CpuActor {
         Atomics.compareExchange(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
         if (this.parkedIrq()) return true;
         break;
-      case CpuState.LINUX:
       case CpuState.GUEST:
+      case CpuState.LINUX:
+        if (c.state === CpuState.GUEST && this.guest) return this.guestStep(gen);
+        if (Atomics.load(c.cpus, c.my(CpuWord.GUEST_CMD)) === GuestCmd.START) {
+          this.startGuest();
+          return true;
+        }
         if (this.k.pollIrq()) return true;
         if (Atomics.load(c.cpus, c.my(CpuWord.DYING))) {
           cpuDie(this.k);
@@ -124,11 +137,106 @@ export class CpuActor {
 
   /** What the hypervisor decided for this CPU when it returned from EL2. */
   private apply(action: CpuAction): void {
+    if (action.kind === 'reset' && this.guest) {
+      // Guest code owns this CPU (harness or cell): PSCI CPU_ON restarts it at the entry.
+      this.resetGuest(action.entry, action.context);
+      return;
+    }
     if (action.kind === 'reset') {
       // Root-cell CPUs come back into Linux; other cells' guest code arrives with the cells capability.
       if (action.entry !== LINUX_SECONDARY_ENTRY) this.k.printk(`CPU${this.c.cpu}: reset to unexpected entry 0x${action.entry.toString(16)}`);
       secondaryStart(this.k);
     }
+  }
+
+  /**
+   * The harness's kexec: root-cell Linux on this CPU hands the CPU to guest code at EL1 under
+   * the hypervisor (the root cell's stage 2, identity mapped). Linux does not come back here.
+   */
+  private startGuest(): void {
+    const c = this.c;
+    Atomics.store(c.cpus, c.my(CpuWord.GUEST_CMD), GuestCmd.NONE);
+    const hv = this.k.hv;
+    if (!c.hvActive || !hv) {
+      this.setGuestStatus(GuestStatus.REFUSED);
+      return;
+    }
+    Atomics.compareExchange(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
+    signal(word(c.cpus, c.machine(MachineWord.SCHED_GEN)));
+    this.guest = new GuestEngine(c);
+    const entry = (Atomics.load(c.cpus, c.my(CpuWord.GUEST_ENTRY_HI)) >>> 0) * 0x1_0000_0000 + (Atomics.load(c.cpus, c.my(CpuWord.GUEST_ENTRY_LO)) >>> 0);
+    this.resetGuest(entry, Atomics.load(c.cpus, c.my(CpuWord.GUEST_X0)) >>> 0);
+    this.guest.budget = (Atomics.load(c.cpus, c.my(CpuWord.GUEST_BUDGET_HI)) >>> 0) * 0x1_0000_0000 + (Atomics.load(c.cpus, c.my(CpuWord.GUEST_BUDGET_LO)) >>> 0);
+  }
+
+  private resetGuest(entry: number, context: number): void {
+    const hv = this.k.hv;
+    const g = this.guest!;
+    const budget = g.budget;
+    g.reset(entry, BigInt(context), hv ? cellPageTable(hv, hv.thisCell()) : null);
+    g.budget = budget;
+    this.c.setState(CpuState.GUEST);
+    this.setGuestStatus(GuestStatus.RUNNING);
+  }
+
+  private setGuestStatus(s: number): void {
+    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_STATUS), s);
+    signal(word(this.c.cpus, this.c.machine(MachineWord.SCHED_GEN)));
+  }
+
+  private publishRetired(): void {
+    const n = this.guest!.retired;
+    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_LO), n % 0x1_0000_0000);
+    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_HI), Math.floor(n / 0x1_0000_0000));
+  }
+
+  /** One slice of guest code, then interrupts; WFI/WFE wait on the wake word. */
+  private guestStep(gen: number): boolean {
+    const c = this.c;
+    const g = this.guest!;
+    if (Atomics.load(c.cpus, c.my(CpuWord.GUEST_STATUS)) === GuestStatus.BUDGET) {
+      Atomics.wait(c.wake.view, c.wake.index, gen, IDLE_SLICE_MS);
+      return true;
+    }
+    if (this.guestIrq()) return true;
+    const end = g.runSlice(this.k.hv, GUEST_SLICE);
+    this.publishRetired();
+    switch (end.kind) {
+      case 'running':
+        return true;
+      case 'budget':
+        this.setGuestStatus(GuestStatus.BUDGET);
+        return true;
+      case 'action':
+        if (end.action.kind === 'park') {
+          this.setGuestStatus(c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
+        } else this.apply(end.action);
+        return true;
+      case 'wfi':
+      case 'wfe':
+        // Re-check under the captured generation: an interrupt posted after the slice ended
+        // bumps the wake word, so the wait returns at once. WFE may also wake spuriously (no
+        // global monitor events are modelled), so it waits briefly.
+        if (!Atomics.load(c.gic, gicWord(c.cpu, GicWord.SGI_PENDING))) {
+          Atomics.wait(c.wake.view, c.wake.index, gen, end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS);
+          Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
+        }
+        return true;
+    }
+  }
+
+  /** A physical interrupt exits to EL2 (SGI_EVENT, SGI_INJECT) before guest code continues. */
+  private guestIrq(): boolean {
+    const c = this.c;
+    const hv = this.k.hv;
+    if (!hv || !Atomics.load(c.gic, gicWord(c.cpu, GicWord.SGI_PENDING))) return false;
+    const sgis = ackPhysicalSgis(c.gic, c.cpu);
+    if (!sgis) return false;
+    Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
+    const action = trapIrq(hv, sgis);
+    if (action.kind === 'park') this.setGuestStatus(c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
+    else this.apply(action);
+    return true;
   }
 
   private runTask(): void {

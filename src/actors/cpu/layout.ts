@@ -52,7 +52,46 @@ export const CpuWord = {
   ENTERED_SEQ: 28,
   /** Trace sequence number taken when it left entry barrier A. */
   BARRIER_A_SEQ: 29,
+  // Words 32..35 hold the CpuTime float64 timestamps.
+  /** Guest harness request (GuestCmd), written by the supervisor, consumed by this CPU. */
+  GUEST_CMD: 36,
+  /** GuestStatus of the guest code on this CPU, written by the CPU. */
+  GUEST_STATUS: 37,
+  /** Guest entry point (IPA, lo/hi) and x0 at entry. */
+  GUEST_ENTRY_LO: 38,
+  GUEST_ENTRY_HI: 39,
+  GUEST_X0: 40,
+  /** Instruction budget (lo/hi; 0 = unlimited): the guest stops once it retired this many. */
+  GUEST_BUDGET_LO: 41,
+  GUEST_BUDGET_HI: 42,
+  /** Guest instructions retired on this CPU (lo/hi), published after every slice. */
+  GUEST_INSNS_LO: 43,
+  GUEST_INSNS_HI: 44,
+  /** 1 = flush the guest software TLB before the next guest instruction (TLBI ...IS, flush_vcpu_caches). */
+  TLB_FLUSH: 45,
 } as const;
+
+/** CpuWord.GUEST_CMD values. */
+export const GuestCmd = {
+  NONE: 0,
+  /** Leave root-cell Linux and run guest code from GUEST_ENTRY (the harness's kexec). */
+  START: 1,
+} as const;
+
+/** CpuWord.GUEST_STATUS values. */
+export const GuestStatus = {
+  NONE: 0,
+  RUNNING: 1,
+  /** Stopped after GUEST_BUDGET instructions. */
+  BUDGET: 2,
+  /** Turned itself off (PSCI CPU_OFF: parked by the hypervisor). */
+  OFF: 3,
+  /** Panic-parked by the hypervisor after a fatal trap. */
+  FAILED: 4,
+  /** The start request was refused: the hypervisor is not enabled on this CPU. */
+  REFUSED: 5,
+} as const;
+export const GUEST_STATUS_NAMES = ['none', 'running', 'budget', 'off', 'failed', 'refused'] as const;
 
 /**
  * Float64 timestamps (ms, performance.timeOrigin + now, comparable across workers) in the

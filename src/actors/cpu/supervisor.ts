@@ -10,7 +10,7 @@ import type { Rng } from '../../shared/rng.js';
 import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
 import type { ActorReport } from './actor.js';
 import type { MachineBuffers, WorkerInit } from './context.js';
-import { CPU_STATE_NAMES, CpuState, CpuWord, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { gicSabSize } from '../gic/sgi.js';
 import { maskToCpus } from '../../shared/cpumask.js';
@@ -178,6 +178,44 @@ export class Machine {
     let s = '';
     for (let i = start; i < tail; i++) s += String.fromCharCode(this.k8[LOG_BYTE_BASE + (i % LOG_BYTES)]!);
     return { text: s, tail };
+  }
+
+  // --- guest harness ---------------------------------------------------------------------
+
+  /**
+   * Hands `cpu` from root-cell Linux to guest code at `entry` (EL1, x0 = `x0`), stopping after
+   * `budget` instructions (0 = no limit). The CPU refuses (GuestStatus.REFUSED) unless the
+   * hypervisor is enabled on it.
+   */
+  startGuest(cpu: number, entry: number, x0: number, budget: number): void {
+    const set = (w: number, v: number): void => {
+      Atomics.store(this.cpus, cpuWord(cpu, w), v);
+    };
+    set(CpuWord.GUEST_ENTRY_LO, entry % 0x1_0000_0000);
+    set(CpuWord.GUEST_ENTRY_HI, Math.floor(entry / 0x1_0000_0000));
+    set(CpuWord.GUEST_X0, x0);
+    set(CpuWord.GUEST_BUDGET_LO, budget % 0x1_0000_0000);
+    set(CpuWord.GUEST_BUDGET_HI, Math.floor(budget / 0x1_0000_0000));
+    set(CpuWord.GUEST_STATUS, GuestStatus.NONE);
+    set(CpuWord.GUEST_CMD, GuestCmd.START);
+    this.kick(cpu);
+  }
+
+  /** GuestStatus of `cpu`. */
+  guestStatus(cpu: number): number {
+    return Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_STATUS));
+  }
+
+  /** Guest instructions retired on `cpu` (published after every slice). */
+  guestRetired(cpu: number): number {
+    return (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_HI)) >>> 0) * 0x1_0000_0000 +
+      (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_LO)) >>> 0);
+  }
+
+  /** Resolves when some CPU's scheduling state changes (or after timeoutMs). */
+  async waitSched(timeoutMs: number): Promise<void> {
+    const g = machineWord(this.nr, MachineWord.SCHED_GEN);
+    await waitChange(this.cpus, g, Atomics.load(this.cpus, g), timeoutMs);
   }
 
   // --- user space ------------------------------------------------------------------------

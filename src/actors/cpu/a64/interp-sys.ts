@@ -66,6 +66,9 @@ const EL1_STORAGE = new Set<number>([
   ...[0, 1, 2, 3].flatMap((n) => [`DBGWVR${n}_EL1`, `DBGWCR${n}_EL1`]),
 ].map(k));
 
+/** Stage-1 translation registers besides SCTLR_EL1 (see InterpHooks.translationRegsWritten). */
+const TRANSLATION_REGS = new Set<number>(['TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'MAIR_EL1'].map(k));
+
 /** Known registers that are UNDEFINED on this CPU (besides op1 >= 4 and PMU). */
 const UNDEF_NAMES = new Set(['FPCR', 'FPSR', 'PAN', 'UAO', 'DIT', 'SSBS', 'DBGDTR_EL0']);
 
@@ -172,13 +175,14 @@ export function writeSysreg(s: A64State, i: MsrReg, v: bigint, hooks: InterpHook
   switch (key) {
     case KEY.SPSEL: s.spsel = (Number(v & 1n) as 0 | 1); return 0n;
     case KEY.SP_EL0: if (s.spsel === 0) return 'undef'; s.spEl0 = v; return 0n;
-    case KEY.SCTLR_EL1: s.setSysreg(key, v | SCTLR_EL1_RES1); return 0n;
+    case KEY.SCTLR_EL1: s.setSysreg(key, v | SCTLR_EL1_RES1); hooks.translationRegsWritten?.(); return 0n;
     case KEY.VBAR_EL1: s.setSysreg(key, v & ~0x7ffn); return 0n;
     case KEY.OSLAR_EL1: s.setSysreg(KEY.OSLSR_EL1, (v & 1n) << 1n); return 0n;
     default: break;
   }
   if (EL1_STORAGE.has(key)) {
     s.setSysreg(key, v);
+    if (TRANSLATION_REGS.has(key)) hooks.translationRegsWritten?.();
     return 0n;
   }
   if (CONST_READ.has(key) || isIdSpace(i) || key === KEY.MPIDR_EL1 || key === KEY.CCSIDR_EL1 ||

@@ -108,6 +108,11 @@ export interface InterpHooks {
    */
   maintenance?(op: MaintenanceOp): bigint | undefined;
   /**
+   * Called after an MSR changed a stage-1 translation register (SCTLR_EL1, TCR_EL1, TTBR0_EL1,
+   * TTBR1_EL1, MAIR_EL1), so a translation cache can pick up the new regime.
+   */
+  translationRegsWritten?(): void;
+  /**
    * Used by run() only: a pending interrupt the guest can mask (e.g. a virtual IRQ). Consulted
    * before each instruction while PSTATE.I is clear; true stops run() with an 'irq' result.
    */

@@ -9,7 +9,8 @@ import { GicWord, LinuxIpi, ackPhysicalSgis, gicWord, sendPhysicalSgi } from '..
 import type { Hv } from '../../hypervisor/core/hv.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import { Psci, PsciRet } from '../../hypervisor/core/psci.js';
-import { SYSREG_ICC_SGI1R_EL1, trapHvc, trapIrq, trapSmc, trapSysregWrite } from '../../hypervisor/core/traps.js';
+import { trapIrq } from '../../hypervisor/core/traps.js';
+import { archHandleTrap, esrForHvc, esrForSmc, esrForSysreg, type TrapRegs } from '../../hypervisor/core/trap-dispatch.js';
 import { JAILHOUSE_HVC_CODE } from '../../hypervisor/core/layout.js';
 import type { CpuContext } from '../context.js';
 import { CpuState, CpuWord, cpuWord } from '../layout.js';
@@ -149,7 +150,9 @@ export class Kernel {
         const aff1 = BigInt(key & 0xff);
         const aff2 = BigInt((key >> 8) & 0xff);
         const value = (aff2 << 32n) | (BigInt(ipi) << 24n) | (aff1 << 16n) | BigInt(list);
-        this.afterTrap(trapSysregWrite(this.hv, SYSREG_ICC_SGI1R_EL1, value), 'MSR ICC_SGI1R_EL1');
+        // msr icc_sgi1r_el1, x0
+        const regs = new FrameRegs([value]);
+        this.afterTrap(archHandleTrap(this.hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0 }).action, 'MSR ICC_SGI1R_EL1');
       }
     } else {
       for (const t of targets) sendPhysicalSgi(c.gic, c.cpus, t, ipi);
@@ -229,10 +232,11 @@ export class Kernel {
   hypercall(code: number, arg1 = 0, arg2 = 0): number {
     const c = this.c;
     if (!c.hvActive || !this.hv) return -38;
-    const r = trapHvc(this.hv, JAILHOUSE_HVC_CODE, code, arg1, arg2);
+    const regs = FrameRegs.of(code, arg1, arg2);
+    const r = archHandleTrap(this.hv, { esr: ESR_HVC_JAILHOUSE, regs, far: 0, hpfar: 0 });
     if (r.left) this.hv = undefined;
     this.afterTrap(r.action, `hypercall ${code}`);
-    return r.x0;
+    return regs.signed(0);
   }
 
   /**
@@ -242,12 +246,39 @@ export class Kernel {
   smc(fid: number, x1 = 0, x2 = 0, x3 = 0): { x0: number; action: CpuAction } {
     const c = this.c;
     if (c.hvActive && this.hv) {
-      const r = trapSmc(this.hv, fid, x1, x2, x3);
-      return { x0: r.x0, action: r.action };
+      const regs = FrameRegs.of(fid, x1, x2, x3);
+      const r = archHandleTrap(this.hv, { esr: ESR_SMC0, regs, far: 0, hpfar: 0 });
+      return { x0: regs.signed(0), action: r.action };
     }
     return firmwarePsci(c, fid, x1, x2);
   }
 
+}
+
+const ESR_HVC_JAILHOUSE = esrForHvc(JAILHOUSE_HVC_CODE);
+const ESR_SMC0 = esrForSmc(0);
+const ESR_SGI1R_X0 = esrForSysreg(3, 0, 12, 11, 5, 0, false);
+
+/** The trap frame of a Linux-model exit: x0..x3 as the kernel code loaded them. */
+class FrameRegs implements TrapRegs {
+  constructor(private readonly x: bigint[]) {}
+
+  static of(...v: number[]): FrameRegs {
+    return new FrameRegs(v.map((n) => BigInt.asUintN(64, BigInt(n))));
+  }
+
+  get(n: number): bigint {
+    return n < this.x.length ? this.x[n]! : 0n;
+  }
+
+  set(n: number, value: bigint): void {
+    this.x[n] = value;
+  }
+
+  /** x<n> as a signed 64-bit return value (e.g. -22). */
+  signed(n: number): number {
+    return Number(BigInt.asIntN(64, this.get(n)));
+  }
 }
 
 /** QEMU's EL3 PSCI firmware for CPUs not under Jailhouse. */

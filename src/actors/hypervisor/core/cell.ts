@@ -6,6 +6,7 @@ import { CELL_DESC_SIZE, CELL_OFF, MEM_OFF, MEMORY_SIZE, cellConfigSize, cellMem
 import { Errno } from '../../../shared/errno.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM } from './layout.js';
+import { mmioCellExit, mmioCellInit } from './mmio.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 
 export interface MemRegion {
@@ -49,8 +50,8 @@ export function cellMemRegions(hv: Hv, cell: number): MemRegion[] {
 }
 
 /**
- * cell_init: CPU set (inline up to 64 CPUs, a pool page beyond), max_cpu_id.
- * (MMIO region tables arrive with the MMIO dispatch.)
+ * cell_init: CPU set (inline up to 64 CPUs, a pool page beyond), max_cpu_id, then the MMIO
+ * region tables (mmio_cell_init).
  */
 export function cellInit(hv: Hv, cell: number, cfg: number): number {
   const m = hv.c.mem;
@@ -65,10 +66,13 @@ export function cellInit(hv: Hv, cell: number, cfg: number): number {
   m.write64(cell + CELL.CPU_SET_PTR, set);
   m.write32(cell + CELL.CPU_SET_MAX, cpuSetSize * 8 - 1);
   m.copyIn(set, m.copyOut(cfg + CELL_DESC_SIZE, cpuSetSize));
-  return 0;
+  const err = mmioCellInit(hv, cell);
+  if (err && set !== cell + CELL.CPU_SET_INLINE) hv.memPool.free(set, 1);
+  return err;
 }
 
 export function cellExit(hv: Hv, cell: number): void {
+  mmioCellExit(hv, cell);
   const set = hv.c.mem.read64(cell + CELL.CPU_SET_PTR);
   if (set !== cell + CELL.CPU_SET_INLINE) hv.memPool.free(set, 1);
 }

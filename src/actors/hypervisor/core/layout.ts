@@ -211,6 +211,18 @@ export const CELL = {
   LOADABLE: 0x10b0,
   /** u64: next cell in the list (0 = end). */
   NEXT: 0x10b8,
+  /** mmio_region_lock (spinlock word). */
+  MMIO_LOCK: 0x10c0,
+  /** mmio_generation: odd while the region list is being changed (seqcount for lock-free readers). */
+  MMIO_GENERATION: 0x10c4,
+  /** num_mmio_regions. */
+  NUM_MMIO_REGIONS: 0x10c8,
+  /** max_mmio_regions (0 = no tables allocated). */
+  MAX_MMIO_REGIONS: 0x10cc,
+  /** u64: mmio_locations[] ({u64 start, u64 size}, sorted by start), a mem_pool allocation. */
+  MMIO_LOCATIONS: 0x10d0,
+  /** u64: mmio_handlers[] ({u64 handler id, u64 arg}), right after the locations. */
+  MMIO_HANDLERS: 0x10d8,
   SIZE: 0x1100,
 } as const;
 

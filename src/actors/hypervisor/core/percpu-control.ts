@@ -4,7 +4,7 @@
  * with control_lock as a real lock in the per_cpu public area.
  */
 import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
-import { CpuState } from '../../cpu/layout.js';
+import { CpuState, CpuWord } from '../../cpu/layout.js';
 import { SGI_EVENT, sendPhysicalSgi } from '../../gic/sgi.js';
 import { cellCpus, cellName, cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
@@ -109,8 +109,10 @@ export function checkEvents(hv: Hv): CpuAction {
     }
   }
   if (hv.load(field(hv, me, PUB.FLUSH_VCPU_CACHES))) {
-    // The software TLB of the guest engine is flushed by the CPU actor on its next entry.
+    // arch_flush_cpu_vcpu_caches (TLBI VMALLS12E1): the guest engine drops its software TLB
+    // before the next guest instruction.
     hv.store(field(hv, me, PUB.FLUSH_VCPU_CACHES), 0);
+    Atomics.store(c.cpus, c.my(CpuWord.TLB_FLUSH), 1);
   }
   spinUnlock(lock);
   if (hv.load(wfp)) return armCpuPark(hv);

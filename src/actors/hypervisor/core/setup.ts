@@ -10,6 +10,7 @@ import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js
 import type { CpuContext } from '../../cpu/context.js';
 import { CpuState, CpuTime, CpuWord, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
 import { cellConfigId, cellCpus, cellInit, cellMemRegions, cpuIdValid } from './cell.js';
+import { mmioRegisterSubpages } from './mmio.js';
 import { Hv } from './hv.js';
 import {
   BSS,
@@ -338,12 +339,14 @@ function initLate(hv: Hv): number {
     diag(hv, `the root cell's CPU set has ${n} CPUs but ${hv.onlineCpus} are online`);
     return -Errno.EINVAL;
   }
-  // Units (irqchip, PCI) have nothing to set up until the GIC and PCI models land.
+  // The irqchip and PCI units register their MMIO regions once the GIC and PCI models land;
+  // their slots are already counted in the root cell's MMIO tables.
   const pt = cellPageTable(hv, root);
   for (const r of cellMemRegions(hv, root)) {
     const err = archMapMemoryRegion(hv, root, pt, r);
     if (err) return err;
   }
+  mmioRegisterSubpages(hv, root);
   poolStats(hv, 'late setup');
   return 0;
 }

@@ -1,50 +1,41 @@
 /**
- * arch_handle_trap as seen by guest code: the exits a root-cell Linux (or an inmate) can take,
- * each counted in vmexits_total where the exception is taken, then dispatched like Jailhouse's
- * arm64 trap table (HVC 0x16, SMC 0x17, MSR ICC_SGI1R_EL1 0x18, physical IRQs).
+ * The handlers behind arch_handle_trap's table (trap-dispatch.ts) for the exits that are not
+ * MMIO: HVC hypercalls, SMC (PSCI, SMCCC), the ICC_SGI1R_EL1 write, and physical IRQ exits.
+ * vmexits_total is counted by the dispatcher (and by trapIrq for IRQ exits).
  */
-import { Hc, JAILHOUSE_HVC_CODE, Stat } from './layout.js';
+import { Hc } from './layout.js';
 import type { Hv } from './hv.js';
 import { hypercall } from './control.js';
 import { handleIrqExit, handleSgirWrite, irqchipCpuShutdown } from './irqchip.js';
-import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
-import { handleSmc } from './psci.js';
+import { RESUME, type CpuAction } from './percpu-control.js';
+import { handleSmc, type SmcResult } from './psci.js';
 import { CpuState } from '../../cpu/layout.js';
 
-export interface TrapResult {
+export interface HypercallResult {
   x0: number;
   action: CpuAction;
-  /** The hypervisor left this CPU (successful DISABLE): it is native EL1 Linux again. */
-  left?: boolean;
+  /** The hypervisor left this CPU (successful DISABLE): it is native EL1 again. */
+  left: boolean;
 }
 
-/** EC 0x16: HVC64. Only imm16 0x4a48 is a hypercall; anything else is a forbidden trap. */
-export function trapHvc(hv: Hv, imm: number, x0: number, x1: number, x2: number): TrapResult {
-  hv.count(Stat.TOTAL);
-  if (imm !== JAILHOUSE_HVC_CODE) return { x0, action: panicPark(hv, 'FATAL: forbidden access (exception class 0x16)') };
+/** handle_hvc after the imm16 check: x0 = hypercall(x0, x1, x2); DISABLE shuts this CPU down. */
+export function hypercallFromTrap(hv: Hv, x0: number, x1: number, x2: number): HypercallResult {
   const ret = hypercall(hv, x0, x1, x2);
   if (x0 === Hc.DISABLE && ret === 0) {
     archShutdownSelf(hv);
     return { x0: 0, action: RESUME, left: true };
   }
-  return { x0: ret, action: RESUME };
+  return { x0: ret, action: RESUME, left: false };
 }
 
-/** EC 0x17: SMC64 (PSCI, SMCCC). An unhandled owner is fatal for the CPU. */
-export function trapSmc(hv: Hv, x0: number, x1: number, x2: number, x3: number): TrapResult {
-  hv.count(Stat.TOTAL);
-  const r = handleSmc(hv, x0, x1, x2, x3);
-  if (r.x0 === undefined) return { x0, action: panicPark(hv, 'FATAL: unhandled trap (exception class 0x17)') };
-  return { x0: r.x0, action: r.action };
+/** handle_smc: PSCI and SMCCC; x0 undefined = unhandled (fatal). */
+export function smcFromTrap(hv: Hv, x0: number, x1: number, x2: number, x3: number): SmcResult {
+  return handleSmc(hv, x0, x1, x2, x3);
 }
 
-export const SYSREG_ICC_SGI1R_EL1 = 'ICC_SGI1R_EL1';
-
-/** EC 0x18: MSR to a trapped system register; only ICC_SGI1R_EL1 is handled. */
-export function trapSysregWrite(hv: Hv, reg: string, value: bigint): CpuAction {
-  hv.count(Stat.TOTAL);
-  if (reg === SYSREG_ICC_SGI1R_EL1 && handleSgirWrite(hv, value)) return RESUME;
-  return panicPark(hv, 'FATAL: unhandled trap (exception class 0x18)');
+/** The ICC_SGI1R_EL1 write of handle_sysreg; undefined = not handled (fatal). */
+export function sysregWriteFromTrap(hv: Hv, value: bigint): CpuAction | undefined {
+  return handleSgirWrite(hv, value) ? RESUME : undefined;
 }
 
 /** A physical IRQ exit carrying the acknowledged SGIs. */

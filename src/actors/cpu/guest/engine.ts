@@ -1,0 +1,227 @@
+/**
+ * The guest execution engine of one CPU: A64 code at EL1/EL0 under the hypervisor. It runs the
+ * interpreter in slices, and turns what leaves the instruction stream into what the hardware
+ * would do: exits to EL2 with a real ESR_EL2 (HVC, SMC, ICC_SGI1R_EL1 writes, stage-2 data and
+ * instruction aborts) handled by the hypervisor in this worker through arch_handle_trap;
+ * exceptions the guest takes itself (undefined instructions, SVC, stage-1 aborts, alignment)
+ * through its VBAR_EL1; WFI/WFE as real waits on the CPU's wake word (the actor does the wait).
+ */
+import type { PageTable } from '../../hypervisor/core/paging.js';
+import type { Hv } from '../../hypervisor/core/hv.js';
+import { archHandleTrap, type TrapContext, type TrapRegs } from '../../hypervisor/core/trap-dispatch.js';
+import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
+import type { CpuContext } from '../context.js';
+import { CpuWord, cpuWord } from '../layout.js';
+import { A64State } from '../a64/state.js';
+import { run } from '../a64/interp.js';
+import { deliverToGuest, el2Syndrome, eret, retire } from '../a64/interp-exc.js';
+import type { InterpHooks, MaintenanceOp, StepException } from '../a64/interp-types.js';
+import { KEY } from '../a64/interp-sys.js';
+import { sysregByName } from '../a64/sysregs.js';
+import { SoftTlb } from '../a64/mmu-tlb.js';
+import { Stage2 } from '../a64/mmu-stage2.js';
+import type { Stage1Regs } from '../a64/mmu-types.js';
+import { CpuGuestMemory } from './memory.js';
+import { GenericTimer } from './timer.js';
+
+/** Why a slice ended. */
+export type SliceEnd =
+  | { kind: 'running' }
+  /** WFI: wait for an interrupt. */
+  | { kind: 'wfi' }
+  /** WFE with the event register clear: wait for an event (SEV) or an interrupt. */
+  | { kind: 'wfe' }
+  /** The instruction budget is spent. */
+  | { kind: 'budget' }
+  /** The hypervisor decided what this CPU does next (park, reset). */
+  | { kind: 'action'; action: CpuAction };
+
+const SCTLR_KEY = KEY.SCTLR_EL1;
+
+function stage1Regs(s: A64State): Stage1Regs {
+  return {
+    SCTLR_EL1: s.sysreg(SCTLR_KEY),
+    TCR_EL1: s.sysreg(TCR_KEY),
+    TTBR0_EL1: s.sysreg(TTBR0_KEY),
+    TTBR1_EL1: s.sysreg(TTBR1_KEY),
+    MAIR_EL1: s.sysreg(MAIR_KEY),
+  };
+}
+
+const TCR_KEY = sysregByName('TCR_EL1')!;
+const TTBR0_KEY = sysregByName('TTBR0_EL1')!;
+const TTBR1_KEY = sysregByName('TTBR1_EL1')!;
+const MAIR_KEY = sysregByName('MAIR_EL1')!;
+
+/** The trap frame over the interpreter's registers. */
+class StateRegs implements TrapRegs {
+  constructor(private readonly s: A64State) {}
+  get(n: number): bigint {
+    return n >= 31 ? 0n : this.s.x[n]!;
+  }
+  set(n: number, value: bigint): void {
+    if (n < 31) this.s.x[n] = BigInt.asUintN(64, value);
+  }
+}
+
+export class GuestEngine {
+  state = new A64State();
+  readonly tlb: SoftTlb;
+  readonly mem: CpuGuestMemory;
+  readonly timer: GenericTimer;
+  readonly hooks: InterpHooks;
+  /** Instructions retired since the last reset. */
+  retired = 0;
+  /** Stop after this many retired instructions (0 = no limit). */
+  budget = 0;
+  private eventRegister = false;
+  private regs: StateRegs;
+
+  constructor(private readonly c: CpuContext) {
+    this.timer = new GenericTimer(c.board.timer_hz);
+    this.tlb = new SoftTlb(c.mem, stage1Regs(this.state), new Stage2(c.mem, null));
+    this.mem = new CpuGuestMemory(c.mem, this.tlb);
+    this.regs = new StateRegs(this.state);
+    const mpidr = BigInt(c.topo[c.cpu]!.mpidr) | (1n << 31n);
+    this.hooks = {
+      mpidr: () => mpidr,
+      timerRead: (reg) => this.timer.read(reg),
+      timerWrite: (reg, v) => this.timer.write(reg, v),
+      maintenance: (op) => this.maintenance(op),
+      translationRegsWritten: () => {
+        this.tlb.setRegs(stage1Regs(this.state));
+      },
+    };
+  }
+
+  /**
+   * CPU reset into guest code (cell start, PSCI CPU_ON, the harness): AArch64 EL1h, all
+   * exceptions masked, MMU off, pc = entry, x0 = context; translation through `stage2`.
+   */
+  reset(entry: number, x0: bigint, stage2: PageTable | null): void {
+    this.state = new A64State();
+    this.regs = new StateRegs(this.state);
+    this.state.pc = entry;
+    this.state.x[0] = BigInt.asUintN(64, x0);
+    this.eventRegister = false;
+    this.timer.reset();
+    this.tlb.setRegs(stage1Regs(this.state));
+    this.tlb.setStage2(stage2);
+    this.retired = 0;
+  }
+
+  /** Runs up to `max` instructions; `hv` is the hypervisor under this CPU (undefined: none). */
+  runSlice(hv: Hv | undefined, max: number): SliceEnd {
+    const c = this.c;
+    if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) this.tlb.flushAll();
+    let left = max;
+    if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
+    while (left > 0) {
+      const { result, executed } = run(this.state, this.mem, this.hooks, left);
+      this.retired += executed;
+      left -= executed;
+      if (result.kind === 'ok') break;
+      const end = this.exception(hv, result);
+      if (end) return end;
+      if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) this.tlb.flushAll();
+    }
+    if (this.budget > 0 && this.retired >= this.budget) return { kind: 'budget' };
+    return { kind: 'running' };
+  }
+
+  /** Completes an exception result; a SliceEnd when the slice must end. */
+  private exception(hv: Hv | undefined, r: StepException): SliceEnd | undefined {
+    const s = this.state;
+    switch (r.type) {
+      case 'hvc':
+      case 'smc':
+        return this.toEl2(hv, r);
+      case 'sysreg':
+        // Under Jailhouse only ICC_SGI1R_EL1 traps to EL2 (ICH_HCR_EL2.TC is clear, so the rest
+        // of the GIC CPU interface goes to the virtual interface, which arrives with the GIC model).
+        if (!r.read && r.name === 'ICC_SGI1R_EL1') return this.toEl2(hv, r);
+        deliverToGuest(s, r);
+        return undefined;
+      case 'dataAbort':
+      case 'instructionAbort':
+        if (r.fault.fault === 'stage2') return this.toEl2(hv, r);
+        deliverToGuest(s, r);
+        return undefined;
+      case 'wfi':
+      case 'wfe':
+        if (r.trapToEl1) {
+          deliverToGuest(s, r);
+          return undefined;
+        }
+        retire(s, r);
+        if (r.type === 'wfe' && this.eventRegister) {
+          this.eventRegister = false;
+          return undefined;
+        }
+        this.retired++;
+        return { kind: r.type };
+      case 'sev':
+        retire(s, r);
+        this.retired++;
+        this.eventRegister = true;
+        for (let cpu = 0; cpu < this.c.nr; cpu++) if (cpu !== this.c.cpu) this.c.kick(cpu);
+        return undefined;
+      case 'sevl':
+        retire(s, r);
+        this.retired++;
+        this.eventRegister = true;
+        return undefined;
+      case 'yield':
+        retire(s, r);
+        this.retired++;
+        return undefined;
+      case 'eret':
+        eret(s);
+        this.retired++;
+        return undefined;
+      default:
+        deliverToGuest(s, r);
+        return undefined;
+    }
+  }
+
+  /** An exit to EL2: ESR/FAR/HPFAR from the result, then arch_handle_trap on this CPU. */
+  private toEl2(hv: Hv | undefined, r: StepException): SliceEnd | undefined {
+    const syn = el2Syndrome(r);
+    if (!hv || !syn) {
+      // No hypervisor underneath: HVC/SMC are UNDEFINED at EL1 without EL2/EL3 handlers.
+      deliverToGuest(this.state, r);
+      return undefined;
+    }
+    const t: TrapContext = {
+      esr: Number(syn.esr),
+      regs: this.regs,
+      far: syn.far ?? 0,
+      hpfar: syn.hpfar === undefined ? 0 : Number(syn.hpfar),
+    };
+    const out = archHandleTrap(hv, t);
+    // HVC returns past itself; SMC, sysreg and handled aborts are skipped by the hypervisor.
+    if (r.type === 'hvc' || out.skip) {
+      this.state.pc = r.pc + 4;
+      this.retired++;
+    }
+    if (out.left) this.tlb.setStage2(null);
+    if (out.action.kind !== 'resume') return { kind: 'action', action: out.action };
+    return undefined;
+  }
+
+  /** TLBI (local, or broadcast for the inner-shareable forms), IC/DC (coherent: nothing to do). */
+  private maintenance(op: MaintenanceOp): bigint | undefined {
+    if (op.kind !== 'TLBI') return undefined;
+    const name = op.name;
+    if (name.startsWith('VA')) this.tlb.flushVa(SoftTlb.tlbiOperandVa(op.value));
+    else this.tlb.flushAll();
+    if (name.endsWith('IS')) {
+      // Other CPUs of the shareability domain drop their whole software TLB before their next
+      // slice (a superset of what the operation invalidates).
+      const c = this.c;
+      for (let cpu = 0; cpu < c.nr; cpu++) if (cpu !== c.cpu) Atomics.store(c.cpus, cpuWord(cpu, CpuWord.TLB_FLUSH), 1);
+    }
+    return undefined;
+  }
+}

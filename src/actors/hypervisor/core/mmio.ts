@@ -1,0 +1,229 @@
+/**
+ * MMIO dispatch (hypervisor/mmio.c): per-cell sorted region tables in hypervisor memory, the
+ * seqcount-protected lock-free lookup, mmio_handle_access, and the sub-page handler.
+ *
+ * Handlers are code, which cannot live in shared memory; a table entry stores a handler ID
+ * (MmioHandler) and its argument, and every CPU's worker dispatches the ID to the same code,
+ * like function pointers into the one hypervisor image all CPUs share.
+ */
+import {
+  CELL_OFF, MEM_IO_WIDTH_SHIFT, MEM_OFF, MEMORY_SIZE, MemFlags, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF, cellMemRegionsOffset,
+  cellPciDevicesOffset,
+} from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import { spinLock, spinUnlock } from '../../../shared/sync.js';
+import { cellConfigView, cellMemRegions } from './cell.js';
+import type { Hv } from './hv.js';
+import { CELL, PAGE_SIZE, pages } from './layout.js';
+import { printk } from './printk.js';
+
+export const MmioResult = { ERROR: -1, UNHANDLED: 0, HANDLED: 1 } as const;
+export type MmioResultCode = (typeof MmioResult)[keyof typeof MmioResult];
+
+/** Handler IDs stored in mmio_handlers[].fn. */
+export const MmioHandler = {
+  /** mmio_handle_subpage; arg = physical address of the cell config's jailhouse_memory entry. */
+  SUBPAGE: 1,
+} as const;
+
+/** struct mmio_access: address is guest-physical on entry, region-relative in the handler. */
+export interface MmioAccess {
+  address: number;
+  size: 1 | 2 | 4 | 8;
+  isWrite: boolean;
+  /** Write value, or the read result (64-bit). */
+  value: bigint;
+}
+
+const LOC_SIZE = 16;
+const HANDLER_SIZE = 16;
+
+function lockOf(hv: Hv, cell: number): { view: Int32Array; index: number } {
+  return hv.c.mem.atomicWord(cell + CELL.MMIO_LOCK);
+}
+
+function genOf(hv: Hv, cell: number): { view: Int32Array; index: number } {
+  return hv.c.mem.atomicWord(cell + CELL.MMIO_GENERATION);
+}
+
+/** Sub-page regions: start or size not page aligned (never put in stage 2). */
+export function isSubpage(r: { virt: number; size: number }): boolean {
+  return r.virt % PAGE_SIZE !== 0 || r.size % PAGE_SIZE !== 0;
+}
+
+/**
+ * How many regions the cell's units and config can register: irqchip (GICD + one GICR per
+ * online CPU), PCI (the ECAM window when configured, 2 per ivshmem device, 1 per physical
+ * device with an MSI-X table) and the sub-page memory regions.
+ */
+export function mmioCountRegions(hv: Hv, cell: number): number {
+  const m = hv.c.mem;
+  let n = 1 + hv.onlineCpus;
+  const sys = hv.systemConfig;
+  if (m.read64(sys + SYS_OFF.pci_mmconfig_base) !== 0) n += 1;
+  const cfg = hv.cellConfig(cell);
+  const dv = cellConfigView(hv, cfg);
+  const pci = cellPciDevicesOffset(dv, 0);
+  const nPci = dv.getUint32(CELL_OFF.num_pci_devices, true);
+  for (let i = 0; i < nPci; i++) {
+    const o = pci + i * PCI_DEVICE_SIZE;
+    const type = dv.getUint8(o + PCI_DEV_OFF.type);
+    if (type === PciType.IVSHMEM) n += 2;
+    else if (type === PciType.DEVICE && dv.getUint16(o + PCI_DEV_OFF.num_msix_vectors, true) > 0) n += 1;
+  }
+  for (const r of cellMemRegions(hv, cell)) if (isSubpage(r)) n += 1;
+  return n;
+}
+
+/** mmio_cell_init: the locations and handlers arrays from the mem_pool. */
+export function mmioCellInit(hv: Hv, cell: number): number {
+  const m = hv.c.mem;
+  const max = mmioCountRegions(hv, cell);
+  const n = pages(max * (LOC_SIZE + HANDLER_SIZE));
+  const base = n ? hv.memPool.alloc(n) : 0;
+  if (!base) return -Errno.ENOMEM;
+  m.write64(cell + CELL.MMIO_LOCATIONS, base);
+  m.write64(cell + CELL.MMIO_HANDLERS, base + max * LOC_SIZE);
+  m.write32(cell + CELL.MAX_MMIO_REGIONS, max);
+  m.write32(cell + CELL.NUM_MMIO_REGIONS, 0);
+  m.write32(cell + CELL.MMIO_GENERATION, 0);
+  return 0;
+}
+
+export function mmioCellExit(hv: Hv, cell: number): void {
+  const m = hv.c.mem;
+  const max = m.read32(cell + CELL.MAX_MMIO_REGIONS);
+  if (!max) return;
+  hv.memPool.free(m.read64(cell + CELL.MMIO_LOCATIONS), pages(max * (LOC_SIZE + HANDLER_SIZE)));
+  m.write32(cell + CELL.MAX_MMIO_REGIONS, 0);
+  m.write32(cell + CELL.NUM_MMIO_REGIONS, 0);
+}
+
+/** mmio_region_register: insert sorted by start (equal starts after existing ones), seqcount-bracketed. */
+export function mmioRegionRegister(hv: Hv, cell: number, start: number, size: number, handler: number, arg: number): void {
+  const m = hv.c.mem;
+  const lock = lockOf(hv, cell);
+  spinLock(hv.c.policy, lock, 'mmio_region_lock');
+  const num = m.read32(cell + CELL.NUM_MMIO_REGIONS);
+  const max = m.read32(cell + CELL.MAX_MMIO_REGIONS);
+  if (num >= max) {
+    spinUnlock(lock);
+    printk(hv, 'WARNING: Overflow during MMIO region registration!\n');
+    return;
+  }
+  const locs = m.read64(cell + CELL.MMIO_LOCATIONS);
+  const hnds = m.read64(cell + CELL.MMIO_HANDLERS);
+  let index = 0;
+  while (index < num && m.read64(locs + index * LOC_SIZE) <= start) index++;
+  const gen = genOf(hv, cell);
+  Atomics.add(gen.view, gen.index, 1);
+  for (let i = num; i > index; i--) {
+    m.copyIn(locs + i * LOC_SIZE, m.copyOut(locs + (i - 1) * LOC_SIZE, LOC_SIZE));
+    m.copyIn(hnds + i * HANDLER_SIZE, m.copyOut(hnds + (i - 1) * HANDLER_SIZE, HANDLER_SIZE));
+  }
+  m.write64(locs + index * LOC_SIZE, start);
+  m.write64(locs + index * LOC_SIZE + 8, size);
+  m.write64(hnds + index * HANDLER_SIZE, handler);
+  m.write64(hnds + index * HANDLER_SIZE + 8, arg);
+  m.write32(cell + CELL.NUM_MMIO_REGIONS, num + 1);
+  Atomics.add(gen.view, gen.index, 1);
+  spinUnlock(lock);
+}
+
+/** mmio_region_unregister: drop the region containing `start` (no-op if none). */
+export function mmioRegionUnregister(hv: Hv, cell: number, start: number): void {
+  const m = hv.c.mem;
+  const lock = lockOf(hv, cell);
+  spinLock(hv.c.policy, lock, 'mmio_region_lock');
+  const found = findRegion(hv, cell, start, 1);
+  if (found) {
+    const num = m.read32(cell + CELL.NUM_MMIO_REGIONS);
+    const locs = m.read64(cell + CELL.MMIO_LOCATIONS);
+    const hnds = m.read64(cell + CELL.MMIO_HANDLERS);
+    const gen = genOf(hv, cell);
+    Atomics.add(gen.view, gen.index, 1);
+    for (let i = found.index; i < num - 1; i++) {
+      m.copyIn(locs + i * LOC_SIZE, m.copyOut(locs + (i + 1) * LOC_SIZE, LOC_SIZE));
+      m.copyIn(hnds + i * HANDLER_SIZE, m.copyOut(hnds + (i + 1) * HANDLER_SIZE, HANDLER_SIZE));
+    }
+    m.write32(cell + CELL.NUM_MMIO_REGIONS, num - 1);
+    Atomics.add(gen.view, gen.index, 1);
+  }
+  spinUnlock(lock);
+}
+
+interface FoundRegion { index: number; start: number; handler: number; arg: number }
+
+/** find_region: binary search, restarted whenever the generation moved (lock-free reader). */
+function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegion | undefined {
+  const m = hv.c.mem;
+  const gen = genOf(hv, cell);
+  for (;;) {
+    const g = Atomics.load(gen.view, gen.index);
+    if (g & 1) continue;
+    const locs = m.read64(cell + CELL.MMIO_LOCATIONS);
+    const hnds = m.read64(cell + CELL.MMIO_HANDLERS);
+    let lo = 0;
+    let hi = m.read32(cell + CELL.NUM_MMIO_REGIONS);
+    let hit: FoundRegion | undefined;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = m.read64(locs + mid * LOC_SIZE);
+      const rsize = m.read64(locs + mid * LOC_SIZE + 8);
+      if (addr < start) hi = mid;
+      else if (start + rsize < addr + size) lo = mid + 1;
+      else {
+        hit = { index: mid, start, handler: m.read64(hnds + mid * HANDLER_SIZE), arg: m.read64(hnds + mid * HANDLER_SIZE + 8) };
+        break;
+      }
+    }
+    if (Atomics.load(gen.view, gen.index) === g) return hit;
+  }
+}
+
+/** mmio_handle_access on this CPU's cell; `access.address` becomes region-relative for the handler. */
+export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
+  const cell = hv.thisCell();
+  const r = findRegion(hv, cell, access.address, access.size);
+  if (!r) return MmioResult.UNHANDLED;
+  access.address -= r.start;
+  switch (r.handler) {
+    case MmioHandler.SUBPAGE: return mmioHandleSubpage(hv, access, r.arg);
+    default: return MmioResult.ERROR;
+  }
+}
+
+/** Registers every sub-page memory region of the cell's config (mmio_subpage_register). */
+export function mmioRegisterSubpages(hv: Hv, cell: number): void {
+  const cfg = hv.cellConfig(cell);
+  const first = cfg + cellMemRegionsOffset(cellConfigView(hv, cfg), 0);
+  cellMemRegions(hv, cell).forEach((r, i) => {
+    if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
+  });
+}
+
+/**
+ * mmio_handle_subpage: permission, width and alignment checks against the region's flags,
+ * then the real access at phys_start + offset (the hypervisor's temporary mapping).
+ */
+function mmioHandleSubpage(hv: Hv, a: MmioAccess, memAddr: number): MmioResultCode {
+  const m = hv.c.mem;
+  const flags = m.read64(memAddr + MEM_OFF.flags);
+  const phys = m.read64(memAddr + MEM_OFF.phys_start) + a.address;
+  const perm = a.isWrite ? MemFlags.WRITE : MemFlags.READ;
+  const widthOk = ((a.size << MEM_IO_WIDTH_SHIFT) & flags) !== 0;
+  const alignOk = a.address % a.size === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;
+  if (!(flags & perm) || !widthOk || !alignOk || !m.contains(phys, a.size)) {
+    printk(hv, `FATAL: Invalid MMIO ${a.isWrite ? 'write' : 'read'} at 0x${(phys >>> 0).toString(16)} (size ${a.size})\n`);
+    return MmioResult.ERROR;
+  }
+  if (a.isWrite) {
+    const v = BigInt.asUintN(a.size * 8, a.value);
+    for (let i = 0; i < a.size; i++) m.write8(phys + i, Number((v >> BigInt(i * 8)) & 0xffn));
+  } else {
+    let v = 0n;
+    for (let i = a.size - 1; i >= 0; i--) v = (v << 8n) | BigInt(m.read8(phys + i));
+    a.value = v;
+  }
+  return MmioResult.HANDLED;
+}

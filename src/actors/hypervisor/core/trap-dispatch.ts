@@ -1,0 +1,166 @@
+/**
+ * arch_handle_trap: the synchronous exits of a lower EL, dispatched by ESR_EL2.EC exactly as
+ * Jailhouse's arm64 trap table does (HVC 0x16, SMC 0x17, MSR/MRS 0x18, IABT 0x20, DABT 0x24;
+ * anything else is unhandled and panic-parks the CPU). Guest code run by the A64 engine and the
+ * root-cell Linux model both come through here with a real ESR, so both are decoded and counted
+ * the same way.
+ */
+import type { Hv } from './hv.js';
+import { Stat } from './layout.js';
+import { MmioResult, mmioHandleAccess, type MmioAccess } from './mmio.js';
+import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
+import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js';
+import { printk } from './printk.js';
+
+/** ESR_EL2 exception classes handled here. */
+export const ESR_EC = { HVC64: 0x16, SMC64: 0x17, SYS64: 0x18, IABT_LOWER: 0x20, DABT_LOWER: 0x24 } as const;
+/** ESR_EL2.IL: a 32-bit instruction. */
+export const ESR_IL = 1 << 25;
+
+export function esrEc(esr: number): number {
+  return (esr >>> 26) & 0x3f;
+}
+
+/** The guest's general-purpose registers as the trap frame holds them (x31 reads as zero). */
+export interface TrapRegs {
+  get(n: number): bigint;
+  set(n: number, value: bigint): void;
+}
+
+/** struct trap_context plus the fault address registers. */
+export interface TrapContext {
+  esr: number;
+  regs: TrapRegs;
+  /** FAR_EL2 (VA; only the low 12 bits matter for a data abort). */
+  far: number;
+  /** HPFAR_EL2 (FIPA = IPA[47:12] in bits 43:4). */
+  hpfar: number;
+}
+
+export interface TrapOutcome {
+  action: CpuAction;
+  /** arch_skip_instruction: ELR_EL2 advances past the trapping instruction (SMC, sysreg, DABT). */
+  skip: boolean;
+  /** The hypervisor left this CPU (successful DISABLE). */
+  left?: boolean;
+}
+
+const TRAP_HANDLED = 1;
+const TRAP_UNHANDLED = 0;
+const TRAP_FORBIDDEN = -1;
+
+/** HVC #imm16 as the trap table sees it. */
+export function esrForHvc(imm16: number): number {
+  return ((ESR_EC.HVC64 << 26) | ESR_IL | (imm16 & 0xffff)) >>> 0;
+}
+
+export function esrForSmc(imm16: number): number {
+  return ((ESR_EC.SMC64 << 26) | ESR_IL | (imm16 & 0xffff)) >>> 0;
+}
+
+/** MSR/MRS ISS: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, direction 0. */
+export function esrForSysreg(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
+  const iss = (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (read ? 1 : 0);
+  return ((ESR_EC.SYS64 << 26) | ESR_IL | iss) >>> 0;
+}
+
+/**
+ * A register as a JS number for the hypercall/PSCI handlers: exact for codes, IDs and addresses
+ * below 2^52; higher bits are dropped (no handler gives them a meaning).
+ */
+function arg(regs: TrapRegs, n: number): number {
+  return Number(BigInt.asUintN(52, regs.get(n)));
+}
+
+export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
+  hv.count(Stat.TOTAL);
+  const ec = esrEc(t.esr);
+  const iss = t.esr & 0x1ff_ffff;
+  let ret = TRAP_UNHANDLED;
+  let skip = false;
+  switch (ec) {
+    case ESR_EC.HVC64: {
+      if ((iss & 0xffff) !== 0x4a48) {
+        ret = TRAP_FORBIDDEN;
+        break;
+      }
+      const r = hypercallFromTrap(hv, arg(t.regs, 0), arg(t.regs, 1), arg(t.regs, 2));
+      t.regs.set(0, BigInt.asUintN(64, BigInt(r.x0)));
+      return { action: r.action, skip: false, left: r.left };
+    }
+    case ESR_EC.SMC64: {
+      // The SMC is skipped even when it turns out fatal (arch_skip_instruction comes first).
+      const r = smcFromTrap(hv, arg(t.regs, 0), arg(t.regs, 1), arg(t.regs, 2), arg(t.regs, 3));
+      if (r.x0 === undefined) return fatal(hv, TRAP_UNHANDLED, ec, true);
+      t.regs.set(0, BigInt.asUintN(64, BigInt(r.x0)));
+      return { action: r.action, skip: true };
+    }
+    case ESR_EC.SYS64: {
+      const read = (iss & 1) !== 0;
+      const rt = (iss >> 5) & 31;
+      const isSgi1r = ((iss >> 20) & 3) === 3 && ((iss >> 14) & 7) === 0 && ((iss >> 10) & 15) === 12 &&
+        ((iss >> 1) & 15) === 11 && ((iss >> 17) & 7) === 5;
+      if (!read && isSgi1r) {
+        const value = rt === 31 ? 0n : t.regs.get(rt);
+        const action = sysregWriteFromTrap(hv, value);
+        if (action) return { action, skip: true };
+      }
+      break;
+    }
+    case ESR_EC.DABT_LOWER:
+      ret = handleDabt(hv, t, iss);
+      skip = ret === TRAP_HANDLED;
+      break;
+    case ESR_EC.IABT_LOWER:
+      // Only the SDEI kick uses instruction aborts; QEMU's firmware has no SDEI.
+      printk(hv, `FATAL: instruction abort at 0x${ipaOf(t).toString(16)}\n`);
+      ret = TRAP_FORBIDDEN;
+      break;
+    default:
+      break;
+  }
+  if (ret === TRAP_HANDLED) return { action: RESUME, skip };
+  return fatal(hv, ret, ec, false);
+}
+
+function fatal(hv: Hv, ret: number, ec: number, skip: boolean): TrapOutcome {
+  const what = ret === TRAP_FORBIDDEN ? 'forbidden access' : 'unhandled trap';
+  return { action: panicPark(hv, `FATAL: ${what} (exception class 0x${ec.toString(16).padStart(2, '0')})`), skip };
+}
+
+function ipaOf(t: TrapContext): number {
+  return Math.floor(t.hpfar / 16) * 4096 + (t.far & 0xfff);
+}
+
+/** arch_handle_dabt: MMIO emulation from the data-abort syndrome. */
+function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
+  hv.count(Stat.MMIO);
+  const ipa = ipaOf(t);
+  const isWrite = ((iss >> 6) & 1) === 1;
+  const sas = (iss >> 22) & 3;
+  const size = (1 << sas) as 1 | 2 | 4 | 8;
+  if (!((iss >> 24) & 1)) {
+    printk(hv, `Unhandled data ${isWrite ? 'write' : 'read'} at 0x${ipa.toString(16)}(${size})\n`);
+    return TRAP_UNHANDLED;
+  }
+  const sse = ((iss >> 21) & 1) === 1;
+  const srt = (iss >> 16) & 31;
+  // S1PTW, EA or CM: Jailhouse would inject the abort, which is unimplemented there (it spins
+  // in EL2); the simulator reports the CPU as failed instead of hanging it.
+  if ((iss >> 7) & 1 || (iss >> 8) & 1 || (iss >> 9) & 1) {
+    printk(hv, `jhsim: data abort with S1PTW/CM/EA at 0x${ipa.toString(16)}: Jailhouse spins in arch_inject_dabt here\n`);
+    return TRAP_FORBIDDEN;
+  }
+  const signExtend = (v: bigint): bigint => (sse && size < 8 ? BigInt.asUintN(64, BigInt.asIntN(size * 8, v)) : v);
+  const access: MmioAccess = { address: ipa, size, isWrite, value: isWrite ? signExtend(srt === 31 ? 0n : t.regs.get(srt)) : 0n };
+  const r = mmioHandleAccess(hv, access);
+  if (r === MmioResult.HANDLED) {
+    if (!isWrite && srt !== 31) t.regs.set(srt, signExtend(access.value));
+    return TRAP_HANDLED;
+  }
+  if (r === MmioResult.UNHANDLED) {
+    printk(hv, `Unhandled data ${isWrite ? 'write' : 'read'} at 0x${ipa.toString(16)}(${size})\n`);
+    return TRAP_UNHANDLED;
+  }
+  return TRAP_FORBIDDEN;
+}
