@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuContext } from '../dist/actors/cpu/context.js';
 import { Hv } from '../dist/actors/hypervisor/core/hv.js';
-import { trapHvc } from '../dist/actors/hypervisor/core/traps.js';
+import { archHandleTrap, esrForHvc, type TrapOutcome } from '../dist/actors/hypervisor/core/trap-dispatch.js';
 import { Hc, Stat, JAILHOUSE_HVC_CODE, CPU_INFO_STAT_BASE } from '../dist/actors/hypervisor/core/layout.js';
 import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';
@@ -34,7 +34,15 @@ async function enabled(rootFlags = 0): Promise<{ m: Machine; hv: Hv; u: UserProc
   return { m, u, hv: new Hv(ctx, base, 0x400000) };
 }
 
-const call = (hv: Hv, code: number, a1 = 0, a2 = 0): number => trapHvc(hv, JAILHOUSE_HVC_CODE, code, a1, a2).x0;
+/** hvc #imm with x0..x2 through arch_handle_trap (ESR_EL2.EC 0x16); x0 afterwards and the outcome. */
+function hvc(hv: Hv, imm: number, x: number[]): { x0: number; out: TrapOutcome } {
+  const regs = x.map((v) => BigInt.asUintN(64, BigInt(v)));
+  const frame = { get: (n: number) => regs[n] ?? 0n, set: (n: number, v: bigint) => { regs[n] = v; } };
+  const out = archHandleTrap(hv, { esr: esrForHvc(imm), regs: frame, far: 0, hpfar: 0 });
+  return { x0: Number(BigInt.asIntN(64, regs[0]!)), out };
+}
+
+const call = (hv: Hv, code: number, a1 = 0, a2 = 0): number => hvc(hv, JAILHOUSE_HVC_CODE, [code, a1, a2]).x0;
 
 describe('hypercalls', () => {
   it('count every call as a hypercall exit, also unknown codes, which answer -ENOSYS', async () => {
@@ -86,8 +94,9 @@ describe('hypercalls', () => {
 
   it('an HVC with another immediate is a forbidden trap that panic-parks the CPU', async () => {
     const { hv, u } = await enabled();
-    const r = trapHvc(hv, 0x1234, Hc.HYPERVISOR_GET_INFO, 0, 0);
-    expect(r.action.kind).toBe('park');
+    const r = hvc(hv, 0x1234, [Hc.HYPERVISOR_GET_INFO, 0, 0]);
+    expect(r.out.action.kind).toBe('park');
+    expect(r.x0).toBe(Hc.HYPERVISOR_GET_INFO);
     expect(call(hv, Hc.CPU_GET_INFO, 2, 0)).toBe(2);
     expect(await u.readText('/sys/devices/jailhouse/cells/0/cpus_failed_list')).toBe('2\n');
     expect(await u.readText('/sys/devices/jailhouse/console')).toMatch(/FATAL: forbidden access[\s\S]*Parking CPU 2 \(Cell: "qemu-arm64"\)/);
