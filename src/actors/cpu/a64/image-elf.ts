@@ -19,8 +19,8 @@
 import { ErrnoError, Errno } from '../../../shared/errno.js';
 import type { GuestImage, ImageSegment, SegmentFlags } from './image.js';
 
-/** ENOEXEC ("Exec format error"): not in shared/errno.ts, used by number. */
-export const ENOEXEC = 8;
+/** ENOEXEC ("Exec format error"), for images that are not a loadable AArch64 program. */
+export const ENOEXEC = Errno.ENOEXEC;
 
 export function hex(n: number): string {
   return `0x${n.toString(16)}`;

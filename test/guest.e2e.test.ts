@@ -1,0 +1,344 @@
+/**
+ * `jhsim guest run` end to end, as a user runs it: real AArch64 code on real CPU workers under
+ * the hypervisor. C programs built with a standard cross toolchain (committed artefacts, see
+ * test/guest-programs/build.sh) must print what the same logic prints when built natively;
+ * assembly programs from the built-in assembler cover spinlocks on two CPUs, guest exception
+ * handling, MMIO traps with their syndromes, and the instruction budget. Where a host C
+ * compiler or qemu-aarch64 is installed, the outputs are also compared with them.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const PROGS = join(ROOT, 'test', 'guest-programs');
+const LOAD = 0x4008_0000;
+const tmp = mkdtempSync(join(tmpdir(), 'jhsim-guest-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Result { code: number | null; stdout: string; stderr: string }
+
+function jhsim(args: string[], timeoutMs = 100_000): Promise<Result> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+interface CpuReport { cpu: number; status: string; instructions: number; vmexits: Record<string, number> }
+interface RunJson { output: string; cpus: CpuReport[]; entry: number; format: string; timedOut: boolean }
+
+async function runJson(args: string[]): Promise<{ r: Result; j: RunJson }> {
+  const r = await jhsim([...args, '--json']);
+  return { r, j: JSON.parse(r.stdout) as RunJson };
+}
+
+/** Assembles `src` at the raw load address and writes it to a temp file. */
+function asmImage(name: string, src: string): string {
+  const file = join(tmp, `${name}.bin`);
+  writeFileSync(file, assemble(src, LOAD).bytes);
+  return file;
+}
+
+/** Shared tail: print the NUL-terminated string at x4 (clobbers x0, x1, x4), return via x30. */
+const PUTS = `
+puts:   ldrb  w1, [x4], #1
+        cbz   w1, 9f
+        mov   x0, #8
+        hvc   #0x4a48
+        b     puts
+9:      ret
+cpu_off:
+        movz  x0, #0x0002
+        movk  x0, #0x8400, lsl #16
+        smc   #0
+        b     cpu_off
+`;
+
+function has(cmd: string, args: string[]): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+const HAVE_QEMU = has('qemu-aarch64', ['--version']);
+const HAVE_CC = has('cc', ['--version']);
+
+const C_PROGRAMS = ['crc32', 'sieve', 'qsort', 'format'];
+
+describe('C programs built with a cross toolchain print what the native build prints', () => {
+  for (const prog of C_PROGRAMS) {
+    it(`${prog}.elf`, async () => {
+      const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', join(PROGS, `${prog}.elf`)]);
+      expect(r.code).toBe(0);
+      expect(j.format).toBe('elf');
+      expect(j.output).toBe(readFileSync(join(PROGS, `${prog}.expected`), 'utf8'));
+      // CPU 0 printed every character with one DEBUG_CONSOLE_PUTC hypercall and turned off
+      // with PSCI CPU_OFF; CPU 1 only turned off.
+      const [c0, c1] = j.cpus;
+      expect(c0!.status).toBe('off');
+      expect(c1!.status).toBe('off');
+      expect(c0!.vmexits.vmexits_hypercall).toBe(j.output.length);
+      expect(c0!.vmexits.vmexits_psci).toBe(1);
+      expect(c0!.vmexits.vmexits_total).toBe(j.output.length + 1);
+      expect(c1!.vmexits).toMatchObject({ vmexits_total: 1, vmexits_psci: 1, vmexits_hypercall: 0 });
+      expect(c0!.instructions).toBeGreaterThan(1000);
+    });
+  }
+
+  it.skipIf(!HAVE_CC)('the committed expected output matches a fresh native build (host cc)', () => {
+    for (const prog of C_PROGRAMS) {
+      const exe = join(tmp, `${prog}.host`);
+      execFileSync('cc', ['-O2', '-DHOST_BUILD', '-Ilib', '-o', exe, `${prog}.c`, 'lib/io-host.c', 'lib/printf.c', 'lib/string.c'], { cwd: PROGS });
+      expect(execFileSync(exe, { encoding: 'utf8' })).toBe(readFileSync(join(PROGS, `${prog}.expected`), 'utf8'));
+    }
+  });
+
+  it.skipIf(!HAVE_QEMU)('qemu-aarch64 runs the same programs (Linux user build) with the same output', () => {
+    for (const prog of C_PROGRAMS) {
+      const out = execFileSync('qemu-aarch64', [join(PROGS, `${prog}.linux.elf`)], { encoding: 'utf8' });
+      expect(out).toBe(readFileSync(join(PROGS, `${prog}.expected`), 'utf8'));
+    }
+  });
+});
+
+describe('two CPUs share a counter: no lost update over 10^6 increments', () => {
+  for (const [prog, what] of [['smp', 'LDAXR/STXR spinlock and exclusive-pair atomic add (C, ARMv8.0)'], ['smp-lse', 'SWPA spinlock and LDADDAL (C, ARMv8.1)']] as const) {
+    it(`${prog}.elf: ${what}`, async () => {
+      const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', join(PROGS, `${prog}.elf`), '--timeout', '100']);
+      expect(r.code).toBe(0);
+      expect(j.output).toBe('locked counter 1000000, atomic counter 1000000 (expected 1000000 each)\n');
+    });
+  }
+
+  const spinlock = (acquire: string): string => `
+        cmp   x0, #2
+        b.hs  cpu_off
+        adr   x1, lock
+        adr   x2, counter
+        mov64 x3, #500000
+        mov   w9, #1
+loop:
+${acquire}
+        ldr   x5, [x2]
+        add   x5, x5, #1
+        str   x5, [x2]
+        stlr  wzr, [x1]
+        subs  x3, x3, #1
+        b.ne  loop
+        adr   x6, finished
+        mov   w7, #1
+        ldadd w7, w8, [x6]
+        cbnz  x0, cpu_off
+wait:   ldar  w8, [x6]
+        cmp   w8, #2
+        b.ne  wait
+        ldr   x5, [x2]
+        mov64 x6, #1000000
+        adr   x4, ok
+        cmp   x5, x6
+        b.eq  1f
+        adr   x4, lost
+1:      bl    puts
+        b     cpu_off
+${PUTS}
+ok:     .asciz "no lost update\\n"
+lost:   .asciz "LOST UPDATES\\n"
+        .align 3
+lock:   .word 0
+finished: .word 0
+counter: .quad 0
+`;
+
+  it('assembly spinlock on LDAXR/STXR (built-in assembler)', async () => {
+    const img = asmImage('spin-llsc', spinlock(`
+1:      ldaxr w4, [x1]
+        cbnz  w4, 1b
+        stxr  w5, w9, [x1]
+        cbnz  w5, 1b`));
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--timeout', '100']);
+    expect(r.code).toBe(0);
+    expect(j.output).toBe('no lost update\n');
+  });
+
+  it('assembly spinlock on CASA (LSE)', async () => {
+    const img = asmImage('spin-cas', spinlock(`
+1:      mov   w4, #0
+        casa  w4, w9, [x1]
+        cbnz  w4, 1b`));
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--timeout', '100']);
+    expect(r.code).toBe(0);
+    expect(j.output).toBe('no lost update\n');
+  });
+});
+
+describe('exceptions, traps and the budget', () => {
+  it('an undefined instruction is taken by the guest through VBAR_EL1 (EC 0x00), which returns past it with ERET', async () => {
+    const img = asmImage('undef', `
+        cbnz  x0, cpu_off
+        adr   x1, vectors
+        msr   vbar_el1, x1
+        isb
+        adr   x4, before
+        bl    puts
+bad:    .word 0x00000000
+        adr   x4, after
+        bl    puts
+        b     cpu_off
+sync_handler:
+        mrs   x10, esr_el1
+        mrs   x11, elr_el1
+        adr   x12, bad
+        lsr   x13, x10, #26
+        cbnz  x13, 2f
+        cmp   x11, x12
+        b.ne  2f
+        adr   x4, caught
+        bl    puts
+        add   x11, x11, #4
+        msr   elr_el1, x11
+        eret
+2:      adr   x4, wrong
+        bl    puts
+        b     cpu_off
+${PUTS}
+before: .asciz "before\\n"
+caught: .asciz "undefined instruction caught, EC 0x00 at the right ELR\\n"
+after:  .asciz "after\\n"
+wrong:  .asciz "WRONG syndrome\\n"
+        .balign 2048
+vectors:
+        .skip 0x200
+        b     sync_handler
+`);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img]);
+    expect(r.code).toBe(0);
+    expect(j.output).toBe('before\nundefined instruction caught, EC 0x00 at the right ELR\nafter\n');
+    // Taken by the guest itself: no exit for it.
+    expect(j.cpus[0]!.vmexits.vmexits_total).toBe(j.output.length + 1);
+  });
+
+  it('the sub-page MMIO window traps every access (vmexits_mmio) and the hypervisor performs it, sign extension included', async () => {
+    const img = asmImage('subpage', `
+        cbnz  x0, cpu_off
+        mov64 x1, #0x08f00000
+        mov64 x2, #0x8000000012345678
+        str   x2, [x1, #8]
+        ldr   x3, [x1, #8]
+        mov   w5, #0x80
+        strb  w5, [x1, #1]
+        ldrsb x6, [x1, #1]
+        ldrh  w7, [x1, #10]
+        adr   x4, bad
+        cmp   x3, x2
+        b.ne  1f
+        cmn   x6, #128
+        b.ne  1f
+        mov   w8, #0x1234
+        cmp   w7, w8
+        b.ne  1f
+        adr   x4, good
+1:      bl    puts
+        b     cpu_off
+${PUTS}
+good:   .asciz "mmio ok\\n"
+bad:    .asciz "MMIO WRONG\\n"
+`);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img]);
+    expect(r.code).toBe(0);
+    expect(j.output).toBe('mmio ok\n');
+    expect(j.cpus[0]!.vmexits.vmexits_mmio).toBe(5);
+    expect(j.cpus[0]!.vmexits.vmexits_total).toBe(5 + j.output.length + 1);
+  });
+
+  it('an access no region handles panic-parks only that CPU: the other CPU finishes and the console says why', async () => {
+    const img = asmImage('unhandled', `
+        cbnz  x0, 1f
+        mov64 x1, #0x08000000
+        ldr   w2, [x1, #4]
+        b     .
+1:      adr   x4, alive
+        bl    puts
+        b     cpu_off
+${PUTS}
+alive:  .asciz "cpu1 alive\\n"
+`);
+    const r = await jhsim(['--cpus', '2', 'guest', 'run', img]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('cpu1 alive');
+    expect(r.stdout).toContain('Unhandled data read at 0x8000004(4)');
+    expect(r.stdout).toMatch(/FATAL: unhandled trap \(exception class 0x24\)[\s\S]*Parking CPU 0/);
+    expect(r.stdout).toMatch(/│ 0\s+│ failed\s+│/);
+    expect(r.stdout).toMatch(/│ 1\s+│ off\s+│/);
+    expect(r.stderr).toContain('CPU 0 failed');
+  });
+
+  it('a load pair to the MMIO window has no syndrome (ISV = 0): unhandled, the CPU fails', async () => {
+    const img = asmImage('ldp', `
+        cbnz  x0, cpu_off
+        mov64 x1, #0x08f00000
+        ldp   x2, x3, [x1]
+        b     .
+${PUTS}
+`);
+    const r = await jhsim(['--cpus', '2', 'guest', 'run', img]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Unhandled data read at 0x8f00000(1)');
+  });
+
+  it('--max-instructions stops every CPU after exactly that many instructions', async () => {
+    const img = asmImage('loop', `
+1:      add   x1, x1, #1
+        b     1b
+`);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--max-instructions', '123457']);
+    expect(r.code).toBe(0);
+    expect(j.cpus.map((c) => [c.status, c.instructions])).toEqual([['budget', 123457], ['budget', 123457]]);
+  });
+});
+
+describe('bad images are rejected before anything runs', () => {
+  it('a truncated ELF', async () => {
+    const whole = readFileSync(join(PROGS, 'crc32.elf'));
+    const file = join(tmp, 'truncated.elf');
+    writeFileSync(file, whole.subarray(0, 200));
+    const r = await jhsim(['guest', 'run', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^jhsim: truncated\.elf: .*(ENOEXEC|EINVAL)/m);
+  });
+
+  it('an ELF for another machine', async () => {
+    const bytes = new Uint8Array(readFileSync(join(PROGS, 'crc32.elf')));
+    bytes[18] = 62; // e_machine = EM_X86_64
+    bytes[19] = 0;
+    const file = join(tmp, 'x86.elf');
+    writeFileSync(file, bytes);
+    const r = await jhsim(['guest', 'run', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/x86\.elf: .*x86-64.*AArch64/i);
+  });
+
+  it('an entry point outside the image, and a raw image outside RAM', async () => {
+    const img = asmImage('tiny', 'b .');
+    let r = await jhsim(['guest', 'run', img, '--entry', '0x50000000']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tiny\.bin: entry .*0x50000000/);
+    r = await jhsim(['guest', 'run', img, '--load', '0x1000']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tiny\.bin: segment \[0x1000, 0x1004\).*does not fit.*root RAM \[0x40000000/);
+  });
+});
