@@ -13,6 +13,7 @@ import { Errno, ErrnoError } from '../shared/errno.js';
 import { parseIntOption } from './machine-options.js';
 import { DEFAULT_ROOT_CONFIG, resolveUserPath } from './paths.js';
 import { UserProcess } from './user.js';
+import { GUEST_TARGET_INSNS_PER_S, GUEST_TARGET_MMIO_PER_S, compareQemu, measureGuest, type GuestBenchRow, type QemuComparison } from './bench-guest.js';
 import { Sys } from '../actors/cpu/linux/layout.js';
 
 export interface BenchResult {
@@ -109,13 +110,16 @@ export async function measure(cpusList: number[], cycles: number): Promise<Bench
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-export async function runBench(o: { json?: boolean; cpusList: string; cycles: string }): Promise<number> {
+export async function runBench(o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string }): Promise<number> {
   const list = o.cpusList.split(',').map((s) => parseIntOption('--cpus-list', s.trim(), 2, 64)!);
   const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
+  const guestBudget = parseIntOption('--guest-instructions', o.guestInstructions, 0, 1e12)!;
   const ipi = await measureIpi(2000);
   const results = await measure(list, cycles);
+  const guest = guestBudget ? await measureGuest(guestBudget) : [];
+  const qemu = guestBudget ? await compareQemu() : undefined;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ results, ipi })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, ipi, guest, qemu })}\n`);
     return 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
@@ -127,5 +131,21 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   process.stdout.write(
     `IPI to an idle CPU (smp_call_function_single, wait): ${ipi.ipi_roundtrip_us} µs round trip; bare Atomics wait/notify ping-pong: ${ipi.notify_roundtrip_us} µs; ratio ${ipi.ratio}\n`,
   );
+  if (guest.length) printGuest(guest, qemu);
   return 0;
+}
+
+function printGuest(rows: GuestBenchRow[], qemu: QemuComparison | undefined): void {
+  const m = (x: number): string => (x / 1e6).toFixed(2);
+  const t = new Table({ style: { head: [], border: [] }, head: ['guest workload', 'workers', 'M insns/s per worker', 'M MMIO traps/s per worker', '2-worker scaling', 'targets (100 M insns/s, 5 M traps/s)'] });
+  for (const r of rows) {
+    const ok = r.workload === 'mmio' ? r.mmio_per_s! >= GUEST_TARGET_MMIO_PER_S : r.insns_per_s >= GUEST_TARGET_INSNS_PER_S;
+    t.push([r.workload, r.workers, m(r.insns_per_s), r.mmio_per_s === undefined ? '' : m(r.mmio_per_s), r.scaling ?? '', ok ? 'met' : 'MISSED']);
+  }
+  process.stdout.write(`${t.toString()}\nguest: jhsim guest run harness, per-CPU instruction budget; scaling = 2-worker aggregate ÷ 1-worker rate (2.0 = linear)\n`);
+  if (qemu) {
+    process.stdout.write(
+      `qemu-aarch64 on the same C program (${qemu.program}, ${qemu.instructions} guest instructions): qemu ${qemu.qemu_ms} ms (process start included), jhsim ${qemu.jhsim_ms} ms (harness run, boot excluded); ratio ${(qemu.jhsim_ms / Math.max(1, qemu.qemu_ms)).toFixed(1)}\n`,
+    );
+  } else process.stdout.write('qemu-aarch64 not installed: no comparison\n');
 }

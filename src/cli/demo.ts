@@ -10,7 +10,8 @@ import { processIo, type Io } from './io.js';
 import { bootFromOptions, reportIncidents, type GlobalOptions } from './machine-options.js';
 import { Shell } from './shell.js';
 import { stress } from './stress.js';
-import { DEFAULT_ROOT_CONFIG, resolveUserPath } from './paths.js';
+import { DEFAULT_ROOT_CONFIG, PACKAGE_ROOT, resolveUserPath } from './paths.js';
+import { DEFAULT_GUEST_CONFIG, runGuest } from './guest-run.js';
 
 const say = (io: Io, text: string): void => io.out(`\n# ${text}\n`);
 
@@ -62,7 +63,22 @@ export async function runDemo(g: GlobalOptions, io: Io = processIo): Promise<num
     });
     io.out(`seed 1: ${r.operations} operations, ${r.checks} checks, ${r.violations.length} violations, ${r.hangs.length} hangs; results ${JSON.stringify(r.results)}\n`);
     if (r.violations.length || r.hangs.length) failures++;
-    io.out(`\nMore: jhsim shell | jhsim run -c "..." | jhsim stress --help | jhsim bench\n`);
+    say(io, 'Real AArch64 code: a CRC-32 program built with aarch64-linux-gnu-gcc -O2 runs at EL1 on every CPU under the hypervisor (jhsim guest run).');
+    io.out(`$ jhsim --cpus ${s.board.cpus} guest run test/guest-programs/crc32.elf\n`);
+    const g = await runGuest({
+      board: s.board,
+      image: new Uint8Array(readFileSync(join(PACKAGE_ROOT, 'test', 'guest-programs', 'crc32.elf'))),
+      name: 'crc32.elf',
+      configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
+      maxInstructions: 0,
+      timeoutMs: 60_000,
+      onOutput: (t) => io.out(t),
+    });
+    for (const c of g.cpus) {
+      io.out(`cpu${c.cpu}: ${c.status}, ${c.instructions} instructions, vmexits total ${c.vmexits.vmexits_total} (hypercall ${c.vmexits.vmexits_hypercall}, psci ${c.vmexits.vmexits_psci})\n`);
+    }
+    if (g.cpus.some((c) => c.status !== 'off')) failures++;
+    io.out(`\nMore: jhsim shell | jhsim run -c "..." | jhsim stress --help | jhsim guest run --help | jhsim bench\n`);
   } finally {
     failures += reportIncidents(s);
     await m.shutdown();

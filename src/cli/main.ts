@@ -93,11 +93,12 @@ program
 
 program
   .command('bench')
-  .description('enable+disable cycle cost against a bare Atomics barrier, for 2..16 CPUs')
+  .description('enable+disable cycle cost against a bare Atomics barrier (2..16 CPUs), IPI latency, guest engine speed')
   .option('--json', 'print {"results":[...]} as JSON')
   .option('--cpus-list <list>', 'CPU counts to measure', '2,4,8,16')
   .option('--cycles <n>', 'enable+disable cycles per CPU count', '60')
-  .action(async (o: { json?: boolean; cpusList: string; cycles: string }) => {
+  .option('--guest-instructions <n>', 'guest instructions per CPU for the guest-engine benches (0 skips them)', '20000000')
+  .action(async (o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string }) => {
     process.exitCode = await runBench(o);
   });
 

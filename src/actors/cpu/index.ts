@@ -1,8 +1,14 @@
 /**
  * CPU actor: one worker thread per physical CPU and the root-cell Linux model it runs.
  * Owns the per-CPU control slots (layout.ts), the kernel's shared memory (linux/layout.ts),
- * the worker loop (actor.ts, worker.ts) and the main-thread supervisor (supervisor.ts).
+ * the worker loop (actor.ts, worker.ts), the main-thread supervisor (supervisor.ts), the A64
+ * instruction set tools and interpreter (a64/) and the guest engine that runs A64 code on a
+ * CPU under the hypervisor (guest/: memory over the software TLB, exits to EL2, timer).
  */
 export { Machine, waitChange, type HangReport, type MachineOptions, type SyscallOptions } from './supervisor.js';
-export { CpuState, CpuWord, CpuTime, MachineWord, TaskStatus, CPU_STATE_NAMES, cpuTimeIndex, cpuWord } from './layout.js';
+export {
+  CpuState, CpuWord, CpuTime, MachineWord, TaskStatus, CPU_STATE_NAMES, GuestCmd, GuestStatus, GUEST_STATUS_NAMES, cpuTimeIndex, cpuWord,
+} from './layout.js';
+export { GuestEngine, type SliceEnd } from './guest/engine.js';
+export { CpuGuestMemory } from './guest/memory.js';
 export { Sys, SmpFunc, userBuffer } from './linux/layout.js';

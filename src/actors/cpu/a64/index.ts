@@ -13,10 +13,9 @@
  * ERET, ESR/FAR/HPFAR syndromes for the hypervisor) and guest address translation (mmu*.ts:
  * stage-1 walk, stage 2 over the cell's tables, a per-CPU soft TLB).
  *
- * Next (issue 3): wire them into the CPU actor (a GuestMemory over SoftTlb + PhysicalMemory,
- * traps into hypervisor/core/traps.ts, WFI/WFE on the wake word), the `jhsim guest run`
- * harness, and for speed basic blocks decoded once per page and translated to JavaScript
- * functions with 64-bit values as 32-bit halves, checked against this interpreter.
+ * The CPU actor runs them through cpu/guest/ (engine.ts). Next, for speed: basic blocks
+ * decoded once per page and translated to JavaScript functions with 64-bit values as 32-bit
+ * halves, checked against this interpreter.
  */
 export { decode } from './decode.js';
 export { disassemble, type Insn } from './insn.js';

@@ -1,0 +1,137 @@
+/**
+ * Guest-engine benchmarks for `jhsim bench`: guest instructions per second per worker on an
+ * integer loop and on a memory-heavy loop, and trapped MMIO accesses per second per worker
+ * (sub-page window: every access is a data abort to EL2, decoded and performed by the
+ * hypervisor), each with 1 and 2 CPUs running in parallel, all through `jhsim guest run`'s
+ * harness. Where qemu-aarch64 is installed, its time on the same C program (sieve) is measured
+ * beside ours in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assemble } from '../actors/cpu/a64/asm-text.js';
+import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
+import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest, type GuestRunResult } from './guest-run.js';
+import { PACKAGE_ROOT, resolveUserPath } from './paths.js';
+
+/** Targets from the issue: per worker. */
+export const GUEST_TARGET_INSNS_PER_S = 100e6;
+export const GUEST_TARGET_MMIO_PER_S = 5e6;
+
+export interface GuestBenchRow {
+  workload: 'integer' | 'memory' | 'mmio';
+  workers: 1 | 2;
+  /** Guest instructions per second per running worker. */
+  insns_per_s: number;
+  /** Trapped MMIO accesses per second per running worker (mmio workload). */
+  mmio_per_s?: number;
+  /** Aggregate over the running workers ÷ (1-worker rate): 2.0 is linear scaling. */
+  scaling?: number;
+}
+
+export interface QemuComparison {
+  program: string;
+  jhsim_ms: number;
+  qemu_ms: number;
+  instructions: number;
+}
+
+/** CPUs below `workers` run the loop until the budget; the others turn off at once. */
+function loopImage(body: string, workers: number): Uint8Array {
+  return assemble(`
+        cmp   x0, #${workers}
+        b.hs  off
+        mov64 x1, #0x40200000
+        mov64 x9, #0x08f00000
+        lsl   x2, x0, #16
+        add   x1, x1, x2
+        mov   x3, #0
+        mov   x5, #7
+loop:
+${body}
+        b     loop
+off:    movz  x0, #0x0002
+        movk  x0, #0x8400, lsl #16
+        smc   #0
+        b     off
+`, DEFAULT_RAW_LOAD).bytes;
+}
+
+const BODIES = {
+  // ALU only: shifts, logic, add/sub with flags, a conditional select, a multiply.
+  integer: `
+        add   x3, x3, #1
+        eor   x4, x3, x3, lsl #7
+        add   x5, x5, x4, lsr #3
+        madd  x6, x5, x3, x4
+        subs  x7, x6, x5
+        csel  x8, x7, x6, ne
+        and   x5, x5, x8`,
+  // Loads and stores over a 64 KiB per-CPU buffer (x1), with pairs and post-index.
+  memory: `
+        and   x3, x3, #0xfff0
+        ldr   x4, [x1, x3]
+        add   x4, x4, #1
+        str   x4, [x1, x3]
+        ldp   x6, x7, [x1, #64]
+        stp   x7, x6, [x1, #64]
+        add   x3, x3, #16`,
+  // Stores and loads to the sub-page window: each one a data abort with a full syndrome.
+  mmio: `
+        str   w3, [x9]
+        ldr   w4, [x9]
+        add   x3, x3, #1`,
+} as const;
+
+async function runLoop(workload: keyof typeof BODIES, workers: 1 | 2, budget: number): Promise<GuestRunResult> {
+  return runGuest({
+    board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }),
+    image: loopImage(BODIES[workload], workers),
+    name: `${workload}-loop.bin`,
+    configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
+    maxInstructions: budget,
+    timeoutMs: 300_000,
+  });
+}
+
+export async function measureGuest(budget: number): Promise<GuestBenchRow[]> {
+  const rows: GuestBenchRow[] = [];
+  for (const workload of ['integer', 'memory', 'mmio'] as const) {
+    // Warm-up: V8 compiles the interpreter's hot paths for this mix before anything is timed.
+    await runLoop(workload, 2, Math.max(1000, Math.floor(budget / 10)));
+    let single = 0;
+    for (const workers of [1, 2] as const) {
+      const r = await runLoop(workload, workers, workload === 'mmio' ? Math.floor(budget / 4) : budget);
+      const running = r.cpus.filter((c) => c.status === 'budget');
+      const secs = r.durationMs / 1000;
+      const perWorker = running.reduce((a, c) => a + c.instructions, 0) / running.length / secs;
+      const row: GuestBenchRow = { workload, workers, insns_per_s: Math.round(perWorker) };
+      if (workload === 'mmio') {
+        row.mmio_per_s = Math.round(running.reduce((a, c) => a + (c.vmexits.vmexits_mmio ?? 0), 0) / running.length / secs);
+      }
+      if (workers === 1) single = perWorker;
+      else row.scaling = Math.round(((perWorker * 2) / single) * 100) / 100;
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** The sieve program under jhsim (1 CPU working) and, if installed, under qemu-aarch64. */
+export async function compareQemu(): Promise<QemuComparison | undefined> {
+  if (spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const dir = join(PACKAGE_ROOT, 'test', 'guest-programs');
+  const r = await runGuest({
+    board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }),
+    image: new Uint8Array(readFileSync(join(dir, 'sieve.elf'))),
+    name: 'sieve.elf',
+    configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
+    maxInstructions: 0,
+    timeoutMs: 300_000,
+  });
+  const t0 = performance.now();
+  const q = spawnSync('qemu-aarch64', [join(dir, 'sieve.linux.elf')], { encoding: 'utf8' });
+  const qemuMs = performance.now() - t0;
+  if (q.status !== 0) return undefined;
+  return { program: 'sieve (C, -O2)', jhsim_ms: Math.round(r.durationMs), qemu_ms: Math.round(qemuMs), instructions: r.cpus[0]!.instructions };
+}
