@@ -545,7 +545,7 @@ describe('help and demo', () => {
   it('--help lists the commands', async () => {
     const r = await jhsim(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['demo', 'shell', 'run', 'stress', 'bench', 'firmware', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
+    for (const cmd of ['demo', 'shell', 'run', 'stress', 'bench', 'guest', 'firmware', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
   });
 
   it('demo exits 0', { timeout: 130_000 }, async () => {
