@@ -4,7 +4,9 @@
  * the way reading sysfs (CPU_GET_INFO hypercalls) would.
  */
 import type { Machine } from '../actors/cpu/supervisor.js';
-import { CONSOLE, HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../actors/hypervisor/core/layout.js';
+import { HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../actors/hypervisor/core/layout.js';
+import { extractDelta, snapshotConsolePage } from '../actors/hypervisor/driver/console.js';
+import { decodeLatin1 } from '../shared/text.js';
 import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord, readCellCpus, readCellName } from '../actors/hypervisor/driver/layout.js';
 import { CpuWord } from '../actors/cpu/layout.js';
 
@@ -77,30 +79,13 @@ export function entryResults(m: Machine): { cpu: number; result: number; epoch: 
 }
 
 /**
- * A consistent copy of the hypervisor console page (retry while a writer holds it busy or the
- * tail moves), or undefined when the hypervisor was never loaded. `tail` counts every character
- * ever written, so a reader can tell how much it missed.
+ * Console characters written after position `from` (the console's tail numbering), read from
+ * the hypervisor console page the way the driver reads it, and how many were overwritten
+ * before they could be read.
  */
-export function hvConsole(m: Machine): { tail: number; content: Uint8Array } | undefined {
-  const base = hvBase(m);
-  if (!base) return undefined;
-  const page = base + driverWord(m, DrvWord.CONSOLE_PAGE_OFF);
-  const busy = m.mem.atomicWord(page + CONSOLE.BUSY);
-  const tailW = m.mem.atomicWord(page + CONSOLE.TAIL);
-  for (;;) {
-    if (Atomics.load(busy.view, busy.index)) continue;
-    const tail = Atomics.load(tailW.view, tailW.index) >>> 0;
-    const content = m.mem.copyOut(page + CONSOLE.CONTENT, CONSOLE.CONTENT_SIZE);
-    if (!Atomics.load(busy.view, busy.index) && Atomics.load(tailW.view, tailW.index) >>> 0 === tail) return { tail, content };
-  }
-}
-
-/** Console characters written after position `from` (tail numbering), and how many were overwritten before they could be read. */
 export function hvConsoleSince(m: Machine, from: number): { text: string; tail: number; lost: number } {
-  const snap = hvConsole(m);
-  if (!snap) return { text: '', tail: from, lost: 0 };
-  const start = Math.max(from, snap.tail - CONSOLE.CONTENT_SIZE);
-  let text = '';
-  for (let i = start; i < snap.tail; i++) text += String.fromCharCode(snap.content[i % CONSOLE.CONTENT_SIZE]!);
-  return { text, tail: snap.tail, lost: start - from };
+  const base = hvBase(m);
+  if (!base) return { text: '', tail: from, lost: 0 };
+  const d = extractDelta(snapshotConsolePage(m.mem, base + driverWord(m, DrvWord.CONSOLE_PAGE_OFF)), from);
+  return { text: decodeLatin1(d.bytes), tail: d.newHead, lost: d.missed };
 }

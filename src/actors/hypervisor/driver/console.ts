@@ -9,6 +9,7 @@ import { DRIVER_BYTE_BASE } from '../../cpu/linux/layout.js';
 import { DrvByte, DrvWord, READER_SLOTS, ReaderWord, drvReaderWord } from './layout.js';
 import type { DriverState } from './state.js';
 import { encodeUtf8 } from '../../../shared/text.js';
+import type { PhysicalMemory } from '../../../shared/phys-mem.js';
 
 /** A copy of struct jailhouse_virt_console. */
 export interface ConsoleSnapshot {
@@ -16,10 +17,11 @@ export interface ConsoleSnapshot {
   content: Uint8Array;
 }
 
-/** Consistent snapshot of the live console page. */
-export function snapshotLive(d: DriverState): ConsoleSnapshot {
-  const mem = d.k.c.mem;
-  const page = d.hvMem + d.get(DrvWord.CONSOLE_PAGE_OFF);
+/**
+ * Consistent snapshot of the console page at physical address `page`: retry while a writer
+ * holds it busy or the tail moved during the copy. Safe from any thread that sees the RAM.
+ */
+export function snapshotConsolePage(mem: PhysicalMemory, page: number): ConsoleSnapshot {
   const busy = mem.atomicWord(page + CONSOLE.BUSY);
   const tailW = mem.atomicWord(page + CONSOLE.TAIL);
   for (;;) {
@@ -30,6 +32,11 @@ export function snapshotLive(d: DriverState): ConsoleSnapshot {
     const content = mem.copyOut(page + CONSOLE.CONTENT, CONSOLE.CONTENT_SIZE);
     if (!Atomics.load(busy.view, busy.index) && Atomics.load(tailW.view, tailW.index) >>> 0 === tail) return { tail, content };
   }
+}
+
+/** Consistent snapshot of the live console page. */
+export function snapshotLive(d: DriverState): ConsoleSnapshot {
+  return snapshotConsolePage(d.k.c.mem, d.hvMem + d.get(DrvWord.CONSOLE_PAGE_OFF));
 }
 
 function lastConsole(d: DriverState): ConsoleSnapshot {
