@@ -4,7 +4,7 @@
  * dies and comes back through PSCI, and sits in the hypervisor's parking loop when parked.
  */
 import { HangError, signal, word } from '../../shared/sync.js';
-import { GicWord, ackPhysicalSgis, gicWord } from '../gic/sgi.js';
+import { ackPhysicalSgis, hasPendingSgi } from '../gic/sgi.js';
 import { cellPageTable } from '../hypervisor/core/setup.js';
 import { GuestEngine } from './guest/engine.js';
 import { trapIrq } from '../hypervisor/core/traps.js';
@@ -97,7 +97,7 @@ export class CpuActor {
         // Linux is not running here: no task may be posted to this CPU (PSCI CPU_ON and
         // secondary_start make it available again).
         Atomics.compareExchange(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
-        if (this.parkedIrq()) return true;
+        if (this.irqExit()) return true;
         break;
       case CpuState.GUEST:
       case CpuState.LINUX:
@@ -124,12 +124,16 @@ export class CpuActor {
     return true;
   }
 
-  /** The parking loop (wfi; b .-4 at IPA 0): physical IRQs still exit to the hypervisor. */
-  private parkedIrq(): boolean {
+  /**
+   * A physical interrupt exits to EL2 (SGI_EVENT, SGI_INJECT): from the parking loop (wfi;
+   * b .-4 at IPA 0) or between slices of guest code.
+   */
+  private irqExit(): boolean {
     const c = this.c;
     const hv = this.k.hv;
+    if (!hv || !hasPendingSgi(c.gic, c.cpu)) return false;
     const sgis = ackPhysicalSgis(c.gic, c.cpu);
-    if (!sgis || !hv) return false;
+    if (!sgis) return false;
     Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
     this.apply(trapIrq(hv, sgis));
     return true;
@@ -137,6 +141,10 @@ export class CpuActor {
 
   /** What the hypervisor decided for this CPU when it returned from EL2. */
   private apply(action: CpuAction): void {
+    if (action.kind === 'park' && this.guest) {
+      this.setGuestStatus(this.c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
+      return;
+    }
     if (action.kind === 'reset' && this.guest) {
       // Guest code owns this CPU (harness or cell): PSCI CPU_ON restarts it at the entry.
       this.resetGuest(action.entry, action.context);
@@ -198,7 +206,7 @@ export class CpuActor {
       Atomics.wait(c.wake.view, c.wake.index, gen, IDLE_SLICE_MS);
       return true;
     }
-    if (this.guestIrq()) return true;
+    if (this.irqExit()) return true;
     const end = g.runSlice(this.k.hv, GUEST_SLICE);
     this.publishRetired();
     switch (end.kind) {
@@ -208,35 +216,19 @@ export class CpuActor {
         this.setGuestStatus(GuestStatus.BUDGET);
         return true;
       case 'action':
-        if (end.action.kind === 'park') {
-          this.setGuestStatus(c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
-        } else this.apply(end.action);
+        this.apply(end.action);
         return true;
       case 'wfi':
       case 'wfe':
         // Re-check under the captured generation: an interrupt posted after the slice ended
         // bumps the wake word, so the wait returns at once. WFE may also wake spuriously (no
         // global monitor events are modelled), so it waits briefly.
-        if (!Atomics.load(c.gic, gicWord(c.cpu, GicWord.SGI_PENDING))) {
+        if (!hasPendingSgi(c.gic, c.cpu)) {
           Atomics.wait(c.wake.view, c.wake.index, gen, end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS);
           Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
         }
         return true;
     }
-  }
-
-  /** A physical interrupt exits to EL2 (SGI_EVENT, SGI_INJECT) before guest code continues. */
-  private guestIrq(): boolean {
-    const c = this.c;
-    const hv = this.k.hv;
-    if (!hv || !Atomics.load(c.gic, gicWord(c.cpu, GicWord.SGI_PENDING))) return false;
-    const sgis = ackPhysicalSgis(c.gic, c.cpu);
-    if (!sgis) return false;
-    Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
-    const action = trapIrq(hv, sgis);
-    if (action.kind === 'park') this.setGuestStatus(c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
-    else this.apply(action);
-    return true;
   }
 
   private runTask(): void {
