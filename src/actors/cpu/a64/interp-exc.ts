@@ -127,6 +127,11 @@ export function retire(s: A64State, r: StepException, value: bigint = 0n): void 
   s.pc = r.pc + 4;
 }
 
+/** ISS of a trapped MSR/MRS (EC 0x18): Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, direction 0 (1 = read). */
+export function sysregIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
+  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (read ? 1 : 0);
+}
+
 /** The exception as a hypervisor at EL2 would see it when trapping it from EL1/EL0. */
 export interface El2Syndrome { ec: number; iss: number; esr: bigint; far?: number; hpfar?: bigint }
 
@@ -149,7 +154,7 @@ export function el2Syndrome(r: StepException): El2Syndrome | undefined {
     case 'wfi': case 'wfe': ec = EC.WFX; iss = wfxIss(r.type === 'wfe'); break;
     case 'sysreg':
       ec = EC.SYSREG;
-      iss = (r.op0 << 20) | (r.op2 << 17) | (r.op1 << 14) | (r.crn << 10) | (r.rt << 5) | (r.crm << 1) | (r.read ? 1 : 0);
+      iss = sysregIss(r.op0, r.op1, r.crn, r.crm, r.op2, r.rt, r.read);
       break;
     case 'dataAbort': case 'instructionAbort':
       ec = r.type === 'dataAbort' ? EC.DABT_LOWER : EC.IABT_LOWER;

@@ -11,11 +11,8 @@ import { MmioResult, mmioHandleAccess, type MmioAccess } from './mmio.js';
 import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
 import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js';
 import { printk } from './printk.js';
-
-/** ESR_EL2 exception classes handled here. */
-export const ESR_EC = { HVC64: 0x16, SMC64: 0x17, SYS64: 0x18, IABT_LOWER: 0x20, DABT_LOWER: 0x24 } as const;
-/** ESR_EL2.IL: a 32-bit instruction. */
-export const ESR_IL = 1 << 25;
+import { EC } from '../../cpu/a64/interp-types.js';
+import { esrValue, sysregIss } from '../../cpu/a64/interp-exc.js';
 
 export function esrEc(esr: number): number {
   return (esr >>> 26) & 0x3f;
@@ -45,23 +42,27 @@ export interface TrapOutcome {
   left?: boolean;
 }
 
+/** ISS of `msr icc_sgi1r_el1, x0` (Op0 3, Op1 0, CRn 12, CRm 11, Op2 5, write). */
+const ISS_MSR_ICC_SGI1R = sysregIss(3, 0, 12, 11, 5, 0, false);
+
 const TRAP_HANDLED = 1;
 const TRAP_UNHANDLED = 0;
 const TRAP_FORBIDDEN = -1;
 
+// ESRs of the exits the root-cell Linux model takes (its code is not interpreted, so it builds
+// them with the same encoders the interpreter's syndromes use).
+
 /** HVC #imm16 as the trap table sees it. */
 export function esrForHvc(imm16: number): number {
-  return ((ESR_EC.HVC64 << 26) | ESR_IL | (imm16 & 0xffff)) >>> 0;
+  return Number(esrValue({ ec: EC.HVC64, iss: imm16 & 0xffff }));
 }
 
 export function esrForSmc(imm16: number): number {
-  return ((ESR_EC.SMC64 << 26) | ESR_IL | (imm16 & 0xffff)) >>> 0;
+  return Number(esrValue({ ec: EC.SMC64, iss: imm16 & 0xffff }));
 }
 
-/** MSR/MRS ISS: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, direction 0. */
 export function esrForSysreg(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
-  const iss = (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (read ? 1 : 0);
-  return ((ESR_EC.SYS64 << 26) | ESR_IL | iss) >>> 0;
+  return Number(esrValue({ ec: EC.SYSREG, iss: sysregIss(op0, op1, crn, crm, op2, rt, read) }));
 }
 
 /**
@@ -79,7 +80,7 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   let ret = TRAP_UNHANDLED;
   let skip = false;
   switch (ec) {
-    case ESR_EC.HVC64: {
+    case EC.HVC64: {
       if ((iss & 0xffff) !== 0x4a48) {
         ret = TRAP_FORBIDDEN;
         break;
@@ -88,30 +89,28 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
       t.regs.set(0, BigInt.asUintN(64, BigInt(r.x0)));
       return { action: r.action, skip: false, left: r.left };
     }
-    case ESR_EC.SMC64: {
+    case EC.SMC64: {
       // The SMC is skipped even when it turns out fatal (arch_skip_instruction comes first).
       const r = smcFromTrap(hv, arg(t.regs, 0), arg(t.regs, 1), arg(t.regs, 2), arg(t.regs, 3));
       if (r.x0 === undefined) return fatal(hv, TRAP_UNHANDLED, ec, true);
       t.regs.set(0, BigInt.asUintN(64, BigInt(r.x0)));
       return { action: r.action, skip: true };
     }
-    case ESR_EC.SYS64: {
-      const read = (iss & 1) !== 0;
+    case EC.SYSREG: {
+      // Only a write (direction 0) of ICC_SGI1R_EL1 is handled, whatever Rt it names.
       const rt = (iss >> 5) & 31;
-      const isSgi1r = ((iss >> 20) & 3) === 3 && ((iss >> 14) & 7) === 0 && ((iss >> 10) & 15) === 12 &&
-        ((iss >> 1) & 15) === 11 && ((iss >> 17) & 7) === 5;
-      if (!read && isSgi1r) {
+      if ((iss & ~(31 << 5)) === ISS_MSR_ICC_SGI1R) {
         const value = rt === 31 ? 0n : t.regs.get(rt);
         const action = sysregWriteFromTrap(hv, value);
         if (action) return { action, skip: true };
       }
       break;
     }
-    case ESR_EC.DABT_LOWER:
+    case EC.DABT_LOWER:
       ret = handleDabt(hv, t, iss);
       skip = ret === TRAP_HANDLED;
       break;
-    case ESR_EC.IABT_LOWER:
+    case EC.IABT_LOWER:
       // Only the SDEI kick uses instruction aborts; QEMU's firmware has no SDEI.
       printk(hv, `FATAL: instruction abort at 0x${ipaOf(t).toString(16)}\n`);
       ret = TRAP_FORBIDDEN;
