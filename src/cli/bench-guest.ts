@@ -83,15 +83,20 @@ const BODIES = {
         add   x3, x3, #1`,
 } as const;
 
-async function runLoop(workload: keyof typeof BODIES, workers: 1 | 2, budget: number): Promise<GuestRunResult> {
+/** A 2-CPU board with the guest-harness root cell. */
+function benchRun(image: Uint8Array, name: string, maxInstructions: number): Promise<GuestRunResult> {
   return runGuest({
     board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }),
-    image: loopImage(BODIES[workload], workers),
-    name: `${workload}-loop.bin`,
+    image,
+    name,
     configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
-    maxInstructions: budget,
+    maxInstructions,
     timeoutMs: 300_000,
   });
+}
+
+function runLoop(workload: keyof typeof BODIES, workers: 1 | 2, budget: number): Promise<GuestRunResult> {
+  return benchRun(loopImage(BODIES[workload], workers), `${workload}-loop.bin`, budget);
 }
 
 export async function measureGuest(budget: number): Promise<GuestBenchRow[]> {
@@ -121,14 +126,7 @@ export async function measureGuest(budget: number): Promise<GuestBenchRow[]> {
 export async function compareQemu(): Promise<QemuComparison | undefined> {
   if (spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
   const dir = join(PACKAGE_ROOT, 'test', 'guest-programs');
-  const r = await runGuest({
-    board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }),
-    image: new Uint8Array(readFileSync(join(dir, 'sieve.elf'))),
-    name: 'sieve.elf',
-    configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
-    maxInstructions: 0,
-    timeoutMs: 300_000,
-  });
+  const r = await benchRun(new Uint8Array(readFileSync(join(dir, 'sieve.elf'))), 'sieve.elf', 0);
   const t0 = performance.now();
   const q = spawnSync('qemu-aarch64', [join(dir, 'sieve.linux.elf')], { encoding: 'utf8' });
   const qemuMs = performance.now() - t0;

@@ -21,6 +21,7 @@ import { MemFlags, adaptRootCpuSet, loadSystemConfig, serializeSystemConfig, typ
 import { Errno, ErrnoError, errnoName } from '../shared/errno.js';
 import { hvConsoleSince, vmexits } from './inspect.js';
 import type { Io } from './io.js';
+import { parseIntOption } from './machine-options.js';
 import { UserProcess } from './user.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
@@ -71,7 +72,7 @@ export interface GuestRunResult {
 export function loadableRegions(sys: SystemConfig): ImageRegion[] {
   return sys.root_cell.memory_regions
     .filter((r) => (r.flags & MemFlags.EXECUTE) && !(r.flags & MemFlags.IO) && r.size > 0 && r.virt_start === r.phys_start)
-    .map((r) => ({ start: r.virt_start, size: r.size, name: `root RAM` }));
+    .map((r) => ({ start: r.virt_start, size: r.size, name: 'root RAM' }));
 }
 
 /** Parses and checks the image against the config before anything boots. Throws ErrnoError. */
@@ -159,13 +160,6 @@ function parseAddress(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-function parseCount(flag: string, v: string | undefined, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new ErrnoError(Errno.EINVAL, `${flag} ${v}: expected an integer from 1 to ${max}`);
-  return n;
-}
-
 export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number): Promise<number> {
   let bytes: Uint8Array;
   try {
@@ -181,8 +175,8 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     load: parseAddress('--load', o.load),
     entry: parseAddress('--entry', o.entry),
     configFile: o.config,
-    maxInstructions: parseCount('--max-instructions', o.maxInstructions, Number.MAX_SAFE_INTEGER) ?? 0,
-    timeoutMs: (parseCount('--timeout', o.timeout, 86_400) ?? 60) * 1000,
+    maxInstructions: parseIntOption('--max-instructions', o.maxInstructions, 1, Number.MAX_SAFE_INTEGER) ?? 0,
+    timeoutMs: (parseIntOption('--timeout', o.timeout, 1, 86_400) ?? 60) * 1000,
     watchdogMs,
     onOutput: o.json ? undefined : (t) => io.out(t),
   });

@@ -49,6 +49,11 @@ export function firmwareFrom(opts: GlobalOptions): Uint8Array | undefined {
   }
 }
 
+/** The global --watchdog in ms (default 10 s). */
+export function watchdogFrom(opts: Pick<GlobalOptions, 'watchdog'>): number {
+  return parseIntOption('--watchdog', opts.watchdog, 100, 3_600_000) ?? 10_000;
+}
+
 export interface Session {
   machine: Machine;
   log: Logger;
@@ -59,7 +64,7 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
   const log = createLogger(opts.logLevel);
   const board = boardFrom(opts);
   const firmware = firmwareFrom(opts);
-  const watchdogMs = parseIntOption('--watchdog', opts.watchdog, 100, 3_600_000) ?? 10_000;
+  const watchdogMs = watchdogFrom(opts);
   const t0 = performance.now();
   const machine = await Machine.boot({ board, firmware, watchdogMs, ...extra });
   log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');

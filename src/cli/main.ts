@@ -13,7 +13,7 @@ import { runDemo } from './demo.js';
 import { interactive } from './interactive.js';
 import { processIo } from './io.js';
 import { LOG_LEVELS } from './logger.js';
-import { boardFrom, bootFromOptions, parseIntOption, reportIncidents, type GlobalOptions } from './machine-options.js';
+import { boardFrom, bootFromOptions, reportIncidents, watchdogFrom, type GlobalOptions } from './machine-options.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptions } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell.js';
@@ -114,8 +114,7 @@ guest.command('run')
   .option('--json', 'print one JSON object (output, per-CPU instructions and vmexits) instead of streaming')
   .action(async (image: string, o: GuestCliOptions) => {
     const g = globals();
-    const watchdog = parseIntOption('--watchdog', g.watchdog, 100, 3_600_000);
-    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdog);
+    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdogFrom(g));
   });
 
 const fw = program.command('firmware').description('the hypervisor image (jailhouse.bin)');

@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { Errno, ErrnoError } from '../shared/errno.js';
 import { randomSeed } from '../shared/rng.js';
-import { boardFrom, firmwareFrom, parseIntOption, type GlobalOptions } from './machine-options.js';
+import { boardFrom, firmwareFrom, parseIntOption, watchdogFrom, type GlobalOptions } from './machine-options.js';
 import { resolveUserPath } from './paths.js';
 import { stress, type StressResult } from './stress.js';
 import { campaign } from './stress-campaign.js';
@@ -42,7 +42,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   const delayPpm = parseIntOption('--delay-ppm', o.delayPpm, 0, 1_000_000)!;
   const rate = Number(o.failCpuRate);
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ErrnoError(Errno.EINVAL, `--fail-cpu-rate ${o.failCpuRate}: expected a probability from 0 to 1`);
-  const watchdogMs = parseIntOption('--watchdog', (g as { watchdog?: string }).watchdog, 100, 3_600_000) ?? 10_000;
+  const watchdogMs = watchdogFrom(g);
 
   const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
   const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;

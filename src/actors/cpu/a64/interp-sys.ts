@@ -35,7 +35,8 @@ export const KEY = {
   DAIF: k('DAIF'), CURRENTEL: k('CURRENTEL'), SPSEL: k('SPSEL'), TPIDR_EL0: k('TPIDR_EL0'),
   TPIDRRO_EL0: k('TPIDRRO_EL0'), CTR_EL0: k('CTR_EL0'), DCZID_EL0: k('DCZID_EL0'), MIDR_EL1: k('MIDR_EL1'),
   MPIDR_EL1: k('MPIDR_EL1'), CCSIDR_EL1: k('CCSIDR_EL1'), CSSELR_EL1: k('CSSELR_EL1'), OSLAR_EL1: k('OSLAR_EL1'),
-  OSLSR_EL1: k('OSLSR_EL1'), CNTKCTL_EL1: k('CNTKCTL_EL1'),
+  OSLSR_EL1: k('OSLSR_EL1'), CNTKCTL_EL1: k('CNTKCTL_EL1'), TCR_EL1: k('TCR_EL1'), TTBR0_EL1: k('TTBR0_EL1'),
+  TTBR1_EL1: k('TTBR1_EL1'), MAIR_EL1: k('MAIR_EL1'),
 } as const;
 
 /** SCTLR_EL1 bits used here. */
@@ -67,7 +68,7 @@ const EL1_STORAGE = new Set<number>([
 ].map(k));
 
 /** Stage-1 translation registers besides SCTLR_EL1 (see InterpHooks.translationRegsWritten). */
-const TRANSLATION_REGS = new Set<number>(['TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'MAIR_EL1'].map(k));
+const TRANSLATION_REGS = new Set<number>([KEY.TCR_EL1, KEY.TTBR0_EL1, KEY.TTBR1_EL1, KEY.MAIR_EL1]);
 
 /** Known registers that are UNDEFINED on this CPU (besides op1 >= 4 and PMU). */
 const UNDEF_NAMES = new Set(['FPCR', 'FPSR', 'PAN', 'UAO', 'DIT', 'SSBS', 'DBGDTR_EL0']);

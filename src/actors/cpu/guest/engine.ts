@@ -17,7 +17,6 @@ import { run } from '../a64/interp.js';
 import { deliverToGuest, el2Syndrome, eret, retire } from '../a64/interp-exc.js';
 import type { InterpHooks, MaintenanceOp, StepException } from '../a64/interp-types.js';
 import { KEY } from '../a64/interp-sys.js';
-import { sysregByName } from '../a64/sysregs.js';
 import { SoftTlb } from '../a64/mmu-tlb.js';
 import { Stage2 } from '../a64/mmu-stage2.js';
 import type { Stage1Regs } from '../a64/mmu-types.js';
@@ -36,22 +35,15 @@ export type SliceEnd =
   /** The hypervisor decided what this CPU does next (park, reset). */
   | { kind: 'action'; action: CpuAction };
 
-const SCTLR_KEY = KEY.SCTLR_EL1;
-
 function stage1Regs(s: A64State): Stage1Regs {
   return {
-    SCTLR_EL1: s.sysreg(SCTLR_KEY),
-    TCR_EL1: s.sysreg(TCR_KEY),
-    TTBR0_EL1: s.sysreg(TTBR0_KEY),
-    TTBR1_EL1: s.sysreg(TTBR1_KEY),
-    MAIR_EL1: s.sysreg(MAIR_KEY),
+    SCTLR_EL1: s.sysreg(KEY.SCTLR_EL1),
+    TCR_EL1: s.sysreg(KEY.TCR_EL1),
+    TTBR0_EL1: s.sysreg(KEY.TTBR0_EL1),
+    TTBR1_EL1: s.sysreg(KEY.TTBR1_EL1),
+    MAIR_EL1: s.sysreg(KEY.MAIR_EL1),
   };
 }
-
-const TCR_KEY = sysregByName('TCR_EL1')!;
-const TTBR0_KEY = sysregByName('TTBR0_EL1')!;
-const TTBR1_KEY = sysregByName('TTBR1_EL1')!;
-const MAIR_KEY = sysregByName('MAIR_EL1')!;
 
 /** The trap frame over the interpreter's registers. */
 class StateRegs implements TrapRegs {
@@ -112,8 +104,7 @@ export class GuestEngine {
 
   /** Runs up to `max` instructions; `hv` is the hypervisor under this CPU (undefined: none). */
   runSlice(hv: Hv | undefined, max: number): SliceEnd {
-    const c = this.c;
-    if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) this.tlb.flushAll();
+    this.takeFlushRequest();
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
     while (left > 0) {
@@ -123,10 +114,17 @@ export class GuestEngine {
       if (result.kind === 'ok') break;
       const end = this.exception(hv, result);
       if (end) return end;
-      if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) this.tlb.flushAll();
+      // The exit may have been a trap whose handling asked this CPU to flush.
+      this.takeFlushRequest();
     }
     if (this.budget > 0 && this.retired >= this.budget) return { kind: 'budget' };
     return { kind: 'running' };
+  }
+
+  /** A pending TLB_FLUSH request (remote TLBI ...IS, flush_vcpu_caches) drops the software TLB. */
+  private takeFlushRequest(): void {
+    const c = this.c;
+    if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) this.tlb.flushAll();
   }
 
   /** Completes an exception result; a SliceEnd when the slice must end. */
