@@ -90,6 +90,8 @@ export class SoftTlb {
   faults = 0;
   /** flushAll calls. */
   flushes = 0;
+  /** Bumped by every flush (flushAll, flushVa): caches derived from the TLB compare it. */
+  generation = 0;
 
   constructor(
     readonly mem: PhysicalMemory,
@@ -226,6 +228,7 @@ export class SoftTlb {
     this.tagLo.fill(0);
     this.blocks = false;
     this.flushes++;
+    this.generation++;
   }
 
   /**
@@ -236,6 +239,7 @@ export class SoftTlb {
   flushVa(va: bigint | number): void {
     const hi = vaHigh(va);
     const lo = vaLow(va);
+    this.generation++;
     const tl = this.tagLo;
     const th = this.tagHi;
     if (!this.blocks) {

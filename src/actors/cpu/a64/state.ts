@@ -53,11 +53,40 @@ export function fromVa(va: number): bigint {
   return BigInt.asUintN(64, BigInt(va));
 }
 
+/**
+ * The register file's layout in 32-bit words: X0..X30 then SP_EL0 and SP_EL1, each as a
+ * little-endian (low, high) pair. The interpreter sees it as 64-bit bigints ({@link A64State.x}),
+ * the block translator's generated code as 32-bit halves ({@link A64State.r32}) over the same
+ * bytes, so switching between the two executors copies nothing.
+ */
+export const RegWord = {
+  /** Low half of Xn is word 2n, high half 2n + 1 (n = 0..30). */
+  X0: 0,
+  /** SP_EL0 (low, high). */
+  SP_EL0: 62,
+  /** SP_EL1 (low, high). */
+  SP_EL1: 64,
+  /** Words in the register file. */
+  COUNT: 66,
+} as const;
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+  // The 32-bit halves view assumes the host stores the low word first.
+  throw new Error('jhsim needs a little-endian host');
+}
+
 export class A64State {
+  /** The register file's bytes (layout: RegWord). */
+  private readonly regBuf = new ArrayBuffer(RegWord.COUNT * 4);
   /** X0..X30 (unsigned 64-bit). */
-  readonly x = new BigUint64Array(31);
-  spEl0 = 0n;
-  spEl1 = 0n;
+  readonly x = new BigUint64Array(this.regBuf, 0, 31);
+  /** The same registers and SP_EL0/SP_EL1 as 32-bit halves (see RegWord). */
+  readonly r32 = new Uint32Array(this.regBuf);
+  private readonly sps = new BigUint64Array(this.regBuf, RegWord.SP_EL0 * 4, 2);
+  get spEl0(): bigint { return this.sps[0]!; }
+  set spEl0(v: bigint) { this.sps[0] = v; }
+  get spEl1(): bigint { return this.sps[1]!; }
+  set spEl1(v: bigint) { this.sps[1] = v; }
   /** Address of the next instruction (signed-number VA, see the header). */
   pc = 0;
   /** PSTATE.{N,Z,C,V} in bits 31..28 (always a non-negative number). */

@@ -13,7 +13,7 @@ import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import type { CpuContext } from '../context.js';
 import { CpuWord, cpuWord } from '../layout.js';
 import { A64State } from '../a64/state.js';
-import { run } from '../a64/interp.js';
+import { Translator } from '../a64/jit.js';
 import { deliverToGuest, el2Syndrome, eret, retire } from '../a64/interp-exc.js';
 import type { InterpHooks, MaintenanceOp, StepException } from '../a64/interp-types.js';
 import { KEY } from '../a64/interp-sys.js';
@@ -34,6 +34,9 @@ export type SliceEnd =
   | { kind: 'budget' }
   /** The hypervisor decided what this CPU does next (park, reset). */
   | { kind: 'action'; action: CpuAction };
+
+/** SCTLR_EL1.A: alignment checking of ordinary loads and stores. */
+const SCTLR_A = 2n;
 
 function stage1Regs(s: A64State): Stage1Regs {
   return {
@@ -58,6 +61,8 @@ class StateRegs implements TrapRegs {
 
 export class GuestEngine {
   state = new A64State();
+  /** Runs the guest code: translated blocks, with the reference interpreter as fallback. */
+  jit: Translator;
   readonly tlb: SoftTlb;
   readonly mem: CpuGuestMemory;
   readonly timer: GenericTimer;
@@ -82,8 +87,15 @@ export class GuestEngine {
       maintenance: (op) => this.maintenance(op),
       translationRegsWritten: () => {
         this.tlb.setRegs(stage1Regs(this.state));
+        this.jit.setStrictAlign((this.state.sysreg(KEY.SCTLR_EL1) & SCTLR_A) !== 0n);
       },
     };
+    this.mem.onWrite = (pa, size) => this.jit.noteWrite(pa, size);
+    this.jit = this.newTranslator();
+  }
+
+  private newTranslator(): Translator {
+    return new Translator(this.state, this.mem, this.hooks, this.c.mem, this.tlb);
   }
 
   /**
@@ -99,6 +111,7 @@ export class GuestEngine {
     this.timer.reset();
     this.tlb.setRegs(stage1Regs(this.state));
     this.tlb.setStage2(stage2);
+    this.jit = this.newTranslator();
     this.retired = 0;
   }
 
@@ -108,10 +121,11 @@ export class GuestEngine {
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
     while (left > 0) {
-      const { result, executed } = run(this.state, this.mem, this.hooks, left);
+      const executed = this.jit.run(left);
       this.retired += executed;
       left -= executed;
-      if (result.kind === 'ok') break;
+      const result = this.jit.exception;
+      if (result === undefined) break;
       const end = this.exception(hv, result);
       if (end) return end;
       // The exit may have been a trap whose handling asked this CPU to flush.
@@ -124,7 +138,10 @@ export class GuestEngine {
   /** A pending TLB_FLUSH request (remote TLBI ...IS, flush_vcpu_caches) drops the software TLB. */
   private takeFlushRequest(): void {
     const c = this.c;
-    if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) this.tlb.flushAll();
+    if (Atomics.load(c.cpus, c.my(CpuWord.TLB_FLUSH)) && Atomics.exchange(c.cpus, c.my(CpuWord.TLB_FLUSH), 0)) {
+      this.tlb.flushAll();
+      this.jit.invalidateAll();
+    }
   }
 
   /** Completes an exception result; a SliceEnd when the slice must end. */
@@ -208,18 +225,27 @@ export class GuestEngine {
     return undefined;
   }
 
-  /** TLBI (local, or broadcast for the inner-shareable forms), IC/DC (coherent: nothing to do). */
+  /**
+   * TLBI (local, or broadcast for the inner-shareable forms); IC drops translated code (IVAU and
+   * IALLUIS on every CPU: they are broadcast); DC is coherent here: nothing to do.
+   */
   private maintenance(op: MaintenanceOp): bigint | undefined {
-    if (op.kind !== 'TLBI') return undefined;
     const name = op.name;
+    if (op.kind === 'IC') {
+      this.jit.invalidateAll();
+      if (name !== 'IALLU') this.requestFlushOthers();
+      return undefined;
+    }
+    if (op.kind !== 'TLBI') return undefined;
     if (name.startsWith('VA')) this.tlb.flushVa(SoftTlb.tlbiOperandVa(op.value));
     else this.tlb.flushAll();
-    if (name.endsWith('IS')) {
-      // Other CPUs of the shareability domain drop their whole software TLB before their next
-      // slice (a superset of what the operation invalidates).
-      const c = this.c;
-      for (let cpu = 0; cpu < c.nr; cpu++) if (cpu !== c.cpu) Atomics.store(c.cpus, cpuWord(cpu, CpuWord.TLB_FLUSH), 1);
-    }
+    if (name.endsWith('IS')) this.requestFlushOthers();
     return undefined;
+  }
+
+  /** Sets every other CPU's TLB_FLUSH request: software TLB and translated code go before its next slice. */
+  private requestFlushOthers(): void {
+    const c = this.c;
+    for (let cpu = 0; cpu < c.nr; cpu++) if (cpu !== c.cpu) Atomics.store(c.cpus, cpuWord(cpu, CpuWord.TLB_FLUSH), 1);
   }
 }

@@ -22,15 +22,9 @@ const S2_KIND: Readonly<Record<MmuFault['kind'], Stage2FaultKind>> = {
   external: 'external',
 };
 
-/** Counters of this CPU's memory traffic (diagnostics and benches). */
-export interface GuestMemoryStats {
-  loads: number;
-  stores: number;
-  atomics: number;
-}
-
 export class CpuGuestMemory implements GuestMemory {
-  readonly stats: GuestMemoryStats = { loads: 0, stores: 0, atomics: 0 };
+  /** Told of every store's physical address (the block translator watches its code pages). */
+  onWrite: ((pa: number, size: number) => void) | undefined = undefined;
 
   constructor(
     readonly phys: PhysicalMemory,
@@ -52,7 +46,6 @@ export class CpuGuestMemory implements GuestMemory {
   }
 
   read(va: number, size: AccessSize, acc: Access): bigint | Fault {
-    this.stats.loads++;
     const el = acc.el ?? 1;
     if (pageOffset(va) + size > 0x1000) return this.readSplit(va, size, el);
     const pa = this.translate(va, ACC_READ, el, false);
@@ -82,7 +75,6 @@ export class CpuGuestMemory implements GuestMemory {
   }
 
   write(va: number, size: AccessSize, value: bigint, acc: Access): Fault | undefined {
-    this.stats.stores++;
     const el = acc.el ?? 1;
     if (pageOffset(va) + size > 0x1000) return this.writeSplit(va, size, value, el);
     const pa = this.translate(va, ACC_WRITE, el, true);
@@ -90,6 +82,7 @@ export class CpuGuestMemory implements GuestMemory {
     const r = this.ram(pa, size, va, true, true);
     if (!('u8' in r)) return r;
     const o = pa - r.base;
+    this.onWrite?.(pa, size);
     switch (size) {
       case 1: r.u8[o] = Number(value & 0xffn); break;
       case 2: r.dv.setUint16(o, Number(value & 0xffffn), true); break;
@@ -111,6 +104,7 @@ export class CpuGuestMemory implements GuestMemory {
       pas.push(r);
       offs.push(pa - r.base);
     }
+    for (let i = 0; i < size; i++) this.onWrite?.(pas[i]!.base + offs[i]!, 1);
     for (let i = 0; i < size; i++) pas[i]!.u8[offs[i]!] = Number((value >> BigInt(i * 8)) & 0xffn);
     return undefined;
   }
@@ -125,11 +119,11 @@ export class CpuGuestMemory implements GuestMemory {
     if (pa % size !== 0) return { fault: 'alignment', va, write: true };
     const r = this.ram(pa, size, va, true, true);
     if (!('u8' in r)) return r;
+    this.onWrite?.(pa, size);
     return { r, o: pa - r.base };
   }
 
   atomic(va: number, size: AccessSize, op: (old: bigint) => bigint, acc: Access): bigint | Fault {
-    this.stats.atomics++;
     const t = this.rmw(va, size, acc);
     if (!('r' in t)) return t;
     const { r, o } = t;
@@ -140,7 +134,6 @@ export class CpuGuestMemory implements GuestMemory {
   }
 
   cas(va: number, size: AccessSize, expected: bigint, desired: bigint, acc: Access): bigint | Fault {
-    this.stats.atomics++;
     const t = this.rmw(va, size, acc);
     if (!('r' in t)) return t;
     return casAtomic(t.r, t.o, size, expected, desired);

@@ -1,0 +1,142 @@
+/**
+ * The translated code's data-memory fast path: a direct-mapped cache from (VA page, EL) to the
+ * RAM bytes behind it, filled from the software TLB (so stage 1 ∘ stage 2 and their permissions
+ * decide what may be cached) and dropped whenever the TLB changes. A lookup that cannot be served
+ * here — a miss that faults, a non-RAM (MMIO) page, an access crossing the page, an unaligned
+ * access where alignment is checked (Device memory, SCTLR_EL1.A) — answers -1 and the generated
+ * code hands that one instruction to the reference interpreter, which reports the exact fault.
+ *
+ * Stores into a page holding translated code are checked word by word against the page's code
+ * map, and a hit invalidates that page's blocks (self-modifying and loaded code).
+ */
+import type { PhysicalMemory } from '../../../shared/phys-mem.js';
+import { TLB_FAULT, type SoftTlb } from './mmu-tlb.js';
+import { ACC_READ, ACC_WRITE, P_DEVICE } from './mmu-types.js';
+
+const SLOTS = 1024;
+const SLOT_MASK = SLOTS - 1;
+const PAGE = 4096;
+const TWO32 = 0x1_0000_0000;
+const EMPTY_DV = new DataView(new ArrayBuffer(8));
+
+/** Per physical page with translated code: one byte per 4-byte word (1 = instruction of a block). */
+export type CodeMap = Uint8Array;
+
+class Way {
+  /** page * 2 + el, NaN when empty. */
+  readonly tag = new Float64Array(SLOTS).fill(Number.NaN);
+  /** Byte offset of the page in `view`. */
+  readonly off = new Float64Array(SLOTS);
+  /** 1 = unaligned accesses allowed (Normal memory, SCTLR_EL1.A clear). */
+  readonly loose = new Uint8Array(SLOTS);
+  readonly view: DataView[] = new Array<DataView>(SLOTS).fill(EMPTY_DV);
+  /** Physical page number (writes: to find the code map). */
+  readonly ppage = new Float64Array(SLOTS);
+  readonly code: (CodeMap | null)[] = new Array<CodeMap | null>(SLOTS).fill(null);
+
+  clear(): void {
+    this.tag.fill(Number.NaN);
+    this.code.fill(null);
+  }
+}
+
+export class FastMem {
+  private readonly rd = new Way();
+  private readonly wr = new Way();
+  /** The RAM view of the last successful lookup (its offset is what r/w returned). */
+  dv: DataView = EMPTY_DV;
+  /** Set by generated code when it hands an instruction to the interpreter. */
+  bail = 0;
+  /** TLB generation the cached entries were filled under. */
+  private gen = -1;
+  /** SCTLR_EL1.A (alignment checking of ordinary accesses). */
+  strictAlign = false;
+  /** Lookups that had to go to the TLB (diagnostics). */
+  fills = 0;
+
+  constructor(
+    private readonly phys: PhysicalMemory,
+    private readonly tlb: SoftTlb,
+    private readonly codeMaps: Map<number, CodeMap>,
+    private readonly onCodeWrite: (ppage: number) => void,
+  ) {}
+
+  /** Drops every entry (TLB changed, alignment policy changed, a new code page appeared). */
+  flush(): void {
+    this.rd.clear();
+    this.wr.clear();
+    this.gen = this.tlb.generation;
+  }
+
+  /** Called before running translated code: entries follow the TLB. */
+  sync(): void {
+    if (this.gen !== this.tlb.generation) this.flush();
+  }
+
+  /**
+   * Offset in `dv` of a `span`-byte read at va (alignment checked against alignMask + 1 where
+   * required), or -1: the interpreter must do it.
+   */
+  r(va: number, span: number, alignMask: number, el: number): number {
+    const w = this.rd;
+    const page = Math.floor(va / PAGE);
+    const i = page & SLOT_MASK;
+    const off = va - page * PAGE;
+    if (w.tag[i] === page * 2 + el && off + span <= PAGE && ((off & alignMask) === 0 || w.loose[i] === 1)) {
+      this.dv = w.view[i]!;
+      return w.off[i]! + off;
+    }
+    return this.fill(w, va, span, alignMask, el, false);
+  }
+
+  /** As r(), for a write; also watches for stores into translated code. */
+  w(va: number, span: number, alignMask: number, el: number): number {
+    const w = this.wr;
+    const page = Math.floor(va / PAGE);
+    const i = page & SLOT_MASK;
+    const off = va - page * PAGE;
+    if (w.tag[i] === page * 2 + el && off + span <= PAGE && ((off & alignMask) === 0 || w.loose[i] === 1)) {
+      const code = w.code[i]!;
+      if (code !== null) this.checkCode(code, off, span, w.ppage[i]!);
+      this.dv = w.view[i]!;
+      return w.off[i]! + off;
+    }
+    return this.fill(w, va, span, alignMask, el, true);
+  }
+
+  private fill(w: Way, va: number, span: number, alignMask: number, el: number, write: boolean): number {
+    this.fills++;
+    if (!Number.isSafeInteger(va)) return -1;
+    const page = Math.floor(va / PAGE);
+    const off = va - page * PAGE;
+    if (off + span > PAGE) return -1;
+    const hi = Math.floor(va / TWO32);
+    const pa = this.tlb.translateHL(hi, va - hi * TWO32, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
+    if (pa === TLB_FAULT) return -1;
+    const ppage = Math.floor(pa / PAGE);
+    const ram = this.phys.ramAt(ppage * PAGE, PAGE);
+    if (ram === undefined) return -1;
+    const i = page & SLOT_MASK;
+    const loose = (this.tlb.lastPerm & P_DEVICE) === 0 && !this.strictAlign;
+    w.tag[i] = page * 2 + el;
+    w.off[i] = ppage * PAGE - ram.base;
+    w.loose[i] = loose ? 1 : 0;
+    w.view[i] = ram.dv;
+    w.ppage[i] = ppage;
+    const code = this.codeMaps.get(ppage) ?? null;
+    w.code[i] = code;
+    if ((off & alignMask) !== 0 && !loose) return -1;
+    if (write && code !== null) this.checkCode(code, off, span, ppage);
+    this.dv = ram.dv;
+    return w.off[i]! + off;
+  }
+
+  private checkCode(code: CodeMap, off: number, span: number, ppage: number): void {
+    for (let k = off >> 2; k <= (off + span - 1) >> 2; k++) {
+      if (code[k] !== 0) {
+        this.onCodeWrite(ppage);
+        return;
+      }
+    }
+  }
+}
