@@ -265,16 +265,24 @@ bad:    .asciz "MMIO WRONG\\n"
   });
 
   it('an access no region handles panic-parks only that CPU: the other CPU finishes and the console says why', async () => {
+    // CPU 1 prints first and then lets CPU 0 go, so the two consoles do not interleave.
     const img = asmImage('unhandled', `
+        adr   x5, flag
         cbnz  x0, 1f
+2:      ldar  x6, [x5]
+        cbz   x6, 2b
         mov64 x1, #0x08000000
         ldr   w2, [x1, #4]
         b     .
 1:      adr   x4, alive
         bl    puts
+        mov   x6, #1
+        stlr  x6, [x5]
         b     cpu_off
 ${PUTS}
 alive:  .asciz "cpu1 alive\\n"
+        .balign 8
+flag:   .quad 0
 `);
     const r = await jhsim(['--cpus', '2', 'guest', 'run', img]);
     expect(r.code).toBe(1);

@@ -106,7 +106,7 @@ export async function measureGuest(budget: number): Promise<GuestBenchRow[]> {
     await runLoop(workload, 2, Math.max(1000, Math.floor(budget / 10)));
     let single = 0;
     for (const workers of [1, 2] as const) {
-      const r = await runLoop(workload, workers, workload === 'mmio' ? Math.floor(budget / 4) : budget);
+      const r = await runLoop(workload, workers, workload === 'mmio' ? Math.floor(budget / 50) : budget);
       const running = r.cpus.filter((c) => c.status === 'budget');
       const secs = r.durationMs / 1000;
       const perWorker = running.reduce((a, c) => a + c.instructions, 0) / running.length / secs;
