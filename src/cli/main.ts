@@ -97,7 +97,7 @@ program
   .option('--json', 'print {"results":[...]} as JSON')
   .option('--cpus-list <list>', 'CPU counts to measure', '2,4,8,16')
   .option('--cycles <n>', 'enable+disable cycles per CPU count', '60')
-  .option('--guest-instructions <n>', 'guest instructions per CPU for the guest-engine integer and memory benches (the MMIO bench runs 1/50 of it; 0 skips them)', '200000000')
+  .option('--guest-instructions <n>', 'guest instructions per CPU for the guest-engine integer and memory benches (the MMIO bench runs 1/20 of it; 0 skips them)', '200000000')
   .action(async (o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string }) => {
     process.exitCode = await runBench(o);
   });

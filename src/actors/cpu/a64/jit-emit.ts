@@ -17,6 +17,7 @@ import type {
   AddSubCarry, AddSubExt, AddSubImm, AddSubShift, Bitfield, CondCompare, CondSelect, Dp1, Dp2, Dp3, Extr, Insn,
   LdStImm, LdStPair, LdStReg, LdrLit, LogicImm, LogicReg, MoveWide,
 } from './insn.js';
+import { encodeDataAbortIss } from './interp-types.js';
 import { fromVa } from './state.js';
 
 /** Context of the instruction being emitted. */
@@ -24,6 +25,8 @@ export interface EmitCtx {
   pc: number;
   /** Statement handing this instruction to the interpreter (returns from the block). */
   bail: string;
+  /** Statement ending the block after a trap whose outcome stops this CPU (pc: ELR_EL2). */
+  stop: (skip: boolean) => string;
 }
 
 const lo = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP]' : '0') : `R[${2 * n}]`);
@@ -322,17 +325,31 @@ function ldStImm(i: LdStImm, ctx: EmitCtx): string | null {
   let s = baseInto(i.rn, ctx) + offsetInto(i.offset) + ADD64;
   // The access uses base + offset, or the base itself for post-index.
   s += i.writeback === 'post' ? VA : 'va=(r1|0)*4294967296+r0;';
+  const body = i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o');
+  if (i.writeback === 'none') return s + access(i, ctx, body);
   s += `o=M.${i.load ? 'r' : 'w'}(va,${bytes},${bytes - 1},EL);if(o<0){${ctx.bail}}d=M.dv;`;
-  s += i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o');
-  if (i.writeback !== 'none') s += put(i.rn, 'r0', 'r1', true);
-  return s;
+  return s + body + put(i.rn, 'r0', 'r1', true);
+}
+
+/**
+ * A single-register access with a valid syndrome (ISV = 1): RAM through FastMem; a stage-2
+ * fault goes straight to the hypervisor (X.dabt, with the syndrome fixed at translation time),
+ * which emulates the access (MMIO) and writes a loaded value into the register file itself.
+ */
+function access(i: LdStImm | LdStReg, ctx: EmitCtx, body: string): string {
+  const bytes = 1 << i.size;
+  const syn = encodeDataAbortIss({
+    isv: true, sas: i.size, sse: i.load && i.signed, srt: i.rt, sf: i.sf, ar: false, wnr: !i.load,
+    cm: false, s1ptw: false, ea: false, dfsc: 0,
+  });
+  return `o=M.${i.load ? 'r' : 'w'}(va,${bytes},${bytes - 1},EL);` +
+    `if(o<0){t0=X.dabt(va,${bytes},${!i.load},${syn},EL);if(t0===0){${ctx.bail}}` +
+    `if(t0===2){${ctx.stop(true)}}if(t0===3){${ctx.stop(false)}}}else{d=M.dv;${body}}`;
 }
 
 function ldStReg(i: LdStReg, ctx: EmitCtx): string {
-  const bytes = 1 << i.size;
-  let s = baseInto(i.rn, ctx) + extendInto(i.rm, i.extend, i.amount) + ADD64 + 'va=(r1|0)*4294967296+r0;';
-  s += `o=M.${i.load ? 'r' : 'w'}(va,${bytes},${bytes - 1},EL);if(o<0){${ctx.bail}}d=M.dv;`;
-  return s + (i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o'));
+  const s = baseInto(i.rn, ctx) + extendInto(i.rm, i.extend, i.amount) + ADD64 + 'va=(r1|0)*4294967296+r0;';
+  return s + access(i, ctx, i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o'));
 }
 
 function ldrLit(i: LdrLit, ctx: EmitCtx): string {

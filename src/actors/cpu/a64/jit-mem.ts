@@ -40,9 +40,28 @@ class Way {
   }
 }
 
+/**
+ * Remembered stage-2 faults of one access kind: VA page (and EL) → the faulting IPA page and
+ * the fault status code, so a guest polling an emulated register does not walk both stages on
+ * every access. Filled only by a walk that faulted at stage 2 (not on a stage-1 table walk, not
+ * an external abort) and dropped with the TLB: the hypervisor follows every change to a running
+ * cell's stage 2 with flush_vcpu_caches (config_commit), which is what keeps this exact.
+ */
+class FaultWay {
+  readonly tag = new Float64Array(SLOTS).fill(Number.NaN);
+  /** ipaPage * 256 + fsc. */
+  readonly info = new Float64Array(SLOTS);
+
+  clear(): void {
+    this.tag.fill(Number.NaN);
+  }
+}
+
 export class FastMem {
   private readonly rd = new Way();
   private readonly wr = new Way();
+  private readonly rdFault = new FaultWay();
+  private readonly wrFault = new FaultWay();
   /** The RAM view of the last successful lookup (its offset is what r/w returned). */
   dv: DataView = EMPTY_DV;
   /** Set by generated code when it hands an instruction to the interpreter. */
@@ -65,6 +84,8 @@ export class FastMem {
   flush(): void {
     this.rd.clear();
     this.wr.clear();
+    this.rdFault.clear();
+    this.wrFault.clear();
     this.gen = this.tlb.generation;
   }
 
@@ -104,19 +125,53 @@ export class FastMem {
     return this.fill(w, va, span, alignMask, el, true);
   }
 
+  /**
+   * The stage-2 fault an access at va takes, as ipaPage * 256 + fsc, or -1 when the access does
+   * not end in a plain stage-2 fault (it succeeds, or faults at stage 1, on a table walk, with an
+   * external abort or an alignment check: the interpreter reports those).
+   */
+  stage2Fault(va: number, size: number, write: boolean, el: number): number {
+    const f = write ? this.wrFault : this.rdFault;
+    const page = Math.floor(va / PAGE);
+    const i = page & SLOT_MASK;
+    const off = va - page * PAGE;
+    if (off + size > PAGE || ((off & (size - 1)) !== 0 && this.strictAlign)) return -1;
+    if (f.tag[i] === page * 2 + el) return f.info[i]!;
+    if (!Number.isSafeInteger(va)) return -1;
+    const hi = Math.floor(va / TWO32);
+    const pa = this.tlb.translateHL(hi, va - hi * TWO32, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
+    if (pa !== TLB_FAULT || !this.noteFault(f, i, page * 2 + el)) return -1;
+    return f.info[i]!;
+  }
+
+  /** Remembers the TLB's last fault for the slot if it is a plain stage-2 fault; true if it did. */
+  private noteFault(f: FaultWay, i: number, tag: number): boolean {
+    const fault = this.tlb.fault;
+    if (fault === null || fault.stage !== 2 || fault.s1ptw || fault.kind === 'external' || fault.ipa === undefined) return false;
+    f.tag[i] = tag;
+    f.info[i] = Math.floor(fault.ipa / PAGE) * 256 + (fault.fsc & 0x3f);
+    return true;
+  }
+
   private fill(w: Way, va: number, span: number, alignMask: number, el: number, write: boolean): number {
     this.fills++;
     if (!Number.isSafeInteger(va)) return -1;
     const page = Math.floor(va / PAGE);
     const off = va - page * PAGE;
     if (off + span > PAGE) return -1;
+    const faults = write ? this.wrFault : this.rdFault;
+    const i = page & SLOT_MASK;
+    // A page known to fault at stage 2 (an emulated device): no walk, the caller traps.
+    if (faults.tag[i] === page * 2 + el) return -1;
     const hi = Math.floor(va / TWO32);
     const pa = this.tlb.translateHL(hi, va - hi * TWO32, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
-    if (pa === TLB_FAULT) return -1;
+    if (pa === TLB_FAULT) {
+      this.noteFault(faults, i, page * 2 + el);
+      return -1;
+    }
     const ppage = Math.floor(pa / PAGE);
     const ram = this.phys.ramAt(ppage * PAGE, PAGE);
     if (ram === undefined) return -1;
-    const i = page & SLOT_MASK;
     const loose = (this.tlb.lastPerm & P_DEVICE) === 0 && !this.strictAlign;
     w.tag[i] = page * 2 + el;
     w.off[i] = ppage * PAGE - ram.base;

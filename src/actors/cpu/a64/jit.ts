@@ -36,7 +36,10 @@ const TWO32 = 0x1_0000_0000;
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 64;
 
-/** Compiled block: fn(s, R, M, X, limit) → instructions retired (s.pc set; M.bail = 1 when it bailed). */
+/**
+ * Compiled block: fn(s, R, M, X, limit) → instructions retired, s.pc set; M.bail = 1 when it
+ * handed the instruction at s.pc to the interpreter, 2 when a trap stopped the CPU.
+ */
 type BlockFn = (s: A64State, R: Uint32Array, M: FastMem, X: JitRuntime, limit: number) => number;
 
 interface Block {
@@ -55,15 +58,45 @@ const INTERP = null;
 /** Ops that always run in the interpreter and end a block before them. */
 const LEAVES = new Set<Insn['op']>(['EXCEPTION', 'HINT', 'BARRIER', 'MSR_IMM', 'MRS', 'MSR_REG', 'SYS', 'SYSL', 'ERET', 'UNDEFINED']);
 
+/** ESR_EL2 of a data abort from a lower EL with IL = 1 (EC 0x24 << 26 | 1 << 25), ISS to be or'ed in. */
+const ESR_DABT_LOWER = 0x9200_0000;
+
+/**
+ * An exit to EL2 for a stage-2 data abort with a valid syndrome, taken by translated code.
+ * Returns 0 when there is no exit to take (no hypervisor), else what the hypervisor decided: TRAP_RESUME (access emulated, the instruction is complete),
+ * TRAP_STOP_SKIP / TRAP_STOP (this CPU stops, past or at the instruction).
+ */
+export type Stage2Trap = (esr: number, far: number, hpfar: number) => number;
+export const TRAP_RESUME = 1;
+export const TRAP_STOP_SKIP = 2;
+export const TRAP_STOP = 3;
+
 /** Helpers the generated code calls (X). */
 export class JitRuntime {
   lo = 0;
   hi = 0;
+  /** The exit to EL2 (none without a hypervisor: the interpreter then delivers the abort). */
+  trap: Stage2Trap | undefined = undefined;
   constructor(
     private readonly s: A64State,
     private readonly mem: GuestMemory,
     private readonly hooks: InterpHooks,
+    private readonly fast: FastMem,
   ) {}
+
+  /**
+   * A load or store with syndrome `syn` (ISS without DFSC) that FastMem could not serve: if it
+   * takes a stage-2 fault, the exit to EL2 happens here; 0 = not a stage-2 fault, the
+   * interpreter does the access.
+   */
+  dabt(va: number, size: number, write: boolean, syn: number, el: number): number {
+    const trap = this.trap;
+    if (trap === undefined) return 0;
+    const f = this.fast.stage2Fault(va, size, write, el);
+    if (f < 0) return 0;
+    const fsc = f % 256;
+    return trap((ESR_DABT_LOWER | syn | fsc) >>> 0, va, ((f - fsc) / 256) * 16);
+  }
 
   /** The reference interpreter for one instruction at pc (s.pc = pc); false: it did not complete. */
   exec(i: Insn, pc: number, word: number): boolean {
@@ -150,6 +183,8 @@ export class Translator {
   private readonly pageBlocks = new Map<number, number[]>();
   readonly fast: FastMem;
   private readonly rt: JitRuntime;
+  /** Set when the last run() ended at a trap whose outcome stops the CPU (see setTrap). */
+  stopped = false;
   readonly stats: JitStats = { compiled: 0, translated: 0, interpreted: 0, codeWrites: 0 };
   /** The exception that ended the last run(), if any. */
   exception: StepException | undefined;
@@ -162,7 +197,7 @@ export class Translator {
     private readonly tlb: SoftTlb,
   ) {
     this.fast = new FastMem(phys, tlb, this.codeMaps, (p) => this.dropPage(p));
-    this.rt = new JitRuntime(s, mem, hooks);
+    this.rt = new JitRuntime(s, mem, hooks, this.fast);
   }
 
   /** Drops every block (IC invalidation, reset, a flush request). */
@@ -171,6 +206,11 @@ export class Translator {
     this.codeMaps.clear();
     this.pageBlocks.clear();
     this.fast.flush();
+  }
+
+  /** Lets translated code exit to EL2 directly on stage-2 data aborts with a valid syndrome. */
+  setTrap(trap: Stage2Trap | undefined): void {
+    this.rt.trap = trap;
   }
 
   /** SCTLR_EL1.A changed (or may have): cached alignment decisions go. */
@@ -191,6 +231,7 @@ export class Translator {
     const M = this.fast;
     const X = this.rt;
     this.exception = undefined;
+    this.stopped = false;
     let n = 0;
     while (n < max) {
       M.sync();
@@ -200,6 +241,11 @@ export class Translator {
         n += k;
         this.stats.translated += k;
         if (M.bail === 0) continue;
+        if (M.bail === 2) {
+          M.bail = 0;
+          this.stopped = true;
+          return n;
+        }
         M.bail = 0;
         if (n >= max) break;
       }
@@ -338,11 +384,12 @@ function build(insns: { i: Insn; word: number; pc: number }[], start: number): B
   let body = '';
   insns.forEach(({ i, pc }, k) => {
     const bail = `s.pc=${pc};M.bail=1;return cnt+${k};`;
+    const stop = (skip: boolean): string => (skip ? `s.pc=${pc + 4};M.bail=2;return cnt+${k + 1};` : `s.pc=${pc};M.bail=2;return cnt+${k};`);
     if (k === n - 1 && isBranch(i)) {
       body += branch(i, pc);
       return;
     }
-    const code = emit(i, { pc, bail });
+    const code = emit(i, { pc, bail, stop });
     if (code !== null) body += code;
     else body += `s.pc=${pc};if(!X.exec(I[${k}],${pc},${insns[k]!.word})){s.pc=${pc};M.bail=1;return cnt+${k};}`;
     if (k === n - 1) body += `nx=${pc + 4};`;

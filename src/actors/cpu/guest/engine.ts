@@ -13,7 +13,7 @@ import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import type { CpuContext } from '../context.js';
 import { CpuWord, cpuWord } from '../layout.js';
 import { A64State } from '../a64/state.js';
-import { Translator } from '../a64/jit.js';
+import { TRAP_RESUME, TRAP_STOP, TRAP_STOP_SKIP, Translator } from '../a64/jit.js';
 import { deliverToGuest, el2Syndrome, eret, retire } from '../a64/interp-exc.js';
 import type { InterpHooks, MaintenanceOp, StepException } from '../a64/interp-types.js';
 import { KEY } from '../a64/interp-sys.js';
@@ -73,12 +73,19 @@ export class GuestEngine {
   budget = 0;
   private eventRegister = false;
   private regs: StateRegs;
+  /** The hypervisor under the running slice (for traps taken inside translated code). */
+  private hv: Hv | undefined = undefined;
+  /** The trap frame stage2Trap reuses (traps are taken one at a time on this CPU). */
+  private readonly trapCtx: TrapContext;
+  /** What a trap inside translated code decided for this CPU. */
+  private trapEnd: SliceEnd | undefined = undefined;
 
   constructor(private readonly c: CpuContext) {
     this.timer = new GenericTimer(c.board.timer_hz);
     this.tlb = new SoftTlb(c.mem, stage1Regs(this.state), new Stage2(c.mem, null));
     this.mem = new CpuGuestMemory(c.mem, this.tlb);
     this.regs = new StateRegs(this.state);
+    this.trapCtx = { esr: 0, regs: this.regs, far: 0, hpfar: 0 };
     const mpidr = BigInt(c.topo[c.cpu]!.mpidr) | (1n << 31n);
     this.hooks = {
       mpidr: () => mpidr,
@@ -95,7 +102,29 @@ export class GuestEngine {
   }
 
   private newTranslator(): Translator {
-    return new Translator(this.state, this.mem, this.hooks, this.c.mem, this.tlb);
+    const jit = new Translator(this.state, this.mem, this.hooks, this.c.mem, this.tlb);
+    jit.setTrap((esr, far, hpfar) => this.stage2Trap(esr, far, hpfar));
+    return jit;
+  }
+
+  /**
+   * A stage-2 data abort with a valid syndrome taken by translated code: the same exit to EL2
+   * as toEl2(), without building the interpreter's exception first. 0 = no hypervisor (the
+   * interpreter delivers the abort to the guest instead).
+   */
+  private stage2Trap(esr: number, far: number, hpfar: number): number {
+    const hv = this.hv;
+    if (!hv) return 0;
+    const t = this.trapCtx;
+    t.esr = esr;
+    t.regs = this.regs;
+    t.far = far;
+    t.hpfar = hpfar;
+    const out = archHandleTrap(hv, t);
+    if (out.left) this.tlb.setStage2(null);
+    if (out.action.kind === 'resume') return out.skip ? TRAP_RESUME : TRAP_STOP;
+    this.trapEnd = { kind: 'action', action: out.action };
+    return out.skip ? TRAP_STOP_SKIP : TRAP_STOP;
   }
 
   /**
@@ -121,9 +150,17 @@ export class GuestEngine {
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
     while (left > 0) {
+      this.hv = hv;
       const executed = this.jit.run(left);
       this.retired += executed;
       left -= executed;
+      if (this.jit.stopped) {
+        // Translated code exited to EL2 (stage2Trap) and the hypervisor stopped this CPU.
+        const end = this.trapEnd;
+        this.trapEnd = undefined;
+        if (end) return end;
+        continue;
+      }
       const result = this.jit.exception;
       if (result === undefined) break;
       const end = this.exception(hv, result);

@@ -154,30 +154,56 @@ export function mmioRegionUnregister(hv: Hv, cell: number, start: number): void 
 
 interface FoundRegion { index: number; start: number; handler: number; arg: number }
 
-/** find_region: binary search, restarted whenever the generation moved (lock-free reader). */
+/** findRegion's answer (one lookup at a time per worker: filled in place, no allocation per trap). */
+const foundRegion: FoundRegion = { index: 0, start: 0, handler: 0, arg: 0 };
+
+/** 64-bit little-endian number (below 2^53) at byte o of dv. */
+function u64(dv: DataView, o: number): number {
+  return dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 0x1_0000_0000;
+}
+
+/**
+ * find_region: binary search, restarted whenever the generation moved (lock-free reader). Runs
+ * on every trapped access, so it reads the tables through their RAM views directly.
+ */
 function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegion | undefined {
   const m = hv.c.mem;
-  const gen = genOf(hv, cell);
+  const cv = m.ramAt(cell, CELL.MMIO_HANDLERS + 8);
+  if (cv === undefined) return undefined;
+  const c = cell - cv.base;
+  const gi = (c + CELL.MMIO_GENERATION) >> 2;
   for (;;) {
-    const g = Atomics.load(gen.view, gen.index);
+    const g = Atomics.load(cv.i32, gi);
     if (g & 1) continue;
-    const locs = m.read64(cell + CELL.MMIO_LOCATIONS);
-    const hnds = m.read64(cell + CELL.MMIO_HANDLERS);
-    let lo = 0;
-    let hi = m.read32(cell + CELL.NUM_MMIO_REGIONS);
+    const num = cv.dv.getUint32(c + CELL.NUM_MMIO_REGIONS, true);
+    const locs = u64(cv.dv, c + CELL.MMIO_LOCATIONS);
+    const hnds = u64(cv.dv, c + CELL.MMIO_HANDLERS);
+    const lv = num > 0 ? m.ramAt(locs, num * LOC_SIZE) : undefined;
+    const hv2 = num > 0 ? m.ramAt(hnds, num * HANDLER_SIZE) : undefined;
     let hit: FoundRegion | undefined;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const start = m.read64(locs + mid * LOC_SIZE);
-      const rsize = m.read64(locs + mid * LOC_SIZE + 8);
-      if (addr < start) hi = mid;
-      else if (start + rsize < addr + size) lo = mid + 1;
-      else {
-        hit = { index: mid, start, handler: m.read64(hnds + mid * HANDLER_SIZE), arg: m.read64(hnds + mid * HANDLER_SIZE + 8) };
-        break;
+    if (lv !== undefined && hv2 !== undefined) {
+      const lo0 = locs - lv.base;
+      const ho0 = hnds - hv2.base;
+      let lo = 0;
+      let hi = num;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const start = u64(lv.dv, lo0 + mid * LOC_SIZE);
+        const rsize = u64(lv.dv, lo0 + mid * LOC_SIZE + 8);
+        if (addr < start) hi = mid;
+        else if (start + rsize < addr + size) lo = mid + 1;
+        else {
+          const ho = ho0 + mid * HANDLER_SIZE;
+          foundRegion.index = mid;
+          foundRegion.start = start;
+          foundRegion.handler = u64(hv2.dv, ho);
+          foundRegion.arg = u64(hv2.dv, ho + 8);
+          hit = foundRegion;
+          break;
+        }
       }
     }
-    if (Atomics.load(gen.view, gen.index) === g) return hit;
+    if (Atomics.load(cv.i32, gi) === g) return hit;
   }
 }
 
@@ -208,22 +234,35 @@ export function mmioRegisterSubpages(hv: Hv, cell: number): void {
  */
 function mmioHandleSubpage(hv: Hv, a: MmioAccess, memAddr: number): MmioResultCode {
   const m = hv.c.mem;
-  const flags = m.read64(memAddr + MEM_OFF.flags);
-  const phys = m.read64(memAddr + MEM_OFF.phys_start) + a.address;
+  const cfg = m.ramAt(memAddr, MEMORY_SIZE);
+  if (cfg === undefined) return MmioResult.ERROR;
+  const flags = u64(cfg.dv, memAddr - cfg.base + MEM_OFF.flags);
+  const phys = u64(cfg.dv, memAddr - cfg.base + MEM_OFF.phys_start) + a.address;
   const perm = a.isWrite ? MemFlags.WRITE : MemFlags.READ;
   const widthOk = ((a.size << MEM_IO_WIDTH_SHIFT) & flags) !== 0;
   const alignOk = a.address % a.size === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;
-  if (!(flags & perm) || !widthOk || !alignOk || !m.contains(phys, a.size)) {
+  const ram = flags & perm && widthOk && alignOk ? m.ramAt(phys, a.size) : undefined;
+  if (ram === undefined) {
     printk(hv, `FATAL: Invalid MMIO ${a.isWrite ? 'write' : 'read'} at 0x${(phys >>> 0).toString(16)} (size ${a.size})\n`);
     return MmioResult.ERROR;
   }
+  // mmio_perform_access: one access of the trapped width (readb..readq / writeb..writeq).
+  const dv = ram.dv;
+  const o = phys - ram.base;
   if (a.isWrite) {
-    const v = BigInt.asUintN(a.size * 8, a.value);
-    for (let i = 0; i < a.size; i++) m.write8(phys + i, Number((v >> BigInt(i * 8)) & 0xffn));
+    switch (a.size) {
+      case 1: dv.setUint8(o, Number(a.value & 0xffn)); break;
+      case 2: dv.setUint16(o, Number(a.value & 0xffffn), true); break;
+      case 4: dv.setUint32(o, Number(a.value & 0xffff_ffffn), true); break;
+      default: dv.setBigUint64(o, BigInt.asUintN(64, a.value), true); break;
+    }
   } else {
-    let v = 0n;
-    for (let i = a.size - 1; i >= 0; i--) v = (v << 8n) | BigInt(m.read8(phys + i));
-    a.value = v;
+    switch (a.size) {
+      case 1: a.value = BigInt(dv.getUint8(o)); break;
+      case 2: a.value = BigInt(dv.getUint16(o, true)); break;
+      case 4: a.value = BigInt(dv.getUint32(o, true)); break;
+      default: a.value = dv.getBigUint64(o, true); break;
+    }
   }
   return MmioResult.HANDLED;
 }

@@ -131,6 +131,11 @@ function ipaOf(t: TrapContext): number {
   return Math.floor(t.hpfar / 16) * 4096 + (t.far & 0xfff);
 }
 
+/** SSE: the low `size` bytes sign-extended to 64 bits. */
+function signExtend(v: bigint, size: number): bigint {
+  return BigInt.asUintN(64, BigInt.asIntN(size * 8, v));
+}
+
 /** arch_handle_dabt: MMIO emulation from the data-abort syndrome. */
 function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
   hv.count(Stat.MMIO);
@@ -150,11 +155,13 @@ function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
     printk(hv, `jhsim: data abort with S1PTW/CM/EA at 0x${ipa.toString(16)}: Jailhouse spins in arch_inject_dabt here\n`);
     return TRAP_FORBIDDEN;
   }
-  const signExtend = (v: bigint): bigint => (sse && size < 8 ? BigInt.asUintN(64, BigInt.asIntN(size * 8, v)) : v);
-  const access: MmioAccess = { address: ipa, size, isWrite, value: isWrite ? signExtend(srt === 31 ? 0n : t.regs.get(srt)) : 0n };
+  const extend = sse && size < 8;
+  let value = 0n;
+  if (isWrite && srt !== 31) value = extend ? signExtend(t.regs.get(srt), size) : t.regs.get(srt);
+  const access: MmioAccess = { address: ipa, size, isWrite, value };
   const r = mmioHandleAccess(hv, access);
   if (r === MmioResult.HANDLED) {
-    if (!isWrite && srt !== 31) t.regs.set(srt, signExtend(access.value));
+    if (!isWrite && srt !== 31) t.regs.set(srt, extend ? signExtend(access.value, size) : access.value);
     return TRAP_HANDLED;
   }
   if (r === MmioResult.UNHANDLED) {
