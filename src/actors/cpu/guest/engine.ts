@@ -159,7 +159,8 @@ export class GuestEngine {
         const end = this.trapEnd;
         this.trapEnd = undefined;
         if (end) return end;
-        continue;
+        // Resumed at the instruction itself: end the slice so the actor checks for events.
+        break;
       }
       const result = this.jit.exception;
       if (result === undefined) break;
