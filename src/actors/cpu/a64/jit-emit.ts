@@ -44,6 +44,12 @@ function const64(v: bigint): [string, string] {
   return [String(Number(u & 0xffff_ffffn)), String(Number(u >> 32n))];
 }
 
+/** Writes a constant to register n. */
+export function putConst(n: number, v: bigint): string {
+  const [l, h] = const64(v);
+  return put(n, l, h);
+}
+
 /** NZCV from N and Z of (r0, r1) with C = V = 0 (logical ops). */
 function logicFlags(sf: boolean): string {
   return sf
@@ -279,8 +285,12 @@ function dp3(i: Dp3): string | null {
 
 // ---------------------------------------------------------------- loads and stores
 
-/** va from the 64-bit address in (a0, a1): a signed number, exact while it is a canonical VA. */
+/**
+ * va from the 64-bit address in (a0, a1) (the base) or (r0, r1) (base + offset): a signed
+ * number, exact while it is a canonical VA.
+ */
 const VA = 'va=(a1|0)*4294967296+a0;';
+const VA_R = 'va=(r1|0)*4294967296+r0;';
 
 /** The transfer of one register at offset `o` of `d` (after a successful lookup). */
 function loadReg(size: number, signed: boolean, sf: boolean, rt: number, at: string): string {
@@ -324,11 +334,15 @@ function ldStImm(i: LdStImm, ctx: EmitCtx): string | null {
   const bytes = 1 << i.size;
   let s = baseInto(i.rn, ctx) + offsetInto(i.offset) + ADD64;
   // The access uses base + offset, or the base itself for post-index.
-  s += i.writeback === 'post' ? VA : 'va=(r1|0)*4294967296+r0;';
+  s += i.writeback === 'post' ? VA : VA_R;
   const body = i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o');
   if (i.writeback === 'none') return s + access(i, ctx, body);
-  s += `o=M.${i.load ? 'r' : 'w'}(va,${bytes},${bytes - 1},EL);if(o<0){${ctx.bail}}d=M.dv;`;
-  return s + body + put(i.rn, 'r0', 'r1', true);
+  return s + ramOrBail(i.load, 'va', bytes, bytes - 1, ctx) + body + put(i.rn, 'r0', 'r1', true);
+}
+
+/** d/o = the RAM behind a `span`-byte access at `va`, or the interpreter does the instruction. */
+function ramOrBail(load: boolean, va: string, span: number, alignMask: number, ctx: EmitCtx): string {
+  return `o=M.${load ? 'r' : 'w'}(${va},${span},${alignMask},EL);if(o<0){${ctx.bail}}d=M.dv;`;
 }
 
 /**
@@ -348,21 +362,21 @@ function access(i: LdStImm | LdStReg, ctx: EmitCtx, body: string): string {
 }
 
 function ldStReg(i: LdStReg, ctx: EmitCtx): string {
-  const s = baseInto(i.rn, ctx) + extendInto(i.rm, i.extend, i.amount) + ADD64 + 'va=(r1|0)*4294967296+r0;';
+  const s = baseInto(i.rn, ctx) + extendInto(i.rm, i.extend, i.amount) + ADD64 + VA_R;
   return s + access(i, ctx, i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o'));
 }
 
 function ldrLit(i: LdrLit, ctx: EmitCtx): string {
   const bytes = 1 << i.size;
   const va = ctx.pc + i.offset;
-  return `o=M.r(${va},${bytes},${bytes - 1},EL);if(o<0){${ctx.bail}}d=M.dv;` + loadReg(i.size, i.signed, i.sf, i.rt, 'o');
+  return ramOrBail(true, String(va), bytes, bytes - 1, ctx) + loadReg(i.size, i.signed, i.sf, i.rt, 'o');
 }
 
 function ldStPair(i: LdStPair, ctx: EmitCtx): string {
   const bytes = 1 << i.size;
   let s = baseInto(i.rn, ctx) + offsetInto(i.offset) + ADD64;
-  s += i.writeback === 'post' ? VA : 'va=(r1|0)*4294967296+r0;';
-  s += `o=M.${i.load ? 'r' : 'w'}(va,${2 * bytes},${bytes - 1},EL);if(o<0){${ctx.bail}}d=M.dv;`;
+  s += i.writeback === 'post' ? VA : VA_R;
+  s += ramOrBail(i.load, 'va', 2 * bytes, bytes - 1, ctx);
   if (i.load) {
     s += loadReg(i.size, i.signed, i.sf, i.rt, 'o') + loadReg(i.size, i.signed, i.sf, i.rt2, `o+${bytes}`);
   } else {
@@ -384,8 +398,7 @@ export function emit(i: Insn, ctx: EmitCtx): string | null {
     case 'MOV_WIDE': return moveWide(i);
     case 'ADR': {
       const v = i.page ? (ctx.pc - (((ctx.pc % 4096) + 4096) % 4096)) + i.imm : ctx.pc + i.imm;
-      const [l, h] = const64(fromVa(v));
-      return put(i.rd, l, h);
+      return putConst(i.rd, fromVa(v));
     }
     case 'BITFIELD': return bitfield(i);
     case 'EXTR': return extr(i);

@@ -16,11 +16,16 @@ import { ACC_READ, ACC_WRITE, P_DEVICE } from './mmu-types.js';
 const SLOTS = 1024;
 const SLOT_MASK = SLOTS - 1;
 const PAGE = 4096;
-const TWO32 = 0x1_0000_0000;
 const EMPTY_DV = new DataView(new ArrayBuffer(8));
 
 /** Per physical page with translated code: one byte per 4-byte word (1 = instruction of a block). */
 export type CodeMap = Uint8Array;
+
+/** Whether a `span`-byte store at byte `off` of the page overwrites a translated instruction. */
+export function writesCode(code: CodeMap, off: number, span: number): boolean {
+  for (let k = off >> 2; k <= (off + span - 1) >> 2; k++) if (code[k] !== 0) return true;
+  return false;
+}
 
 class Way {
   /** page * 2 + el, NaN when empty. */
@@ -70,8 +75,6 @@ export class FastMem {
   private gen = -1;
   /** SCTLR_EL1.A (alignment checking of ordinary accesses). */
   strictAlign = false;
-  /** Lookups that had to go to the TLB (diagnostics). */
-  fills = 0;
 
   constructor(
     private readonly phys: PhysicalMemory,
@@ -118,7 +121,7 @@ export class FastMem {
     const off = va - page * PAGE;
     if (w.tag[i] === page * 2 + el && off + span <= PAGE && ((off & alignMask) === 0 || w.loose[i] === 1)) {
       const code = w.code[i]!;
-      if (code !== null) this.checkCode(code, off, span, w.ppage[i]!);
+      if (code !== null && writesCode(code, off, span)) this.onCodeWrite(w.ppage[i]!);
       this.dv = w.view[i]!;
       return w.off[i]! + off;
     }
@@ -138,8 +141,7 @@ export class FastMem {
     if (off + size > PAGE || ((off & (size - 1)) !== 0 && this.strictAlign)) return -1;
     if (f.tag[i] === page * 2 + el) return f.info[i]!;
     if (!Number.isSafeInteger(va)) return -1;
-    const hi = Math.floor(va / TWO32);
-    const pa = this.tlb.translateHL(hi, va - hi * TWO32, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
+    const pa = this.tlb.translateVa(va, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
     if (pa !== TLB_FAULT || !this.noteFault(f, i, page * 2 + el)) return -1;
     return f.info[i]!;
   }
@@ -154,7 +156,6 @@ export class FastMem {
   }
 
   private fill(w: Way, va: number, span: number, alignMask: number, el: number, write: boolean): number {
-    this.fills++;
     if (!Number.isSafeInteger(va)) return -1;
     const page = Math.floor(va / PAGE);
     const off = va - page * PAGE;
@@ -163,8 +164,7 @@ export class FastMem {
     const i = page & SLOT_MASK;
     // A page known to fault at stage 2 (an emulated device): no walk, the caller traps.
     if (faults.tag[i] === page * 2 + el) return -1;
-    const hi = Math.floor(va / TWO32);
-    const pa = this.tlb.translateHL(hi, va - hi * TWO32, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
+    const pa = this.tlb.translateVa(va, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
     if (pa === TLB_FAULT) {
       this.noteFault(faults, i, page * 2 + el);
       return -1;
@@ -181,17 +181,8 @@ export class FastMem {
     const code = this.codeMaps.get(ppage) ?? null;
     w.code[i] = code;
     if ((off & alignMask) !== 0 && !loose) return -1;
-    if (write && code !== null) this.checkCode(code, off, span, ppage);
+    if (write && code !== null && writesCode(code, off, span)) this.onCodeWrite(ppage);
     this.dv = ram.dv;
     return w.off[i]! + off;
-  }
-
-  private checkCode(code: CodeMap, off: number, span: number, ppage: number): void {
-    for (let k = off >> 2; k <= (off + span - 1) >> 2; k++) {
-      if (code[k] !== 0) {
-        this.onCodeWrite(ppage);
-        return;
-      }
-    }
   }
 }

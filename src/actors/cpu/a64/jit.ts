@@ -25,11 +25,11 @@ import { decodeCached, execute, step } from './interp.js';
 import type { Insn } from './insn.js';
 import type { GuestMemory, InterpHooks, StepException } from './interp-types.js';
 import { accessFor } from './interp-mem.js';
-import { condExpr, emit } from './jit-emit.js';
-import { FastMem, type CodeMap } from './jit-mem.js';
+import { condExpr, emit, putConst } from './jit-emit.js';
+import { FastMem, type CodeMap, writesCode } from './jit-mem.js';
 import { TLB_FAULT, type SoftTlb } from './mmu-tlb.js';
 import { ACC_FETCH } from './mmu-types.js';
-import { type A64State, RegWord, toVa } from './state.js';
+import { type A64State, RegWord, fromVa, toVa } from './state.js';
 
 const PAGE = 4096;
 const TWO32 = 0x1_0000_0000;
@@ -277,8 +277,7 @@ export class Translator {
   /** Physical page of an instruction fetch at va, or -1. */
   private fetchPage(va: number, el: number): number {
     if (!Number.isSafeInteger(va) || va % 4 !== 0) return -1;
-    const hi = Math.floor(va / TWO32);
-    const pa = this.tlb.translateHL(hi, va - hi * TWO32, ACC_FETCH, el === 0 ? 0 : 1);
+    const pa = this.tlb.translateVa(va, ACC_FETCH, el === 0 ? 0 : 1);
     return pa === TLB_FAULT ? -1 : Math.floor(pa / PAGE);
   }
 
@@ -326,13 +325,7 @@ export class Translator {
     const ppage = Math.floor(pa / PAGE);
     const map = this.codeMaps.get(ppage);
     if (map === undefined) return;
-    const off = pa - ppage * PAGE;
-    for (let k = off >> 2; k <= (off + size - 1) >> 2; k++) {
-      if (map[k] !== 0) {
-        this.dropPage(ppage);
-        return;
-      }
-    }
+    if (writesCode(map, pa - ppage * PAGE, size)) this.dropPage(ppage);
   }
 
   /** A store hit translated code in physical page ppage: its blocks go. */
@@ -353,7 +346,7 @@ function branch(i: Insn, pc: number): string {
   const next = pc + 4;
   switch (i.op) {
     case 'B':
-      return (i.link ? `R[60]=${next % TWO32 >>> 0};R[61]=${Math.floor(next / TWO32) >>> 0};` : '') + `nx=${pc + i.offset};`;
+      return (i.link ? putConst(30, fromVa(next)) : '') + `nx=${pc + i.offset};`;
     case 'B_COND':
       return `nx=${condExpr(i.cond)}?${pc + i.offset}:${next};`;
     case 'CB': {
@@ -367,7 +360,7 @@ function branch(i: Insn, pc: number): string {
     case 'BR_REG': {
       const n = i.rn;
       let s = n === 31 ? 'nx=0;' : `nx=(R[${2 * n + 1}]|0)*4294967296+R[${2 * n}];if(!Number.isSafeInteger(nx))nx=X.va(${n});`;
-      if (i.kind === 'BLR') s += `R[60]=${next % TWO32 >>> 0};R[61]=${Math.floor(next / TWO32) >>> 0};`;
+      if (i.kind === 'BLR') s += putConst(30, fromVa(next));
       return s;
     }
     default:

@@ -57,6 +57,9 @@ export interface SoftTlbOptions {
   sets?: number;
 }
 
+/** 2^32: splits a number VA into the 32-bit halves the TLB is keyed by. */
+const TWO32 = 0x1_0000_0000;
+
 const REG_NAMES = ['SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'MAIR_EL1'] as const;
 
 function sameConfig(a: Stage1Config, b: Stage1Config): boolean {
@@ -150,6 +153,12 @@ export class SoftTlb {
    */
   translate(va: bigint | number, access: AccessKind, el: El): number {
     return this.translateHL(vaHigh(va), vaLow(va), accessCode(access), el);
+  }
+
+  /** translateHL for a VA given as a signed number (the executors' form; exact below 2^53). */
+  translateVa(va: number, acc: AccessCode, el: El): number {
+    const hi = Math.floor(va / TWO32);
+    return this.translateHL(hi, va - hi * TWO32, acc, el);
   }
 
   /** The hot path: VA as 32-bit halves, numeric access code (ACC_READ/WRITE/FETCH). */

@@ -149,8 +149,8 @@ export class GuestEngine {
     this.takeFlushRequest();
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
+    this.hv = hv;
     while (left > 0) {
-      this.hv = hv;
       const executed = this.jit.run(left);
       this.retired += executed;
       left -= executed;

@@ -12,7 +12,6 @@ import type { Access, AccessSize, Fault, GuestMemory, Stage2FaultKind } from '..
 import { ACC_FETCH, ACC_READ, ACC_WRITE, P_DEVICE, type AccessCode, type MmuFault } from '../a64/mmu-types.js';
 import { TLB_FAULT, type SoftTlb } from '../a64/mmu-tlb.js';
 
-const TWO32 = 0x1_0000_0000;
 
 const S2_KIND: Readonly<Record<MmuFault['kind'], Stage2FaultKind>> = {
   translation: 'translation',
@@ -33,8 +32,7 @@ export class CpuGuestMemory implements GuestMemory {
 
   /** Host PA of va for the access, or a Fault. */
   private translate(va: number, acc: AccessCode, el: 0 | 1, write: boolean): number | Fault {
-    const hi = Math.floor(va / TWO32);
-    const pa = this.tlb.translateHL(hi, va - hi * TWO32, acc, el);
+    const pa = this.tlb.translateVa(va, acc, el);
     if (pa !== TLB_FAULT) return pa;
     return toFault(this.tlb.fault!, va, write);
   }
