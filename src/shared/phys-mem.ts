@@ -46,6 +46,11 @@ export interface RamView extends BankWords {
   readonly dv: DataView;
 }
 
+/** Little-endian 64-bit field at byte `off` of dv as a number (exact below 2^53). */
+export function getU64(dv: DataView, off: number): number {
+  return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 0x1_0000_0000;
+}
+
 export class PhysicalMemory {
   private readonly views: BankViews[];
   /** The bank of the last lookup: page-table walks and structure accesses stay in one bank. */
@@ -127,8 +132,7 @@ export class PhysicalMemory {
   /** 64-bit read as a number; exact for values below 2^53 (addresses, sizes, counters). */
   read64(pa: number): number {
     const v = this.find(pa, 8);
-    const o = pa - v.base;
-    return v.dv.getUint32(o, true) + v.dv.getUint32(o + 4, true) * 0x1_0000_0000;
+    return getU64(v.dv, pa - v.base);
   }
   /** 64-bit write of a number below 2^53. */
   write64(pa: number, value: number): void {

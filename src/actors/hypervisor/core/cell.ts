@@ -5,6 +5,7 @@
 import { CELL_DESC_SIZE, CELL_OFF, MEM_OFF, MEMORY_SIZE, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import type { Hv } from './hv.js';
+import { getU64 } from '../../../shared/phys-mem.js';
 import { CELL, COMM } from './layout.js';
 import { mmioCellExit, mmioCellInit } from './mmio.js';
 import { decodeLatin1 } from '../../../shared/text.js';
@@ -43,8 +44,10 @@ export function cellMemRegions(hv: Hv, cell: number): MemRegion[] {
   const out: MemRegion[] = [];
   for (let i = 0; i < n; i++) {
     const o = off + i * MEMORY_SIZE;
-    const u64 = (x: number): number => dv.getUint32(o + x, true) + dv.getUint32(o + x + 4, true) * 0x1_0000_0000;
-    out.push({ phys: u64(MEM_OFF.phys_start), virt: u64(MEM_OFF.virt_start), size: u64(MEM_OFF.size), flags: u64(MEM_OFF.flags) });
+    out.push({
+      phys: getU64(dv, o + MEM_OFF.phys_start), virt: getU64(dv, o + MEM_OFF.virt_start),
+      size: getU64(dv, o + MEM_OFF.size), flags: getU64(dv, o + MEM_OFF.flags),
+    });
   }
   return out;
 }

@@ -11,6 +11,7 @@ import {
   cellPciDevicesOffset,
 } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
+import { getU64 } from '../../../shared/phys-mem.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
 import { cellConfigView, cellMemRegions } from './cell.js';
 import type { Hv } from './hv.js';
@@ -157,11 +158,6 @@ interface FoundRegion { index: number; start: number; handler: number; arg: numb
 /** findRegion's answer (one lookup at a time per worker: filled in place, no allocation per trap). */
 const foundRegion: FoundRegion = { index: 0, start: 0, handler: 0, arg: 0 };
 
-/** 64-bit little-endian number (below 2^53) at byte o of dv. */
-function u64(dv: DataView, o: number): number {
-  return dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 0x1_0000_0000;
-}
-
 /**
  * find_region: binary search, restarted whenever the generation moved (lock-free reader). Runs
  * on every trapped access, so it reads the tables through their RAM views directly.
@@ -176,8 +172,8 @@ function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegi
     const g = Atomics.load(cv.i32, gi);
     if (g & 1) continue;
     const num = cv.dv.getUint32(c + CELL.NUM_MMIO_REGIONS, true);
-    const locs = u64(cv.dv, c + CELL.MMIO_LOCATIONS);
-    const hnds = u64(cv.dv, c + CELL.MMIO_HANDLERS);
+    const locs = getU64(cv.dv, c + CELL.MMIO_LOCATIONS);
+    const hnds = getU64(cv.dv, c + CELL.MMIO_HANDLERS);
     const lv = num > 0 ? m.ramAt(locs, num * LOC_SIZE) : undefined;
     const hv2 = num > 0 ? m.ramAt(hnds, num * HANDLER_SIZE) : undefined;
     let hit: FoundRegion | undefined;
@@ -188,16 +184,16 @@ function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegi
       let hi = num;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        const start = u64(lv.dv, lo0 + mid * LOC_SIZE);
-        const rsize = u64(lv.dv, lo0 + mid * LOC_SIZE + 8);
+        const start = getU64(lv.dv, lo0 + mid * LOC_SIZE);
+        const rsize = getU64(lv.dv, lo0 + mid * LOC_SIZE + 8);
         if (addr < start) hi = mid;
         else if (start + rsize < addr + size) lo = mid + 1;
         else {
           const ho = ho0 + mid * HANDLER_SIZE;
           foundRegion.index = mid;
           foundRegion.start = start;
-          foundRegion.handler = u64(hv2.dv, ho);
-          foundRegion.arg = u64(hv2.dv, ho + 8);
+          foundRegion.handler = getU64(hv2.dv, ho);
+          foundRegion.arg = getU64(hv2.dv, ho + 8);
           hit = foundRegion;
           break;
         }
@@ -236,8 +232,8 @@ function mmioHandleSubpage(hv: Hv, a: MmioAccess, memAddr: number): MmioResultCo
   const m = hv.c.mem;
   const cfg = m.ramAt(memAddr, MEMORY_SIZE);
   if (cfg === undefined) return MmioResult.ERROR;
-  const flags = u64(cfg.dv, memAddr - cfg.base + MEM_OFF.flags);
-  const phys = u64(cfg.dv, memAddr - cfg.base + MEM_OFF.phys_start) + a.address;
+  const flags = getU64(cfg.dv, memAddr - cfg.base + MEM_OFF.flags);
+  const phys = getU64(cfg.dv, memAddr - cfg.base + MEM_OFF.phys_start) + a.address;
   const perm = a.isWrite ? MemFlags.WRITE : MemFlags.READ;
   const widthOk = ((a.size << MEM_IO_WIDTH_SHIFT) & flags) !== 0;
   const alignOk = a.address % a.size === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;

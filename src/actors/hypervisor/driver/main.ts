@@ -5,6 +5,7 @@
  */
 import { CELL_DESC_SIZE, CELL_OFF, CONFIG_REVISION, SYS_OFF, SYS_SIGNATURE, SYSTEM_HEADER_SIZE, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
+import { getU64 } from '../../../shared/phys-mem.js';
 import { Hc, HDR, HV_SIGNATURE } from '../core/layout.js';
 import { hypervisorEntry } from '../core/setup.js';
 import type { Kernel } from '../../cpu/linux/kernel.js';
@@ -48,8 +49,7 @@ function u32(b: Uint8Array, off: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, true);
 }
 function u64(b: Uint8Array, off: number): number {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 0x1_0000_0000;
+  return getU64(new DataView(b.buffer, b.byteOffset, b.byteLength), off);
 }
 
 /** get_max_cpus: highest CPU set in the root cell's bitmap + 1, scanning bytes downwards. */
