@@ -11,6 +11,8 @@ import type { Io } from './io.js';
 import type { UserProcess } from './user.js';
 import { resolveUserPath } from './paths.js';
 import { decodeLatin1 } from '../shared/text.js';
+import { cellCreate, cellLoad, cellSimple } from './jailhouse-cell.js';
+import { cellStats } from './cell-stats.js';
 
 export const JAILHOUSE_USAGE = `Usage: jailhouse { COMMAND | --help | --version }
 
@@ -37,15 +39,9 @@ Available commands:
    hardware check 
 `;
 
-/** Commands of the real tool that jhsim does not model yet, and where they arrive. */
+/** Commands of the real tool that jhsim does not model, and why. */
 const NOT_YET: Record<string, string> = {
-  'cell create': 'the cells capability',
-  'cell load': 'the cells capability',
-  'cell start': 'the cells capability',
-  'cell shutdown': 'the cells capability',
-  'cell destroy': 'the cells capability',
-  'cell stats': 'the cells capability',
-  'cell linux': 'the cells capability (with a Linux inmate)',
+  'cell linux': 'it needs a Linux inmate image and device trees',
   'config create': 'no plan: it generates x86 configs from a live system',
   'config collect': 'no plan: it archives a live system',
   'config check': 'see `jhsim config check`',
@@ -56,8 +52,10 @@ export const TOOL_VERSION = 'Jailhouse management tool v0.12 (jhsim)';
 export interface ToolContext {
   user: UserProcess;
   io: Io;
-  /** Stops `console -f`. */
+  /** Stops `console -f` and the live `cell stats`. */
   signal?: AbortSignal;
+  /** Single key presses for live views (`cell stats`); returns the unsubscribe function. */
+  keys?: (onKey: (key: string) => void) => () => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -109,6 +107,21 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
     case 'cell':
     case 'config': {
       if (cmd === 'cell' && argv[1] === 'list' && argv.length === 2) return cellList(ctx);
+      if (cmd === 'cell') {
+        const rest = argv.slice(2);
+        switch (argv[1]) {
+          case 'create':
+            return rest.length === 1 ? cellCreate(ctx, rest[0]!) : usage(1);
+          case 'load':
+            return cellLoad(ctx, rest, () => usage(1));
+          case 'start':
+          case 'shutdown':
+          case 'destroy':
+            return cellSimple(ctx, argv[1], rest, () => usage(1));
+          case 'stats':
+            return cellStats(ctx, rest);
+        }
+      }
       const what = NOT_YET[`${cmd} ${argv[1] ?? ''}`];
       if (!what) return usage(1);
       io.err(`jailhouse ${cmd} ${argv[1]}: not modelled by jhsim yet (${what})\n`);

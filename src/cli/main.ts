@@ -9,6 +9,7 @@ import { ErrnoError, errnoName } from '../shared/errno.js';
 import { ConfigError, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
 import { buildFirmwareImage, readFirmwareHeader } from '../actors/hypervisor/core/firmware.js';
 import { runBench } from './bench.js';
+import { INMATES, buildInmate } from '../actors/cpu/inmates/index.js';
 import { runDemo } from './demo.js';
 import { interactive } from './interactive.js';
 import { processIo } from './io.js';
@@ -115,6 +116,21 @@ guest.command('run')
   .action(async (image: string, o: GuestCliOptions) => {
     const g = globals();
     process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdogFrom(g));
+  });
+
+const inmate = program.command('inmate').description('built-in inmate images for the demo cells (configs/inmates/*.bin are copies)');
+inmate.command('list')
+  .description('list the built-in inmates')
+  .action(() => {
+    for (const i of INMATES) processIo.out(`${i.name.padEnd(12)}${i.description}\n`);
+  });
+inmate.command('build')
+  .description('write the image of inmate NAME (linked at IPA 0) to FILE')
+  .argument('<name>')
+  .argument('<file>')
+  .action((name: string, file: string) => {
+    if (!INMATES.some((i) => i.name === name)) throw new ErrnoError(22, `inmate ${name}: unknown (have: ${INMATES.map((i) => i.name).join(', ')})`);
+    writeFileSync(file, buildInmate(name));
   });
 
 const fw = program.command('firmware').description('the hypervisor image (jailhouse.bin)');

@@ -46,6 +46,17 @@ export class UserProcess {
     return this.m.syscall(this.caller, Sys.IOCTL, [cmd | 0, lo, hi], opts ?? this.opts);
   }
 
+  /**
+   * ioctl whose argument holds pointers into itself (CELL_CREATE, CELL_LOAD): `build` gets the
+   * user address the payload will be copied to.
+   */
+  async ioctlBuilt(cmd: number, build: (addr: number) => Uint8Array, opts?: SyscallOptions): Promise<number> {
+    return this.ioctl(cmd, build(this.base + ARG_OFF), opts);
+  }
+
+  /** Room for an ioctl argument and everything it points to. */
+  static readonly ARG_MAX = ARG_MAX;
+
   /** Read a whole file: the data, or a negative errno. */
   async readFile(path: string): Promise<Uint8Array | number> {
     const [lo, hi, len] = this.putPath(path);

@@ -145,16 +145,27 @@ export class CpuActor {
       this.setGuestStatus(this.c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
       return;
     }
-    if (action.kind === 'reset' && this.guest) {
-      // Guest code owns this CPU (harness or cell): PSCI CPU_ON restarts it at the entry.
+    if (action.kind !== 'reset') return;
+    const hv = this.k.hv;
+    if (hv && !hv.isRootCell(hv.thisCell())) {
+      // A CPU of a non-root cell: cell start or PSCI CPU_ON runs the cell's code at the entry.
+      this.guest ??= new GuestEngine(this.c);
+      this.guest.budget = 0;
       this.resetGuest(action.entry, action.context);
       return;
     }
-    if (action.kind === 'reset') {
-      // Root-cell CPUs come back into Linux; other cells' guest code arrives with the cells capability.
-      if (action.entry !== LINUX_SECONDARY_ENTRY) this.k.printk(`CPU${this.c.cpu}: reset to unexpected entry 0x${action.entry.toString(16)}`);
-      secondaryStart(this.k);
+    if (this.guest && action.entry !== LINUX_SECONDARY_ENTRY) {
+      // Guest code owns this root CPU (the harness): PSCI CPU_ON restarts it at the entry.
+      this.resetGuest(action.entry, action.context);
+      return;
     }
+    if (action.entry !== LINUX_SECONDARY_ENTRY) this.k.printk(`CPU${this.c.cpu}: reset to unexpected entry 0x${action.entry.toString(16)}`);
+    // Back in the root cell: Linux boots this CPU as a secondary (the cell's code is gone).
+    if (this.guest) {
+      this.guest = undefined;
+      this.setGuestStatus(GuestStatus.NONE);
+    }
+    secondaryStart(this.k);
   }
 
   /**

@@ -73,20 +73,66 @@ export function cpuDown(k: Kernel, target: number): number {
     throw new Sleep('cpus', slot, st, `CPU ${target} busy with a task`);
   }
   try {
-    if (!k.isOnline(target)) return 0;
-    k.smpCallFunctionSingle(target, SmpFunc.TAKE_CPU_DOWN, k.cpu, false);
-    // cpu_wait_death, then op_cpu_kill: PSCI AFFINITY_INFO must report the CPU off.
-    k.waitIrqsOn(() => Atomics.load(c.cpus, cpuWord(target, CpuWord.DYING)) === 0 && k.c.stateOf(target) !== CpuState.LINUX && k.c.stateOf(target) !== CpuState.GUEST, `cpu_wait_death for CPU ${target}`);
-    const mpidr = c.topo[target]!.mpidr;
-    let off = false;
-    for (let i = 0; i < 10 && !off; i++) off = k.smc(Psci.AFFINITY_INFO_64, mpidr).x0 === 1;
-    if (!off) k.printk(`CPU${target} may not have shut down cleanly`);
-    Atomics.store(c.cpus, slot, TaskStatus.OFFLINE);
-    k.printk(`CPU${target}: shutdown`);
-    k.printk(`psci: CPU${target} killed`);
-    return 0;
+    return takeDownReserved(k, target);
   } finally {
     if (Atomics.load(c.cpus, slot) === TaskStatus.RESERVED) Atomics.store(c.cpus, slot, TaskStatus.FREE);
+    cpusWriteUnlock(k);
+  }
+}
+
+/** The body of cpu_down once the hotplug lock is held and the target's task slot reserved. */
+function takeDownReserved(k: Kernel, target: number): number {
+  const c = k.c;
+  const slot = cpuWord(target, CpuWord.TASK_STATUS);
+  if (!k.isOnline(target)) return 0;
+  k.smpCallFunctionSingle(target, SmpFunc.TAKE_CPU_DOWN, k.cpu, false);
+  // cpu_wait_death, then op_cpu_kill: PSCI AFFINITY_INFO must report the CPU off.
+  k.waitIrqsOn(() => Atomics.load(c.cpus, cpuWord(target, CpuWord.DYING)) === 0 && k.c.stateOf(target) !== CpuState.LINUX && k.c.stateOf(target) !== CpuState.GUEST, `cpu_wait_death for CPU ${target}`);
+  const mpidr = c.topo[target]!.mpidr;
+  let off = false;
+  for (let i = 0; i < 10 && !off; i++) off = k.smc(Psci.AFFINITY_INFO_64, mpidr).x0 === 1;
+  if (!off) k.printk(`CPU${target} may not have shut down cleanly`);
+  Atomics.store(c.cpus, slot, TaskStatus.OFFLINE);
+  k.printk(`CPU${target}: shutdown`);
+  k.printk(`psci: CPU${target} killed`);
+  return 0;
+}
+
+/** cpus_write_lock from kernel code that cannot restart (a driver in the middle of an ioctl). */
+function cpusWriteLockWait(k: Kernel, what: string): void {
+  k.waitIrqsOn(() => Atomics.compareExchange(k.c.k32, KernelWord.HOTPLUG_LOCK, 0, -1) === 0, `cpu_hotplug_lock (${what})`);
+}
+
+/**
+ * remove_cpu, as the jailhouse driver calls it while holding its own lock: waits for the
+ * hotplug lock and for the target's current task instead of restarting. The caller must not
+ * run on the target (the driver migrates first).
+ */
+export function removeCpu(k: Kernel, target: number): number {
+  const c = k.c;
+  if (target === k.cpu) return -Errno.EINVAL;
+  cpusWriteLockWait(k, `remove_cpu ${target}`);
+  const slot = cpuWord(target, CpuWord.TASK_STATUS);
+  try {
+    if (!k.isOnline(target)) return 0;
+    if (k.numOnline() === 1) return -Errno.EBUSY;
+    k.waitIrqsOn(() => {
+      const st = Atomics.load(c.cpus, slot);
+      return st === TaskStatus.OFFLINE || (st === TaskStatus.FREE && Atomics.compareExchange(c.cpus, slot, TaskStatus.FREE, TaskStatus.RESERVED) === TaskStatus.FREE);
+    }, `remove_cpu: CPU ${target} busy with a task`);
+    return takeDownReserved(k, target);
+  } finally {
+    if (Atomics.load(c.cpus, slot) === TaskStatus.RESERVED) Atomics.store(c.cpus, slot, TaskStatus.FREE);
+    cpusWriteUnlock(k);
+  }
+}
+
+/** add_cpu for the jailhouse driver: like cpu_up, waiting for the hotplug lock instead of restarting. */
+export function addCpu(k: Kernel, target: number): number {
+  cpusWriteLockWait(k, `add_cpu ${target}`);
+  try {
+    return bringUp(k, target);
+  } finally {
     cpusWriteUnlock(k);
   }
 }
@@ -110,23 +156,28 @@ export function cpuDie(k: Kernel): void {
 }
 
 export function cpuUp(k: Kernel, target: number): number {
-  const c = k.c;
   if (k.isOnline(target)) return 0;
   cpusWriteTryLock(k);
   try {
-    if (k.isOnline(target)) return 0;
-    Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), k.cpu + 1);
-    const r = k.smc(Psci.CPU_ON_64, c.topo[target]!.mpidr, LINUX_SECONDARY_ENTRY, 0);
-    if (r.x0 !== PsciRet.SUCCESS) {
-      Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), 0);
-      k.printk(`CPU${target}: failed to boot: ${psciToErrno(r.x0)}`);
-      return psciToErrno(r.x0);
-    }
-    k.waitIrqsOn(() => k.isOnline(target), `waiting for CPU ${target} to come online`);
-    return 0;
+    return bringUp(k, target);
   } finally {
     cpusWriteUnlock(k);
   }
+}
+
+/** The body of cpu_up with the hotplug lock held: PSCI CPU_ON, then wait for the CPU to boot. */
+function bringUp(k: Kernel, target: number): number {
+  const c = k.c;
+  if (k.isOnline(target)) return 0;
+  Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), k.cpu + 1);
+  const r = k.smc(Psci.CPU_ON_64, c.topo[target]!.mpidr, LINUX_SECONDARY_ENTRY, 0);
+  if (r.x0 !== PsciRet.SUCCESS) {
+    Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), 0);
+    k.printk(`CPU${target}: failed to boot: ${psciToErrno(r.x0)}`);
+    return psciToErrno(r.x0);
+  }
+  k.waitIrqsOn(() => k.isOnline(target), `waiting for CPU ${target} to come online`);
+  return 0;
 }
 
 /** secondary_start_kernel on a CPU that was powered on (by firmware or by Jailhouse). */

@@ -61,7 +61,7 @@ export const DRIVER_WORDS = 8192;
 export const LOG_BYTE_BASE = (DRIVER_WORD_BASE + DRIVER_WORDS) * 4;
 export const LOG_BYTES = 65536;
 export const DRIVER_BYTE_BASE = LOG_BYTE_BASE + LOG_BYTES;
-export const DRIVER_BYTES = 65536;
+export const DRIVER_BYTES = 256 * 1024;
 export const FIRMWARE_BYTE_BASE = DRIVER_BYTE_BASE + DRIVER_BYTES;
 export const FIRMWARE_MAX_BYTES = 4 * 1024 * 1024;
 export const KERNEL_SAB_BYTES = FIRMWARE_BYTE_BASE + FIRMWARE_MAX_BYTES;
@@ -85,6 +85,18 @@ export const SmpFunc = {
 export const USER_MEM_BASE = 0x60000000;
 export const USER_MEM_PER_CALLER = 0x100000;
 export const MAX_CALLERS = 64;
+
+/**
+ * kmalloc stand-in for kernel copies that must live in simulated RAM (the hypervisor reads them
+ * by physical address, e.g. the cell config passed to CELL_CREATE): one area per CPU, right
+ * after the user buffers, inside the RAM Linux owns.
+ */
+export const KERNEL_BOUNCE_BASE = USER_MEM_BASE + MAX_CALLERS * USER_MEM_PER_CALLER;
+export const KERNEL_BOUNCE_PER_CPU = 0x20000;
+
+export function kernelBounce(cpu: number): number {
+  return KERNEL_BOUNCE_BASE + cpu * KERNEL_BOUNCE_PER_CPU;
+}
 
 export function userBuffer(caller: number): number {
   return USER_MEM_BASE + caller * USER_MEM_PER_CALLER;

@@ -4,6 +4,7 @@
  */
 import { Errno } from '../../../shared/errno.js';
 import { jailhouseCmdDisable, jailhouseCmdEnable, JAILHOUSE_DISABLE, JAILHOUSE_ENABLE, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START, lockJailhouse, unlockJailhouse } from '../../hypervisor/driver/main.js';
+import { jailhouseCmdCellCreate, jailhouseCmdCellDestroy, jailhouseCmdCellLoad, jailhouseCmdCellStart } from '../../hypervisor/driver/cell-ioctl.js';
 import { closeReader, openReader, readOnce } from '../../hypervisor/driver/console.js';
 import { DriverState } from '../../hypervisor/driver/state.js';
 import { CpuWord } from '../layout.js';
@@ -93,18 +94,13 @@ function ioctl(k: Kernel, caller: number, cmd: number, argp: number): number {
     case JAILHOUSE_DISABLE:
       return jailhouseCmdDisable(k, caller);
     case JAILHOUSE_CELL_CREATE:
+      return jailhouseCmdCellCreate(k, caller, argp);
     case JAILHOUSE_CELL_LOAD:
+      return jailhouseCmdCellLoad(k, caller, argp);
     case JAILHOUSE_CELL_START:
-    case JAILHOUSE_CELL_DESTROY: {
-      // The cell ioctls arrive with the cells capability; the hypervisor side answers -ENOSYS.
-      const d = new DriverState(k);
-      lockJailhouse(k, caller);
-      try {
-        return d.enabled ? -Errno.ENOSYS : -Errno.EINVAL;
-      } finally {
-        unlockJailhouse(k);
-      }
-    }
+      return jailhouseCmdCellStart(k, caller, argp);
+    case JAILHOUSE_CELL_DESTROY:
+      return jailhouseCmdCellDestroy(k, caller, argp);
     default:
       return -Errno.EINVAL;
   }

@@ -1,6 +1,6 @@
 /**
  * Hypercalls (hypervisor/control.c): dispatch, DISABLE with its rendezvous, and the query
- * calls. Cell management hypercalls answer -ENOSYS until the cells capability lands.
+ * calls; the cell management calls are in cell-mgmt.ts.
  */
 import { CellFlags } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
@@ -9,6 +9,7 @@ import { cellConfigFlags, cellCpus, cellOwnsCpu, commState, cpuIdValid, findCell
 import type { Hv } from './hv.js';
 import { BSS, CPU_INFO_STAT_BASE, CPU_INFO_STATE, CpuInfoState, Hc, NUM_CPU_STATS, PUB, ShutdownState, Stat } from './layout.js';
 import { printk } from './printk.js';
+import { cellCreate, cellDestroy, cellSetLoadable, cellStart } from './cell-mgmt.js';
 import { shutdown } from './setup.js';
 
 /** hypercall(): every call counts as a hypercall exit first, also unknown codes. */
@@ -17,6 +18,14 @@ export function hypercall(hv: Hv, code: number, arg1: number, arg2: number): num
   switch (code) {
     case Hc.DISABLE:
       return hypervisorDisable(hv);
+    case Hc.CELL_CREATE:
+      return cellCreate(hv, arg1);
+    case Hc.CELL_START:
+      return cellStart(hv, arg1);
+    case Hc.CELL_SET_LOADABLE:
+      return cellSetLoadable(hv, arg1);
+    case Hc.CELL_DESTROY:
+      return cellDestroy(hv, arg1);
     case Hc.HYPERVISOR_GET_INFO:
       return hypervisorGetInfo(hv, arg1);
     case Hc.CELL_GET_STATE:

@@ -47,12 +47,21 @@ export function suspendCpu(hv: Hv, target: number): void {
   }
 }
 
+/**
+ * resume_cpu. Jailhouse does not wait for the target; on hardware it leaves its suspend loop
+ * within nanoseconds. A worker thread may not run for milliseconds, which would open windows
+ * hardware never shows (PSCI CPU_ON right after a destroy finding the CPU not yet parked), so
+ * the simulation waits until the target has left check_events' wait loop.
+ */
 export function resumeCpu(hv: Hv, target: number): void {
   const lock = lockOf(hv, target);
   spinLock(hv.c.policy, lock, `control_lock of CPU ${target}`);
   hv.store(field(hv, target, PUB.SUSPEND_CPU), 0);
   spinUnlock(lock);
   signal(genOf(hv, target));
+  const suspended = field(hv, target, PUB.CPU_SUSPENDED);
+  const again = field(hv, target, PUB.SUSPEND_CPU);
+  waitUntil(hv.c.policy, genOf(hv, target), () => hv.load(suspended) === 0 || hv.load(again) !== 0, `resume_cpu: waiting for CPU ${target} to leave check_events`);
 }
 
 export function archParkCpu(hv: Hv, target: number): void {
@@ -90,7 +99,12 @@ export function checkEvents(hv: Hv): CpuAction {
     waitUntil(c.policy, genOf(hv, me), () => hv.load(suspend) === 0, 'check_events: suspended, waiting for resume_cpu');
     spinLock(c.policy, lock, 'control_lock (check_events)');
   }
-  hv.store(suspended, 0);
+  // Still under control_lock: whoever resumed this CPU sees it running only after the
+  // park/reset/flush decisions below are taken.
+  if (hv.load(suspended)) {
+    hv.store(suspended, 0);
+    signal(genOf(hv, me));
+  }
   if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
 
   let action: CpuAction = RESUME;

@@ -84,6 +84,8 @@ export const CellSlotWord = {
   CPUS_HI: 3,
   /** Position in the cells list (creation order). */
   ORDER: 4,
+  /** Number of memory regions copied into DrvByte.CELL_MEM for this slot. */
+  NUM_MEM: 5,
   /** Name, 32 bytes = 8 words. */
   NAME: 8,
 } as const;
@@ -100,7 +102,15 @@ export const ReaderWord = {
 export const DrvByte = {
   /** last_console.page: a copy of the 2056-byte console structure. */
   LAST_CONSOLE: 0,
+  /** Per cell slot: a copy of its config's memory regions (CELL_MEM_MAX x 32 bytes), for cell load. */
+  CELL_MEM: 0x1000,
 } as const;
+export const CELL_MEM_MAX = 64;
+export const CELL_MEM_SLOT_BYTES = CELL_MEM_MAX * 32;
+
+export function drvCellMemByte(slot: number): number {
+  return DRIVER_BYTE_BASE + DrvByte.CELL_MEM + slot * CELL_MEM_SLOT_BYTES;
+}
 
 /** CPUs of a driver cell slot. */
 export function readCellCpus(k32: Int32Array, slot: number): number[] {

@@ -15,6 +15,7 @@ import { copyFromUser, linuxSystemRam } from '../../cpu/linux/uaccess.js';
 import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
 import { CpuWord, MachineWord } from '../../cpu/layout.js';
 import { cellDelete, cellPrepare, cellRegister, rootSlot } from './cells.js';
+import { cellDestroyNonRoot } from './cell-ioctl.js';
 import { extractDelta, snapshotLive, takeLastConsole } from './console.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from './layout.js';
@@ -261,7 +262,8 @@ export function jailhouseCmdDisable(k: Kernel, caller: number): number {
 function disableLocked(k: Kernel, caller: number): number {
   const d = new DriverState(k);
   if (!d.enabled) return -Errno.EINVAL;
-  // Non-root cells would be destroyed here (none exist before the cells capability).
+  const destroyed = cellDestroyNonRoot(k, d);
+  if (destroyed) return destroyed;
   d.set(DrvWord.ERROR_CODE, 0);
   cpusReadLock(k);
   try {

@@ -1,0 +1,355 @@
+/**
+ * Cell management hypercalls (hypervisor/control.c): cell_create, cell_start,
+ * cell_set_loadable and cell_destroy with the reference's validation order and errnos, root
+ * suspension around every change, CPUs moved between cells parked, memory moved between the
+ * root's and the cell's stage-2 tables, config_commit and the reconfiguration messages.
+ */
+import { CELL_DESC_SIZE, CELL_OFF, MEMORY_SIZE, MemFlags, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import { cellConfigView, cellCpus, cellExit, cellInit, cellMemRegions, cellName, cellOwnsCpu, cellSetCpu, cells, findCellById, type MemRegion } from './cell.js';
+import { cellReconfigCompleted, cellReconfigOk, cellShutdownOk, commRegionReset, setCellState } from './comm.js';
+import type { Hv } from './hv.js';
+import { BSS, CELL, CellState, NUM_TEMPORARY_PAGES, PAGE_SIZE, PSCI_INVALID_ADDRESS, PUB, pages } from './layout.js';
+import { MmioHandler, isSubpage, mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
+import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingVirt2Phys } from './paging.js';
+import { archParkCpu, archResetCpu, cellResume, cellSuspend } from './percpu-control.js';
+import { CpuWord } from '../../cpu/layout.js';
+import { printk } from './printk.js';
+import { archMapMemoryRegion, armPagingCellInit, cellPageTable } from './setup.js';
+
+function callerIsRoot(hv: Hv): boolean {
+  return hv.isRootCell(hv.thisCell());
+}
+
+/**
+ * paging_get_guest_pages(NULL, ...) through the root cell's stage 2: the bytes of
+ * [gphys, gphys+len) as the root sees them, or undefined if a page is not mapped.
+ */
+function readRootGuest(hv: Hv, gphys: number, len: number): Uint8Array | undefined {
+  const pt = cellPageTable(hv, hv.rootCell);
+  const out = new Uint8Array(len);
+  let done = 0;
+  while (done < len) {
+    const a = gphys + done;
+    const phys = pagingVirt2Phys(hv.c.mem, pt, a);
+    if (phys === INVALID_PHYS_ADDR) return undefined;
+    const n = Math.min(len - done, PAGE_SIZE - (a % PAGE_SIZE));
+    if (!hv.c.mem.contains(phys, n)) return undefined;
+    out.set(hv.c.mem.copyOut(phys, n), done);
+    done += n;
+  }
+  return out;
+}
+
+/** arch_flush_cell_vcpu_caches: the caller flushes itself, the others on their next check_events. */
+function archFlushCellVcpuCaches(hv: Hv, cell: number): void {
+  for (const cpu of cellCpus(hv, cell)) {
+    if (cpu === hv.cpu) Atomics.store(hv.c.cpus, hv.c.my(CpuWord.TLB_FLUSH), 1);
+    else hv.store(hv.pubWord(cpu, PUB.FLUSH_VCPU_CACHES), 1);
+  }
+}
+
+/** config_commit: flush root's (and the added/removed cell's) vCPU caches; re-routing arrives with the GIC. */
+function configCommit(hv: Hv, changed: number): void {
+  archFlushCellVcpuCaches(hv, hv.rootCell);
+  if (changed && changed !== hv.rootCell) archFlushCellVcpuCaches(hv, changed);
+}
+
+/** unmap_from_root_cell: the root is 1:1, so the region's physical range is its root address. */
+function unmapFromRootCell(hv: Hv, mem: MemRegion): number {
+  const tmp = { ...mem, virt: mem.phys };
+  if (isSubpage(tmp)) {
+    mmioRegionUnregister(hv, hv.rootCell, tmp.virt);
+    return 0;
+  }
+  return pagingDestroy(hv.c.mem, hv.memPool, cellPageTable(hv, hv.rootCell), tmp.virt, tmp.size, { coherent: true });
+}
+
+/**
+ * remap_to_root_cell: every root region intersecting `mem` physically gets the intersection
+ * back at its own virtual offset and with its own flags. abort: stop at the first error (else
+ * warn and go on).
+ */
+function remapToRootCell(hv: Hv, mem: MemRegion, abort: boolean): number {
+  const root = hv.rootCell;
+  const rootCfg = hv.cellConfig(root);
+  const first = rootCfg + cellMemRegionsOffset(cellConfigView(hv, rootCfg), 0);
+  const inRegion = (addr: number, r: MemRegion): boolean => addr >= r.phys && addr - r.phys < r.size;
+  let err = 0;
+  const regions = cellMemRegions(hv, root);
+  for (let i = 0; i < regions.length; i++) {
+    const rm = regions[i]!;
+    let phys: number;
+    let size: number;
+    if (inRegion(mem.phys, rm)) {
+      phys = mem.phys;
+      size = Math.min(rm.size - (phys - rm.phys), mem.size);
+    } else if (inRegion(rm.phys, mem)) {
+      phys = rm.phys;
+      size = Math.min(mem.size - (phys - mem.phys), rm.size);
+    } else continue;
+    const overlap: MemRegion = { phys, size, virt: rm.virt + phys - rm.phys, flags: rm.flags };
+    if (isSubpage(overlap)) {
+      // Jailhouse registers a stack temporary here; the root's own region entry is what it means.
+      mmioRegionRegister(hv, root, overlap.virt, overlap.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
+      err = 0;
+    } else {
+      err = archMapMemoryRegion(hv, root, cellPageTable(hv, root), overlap);
+    }
+    if (err) {
+      if (abort) return err;
+      printk(hv, `WARNING: Failed to re-assign memory region to root cell\n`);
+    }
+  }
+  return err;
+}
+
+/** The cell's config copy and the struct cell pages from the pool, freed together. */
+function freeCellPages(hv: Hv, cell: number): void {
+  hv.memPool.free(cell, hv.c.mem.read32(cell + CELL.DATA_PAGES));
+}
+
+/**
+ * cell_destroy_internal (also the rollback of a failed create): CPUs back to root parked with
+ * their counters zeroed, memory unmapped from the cell and handed back where root's config has
+ * it, the stage-2 root freed, caches flushed.
+ */
+function cellDestroyInternal(hv: Hv, cell: number): void {
+  const m = hv.c.mem;
+  const root = hv.rootCell;
+  setCellState(hv, cell, CellState.SHUT_DOWN);
+  for (const cpu of cellCpus(hv, cell)) {
+    archParkCpu(hv, cpu);
+    cellSetCpu(hv, root, cpu, true);
+    m.write64(hv.pub(cpu) + PUB.CELL, root);
+    hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
+    hv.zeroStats(cpu);
+  }
+  const pt = cellPageTable(hv, cell);
+  for (const r of cellMemRegions(hv, cell)) {
+    if (!isSubpage(r)) pagingDestroy(m, hv.memPool, pt, r.virt, r.size, { coherent: true });
+    if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) remapToRootCell(hv, r, false);
+  }
+  // arch_cell_destroy: no CPU of this cell may be started at an old entry; the stage-2 root goes.
+  for (const cpu of cellCpus(hv, cell)) m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, PSCI_INVALID_ADDRESS);
+  pagingFreeRoot(hv.memPool, pt);
+  m.write64(cell + CELL.MM_ROOT, 0);
+  configCommit(hv, cell);
+  cellExit(hv, cell);
+}
+
+function appendCell(hv: Hv, cell: number): void {
+  const list = cells(hv);
+  hv.c.mem.write64(list[list.length - 1]! + CELL.NEXT, cell);
+  hv.c.mem.write64(cell + CELL.NEXT, 0);
+}
+
+function unlinkCell(hv: Hv, cell: number): void {
+  const m = hv.c.mem;
+  for (const c of cells(hv)) {
+    if (m.read64(c + CELL.NEXT) === cell) {
+      m.write64(c + CELL.NEXT, m.read64(cell + CELL.NEXT));
+      return;
+    }
+  }
+}
+
+/** cell_create(config_gphys), in the reference's order; every failure after step 2 resumes root. */
+export function cellCreate(hv: Hv, cfgGphys: number): number {
+  if (!callerIsRoot(hv)) return -Errno.EPERM;
+  const root = hv.rootCell;
+  cellSuspend(hv, root);
+  try {
+    return cellCreateSuspended(hv, cfgGphys);
+  } finally {
+    cellResume(hv, root);
+  }
+}
+
+function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
+  const m = hv.c.mem;
+  const root = hv.rootCell;
+  if (!cellReconfigOk(hv, 0)) return -Errno.EPERM;
+  const header = readRootGuest(hv, cfgGphys, CELL_DESC_SIZE);
+  if (!header) return -Errno.ENOMEM;
+  const hdv = new DataView(header.buffer);
+  const newId = hdv.getUint32(CELL_OFF.id, true);
+  const newName = header.subarray(CELL_OFF.name, CELL_OFF.name + 32);
+  for (const c of cells(hv)) {
+    const cfg = hv.cellConfig(c);
+    const name = m.copyOut(cfg + CELL_OFF.name, 32);
+    if (sameCString(name, newName) || m.read32(cfg + CELL_OFF.id) === newId) return -Errno.EEXIST;
+  }
+  const total = cellConfigSize(hdv, 0);
+  if (pages((cfgGphys % PAGE_SIZE) + total) > NUM_TEMPORARY_PAGES) return -Errno.E2BIG;
+  const config = readRootGuest(hv, cfgGphys, total);
+  if (!config) return -Errno.ENOMEM;
+  const dataPages = pages(CELL.SIZE + total);
+  const cell = hv.memPool.alloc(dataPages);
+  if (!cell) return -Errno.ENOMEM;
+  m.write32(cell + CELL.DATA_PAGES, dataPages);
+  m.copyIn(cell + CELL.SIZE, config);
+  let err = cellInit(hv, cell, cell + CELL.SIZE);
+  if (err) {
+    hv.memPool.free(cell, dataPages);
+    return err;
+  }
+  const fail = (e: number): number => {
+    cellExit(hv, cell);
+    hv.memPool.free(cell, dataPages);
+    return e;
+  };
+  const newCpus = cellCpus(hv, cell);
+  if (cellOwnsCpu(hv, cell, hv.cpu)) return fail(-Errno.EBUSY);
+  if (newCpus.some((cpu) => !cellOwnsCpu(hv, root, cpu))) return fail(-Errno.EBUSY);
+  err = armPagingCellInit(hv, cell);
+  if (err) return fail(err);
+  // Units' cell_init (irqchip ownership, PCI devices, ivshmem) arrive with the GIC and PCI models.
+
+  // Shrink root: the CPUs are suspended root CPUs; they park and become the cell's.
+  for (const cpu of newCpus) {
+    archParkCpu(hv, cpu);
+    cellSetCpu(hv, root, cpu, false);
+    m.write64(hv.pub(cpu) + PUB.CELL, cell);
+    hv.zeroStats(cpu);
+  }
+  const pt = cellPageTable(hv, cell);
+  for (const r of cellMemRegions(hv, cell)) {
+    if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) err = unmapFromRootCell(hv, r);
+    if (!err) {
+      if (isSubpage(r)) registerSubpage(hv, cell, r);
+      else err = archMapMemoryRegion(hv, cell, pt, r);
+    }
+    if (err) {
+      cellDestroyInternal(hv, cell);
+      freeCellPages(hv, cell);
+      return err;
+    }
+  }
+  configCommit(hv, cell);
+  setCellState(hv, cell, CellState.SHUT_DOWN);
+  appendCell(hv, cell);
+  hv.store(hv.bss(BSS.NUM_CELLS), hv.load(hv.bss(BSS.NUM_CELLS)) + 1);
+  cellReconfigCompleted(hv);
+  printk(hv, `Created cell "${cellName(hv, cell)}"\n`);
+  poolUsage(hv);
+  return 0;
+}
+
+function registerSubpage(hv: Hv, cell: number, r: MemRegion): void {
+  const cfg = hv.cellConfig(cell);
+  const first = cfg + cellMemRegionsOffset(cellConfigView(hv, cfg), 0);
+  const i = cellMemRegions(hv, cell).findIndex((x) => x.phys === r.phys && x.virt === r.virt && x.size === r.size && x.flags === r.flags);
+  mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
+}
+
+function sameCString(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) {
+    if (a[i] !== b[i]) return false;
+    if (a[i] === 0) return true;
+  }
+  return true;
+}
+
+function poolUsage(hv: Hv): void {
+  printk(hv, `Page pool usage after cell creation: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`);
+}
+
+type Task = 'start' | 'set_loadable' | 'destroy';
+
+/**
+ * The common prologue of START, SET_LOADABLE and DESTROY; on success root and the target cell
+ * are suspended (the caller resumes root). Returns the cell or a negative errno (root resumed).
+ */
+function managementPrologue(hv: Hv, task: Task, id: number): number {
+  if (!callerIsRoot(hv)) return -Errno.EPERM;
+  const root = hv.rootCell;
+  cellSuspend(hv, root);
+  const cell = findCellById(hv, id | 0);
+  let err = 0;
+  if (!cell) err = -Errno.ENOENT;
+  else if (cell === root) err = -Errno.EINVAL;
+  else if (task === 'destroy' && !cellReconfigOk(hv, cell)) err = -Errno.EPERM;
+  else if (!cellShutdownOk(hv, cell)) err = -Errno.EPERM;
+  if (err) {
+    cellResume(hv, root);
+    return err;
+  }
+  cellSuspend(hv, cell);
+  return cell;
+}
+
+export function cellStart(hv: Hv, id: number): number {
+  const cell = managementPrologue(hv, 'start', id);
+  if (cell < 0) return cell;
+  const m = hv.c.mem;
+  try {
+    if (m.read32(cell + CELL.LOADABLE)) {
+      for (const r of cellMemRegions(hv, cell)) {
+        if (!(r.flags & MemFlags.LOADABLE)) continue;
+        const err = unmapFromRootCell(hv, r);
+        // Jailhouse leaves the cell's CPUs suspended on this path.
+        if (err) return err;
+      }
+      configCommit(hv, 0);
+      m.write32(cell + CELL.LOADABLE, 0);
+    }
+    commRegionReset(hv, cell);
+    // arch_cell_reset: the first CPU starts at cpu_reset_address, the others wait for CPU_ON.
+    const cpus = cellCpus(hv, cell);
+    const entry = m.read64(hv.cellConfig(cell) + CELL_OFF.cpu_reset_address);
+    cpus.forEach((cpu, i) => m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, i === 0 ? entry : PSCI_INVALID_ADDRESS));
+    for (const cpu of cpus) m.write64(hv.pub(cpu) + PUB.CPU_ON_CONTEXT, 0);
+    for (const cpu of cpus) {
+      hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
+      archResetCpu(hv, cpu);
+    }
+    printk(hv, `Started cell "${cellName(hv, cell)}"\n`);
+    return 0;
+  } finally {
+    cellResume(hv, hv.rootCell);
+  }
+}
+
+export function cellSetLoadable(hv: Hv, id: number): number {
+  const cell = managementPrologue(hv, 'set_loadable', id);
+  if (cell < 0) return cell;
+  const m = hv.c.mem;
+  try {
+    for (const cpu of cellCpus(hv, cell)) {
+      hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
+      archParkCpu(hv, cpu);
+    }
+    if (m.read32(cell + CELL.LOADABLE)) return 0;
+    setCellState(hv, cell, CellState.SHUT_DOWN);
+    m.write32(cell + CELL.LOADABLE, 1);
+    for (const r of cellMemRegions(hv, cell)) {
+      if (!(r.flags & MemFlags.LOADABLE)) continue;
+      const err = remapToRootCell(hv, r, true);
+      if (err) return err;
+    }
+    configCommit(hv, 0);
+    printk(hv, `Cell "${cellName(hv, cell)}" can be loaded\n`);
+    return 0;
+  } finally {
+    cellResume(hv, hv.rootCell);
+  }
+}
+
+export function cellDestroy(hv: Hv, id: number): number {
+  const cell = managementPrologue(hv, 'destroy', id);
+  if (cell < 0) return cell;
+  try {
+    printk(hv, `Closing cell "${cellName(hv, cell)}"\n`);
+    cellDestroyInternal(hv, cell);
+    unlinkCell(hv, cell);
+    hv.store(hv.bss(BSS.NUM_CELLS), hv.load(hv.bss(BSS.NUM_CELLS)) - 1);
+    freeCellPages(hv, cell);
+    printk(hv, `Page pool usage after cell destruction: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`);
+    cellReconfigCompleted(hv);
+    return 0;
+  } finally {
+    cellResume(hv, hv.rootCell);
+  }
+}
+
