@@ -24,9 +24,18 @@ export interface CellSelector {
 export function parseSelector(args: string[]): { sel: CellSelector; used: number } | undefined {
   if (args[0] === '--name') return args[1] === undefined ? undefined : { sel: { id: CELL_ID_UNUSED, name: args[1] }, used: 2 };
   if (args[0] === undefined) return undefined;
-  // strtoul with a full-string check, like the real tool: "1" is an id, "1x" a name.
-  if (/^(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)$/i.test(args[0])) return { sel: { id: Number(args[0].startsWith('0') && !/^0x/i.test(args[0]) && args[0] !== '0' ? parseInt(args[0], 8) : args[0]), name: '' }, used: 1 };
+  // strtoll(..., 0) with a full-string check, like the real tool: "1" is an id, "1x" a name.
+  const id = parseCInt(args[0]);
+  if (id !== undefined) return { sel: { id, name: '' }, used: 1 };
   return { sel: { id: CELL_ID_UNUSED, name: args[0] }, used: 1 };
+}
+
+/** A C integer literal as strtoll(s, &end, 0) reads it when all of s is consumed: 0x hex, 0 octal, decimal. */
+export function parseCInt(s: string): number | undefined {
+  if (/^0x[0-9a-f]+$/i.test(s)) return parseInt(s.slice(2), 16);
+  if (/^0[0-7]*$/.test(s)) return parseInt(s, 8);
+  if (/^[1-9]\d*$/.test(s)) return Number(s);
+  return undefined;
 }
 
 /** struct jailhouse_cell_id (40 bytes). */
@@ -106,14 +115,7 @@ export async function cellCreate(ctx: ToolContext, file: string): Promise<number
   }
   const from = ctx.user.m.kernelLog().tail;
   const r = await ioctlOrExplain(ctx, 'JAILHOUSE_CELL_CREATE', () =>
-    ctx.user.ioctlBuilt(JAILHOUSE_CELL_CREATE, (addr) => {
-      const b = new Uint8Array(16 + cfg.length);
-      const v = new DataView(b.buffer);
-      v.setBigUint64(0, BigInt(addr + 16), true);
-      v.setUint32(8, cfg.length, true);
-      b.set(cfg, 16);
-      return b;
-    }),
+    ctx.user.ioctlBuilt(JAILHOUSE_CELL_CREATE, (addr) => cellCreatePayload(addr, cfg)),
   );
   if (r === 0 && /architecture mismatch/.test(ctx.user.m.kernelLog(from).text)) {
     // The real driver logs this and still returns success without creating a cell.
@@ -122,7 +124,36 @@ export async function cellCreate(ctx: ToolContext, file: string): Promise<number
   return r;
 }
 
-interface LoadImage {
+/** struct jailhouse_cell_create followed by the config it points to, for user address `addr`. */
+export function cellCreatePayload(addr: number, cfg: Uint8Array): Uint8Array {
+  const b = new Uint8Array(16 + cfg.length);
+  const v = new DataView(b.buffer);
+  v.setBigUint64(0, BigInt(addr + 16), true);
+  v.setUint32(8, cfg.length, true);
+  b.set(cfg, 16);
+  return b;
+}
+
+/** struct jailhouse_cell_load with its preload images and their data, for user address `addr`. */
+export function cellLoadPayload(addr: number, sel: CellSelector, images: readonly LoadImage[]): Uint8Array {
+  const total = 48 + images.length * 32 + images.reduce((a, im) => a + im.bytes.length, 0);
+  const b = new Uint8Array(total);
+  const v = new DataView(b.buffer);
+  b.set(cellIdBytes(sel), 0);
+  v.setUint32(40, images.length, true);
+  let data = 48 + images.length * 32;
+  images.forEach((im, i) => {
+    const o = 48 + i * 32;
+    v.setBigUint64(o, BigInt(addr + data), true);
+    v.setBigUint64(o + 8, BigInt(im.bytes.length), true);
+    v.setBigUint64(o + 16, BigInt(im.address), true);
+    b.set(im.bytes, data);
+    data += im.bytes.length;
+  });
+  return b;
+}
+
+export interface LoadImage {
   bytes: Uint8Array;
   address: number;
 }
@@ -148,8 +179,9 @@ export async function cellLoad(ctx: ToolContext, args: string[], usage: () => nu
     let address = 0;
     if (args[i] === '-a' || args[i] === '--address') {
       const a = args[i + 1];
-      if (a === undefined || !/^(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)$/i.test(a)) return usage();
-      address = /^0[0-7]+$/.test(a) ? parseInt(a, 8) : Number(a);
+      const n = a === undefined ? undefined : parseCInt(a);
+      if (n === undefined) return usage();
+      address = n;
       i += 2;
     }
     images.push({ bytes, address });
@@ -164,22 +196,7 @@ function loadImages(ctx: ToolContext, sel: CellSelector, images: LoadImage[]): P
     return Promise.resolve(1);
   }
   return ioctlOrExplain(ctx, 'JAILHOUSE_CELL_LOAD', () =>
-    ctx.user.ioctlBuilt(JAILHOUSE_CELL_LOAD, (addr) => {
-      const b = new Uint8Array(total);
-      const v = new DataView(b.buffer);
-      b.set(cellIdBytes(sel), 0);
-      v.setUint32(40, images.length, true);
-      let data = 48 + images.length * 32;
-      images.forEach((im, i) => {
-        const o = 48 + i * 32;
-        v.setBigUint64(o, BigInt(addr + data), true);
-        v.setBigUint64(o + 8, BigInt(im.bytes.length), true);
-        v.setBigUint64(o + 16, BigInt(im.address), true);
-        b.set(im.bytes, data);
-        data += im.bytes.length;
-      });
-      return b;
-    }),
+    ctx.user.ioctlBuilt(JAILHOUSE_CELL_LOAD, (addr) => cellLoadPayload(addr, sel, images)),
   );
 }
 

@@ -77,11 +77,12 @@ program
 
 program
   .command('stress')
-  .description('concurrent enable/disable (and hotplug) callers against one machine, invariants checked after every operation')
+  .description('concurrent enable/disable (hotplug, cell management) callers against one machine, invariants checked after every operation')
   .option('--callers <n>', 'concurrent user-space callers', '3')
   .option('--iterations <n>', 'operations in total', '1000')
   .option('--seed <n>', 'seed (default: random, printed first)')
   .option('--hotplug', 'also take CPUs offline and online')
+  .option('--cells', 'also create, load, start, shut down and destroy cells running guest code (built-in inmates)')
   .option('--fail-cpu-rate <p>', 'probability that an enable makes one random CPU fail its hypervisor entry', '0')
   .option('--delay-ppm <n>', 'chance per schedule point (ppm) of a seeded delay that widens race windows', '20000')
   .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')

@@ -7,7 +7,9 @@ import type { Machine } from '../actors/cpu/supervisor.js';
 import { CpuState } from '../actors/cpu/layout.js';
 import { KernelWord } from '../actors/cpu/linux/layout.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from '../actors/hypervisor/driver/layout.js';
-import { driverCells, driverWord } from './inspect.js';
+import { driverCells, driverWord, type DriverCellView } from './inspect.js';
+import { hvCells, hvCpuCells } from './inspect-cells.js';
+import { MemFlags } from '../shared/config/layout.js';
 import type { UserProcess } from './user.js';
 
 export interface Expectations {
@@ -21,6 +23,39 @@ export interface Expectations {
    * exactly the enabled flag.
    */
   enabledByResults?: number;
+  /** Non-root cells may exist (stress --cells): check isolation and driver/hypervisor agreement. */
+  cells?: boolean;
+}
+
+/**
+ * With cells: the driver's and the hypervisor's cell lists agree (ids, names, CPU sets), every
+ * CPU's per_cpu points at the cell that owns it, and no physical page private to a non-root cell
+ * is reachable through the root's or another cell's stage 2 (COMM_REGION/ROOTSHARED regions, and
+ * LOADABLE ones while the cell is loadable, are shared by design).
+ */
+function checkCells(m: Machine, drv: DriverCellView[]): string[] {
+  const v: string[] = [];
+  const hv = hvCells(m, true);
+  const key = (c: { id: number; name: string; cpus: number[] }): string => `${c.id}:${c.name}:${c.cpus.join(',')}`;
+  const a = drv.map(key).sort().join(' ');
+  const b = hv.map(key).sort().join(' ');
+  if (a !== b) v.push(`driver cells [${a}] differ from the hypervisor's [${b}]`);
+  const perCpu = hvCpuCells(m);
+  for (const c of hv) for (const cpu of c.cpus) if (perCpu[cpu] !== c.addr) v.push(`CPU ${cpu} is in cell ${c.id}'s set but its per_cpu points elsewhere`);
+  for (const c of hv) {
+    if (c.id === 0) continue;
+    if (c.state < 0 || c.state > 4) v.push(`cell ${c.id} has comm-region state ${c.state}`);
+    const shared = MemFlags.COMM_REGION | MemFlags.ROOTSHARED;
+    const priv = c.regions.filter((r) => r.size > 0 && !(r.flags & shared) && !(c.loadable && r.flags & MemFlags.LOADABLE));
+    for (const other of hv) {
+      if (other === c) continue;
+      for (const r of priv) {
+        const hit = other.mapped.find((x) => x.phys < r.phys + r.size && r.phys < x.phys + x.size);
+        if (hit) v.push(`cell ${c.id}'s page 0x${Math.max(hit.phys, r.phys).toString(16)} is mapped in cell ${other.id} at IPA 0x${(hit.virt + Math.max(0, r.phys - hit.phys)).toString(16)}`);
+      }
+    }
+  }
+  return v;
 }
 
 /** Check the whole machine; returns violation messages (empty = all good). */
@@ -28,13 +63,23 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
   const v: string[] = [];
   const enabled = driverWord(m, DrvWord.ENABLED) === 1;
   const online = new Set(m.onlineCpus());
+  const cells = driverCells(m);
+  const hvStates = new Map(hvCells(m).map((c) => [c.id, c.state]));
+  const owner = new Map<number, number>();
+  for (const c of cells) for (const cpu of c.cpus) owner.set(cpu, c.id);
   for (let cpu = 0; cpu < m.nr; cpu++) {
     const st = m.cpuState(cpu);
     const hv = m.hvActive(cpu);
     const name = m.cpuStateName(cpu);
+    const inCell = enabled && (owner.get(cpu) ?? 0) !== 0;
     if (online.has(cpu)) {
       const want = enabled ? CpuState.GUEST : CpuState.LINUX;
-      if (st !== want || hv !== enabled) v.push(`CPU ${cpu} is online but ${name}${hv ? ' under the hypervisor' : ''} (expected ${enabled ? 'guest under the hypervisor' : 'linux'})`);
+      if (inCell) v.push(`CPU ${cpu} is online in root-cell Linux but belongs to cell ${owner.get(cpu)}`);
+      else if (st !== want || hv !== enabled) v.push(`CPU ${cpu} is online but ${name}${hv ? ' under the hypervisor' : ''} (expected ${enabled ? 'guest under the hypervisor' : 'linux'})`);
+    } else if (inCell) {
+      // A cell that timed out on a message is FAILED with its CPUs left suspended (Jailhouse).
+      const timedOut = st === CpuState.SUSPENDED && hvStates.get(owner.get(cpu)!) === 3;
+      if (!hv || (st !== CpuState.GUEST && st !== CpuState.PARKED && st !== CpuState.FAILED && !timedOut)) v.push(`CPU ${cpu} of cell ${owner.get(cpu)} is ${name}${hv ? ' under the hypervisor' : ''}`);
     } else {
       const ok = enabled ? (st === CpuState.PARKED && hv) || (st === CpuState.OFFLINE && !hv) : st === CpuState.OFFLINE && !hv;
       if (!ok) v.push(`CPU ${cpu} is offline but ${name}${hv ? ' under the hypervisor' : ''}`);
@@ -43,12 +88,14 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
   if (exp.enabledByResults !== undefined && exp.enabledByResults !== (enabled ? 1 : 0)) {
     v.push(`successful enables minus successful disables returned to callers is ${exp.enabledByResults}, but the driver says enabled=${enabled ? 1 : 0}`);
   }
-  const cells = driverCells(m);
   if (enabled) {
     const root = cells.find((c) => c.id === 0);
     if (!root || !root.registered) v.push('enabled but the root cell is not registered in the driver');
-    else if (root.cpus.join(',') !== exp.rootCpus.join(',')) v.push(`root cell CPUs ${root.cpus.join(',')} differ from the config's ${exp.rootCpus.join(',')}`);
-    if (cells.length !== 1) v.push(`${cells.length} cells in the driver while only the root cell can exist`);
+    const assigned = cells.flatMap((c) => c.cpus).sort((a, b) => a - b);
+    if (assigned.join(',') !== exp.rootCpus.join(',')) v.push(`the cells' CPUs ${assigned.join(',')} are not exactly the system's ${exp.rootCpus.join(',')} (each CPU in exactly one cell)`);
+    if (!exp.cells && cells.length !== 1) v.push(`${cells.length} cells in the driver while only the root cell can exist`);
+    for (const c of cells) if (!c.registered) v.push(`cell ${c.id} ("${c.name}") is still half-created in the driver`);
+    if (exp.cells) v.push(...checkCells(m, cells));
   } else if (cells.length) {
     v.push(`disabled but the driver still lists cells ${cells.map((c) => c.id).join(',')}`);
   }
@@ -60,9 +107,9 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
   const usedText = await checker.readText('/sys/devices/jailhouse/mem_pool_used');
   const used = typeof usedText === 'number' ? usedText : Number(usedText);
   if (!enabled && used !== 0) v.push(`mem_pool_used reads ${used} after disable (expected 0)`);
-  if (enabled) {
+  if (enabled && cells.length === 1) {
     if (exp.postEnablePoolUsed === undefined) exp.postEnablePoolUsed = used;
-    else if (used !== exp.postEnablePoolUsed) v.push(`mem_pool_used reads ${used}, expected ${exp.postEnablePoolUsed} as after every enable`);
+    else if (used !== exp.postEnablePoolUsed) v.push(`mem_pool_used reads ${used} with only the root cell, expected ${exp.postEnablePoolUsed} as after every enable`);
   }
   return v;
 }

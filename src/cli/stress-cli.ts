@@ -16,6 +16,7 @@ export interface StressCliOptions {
   iterations: string;
   seed?: string;
   hotplug?: boolean;
+  cells?: boolean;
   failCpuRate: string;
   delayPpm: string;
   config: string;
@@ -27,6 +28,7 @@ export interface StressCliOptions {
 export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number, seed: number): string {
   const parts = ['jhsim stress', `--cpus ${cpus}`, `--callers ${o.callers}`, `--iterations ${o.iterations}`, `--seed ${seed}`];
   if (o.hotplug) parts.push('--hotplug');
+  if (o.cells) parts.push('--cells');
   if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
   if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
   if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
@@ -64,6 +66,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
       iterations,
       seed,
       hotplug: !!o.hotplug,
+      cells: !!o.cells,
       failCpuRate: rate,
       delayPpm,
       configFile: resolveUserPath(o.config),
@@ -123,6 +126,7 @@ async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Pr
         callers: p.callers,
         iterations: p.iterations,
         hotplug: !!o.hotplug,
+        cells: !!o.cells,
         failCpuRate: p.rate,
         delayPpm: p.delayPpm,
         configFile: resolveUserPath(o.config),

@@ -14,6 +14,7 @@ import { Rng } from '../shared/rng.js';
 import { Gate } from './gate.js';
 import { checkQuiescent, epochResults, type Expectations } from './stress-check.js';
 import { UserProcess } from './user.js';
+import { CELL_OPS, runCellOp, type CellOp } from './stress-cells.js';
 
 export interface StressOptions {
   board: Board;
@@ -22,6 +23,8 @@ export interface StressOptions {
   iterations: number;
   seed: number;
   hotplug: boolean;
+  /** Also create/load/start/shutdown/destroy cells running guest code. */
+  cells?: boolean;
   failCpuRate: number;
   delayPpm: number;
   configFile: string;
@@ -44,14 +47,14 @@ export interface StressResult {
   durationMs: number;
 }
 
-type Op = 'enable' | 'disable' | 'offline' | 'online';
+type Op = 'enable' | 'disable' | 'offline' | 'online' | CellOp;
 
 const INJECT_ERRNOS = [Errno.EIO, Errno.ENOMEM, Errno.ENODEV];
 
 export async function stress(o: StressOptions): Promise<StressResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const cfgBytes = serializeSystemConfig(sys);
-  const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0 };
+  const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
   const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200 });
   const t0 = performance.now();
   const res: StressResult = {
@@ -113,7 +116,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const runOp = async (u: UserProcess, rng: Rng, caller: number): Promise<void> => {
     // Onlining is likelier than offlining so that phases with every root CPU online (where
     // enable can succeed) alternate with phases where hotplug races the driver.
-    const ops: Op[] = o.hotplug ? ['enable', 'enable', 'enable', 'disable', 'disable', 'disable', 'offline', 'online', 'online'] : ['enable', 'disable'];
+    let ops: Op[] = o.hotplug ? ['enable', 'enable', 'enable', 'disable', 'disable', 'disable', 'offline', 'online', 'online'] : ['enable', 'disable'];
+    if (o.cells) ops = [...ops, 'enable', ...CELL_OPS];
     const op = rng.pick(ops);
     const pickTarget = rng.next();
     const epochBefore = Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller));
@@ -127,6 +131,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
       ret = await withWatchdog(u.ioctl(JAILHOUSE_ENABLE, cfgBytes), 'JAILHOUSE_ENABLE');
     } else if (op === 'disable') {
       ret = await withWatchdog(u.ioctl(JAILHOUSE_DISABLE), 'JAILHOUSE_DISABLE');
+    } else if (CELL_OPS.includes(op as CellOp)) {
+      ret = await withWatchdog(runCellOp(u, rng, op as CellOp, o.board.cpus), `cell ${op}`);
     } else {
       // Offline an online CPU, online an offline one (any CPU when there is none).
       const online = new Set(m.onlineCpus());
@@ -188,6 +194,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   } finally {
     res.durationMs = Math.round(performance.now() - t0);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
+    if (process.env.JHSIM_DEBUG) for (let cpu = 0; cpu < m.nr; cpu++) console.error(`DEBUG cpu${cpu} ${m.cpuStateName(cpu)} guest=${m.guestStatus(cpu)} online=${m.onlineCpus().includes(cpu)}`);
+    if (process.env.JHSIM_DEBUG) console.error(m.kernelLog().text.slice(-3000));
     await m.shutdown();
   }
   return res;

@@ -166,6 +166,9 @@ export class GuestEngine {
       if (result === undefined) break;
       const end = this.exception(hv, result);
       if (end) return end;
+      // An exception taken retires nothing but still uses up the slice: code that faults in a
+      // loop (an undefined instruction at its own vector) must not keep the CPU from its events.
+      left--;
       // The exit may have been a trap whose handling asked this CPU to flush.
       this.takeFlushRequest();
     }

@@ -470,3 +470,33 @@ export function pagingAllocRoot(pool: PagePool, format: PagingFormat): number {
 export function pagingFreeRoot(pool: PagePool, pt: PageTable): void {
   pool.free(pt.root, pt.format.rootPages);
 }
+
+/** One terminal mapping found by pagingLeaves. */
+export interface PagingRange {
+  virt: number;
+  phys: number;
+  size: number;
+}
+
+/**
+ * Every valid terminal entry of the tables, in ascending virtual order (an inspection helper:
+ * invariant checks ask which physical pages a cell can reach).
+ */
+export function pagingLeaves(mem: PhysicalMemory, pt: PageTable): PagingRange[] {
+  const levels = pt.format.levels;
+  const out: PagingRange[] = [];
+  const walk = (tpa: number, li: number, vbase: number): void => {
+    const l = levels[li]!;
+    const t = tableView(mem, tpa, l.entries);
+    for (let idx = 0; idx < l.entries; idx++) {
+      const lo = readLo(t, idx);
+      if ((lo & PTE_VALID) === 0) continue;
+      const hi = readHi(t, idx);
+      const virt = vbase + idx * l.div;
+      if (isTable(l, lo)) walk(nextTable(lo, hi), li + 1, virt);
+      else if (l.pageSize > 0) out.push({ virt, phys: terminalBase(l, lo, hi), size: l.pageSize });
+    }
+  };
+  walk(pt.root, 0, 0);
+  return out;
+}

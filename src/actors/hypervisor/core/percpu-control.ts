@@ -101,11 +101,11 @@ export function checkEvents(hv: Hv): CpuAction {
   }
   // Still under control_lock: whoever resumed this CPU sees it running only after the
   // park/reset/flush decisions below are taken.
+  if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
   if (hv.load(suspended)) {
     hv.store(suspended, 0);
     signal(genOf(hv, me));
   }
-  if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
 
   let action: CpuAction = RESUME;
   const wfp = field(hv, me, PUB.WAIT_FOR_POWERON);
