@@ -31,6 +31,7 @@ function readRootGuest(hv: Hv, gphys: number, len: number): Uint8Array | undefin
   let done = 0;
   while (done < len) {
     const a = gphys + done;
+    if (a >= 2 ** pt.format.inputBits) return undefined;
     const phys = pagingVirt2Phys(hv.c.mem, pt, a);
     if (phys === INVALID_PHYS_ADDR) return undefined;
     const n = Math.min(len - done, PAGE_SIZE - (a % PAGE_SIZE));
