@@ -25,6 +25,20 @@ export async function interactive(shell: Shell): Promise<number> {
     process.stdout.write('^C\n');
     rl.prompt();
   });
+  if (process.stdin.isTTY) {
+    // readline emits keypress events on stdin; live views (`jailhouse cell stats`) listen to them.
+    shell.keys = (onKey) => {
+      const h = (_s: string | undefined, key: { name?: string } | undefined): void => {
+        if (key?.name) onKey(key.name);
+      };
+      process.stdin.on('keypress', h);
+      return () => {
+        process.stdin.off('keypress', h);
+        // The keys also went into readline's line buffer: drop them.
+        rl.write(null, { ctrl: true, name: 'u' });
+      };
+    };
+  }
   rl.prompt();
   for await (const line of rl) {
     const trimmed = line.trim();

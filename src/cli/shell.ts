@@ -7,8 +7,9 @@ import { strerror } from '../shared/errno.js';
 import type { Machine } from '../actors/cpu/supervisor.js';
 import { cpuTopology } from '../shared/board.js';
 import { cpuViews } from './inspect.js';
+import { hvCells, hvCpuCells } from './inspect-cells.js';
 import type { Io } from './io.js';
-import { jailhouseTool } from './jailhouse-tool.js';
+import { jailhouseTool, type ToolContext } from './jailhouse-tool.js';
 import { ShellSyntaxError, parseLine, type ShellCommand } from './shell-parse.js';
 import { UserProcess } from './user.js';
 import { decodeLatin1 } from '../shared/text.js';
@@ -17,6 +18,11 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   jailhouse enable SYSCONFIG      enable the hypervisor with a system config (.json or .cell)
   jailhouse disable               disable it again
   jailhouse console [-f]          print the hypervisor console (-f: follow, Ctrl-C stops)
+  jailhouse cell create CELLCONFIG
+  jailhouse cell load { ID | [--name] NAME } { IMAGE | -s STRING } [-a ADDR] ...
+  jailhouse cell start|shutdown|destroy { ID | [--name] NAME }
+  jailhouse cell stats { ID | [--name] NAME } [--once] [--json]
+                                  live statistics (q quits, c/a: per CPU/all CPUs)
   jailhouse cell list             list cells
   cat PATH...                     print files, e.g. /sys/devices/jailhouse/enabled
   echo WORDS [> PATH]             print words, or write them to a file:
@@ -24,7 +30,7 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   ls [PATH]                       list a directory of /sys
   sleep SECONDS                   wait
   dmesg                           print the kernel log
-  cpus                            simulation view: state, online, hypervisor, vmexits per CPU
+  cpus                            simulation view: state, online, hypervisor, cell, vmexits per CPU
   help                            this text
   exit                            leave the shell
 Commands are separated by ';'.
@@ -33,6 +39,8 @@ Commands are separated by ';'.
 export class Shell {
   readonly user: UserProcess;
   private abort: AbortController | undefined;
+  /** Key presses for live views (set by the interactive shell on a terminal). */
+  keys: ToolContext['keys'];
 
   constructor(
     readonly m: Machine,
@@ -82,7 +90,7 @@ export class Shell {
       case 'jailhouse': {
         this.abort = new AbortController();
         try {
-          return await jailhouseTool({ user: this.user, io: this.io, signal: this.abort.signal }, args);
+          return await jailhouseTool({ user: this.user, io: this.io, signal: this.abort.signal, keys: this.keys }, args);
         } finally {
           this.abort = undefined;
         }
@@ -164,11 +172,14 @@ export class Shell {
 
   private cpus(): number {
     const views = cpuViews(this.m, cpuTopology(this.m.board));
-    const head = 'CPU  MPIDR    STATE       ONLINE  HYP  ';
+    const cells = hvCells(this.m);
+    const owner = hvCpuCells(this.m).map((addr) => cells.find((c) => c.addr === addr)?.name ?? '-');
+    const head = 'CPU  MPIDR    STATE       ONLINE  HYP  CELL          ';
     this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc\n`);
     for (const v of views) {
       const x = v.vmexits ? Object.values(v.vmexits).join(' ') : '-';
-      const line = `${String(v.cpu).padEnd(5)}0x${v.mpidr.toString(16).padStart(6, '0')} ${v.state.padEnd(12)}${(v.online ? 'yes' : 'no').padEnd(8)}${(v.hypervisor ? 'yes' : 'no').padEnd(5)}`;
+      const cell = (v.hypervisor || v.state === 'parked' || v.state === 'failed' ? (owner[v.cpu] ?? '-') : '-').slice(0, 13);
+      const line = `${String(v.cpu).padEnd(5)}0x${v.mpidr.toString(16).padStart(6, '0')} ${v.state.padEnd(12)}${(v.online ? 'yes' : 'no').padEnd(8)}${(v.hypervisor ? 'yes' : 'no').padEnd(5)}${cell.padEnd(14)}`;
       this.io.out(`${line}${x}\n`);
     }
     return 0;
