@@ -5,7 +5,7 @@
  * driver's and the hypervisor's errno paths, and the pool and isolation bookkeeping.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuContext } from '../dist/actors/cpu/context.js';
 import { Hv } from '../dist/actors/hypervisor/core/hv.js';
@@ -19,6 +19,12 @@ import { hvBase } from '../dist/cli/inspect.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';
 import { BufferIo } from '../dist/cli/io.js';
 import { Shell } from '../dist/cli/shell.js';
+import { jailhouseTool } from '../dist/cli/jailhouse-tool.js';
+import { UserProcess } from '../dist/cli/user.js';
+import { stress } from '../dist/cli/stress.js';
+
+// Machines of worker threads running guest code: far above vitest's 5 s default.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
 const JH = '/sys/devices/jailhouse';
 let m: Machine | undefined;
@@ -297,6 +303,56 @@ loop:   ldr   w0, [x1, #12]
     expect(hvc(hv, Hc.CELL_SET_LOADABLE, 1)).toBe(0);
     expect((await b.run(`cat ${JH}/console`)).out).toMatch(/Timeout expired while waiting for reply from target cell\nCell "hello" can be loaded/);
     expect(hvc(hv, Hc.CELL_DESTROY, 1)).toBe(0);
+  });
+});
+
+describe('cell stats live view', () => {
+  it('draws the real screen, c switches to one CPU (rates reset), q quits', async () => {
+    const b = await enabled();
+    expect((await b.run('jailhouse cell create configs/cells/compute.json; jailhouse cell load compute configs/inmates/compute.bin; jailhouse cell start compute')).code).toBe(0);
+    const io = new BufferIo();
+    let press: ((k: string) => void) | undefined;
+    const keys = (onKey: (k: string) => void): (() => void) => {
+      press = onKey;
+      return () => (press = undefined);
+    };
+    const done = jailhouseTool({ user: new UserProcess(b.m, 5), io, keys }, ['cell', 'stats', 'compute']);
+    const screens = (): string[] => io.stdout.split('\x1b[2J\x1b[H').filter(Boolean);
+    const until = async (n: number): Promise<void> => {
+      for (let i = 0; i < 400 && screens().length < n; i++) await sleep(25);
+    };
+    await until(1);
+    expect(screens()[0]).toMatch(/^Statistics for compute cell\n\n\x1b\[7mCOUNTER \(All CPUs\) +SUM +PER SEC\x1b\[0m\n/);
+    await until(2);
+    // The second sample has rates (rounded per-second deltas).
+    expect(screens()[1]).toMatch(/\nvmexits_hypercall +\d+ +\d+\n/);
+    press!('c');
+    await until(3);
+    expect(screens()[2]).toMatch(/COUNTER \(CPU 2\)/);
+    press!('q');
+    expect(await done).toBe(0);
+    expect(press).toBeUndefined();
+  });
+});
+
+describe('stress with cells (real workers)', () => {
+  it('a short seeded run: concurrent cell management and enable/disable keep every invariant', async () => {
+    const r = await stress({
+      board: { ...DEFAULT_BOARD, cpus: 4 },
+      callers: 3,
+      iterations: 120,
+      seed: 7,
+      hotplug: false,
+      cells: true,
+      failCpuRate: 0,
+      delayPpm: 20000,
+      configFile: 'configs/qemu-arm64.json',
+      watchdogMs: 10_000,
+    });
+    expect(r.violations).toEqual([]);
+    expect(r.hangs).toEqual([]);
+    expect(r.operations).toBe(120);
+    expect(Object.keys(r.results)).toEqual(expect.arrayContaining(['create', 'load', 'start', 'destroy']));
   });
 });
 

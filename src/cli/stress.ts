@@ -194,8 +194,6 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   } finally {
     res.durationMs = Math.round(performance.now() - t0);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
-    if (process.env.JHSIM_DEBUG) for (let cpu = 0; cpu < m.nr; cpu++) console.error(`DEBUG cpu${cpu} ${m.cpuStateName(cpu)} guest=${m.guestStatus(cpu)} online=${m.onlineCpus().includes(cpu)}`);
-    if (process.env.JHSIM_DEBUG) console.error(m.kernelLog().text.slice(-3000));
     await m.shutdown();
   }
   return res;
