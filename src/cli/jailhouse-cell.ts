@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Errno, strerror } from '../shared/errno.js';
 import { ConfigError, loadCellConfig } from '../shared/config/index.js';
 import { JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START } from '../actors/hypervisor/driver/main.js';
-import { resolveUserPath } from './paths.js';
+import { looksLikeJson, resolveUserPath } from './paths.js';
 import type { ToolContext } from './jailhouse-tool.js';
 import { encodeUtf8 } from '../shared/text.js';
 import { UserProcess } from './user.js';
@@ -77,13 +77,6 @@ function reasonFor(ioctl: string, errno: number): string {
   return common[errno] ?? 'returned by the hypervisor; see `jailhouse console`';
 }
 
-function looksLikeJson(raw: Uint8Array): boolean {
-  for (const b of raw) {
-    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
-    return b === 0x7b;
-  }
-  return false;
-}
 
 function readUserFile(ctx: ToolContext, file: string): Uint8Array | undefined {
   try {

@@ -9,7 +9,7 @@ import { ConfigError, loadSystemConfig } from '../shared/config/index.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
 import type { Io } from './io.js';
 import type { UserProcess } from './user.js';
-import { resolveUserPath } from './paths.js';
+import { looksLikeJson, resolveUserPath } from './paths.js';
 import { decodeLatin1 } from '../shared/text.js';
 import { cellCreate, cellLoad, cellSimple } from './jailhouse-cell.js';
 import { cellStats } from './cell-stats.js';
@@ -166,13 +166,6 @@ async function enable(ctx: ToolContext, file: string): Promise<number> {
   return enableIoctl(ctx, bytes);
 }
 
-function looksLikeJson(raw: Uint8Array): boolean {
-  for (const b of raw) {
-    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
-    return b === 0x7b; // '{'
-  }
-  return false;
-}
 
 async function enableIoctl(ctx: ToolContext, bytes: Uint8Array): Promise<number> {
   const from = ctx.user.m.kernelLog().tail;

@@ -17,3 +17,12 @@ export function resolveUserPath(p: string): string {
 }
 
 export const DEFAULT_ROOT_CONFIG = 'configs/qemu-arm64.json';
+
+/** A config file in jhsim's JSON form (first non-blank byte is '{'), as opposed to a binary .cell. */
+export function looksLikeJson(raw: Uint8Array): boolean {
+  for (const b of raw) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b;
+  }
+  return false;
+}
