@@ -99,8 +99,8 @@ export function checkEvents(hv: Hv): CpuAction {
     waitUntil(c.policy, genOf(hv, me), () => hv.load(suspend) === 0, 'check_events: suspended, waiting for resume_cpu');
     spinLock(c.policy, lock, 'control_lock (check_events)');
   }
-  // Still under control_lock: whoever resumed this CPU sees it running only after the
-  // park/reset/flush decisions below are taken.
+  // Still under control_lock: the resumer may go on now, and whoever needs the park/reset
+  // decisions below (PSCI CPU_ON, the next suspend) takes this lock and so waits for them.
   if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
   if (hv.load(suspended)) {
     hv.store(suspended, 0);
