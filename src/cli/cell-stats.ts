@@ -61,9 +61,14 @@ export async function sampleCellStats(ctx: ToolContext, id: number, name: string
   return { id, name, cpus, counters, perCpu };
 }
 
+/** The counters a view shows: the cell-wide sums, or one CPU's. */
+function viewValues(s: CellStatsSample, view: number | 'all'): Record<string, number> {
+  return view === 'all' ? s.counters : (s.perCpu[`cpu${view}`] ?? {});
+}
+
 /** The real tool's screen as text lines (no curses: the caller clears the terminal). */
 export function renderCellStats(s: CellStatsSample, view: number | 'all', prev: Record<string, number> | undefined, elapsedS: number): string {
-  const values = view === 'all' ? s.counters : (s.perCpu[`cpu${view}`] ?? {});
+  const values = viewValues(s, view);
   const names = Object.keys(values);
   const delta = (n: string): number => (prev ? values[n]! - (prev[n] ?? 0) : 0);
   names.sort((a, b) => (prev ? delta(b) - delta(a) : 0) || values[b]! - values[a]! || a.localeCompare(b));
@@ -137,13 +142,12 @@ async function liveView(ctx: ToolContext, cell: { id: number; name: string }, fi
       });
       wake = undefined;
       if (ctx.signal?.aborted || key === 'q') return 0;
-      const values = (x: CellStatsSample): Record<string, number> => (view === 'all' ? x.counters : (x.perCpu[`cpu${view}`] ?? {}));
       if (key === 'c' || key === 'a') {
         view = key === 'a' ? 'all' : s.cpus[view === 'all' ? 0 : (s.cpus.indexOf(view) + 1) % s.cpus.length] ?? 'all';
         prev = undefined;
         delay = 1000;
       } else {
-        prev = values(s);
+        prev = viewValues(s, view);
         delay = 4000;
       }
       key = undefined;

@@ -28,13 +28,19 @@ export function hvBase(m: Machine): number {
   return (driverWord(m, DrvWord.HV_MEM_LO) >>> 0) + (driverWord(m, DrvWord.HV_MEM_HI) >>> 0) * 0x1_0000_0000;
 }
 
+/** Physical address of the public part of per_cpu(cpu) of the mapped hypervisor (hvBase must be set). */
+export function percpuPublic(m: Machine, cpu: number): number {
+  const base = hvBase(m);
+  return base + m.mem.read64(base + HDR.CORE_SIZE) + cpu * m.mem.read64(base + HDR.PERCPU_SIZE) + PERCPU.PUBLIC;
+}
+
 /** The nine vmexit counters of a CPU from its per_cpu area (undefined when never enabled). */
 export function vmexits(m: Machine, cpu: number): Record<string, number> | undefined {
   const base = hvBase(m);
   if (!base) return undefined;
   const maxCpus = m.mem.read32(base + HDR.MAX_CPUS);
   if (cpu >= maxCpus) return undefined;
-  const pub = base + m.mem.read64(base + HDR.CORE_SIZE) + cpu * m.mem.read64(base + HDR.PERCPU_SIZE) + PERCPU.PUBLIC;
+  const pub = percpuPublic(m, cpu);
   const out: Record<string, number> = {};
   for (let i = 0; i < NUM_CPU_STATS; i++) out[STAT_NAMES[i]!] = m.mem.read32(pub + PUB.STATS + i * 4);
   return out;

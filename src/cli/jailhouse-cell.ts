@@ -3,12 +3,11 @@
  * jailhouse-cell-stats) against the simulated /dev/jailhouse: the same argument grammar, ioctl
  * structures and messages as the real tool.
  */
-import { readFileSync } from 'node:fs';
-import { Errno, strerror } from '../shared/errno.js';
+import { Errno } from '../shared/errno.js';
 import { ConfigError, loadCellConfig } from '../shared/config/index.js';
 import { JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START } from '../actors/hypervisor/driver/main.js';
 import { looksLikeJson, resolveUserPath } from './paths.js';
-import type { ToolContext } from './jailhouse-tool.js';
+import { explain, readUserFile, type ToolContext } from './jailhouse-tool.js';
 import { encodeUtf8 } from '../shared/text.js';
 import { UserProcess } from './user.js';
 
@@ -51,17 +50,10 @@ async function ioctlOrExplain(ctx: ToolContext, name: string, run: () => Promise
   const from = ctx.user.m.kernelLog().tail;
   const r = await run();
   if (r < 0) {
-    const log = ctx.user.m.kernelLog(from).text.split('\n').filter((l) => /jailhouse: |Jailhouse: /.test(l)).map((l) => l.replace(/^\[cpu\d+\] [Jj]ailhouse: /, ''));
-    ctx.io.err(`${name}: ${strerror(r)}\n`);
-    ctx.io.err(`  ${errnoText(r)}: ${log.length ? log.join('; ') : reasonFor(name, -r)}\n`);
+    explain(ctx, name, r, from, reasonFor);
     return 1;
   }
   return 0;
-}
-
-function errnoText(r: number): string {
-  const name = Object.entries(Errno).find(([, v]) => v === -r)?.[0] ?? `errno`;
-  return `${name} (${-r})`;
 }
 
 function reasonFor(ioctl: string, errno: number): string {
@@ -77,21 +69,10 @@ function reasonFor(ioctl: string, errno: number): string {
   return common[errno] ?? 'returned by the hypervisor; see `jailhouse console`';
 }
 
-
-function readUserFile(ctx: ToolContext, file: string): Uint8Array | undefined {
-  try {
-    return new Uint8Array(readFileSync(resolveUserPath(file)));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const errno = code === 'ENOENT' ? Errno.ENOENT : code === 'EACCES' ? Errno.EACCES : code === 'EISDIR' ? Errno.EISDIR : 0;
-    ctx.io.err(`opening ${file}: ${errno ? strerror(errno) : (e as Error).message}\n`);
-    return undefined;
-  }
-}
-
 export async function cellCreate(ctx: ToolContext, file: string): Promise<number> {
-  let bytes = readUserFile(ctx, file);
-  if (!bytes) return 1;
+  const raw = readUserFile(ctx, file);
+  if (!raw) return 1;
+  let bytes: Uint8Array = new Uint8Array(raw);
   if (looksLikeJson(bytes)) {
     try {
       bytes = loadCellConfig(resolveUserPath(file)).bytes;
@@ -127,10 +108,13 @@ export function cellCreatePayload(addr: number, cfg: Uint8Array): Uint8Array {
   return b;
 }
 
+function cellLoadPayloadSize(images: readonly LoadImage[]): number {
+  return 48 + images.length * 32 + images.reduce((a, im) => a + im.bytes.length, 0);
+}
+
 /** struct jailhouse_cell_load with its preload images and their data, for user address `addr`. */
 export function cellLoadPayload(addr: number, sel: CellSelector, images: readonly LoadImage[]): Uint8Array {
-  const total = 48 + images.length * 32 + images.reduce((a, im) => a + im.bytes.length, 0);
-  const b = new Uint8Array(total);
+  const b = new Uint8Array(cellLoadPayloadSize(images));
   const v = new DataView(b.buffer);
   b.set(cellIdBytes(sel), 0);
   v.setUint32(40, images.length, true);
@@ -165,8 +149,9 @@ export async function cellLoad(ctx: ToolContext, args: string[], usage: () => nu
       bytes.set(s);
       i += 2;
     } else {
-      bytes = readUserFile(ctx, args[i]!);
-      if (!bytes) return 1;
+      const raw = readUserFile(ctx, args[i]!);
+      if (!raw) return 1;
+      bytes = new Uint8Array(raw);
       i += 1;
     }
     let address = 0;
@@ -183,7 +168,7 @@ export async function cellLoad(ctx: ToolContext, args: string[], usage: () => nu
 }
 
 function loadImages(ctx: ToolContext, sel: CellSelector, images: LoadImage[]): Promise<number> {
-  const total = 48 + images.length * 32 + images.reduce((a, im) => a + im.bytes.length, 0);
+  const total = cellLoadPayloadSize(images);
   if (total > UserProcess.ARG_MAX) {
     ctx.io.err(`jhsim: ${total} bytes of images exceed the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer\n`);
     return Promise.resolve(1);

@@ -60,13 +60,28 @@ export interface ToolContext {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Explain a failed ioctl: the driver's own log lines, else what the errno means here. */
-function explain(ctx: ToolContext, name: string, ret: number, logFrom: number): void {
+/**
+ * Explain a failed ioctl: the driver's own log lines since `logFrom` ("jailhouse: ..." and
+ * "Jailhouse: ..."), else what the errno means for that ioctl.
+ */
+export function explain(ctx: ToolContext, name: string, ret: number, logFrom: number, reason: (name: string, errno: number) => string = defaultReason): void {
   const log = ctx.user.m.kernelLog(logFrom).text.split('\n');
-  const reasons = log.filter((l) => l.includes('jailhouse: ')).map((l) => l.replace(/^\[cpu\d+\] jailhouse: /, ''));
+  const reasons = log.filter((l) => /^\[cpu\d+\] [Jj]ailhouse: /.test(l)).map((l) => l.replace(/^\[cpu\d+\] [Jj]ailhouse: /, ''));
   ctx.io.err(`${name}: ${strerror(ret)}\n`);
-  const why = reasons.length ? reasons.join('; ') : defaultReason(name, -ret);
+  const why = reasons.length ? reasons.join('; ') : reason(name, -ret);
   ctx.io.err(`  ${errnoName(ret)} (${-ret}): ${why}\n`);
+}
+
+/** Read a file the user named; on failure print what the real tool prints and return undefined. */
+export function readUserFile(ctx: ToolContext, file: string): Buffer | undefined {
+  try {
+    return readFileSync(resolveUserPath(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const errno = code === 'ENOENT' ? Errno.ENOENT : code === 'EACCES' ? Errno.EACCES : code === 'EISDIR' ? Errno.EISDIR : 0;
+    ctx.io.err(`opening ${file}: ${errno ? strerror(errno) : (e as Error).message}\n`);
+    return undefined;
+  }
 }
 
 function defaultReason(name: string, errno: number): string {
@@ -140,15 +155,8 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
 async function enable(ctx: ToolContext, file: string): Promise<number> {
   let bytes: Uint8Array;
   const path = resolveUserPath(file);
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const errno = code === 'ENOENT' ? Errno.ENOENT : code === 'EACCES' ? Errno.EACCES : code === 'EISDIR' ? Errno.EISDIR : 0;
-    ctx.io.err(`opening ${file}: ${errno ? strerror(errno) : (e as Error).message}\n`);
-    return 1;
-  }
+  const raw = readUserFile(ctx, file);
+  if (!raw) return 1;
   // Like the real tool, a binary .cell goes to the driver as it is (the driver checks it);
   // only jhsim's JSON form is parsed and validated here.
   if (!looksLikeJson(raw)) return enableIoctl(ctx, new Uint8Array(raw));

@@ -8,7 +8,7 @@ import { CpuState } from '../actors/cpu/layout.js';
 import { KernelWord } from '../actors/cpu/linux/layout.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from '../actors/hypervisor/driver/layout.js';
 import { driverCells, driverWord, type DriverCellView } from './inspect.js';
-import { hvCells, hvCpuCells } from './inspect-cells.js';
+import { hvCells, hvCpuCells, type HvCellView } from './inspect-cells.js';
 import { MemFlags } from '../shared/config/layout.js';
 import type { UserProcess } from './user.js';
 
@@ -33,9 +33,8 @@ export interface Expectations {
  * is reachable through the root's or another cell's stage 2 (COMM_REGION/ROOTSHARED regions, and
  * LOADABLE ones while the cell is loadable, are shared by design).
  */
-function checkCells(m: Machine, drv: DriverCellView[]): string[] {
+function checkCells(m: Machine, drv: DriverCellView[], hv: HvCellView[]): string[] {
   const v: string[] = [];
-  const hv = hvCells(m, true);
   const key = (c: { id: number; name: string; cpus: number[] }): string => `${c.id}:${c.name}:${c.cpus.join(',')}`;
   const a = drv.map(key).sort().join(' ');
   const b = hv.map(key).sort().join(' ');
@@ -64,7 +63,9 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
   const enabled = driverWord(m, DrvWord.ENABLED) === 1;
   const online = new Set(m.onlineCpus());
   const cells = driverCells(m);
-  const hvStates = new Map(hvCells(m).map((c) => [c.id, c.state]));
+  // The hypervisor's cells, with what their stage-2 tables map when cells are being checked.
+  const hvList = hvCells(m, !!exp.cells);
+  const hvStates = new Map(hvList.map((c) => [c.id, c.state]));
   const owner = new Map<number, number>();
   for (const c of cells) for (const cpu of c.cpus) owner.set(cpu, c.id);
   for (let cpu = 0; cpu < m.nr; cpu++) {
@@ -95,7 +96,7 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
     if (assigned.join(',') !== exp.rootCpus.join(',')) v.push(`the cells' CPUs ${assigned.join(',')} are not exactly the system's ${exp.rootCpus.join(',')} (each CPU in exactly one cell)`);
     if (!exp.cells && cells.length !== 1) v.push(`${cells.length} cells in the driver while only the root cell can exist`);
     for (const c of cells) if (!c.registered) v.push(`cell ${c.id} ("${c.name}") is still half-created in the driver`);
-    if (exp.cells) v.push(...checkCells(m, cells));
+    if (exp.cells) v.push(...checkCells(m, cells, hvList));
   } else if (cells.length) {
     v.push(`disabled but the driver still lists cells ${cells.map((c) => c.id).join(',')}`);
   }

@@ -4,9 +4,9 @@
  * suspension around every change, CPUs moved between cells parked, memory moved between the
  * root's and the cell's stage-2 tables, config_commit and the reconfiguration messages.
  */
-import { CELL_DESC_SIZE, CELL_OFF, MEMORY_SIZE, MemFlags, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
+import { CELL_DESC_SIZE, CELL_OFF, MEMORY_SIZE, MemFlags, cellConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
-import { cellConfigView, cellCpus, cellExit, cellInit, cellMemRegions, cellName, cellOwnsCpu, cellSetCpu, cells, findCellById, type MemRegion } from './cell.js';
+import { cellCpus, cellExit, cellInit, cellMemRegions, cellMemRegionsAddr, cellName, cellOwnsCpu, cellSetCpu, cells, findCellById, type MemRegion } from './cell.js';
 import { cellReconfigCompleted, cellReconfigOk, cellShutdownOk, commRegionReset, setCellState } from './comm.js';
 import type { Hv } from './hv.js';
 import { BSS, CELL, CellState, NUM_TEMPORARY_PAGES, PAGE_SIZE, PSCI_INVALID_ADDRESS, PUB, pages } from './layout.js';
@@ -15,7 +15,7 @@ import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingVirt2Phys } fro
 import { archParkCpu, archResetCpu, cellResume, cellSuspend } from './percpu-control.js';
 import { CpuWord } from '../../cpu/layout.js';
 import { printk } from './printk.js';
-import { archMapMemoryRegion, armPagingCellInit, cellPageTable } from './setup.js';
+import { archMapMemoryRegion, armPagingCellInit, cellPageTable, poolStats } from './setup.js';
 
 function callerIsRoot(hv: Hv): boolean {
   return hv.isRootCell(hv.thisCell());
@@ -73,8 +73,7 @@ function unmapFromRootCell(hv: Hv, mem: MemRegion): number {
  */
 function remapToRootCell(hv: Hv, mem: MemRegion, abort: boolean): number {
   const root = hv.rootCell;
-  const rootCfg = hv.cellConfig(root);
-  const first = rootCfg + cellMemRegionsOffset(cellConfigView(hv, rootCfg), 0);
+  const first = cellMemRegionsAddr(hv, root);
   const inRegion = (addr: number, r: MemRegion): boolean => addr >= r.phys && addr - r.phys < r.size;
   let err = 0;
   const regions = cellMemRegions(hv, root);
@@ -119,7 +118,8 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
   const m = hv.c.mem;
   const root = hv.rootCell;
   setCellState(hv, cell, CellState.SHUT_DOWN);
-  for (const cpu of cellCpus(hv, cell)) {
+  const cpus = cellCpus(hv, cell);
+  for (const cpu of cpus) {
     archParkCpu(hv, cpu);
     cellSetCpu(hv, root, cpu, true);
     m.write64(hv.pub(cpu) + PUB.CELL, root);
@@ -132,7 +132,7 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) remapToRootCell(hv, r, false);
   }
   // arch_cell_destroy: no CPU of this cell may be started at an old entry; the stage-2 root goes.
-  for (const cpu of cellCpus(hv, cell)) m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, PSCI_INVALID_ADDRESS);
+  for (const cpu of cpus) m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, PSCI_INVALID_ADDRESS);
   pagingFreeRoot(hv.memPool, pt);
   m.write64(cell + CELL.MM_ROOT, 0);
   configCommit(hv, cell);
@@ -215,10 +215,11 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
     hv.zeroStats(cpu);
   }
   const pt = cellPageTable(hv, cell);
-  for (const r of cellMemRegions(hv, cell)) {
+  const first = cellMemRegionsAddr(hv, cell);
+  for (const [i, r] of cellMemRegions(hv, cell).entries()) {
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) err = unmapFromRootCell(hv, r);
     if (!err) {
-      if (isSubpage(r)) registerSubpage(hv, cell, r);
+      if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
       else err = archMapMemoryRegion(hv, cell, pt, r);
     }
     if (err) {
@@ -233,15 +234,8 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   hv.store(hv.bss(BSS.NUM_CELLS), hv.load(hv.bss(BSS.NUM_CELLS)) + 1);
   cellReconfigCompleted(hv);
   printk(hv, `Created cell "${cellName(hv, cell)}"\n`);
-  poolUsage(hv);
+  poolStats(hv, 'cell creation');
   return 0;
-}
-
-function registerSubpage(hv: Hv, cell: number, r: MemRegion): void {
-  const cfg = hv.cellConfig(cell);
-  const first = cfg + cellMemRegionsOffset(cellConfigView(hv, cfg), 0);
-  const i = cellMemRegions(hv, cell).findIndex((x) => x.phys === r.phys && x.virt === r.virt && x.size === r.size && x.flags === r.flags);
-  mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
 }
 
 function sameCString(a: Uint8Array, b: Uint8Array): boolean {
@@ -250,10 +244,6 @@ function sameCString(a: Uint8Array, b: Uint8Array): boolean {
     if (a[i] === 0) return true;
   }
   return true;
-}
-
-function poolUsage(hv: Hv): void {
-  printk(hv, `Page pool usage after cell creation: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`);
 }
 
 type Task = 'start' | 'set_loadable' | 'destroy';
@@ -346,7 +336,7 @@ export function cellDestroy(hv: Hv, id: number): number {
     unlinkCell(hv, cell);
     hv.store(hv.bss(BSS.NUM_CELLS), hv.load(hv.bss(BSS.NUM_CELLS)) - 1);
     freeCellPages(hv, cell);
-    printk(hv, `Page pool usage after cell destruction: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`);
+    poolStats(hv, 'cell destruction');
     cellReconfigCompleted(hv);
     return 0;
   } finally {

@@ -5,7 +5,7 @@
 import { CELL_DESC_SIZE, CELL_OFF, MEM_OFF, MEMORY_SIZE, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import type { Hv } from './hv.js';
-import { getU64 } from '../../../shared/phys-mem.js';
+import { getU64, type PhysicalMemory } from '../../../shared/phys-mem.js';
 import { CELL, COMM } from './layout.js';
 import { mmioCellExit, mmioCellInit } from './mmio.js';
 import { decodeLatin1 } from '../../../shared/text.js';
@@ -31,14 +31,29 @@ export function cellConfigFlags(hv: Hv, cell: number): number {
 }
 
 export function cellName(hv: Hv, cell: number): string {
-  const bytes = hv.c.mem.copyOut(hv.cellConfig(cell) + CELL_OFF.name, 32);
+  return configName(hv.c.mem, hv.cellConfig(cell));
+}
+
+/** The name field of the cell config at `cfg` (at most 31 characters). */
+export function configName(mem: PhysicalMemory, cfg: number): string {
+  const bytes = mem.copyOut(cfg + CELL_OFF.name, 32);
   const end = bytes.indexOf(0);
   return decodeLatin1(bytes.subarray(0, end < 0 ? 31 : Math.min(end, 31)));
 }
 
 export function cellMemRegions(hv: Hv, cell: number): MemRegion[] {
+  return configMemRegions(hv.c.mem, hv.cellConfig(cell));
+}
+
+/** Physical address of the cell config's first jailhouse_memory entry (an MMIO handler argument). */
+export function cellMemRegionsAddr(hv: Hv, cell: number): number {
   const cfg = hv.cellConfig(cell);
-  const dv = cellConfigView(hv, cfg);
+  return cfg + cellMemRegionsOffset(cellConfigView(hv, cfg), 0);
+}
+
+/** The memory regions of the cell config at `cfg`. */
+export function configMemRegions(mem: PhysicalMemory, cfg: number): MemRegion[] {
+  const dv = mem.window(cfg, cellConfigSize(mem.window(cfg, CELL_DESC_SIZE), 0));
   const n = dv.getUint32(CELL_OFF.num_memory_regions, true);
   const off = cellMemRegionsOffset(dv, 0);
   const out: MemRegion[] = [];
@@ -90,7 +105,11 @@ export function cellOwnsCpu(hv: Hv, cell: number, cpu: number): boolean {
 
 /** CPUs of the cell, ascending (for_each_cpu). */
 export function cellCpus(hv: Hv, cell: number): number[] {
-  const m = hv.c.mem;
+  return cpuSetOf(hv.c.mem, cell);
+}
+
+/** The CPUs in the set of the struct cell at `cell`, ascending. */
+export function cpuSetOf(m: PhysicalMemory, cell: number): number[] {
   const max = m.read32(cell + CELL.CPU_SET_MAX);
   const set = m.read64(cell + CELL.CPU_SET_PTR);
   const out: number[] = [];

@@ -5,7 +5,7 @@
  */
 import { CELL_OFF, CONSOLE_SIZE, CellFlags, SYS_OFF } from '../../../shared/config/layout.js';
 import { HangError } from '../../../shared/sync.js';
-import { cellConfigFlags, cells } from './cell.js';
+import { cellConfigFlags, cellConfigId, cells } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM, CellState, PAGE_SIZE } from './layout.js';
 import { cellSuspend } from './percpu-control.js';
@@ -68,14 +68,10 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
     }
     if (polls >= BUSY_POLLS) {
       const waited = performance.now() - start;
-      if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, `cell_exchange_message: waiting for the reply of cell ${cellIdOf(hv, cell)} to message ${msg}`, Math.round(waited));
+      if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, `cell_exchange_message: waiting for the reply of cell ${cellConfigId(hv, cell)} to message ${msg}`, Math.round(waited));
       Atomics.wait(pause, 0, 0, POLL_SLEEP_MS);
     }
   }
-}
-
-function cellIdOf(hv: Hv, cell: number): number {
-  return hv.c.mem.read32(hv.cellConfig(cell) + CELL_OFF.id);
 }
 
 /** cell_shutdown_ok: the cell approves a SHUTDOWN_REQUEST (or cannot be asked). */

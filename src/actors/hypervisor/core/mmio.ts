@@ -7,13 +7,13 @@
  * like function pointers into the one hypervisor image all CPUs share.
  */
 import {
-  CELL_OFF, MEM_IO_WIDTH_SHIFT, MEM_OFF, MEMORY_SIZE, MemFlags, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF, cellMemRegionsOffset,
+  CELL_OFF, MEM_IO_WIDTH_SHIFT, MEM_OFF, MEMORY_SIZE, MemFlags, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF,
   cellPciDevicesOffset,
 } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { cellConfigView, cellMemRegions } from './cell.js';
+import { cellConfigView, cellMemRegions, cellMemRegionsAddr } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE, pages } from './layout.js';
 import { printk } from './printk.js';
@@ -217,8 +217,7 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
 
 /** Registers every sub-page memory region of the cell's config (mmio_subpage_register). */
 export function mmioRegisterSubpages(hv: Hv, cell: number): void {
-  const cfg = hv.cellConfig(cell);
-  const first = cfg + cellMemRegionsOffset(cellConfigView(hv, cfg), 0);
+  const first = cellMemRegionsAddr(hv, cell);
   cellMemRegions(hv, cell).forEach((r, i) => {
     if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
   });

@@ -54,7 +54,8 @@ export function parkingPageTable(hv: Hv): PageTable {
   return { root: hv.c.mem.read64(hv.base + IMAGE.BSS + BSS.PARKING_PT), format: stage2Format(hv.c.board.pa_bits) };
 }
 
-function poolStats(hv: Hv, when: string): void {
+/** "Page pool usage after <when>" on the console. */
+export function poolStats(hv: Hv, when: string): void {
   printk(
     hv,
     `Page pool usage after ${when}: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`,

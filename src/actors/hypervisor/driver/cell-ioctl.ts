@@ -14,9 +14,10 @@ import { addCpu, removeCpu } from '../../cpu/linux/hotplug.js';
 import { Sleep } from '../../cpu/linux/sleep.js';
 import { copyFromUser } from '../../cpu/linux/uaccess.js';
 import { MachineWord } from '../../cpu/layout.js';
-import { cellDelete, cellPrepare, cellRegister, rootSlot } from './cells.js';
+import { cString, cellDelete, cellPrepare, cellRegister, configCpus, rootSlot } from './cells.js';
+import { maskToCpus } from '../../../shared/cpumask.js';
 import { CELL_MEM_MAX, CellSlotWord, DrvWord, drvCellMemByte } from './layout.js';
-import { lockJailhouse, unlockJailhouse } from './main.js';
+import { err, lockJailhouse, unlockJailhouse } from './main.js';
 import { DriverState } from './state.js';
 
 const CELL_ID_SIZE = 40;
@@ -24,18 +25,8 @@ const CELL_LOAD_SIZE = 48;
 const PRELOAD_IMAGE_SIZE = 32;
 export const JAILHOUSE_CELL_ID_UNUSED = -1;
 
-function err(k: Kernel, errno: number, msg: string): number {
-  k.printk(`jailhouse: ${msg}`);
-  return -errno;
-}
-
 function dv(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
-}
-
-function cstr(b: Uint8Array): string {
-  const end = b.indexOf(0);
-  return String.fromCharCode(...b.subarray(0, end < 0 ? b.length : end));
 }
 
 /** find_cell: by id, or by name when the id is JAILHOUSE_CELL_ID_UNUSED. */
@@ -46,22 +37,8 @@ function findCell(d: DriverState, id: number, name: string): number {
   return -1;
 }
 
-function cpusOf(cfg: DataView, nr: number): number[] {
-  const size = cfg.getUint32(CELL_OFF.cpu_set_size, true);
-  const out: number[] = [];
-  for (let cpu = 0; cpu < Math.min(size * 8, nr); cpu++) if ((cfg.getUint8(CELL_DESC_SIZE + (cpu >> 3)) >> (cpu & 7)) & 1) out.push(cpu);
-  return out;
-}
-
 function offlined(d: DriverState): Set<number> {
-  const lo = d.get(DrvWord.OFFLINED_LO) >>> 0;
-  const hi = d.get(DrvWord.OFFLINED_HI) >>> 0;
-  const s = new Set<number>();
-  for (let i = 0; i < 32; i++) {
-    if ((lo >>> i) & 1) s.add(i);
-    if ((hi >>> i) & 1) s.add(i + 32);
-  }
-  return s;
+  return new Set(maskToCpus(d.get(DrvWord.OFFLINED_LO), d.get(DrvWord.OFFLINED_HI)));
 }
 
 function setOfflined(d: DriverState, cpu: number, on: boolean): void {
@@ -111,8 +88,8 @@ export function jailhouseCmdCellCreate(k: Kernel, caller: number, arg: number): 
   cfg[CELL_OFF.name + 31] = 0;
   const flags = v.getUint32(CELL_OFF.flags, true);
   if (flags & CellFlags.VIRTUAL_CONSOLE_ACTIVE) v.setUint32(CELL_OFF.flags, (flags | CellFlags.VIRTUAL_CONSOLE_PERMITTED) >>> 0, true);
-  const name = cstr(cfg.subarray(CELL_OFF.name, CELL_OFF.name + 32));
-  const cpus = cpusOf(v, c.nr);
+  const name = cString(cfg.subarray(CELL_OFF.name, CELL_OFF.name + 32));
+  const cpus = configCpus(v, c.nr);
 
   lockJailhouse(k, caller);
   try {
@@ -177,7 +154,7 @@ function readCellId(k: Kernel, arg: number): { id: number; name: string } | numb
   const b = copyFromUser(k.c, arg, CELL_ID_SIZE);
   if (typeof b === 'number') return b;
   b[8 + 31] = 0;
-  return { id: dv(b).getInt32(0, true), name: cstr(b.subarray(8, 40)) };
+  return { id: dv(b).getInt32(0, true), name: cString(b.subarray(8, 40)) };
 }
 
 function withCell(k: Kernel, caller: number, sel: { id: number; name: string }, fn: (d: DriverState, slot: number) => number): number {

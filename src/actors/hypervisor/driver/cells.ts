@@ -3,9 +3,24 @@
  * root cell is prepared before entering the hypervisor (sysfs visible) and registered on
  * success; ids are the lowest free non-negative integer.
  */
+import { CELL_DESC_SIZE, CELL_OFF } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { CellSlotWord } from './layout.js';
 import type { DriverState } from './state.js';
+
+/** The CPUs set in a config's CPU bitmap (right after the descriptor `dv` starts with), below `limit`. */
+export function configCpus(dv: DataView, limit: number): number[] {
+  const size = dv.getUint32(CELL_OFF.cpu_set_size, true);
+  const out: number[] = [];
+  for (let cpu = 0; cpu < Math.min(size * 8, limit); cpu++) if ((dv.getUint8(CELL_DESC_SIZE + (cpu >> 3)) >> (cpu & 7)) & 1) out.push(cpu);
+  return out;
+}
+
+/** A NUL-terminated name field as the driver copies it (strcpy of at most the field). */
+export function cString(b: Uint8Array): string {
+  const end = b.indexOf(0);
+  return String.fromCharCode(...b.subarray(0, end < 0 ? b.length : end));
+}
 
 export interface DriverCellDesc {
   name: string;

@@ -14,7 +14,7 @@ import { Sleep } from '../../cpu/linux/sleep.js';
 import { copyFromUser, linuxSystemRam } from '../../cpu/linux/uaccess.js';
 import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
 import { CpuWord, MachineWord } from '../../cpu/layout.js';
-import { cellDelete, cellPrepare, cellRegister, rootSlot } from './cells.js';
+import { cString, cellDelete, cellPrepare, cellRegister, configCpus, rootSlot } from './cells.js';
 import { cellDestroyNonRoot } from './cell-ioctl.js';
 import { extractDelta, snapshotLive, takeLastConsole } from './console.js';
 import { decodeLatin1 } from '../../../shared/text.js';
@@ -28,7 +28,8 @@ export const JAILHOUSE_CELL_LOAD = 0x40300003;
 export const JAILHOUSE_CELL_START = 0x40280004;
 export const JAILHOUSE_CELL_DESTROY = 0x40280005;
 
-function err(k: Kernel, errno: number, msg: string): number {
+/** A driver error: the reason in the kernel log ("jailhouse: ..."), the negative errno returned. */
+export function err(k: Kernel, errno: number, msg: string): number {
   k.printk(`jailhouse: ${msg}`);
   return -errno;
 }
@@ -147,9 +148,8 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
   // jailhouse_cell_prepare_root on the copy inside hypervisor memory.
   const rootCfg = hvPhys + coreAndPercpu + SYS_OFF.root_cell;
   const setSize = c.mem.read32(rootCfg + CELL_OFF.cpu_set_size);
-  const rootCpus: number[] = [];
-  for (let i = 0; i < Math.min(setSize * 8, 64); i++) if ((c.mem.read8(rootCfg + CELL_DESC_SIZE + (i >> 3)) >> (i & 7)) & 1) rootCpus.push(i);
-  const name = String.fromCharCode(...c.mem.copyOut(rootCfg + CELL_OFF.name, 32)).replace(/\0.*$/s, '');
+  const rootCpus = configCpus(c.mem.window(rootCfg, CELL_DESC_SIZE + setSize), 64);
+  const name = cString(c.mem.copyOut(rootCfg + CELL_OFF.name, 32));
   const slot = cellPrepare(d, { name, cpus: rootCpus }, 0);
   if (slot < 0) return unmap(d, slot);
 
