@@ -271,7 +271,7 @@ bad:    .asciz "MMIO WRONG\\n"
         cbnz  x0, 1f
 2:      ldar  x6, [x5]
         cbz   x6, 2b
-        mov64 x1, #0x08000000
+        mov64 x1, #0x08010000
         ldr   w2, [x1, #4]
         b     .
 1:      adr   x4, alive
@@ -287,7 +287,7 @@ flag:   .quad 0
     const r = await jhsim(['--cpus', '2', 'guest', 'run', img]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('cpu1 alive');
-    expect(r.stdout).toContain('Unhandled data read at 0x8000004(4)');
+    expect(r.stdout).toContain('Unhandled data read at 0x8010004(4)');
     expect(r.stdout).toMatch(/FATAL: unhandled trap \(exception class 0x24\)[\s\S]*Parking CPU 0/);
     expect(r.stdout).toMatch(/│ 0\s+│ failed\s+│/);
     expect(r.stdout).toMatch(/│ 1\s+│ off\s+│/);

@@ -184,7 +184,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     io.out(`${JSON.stringify(r)}\n`);
   } else {
     if (r.output && !r.output.endsWith('\n')) io.out('\n');
-    const names = ['vmexits_total', 'vmexits_hypercall', 'vmexits_mmio', 'vmexits_psci', 'vmexits_smccc', 'vmexits_virt_sgi', 'vmexits_management'];
+    const names = ['vmexits_total', 'vmexits_hypercall', 'vmexits_mmio', 'vmexits_psci', 'vmexits_smccc', 'vmexits_virt_irq', 'vmexits_virt_sgi', 'vmexits_maintenance', 'vmexits_management'];
     const t = new Table({ head: ['CPU', 'stopped', 'instructions', ...names.map((n) => n.replace('vmexits_', ''))], style: { head: [], border: [] } });
     for (const c of r.cpus) t.push([c.cpu, c.status, c.instructions, ...names.map((n) => c.vmexits[n] ?? 0)]);
     io.out(`${t.toString()}\n`);

@@ -30,6 +30,8 @@ export const BoardSchema = z
       gicr_base: addr,
       gicr_stride: addr.default(0x20000),
       maintenance_irq: z.number().int().default(25),
+      /** Interrupt IDs the distributor implements (32 SGIs/PPIs + SPIs; QEMU virt: 256 SPIs). */
+      nr_irqs: z.number().int().min(64).max(1024).multipleOf(32).default(288),
     }),
     uart: z.object({ base: addr, size: addr.default(0x1000), irq: z.number().int() }),
     pci: z.object({

@@ -4,7 +4,8 @@
  * dies and comes back through PSCI, and sits in the hypervisor's parking loop when parked.
  */
 import { HangError, signal, word } from '../../shared/sync.js';
-import { ackPhysicalSgis, hasPendingSgi } from '../gic/sgi.js';
+import { PPI_PTIMER, PPI_VTIMER } from '../gic/index.js';
+import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
 import { cellPageTable } from '../hypervisor/core/setup.js';
 import { GuestEngine } from './guest/engine.js';
 import { trapIrq } from '../hypervisor/core/traps.js';
@@ -53,6 +54,9 @@ export class CpuActor {
   }
 
   run(): void {
+    // Linux booted on every CPU: the boot CPU set up the distributor, each CPU its redistributor.
+    if (this.c.cpu === 0) gicDistInit(this.k);
+    gicCpuInit(this.k);
     this.report({ type: 'ready', cpu: this.c.cpu });
     for (;;) {
       try {
@@ -131,16 +135,29 @@ export class CpuActor {
   private irqExit(): boolean {
     const c = this.c;
     const hv = this.k.hv;
-    if (!hv || !hasPendingSgi(c.gic, c.cpu)) return false;
-    const sgis = ackPhysicalSgis(c.gic, c.cpu);
-    if (!sgis) return false;
+    if (!hv) return false;
+    this.sampleLines();
+    if (!c.gicc.signalled()) return false;
     Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
-    this.apply(trapIrq(hv, sgis));
+    this.apply(trapIrq(hv));
     return true;
+  }
+
+  /** The level-sensitive PPIs this CPU drives: its generic timers and the GIC maintenance interrupt. */
+  private sampleLines(): void {
+    const c = this.c;
+    const g = this.guest;
+    if (g && c.state === CpuState.GUEST) {
+      c.gic.setPpiLevel(c.cpu, PPI_VTIMER, g.timer.virtualFiring());
+      c.gic.setPpiLevel(c.cpu, PPI_PTIMER, g.timer.physicalFiring());
+    }
+    c.gic.setPpiLevel(c.cpu, c.board.gic.maintenance_irq, c.gicc.maintenanceLevel());
   }
 
   /** What the hypervisor decided for this CPU when it returned from EL2. */
   private apply(action: CpuAction): void {
+    // arm_cpu_reset wipes the timers whether the CPU parks or restarts.
+    if (action.kind !== 'resume') this.guest?.timer.reset();
     if (action.kind === 'park' && this.guest) {
       this.setGuestStatus(this.c.state === CpuState.FAILED ? GuestStatus.FAILED : GuestStatus.OFF);
       return;
@@ -234,8 +251,11 @@ export class CpuActor {
         // Re-check under the captured generation: an interrupt posted after the slice ended
         // bumps the wake word, so the wait returns at once. WFE may also wake spuriously (no
         // global monitor events are modelled), so it waits briefly.
-        if (!hasPendingSgi(c.gic, c.cpu)) {
-          Atomics.wait(c.wake.view, c.wake.index, gen, end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS);
+        this.sampleLines();
+        if (!c.gicc.signalled() && !c.gicc.vSignalled()) {
+          // The guest's timer fires without anyone notifying: sleep at most until its deadline.
+          const wait = Math.min(end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS, g.timer.msUntilFire());
+          Atomics.wait(c.wake.view, c.wake.index, gen, wait);
           Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
         }
         return true;

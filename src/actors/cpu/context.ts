@@ -6,6 +6,7 @@
 import type { Board, CpuTopology } from '../../shared/board.js';
 import { cpuTopology } from '../../shared/board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
+import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
 import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
@@ -29,7 +30,10 @@ export class CpuContext {
   readonly topo: CpuTopology[];
   readonly mem: PhysicalMemory;
   readonly cpus: Int32Array;
-  readonly gic: Int32Array;
+  /** The GIC hardware (distributor, redistributors) as this CPU reaches it. */
+  readonly gic: Gic;
+  /** This CPU's GIC CPU interfaces (physical ICC, virtual ICH/ICV). */
+  readonly gicc: GicCpuInterface;
   readonly k32: Int32Array;
   readonly k8: Uint8Array;
   readonly wake: Word;
@@ -47,7 +51,8 @@ export class CpuContext {
     this.topo = cpuTopology(board);
     this.mem = new PhysicalMemory(init.buffers.ram);
     this.cpus = new Int32Array(init.buffers.cpus);
-    this.gic = new Int32Array(init.buffers.gic);
+    this.gic = new Gic(init.buffers.gic, this.nr, board.gic.nr_irqs, this.topo.map((t) => t.mpidr), this.cpus);
+    this.gicc = new GicCpuInterface(this.gic, this.cpu);
     this.k32 = new Int32Array(init.buffers.kernel);
     this.k8 = new Uint8Array(init.buffers.kernel);
     this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));

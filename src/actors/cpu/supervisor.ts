@@ -4,7 +4,7 @@
  * sleep, collects hang reports, and shuts the workers down. It holds no simulated state.
  */
 import { Worker } from 'node:worker_threads';
-import type { Board } from '../../shared/board.js';
+import { cpuTopology, type Board } from '../../shared/board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import type { Rng } from '../../shared/rng.js';
 import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
@@ -12,7 +12,7 @@ import type { ActorReport } from './actor.js';
 import type { MachineBuffers, WorkerInit } from './context.js';
 import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
-import { gicSabSize } from '../gic/sgi.js';
+import { Gic, gicSabSize } from '../gic/index.js';
 import { maskToCpus } from '../../shared/cpumask.js';
 
 export interface MachineOptions {
@@ -49,7 +49,7 @@ export class Machine {
   readonly nr: number;
   readonly mem: PhysicalMemory;
   readonly cpus: Int32Array;
-  readonly gic: Int32Array;
+  readonly gic: Gic;
   readonly k32: Int32Array;
   readonly k8: Uint8Array;
   readonly hangs: HangReport[] = [];
@@ -65,7 +65,7 @@ export class Machine {
     this.nr = board.cpus;
     this.mem = new PhysicalMemory(buffers.ram);
     this.cpus = new Int32Array(buffers.cpus);
-    this.gic = new Int32Array(buffers.gic);
+    this.gic = new Gic(buffers.gic, this.nr, board.gic.nr_irqs, cpuTopology(board).map((t) => t.mpidr), this.cpus);
     this.k32 = new Int32Array(buffers.kernel);
     this.k8 = new Uint8Array(buffers.kernel);
   }
@@ -87,6 +87,7 @@ export class Machine {
 
   private init(opts: MachineOptions): void {
     const mw = (w: number): number => machineWord(this.nr, w);
+    this.gic.resetHardware();
     Atomics.store(this.cpus, mw(MachineWord.NR_CPUS), this.nr);
     Atomics.store(this.cpus, mw(MachineWord.SEED), (opts.seed ?? 0) | 0);
     Atomics.store(this.cpus, mw(MachineWord.WATCHDOG_MS), opts.watchdogMs ?? 10_000);

@@ -1,6 +1,10 @@
 /**
- * GIC actor: the interrupt controller's shared state. So far the redistributors' SGI pending
- * bits and the list-register stand-in for virtual SGIs (sgi.ts); the full GICv3 distributor,
- * redistributors and CPU interface come with the interrupts capability.
+ * GIC actor: the GICv3 interrupt controller's shared state and behaviour. Owns the GIC
+ * SharedArrayBuffer (layout.ts: distributor words, then per CPU its redistributor and CPU
+ * interfaces). Exports the hardware model (gic.ts: GICD/GICR registers, SPI/PPI/SGI sources,
+ * routing and the kick of the target CPU) and the per-CPU interfaces (cpu-interface.ts: physical
+ * ICC acknowledge/EOI/deactivate, the list registers and EL1's virtualised ICC_* view).
  */
-export { GicWord, LinuxIpi, SGI_EVENT, SGI_INJECT, ackPhysicalSgis, gicSabSize, gicWord, hasPendingSgi, sendPhysicalSgi } from './sgi.js';
+export * from './layout.js';
+export { Gic } from './gic.js';
+export { GicCpuInterface, type IccReg } from './cpu-interface.js';

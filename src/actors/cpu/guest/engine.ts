@@ -14,7 +14,8 @@ import type { CpuContext } from '../context.js';
 import { CpuWord, cpuWord } from '../layout.js';
 import { A64State } from '../a64/state.js';
 import { TRAP_RESUME, TRAP_STOP, TRAP_STOP_SKIP, Translator } from '../a64/jit.js';
-import { deliverToGuest, el2Syndrome, eret, retire } from '../a64/interp-exc.js';
+import { deliverToGuest, el2Syndrome, eret, retire, takeException } from '../a64/interp-exc.js';
+import type { IccReg } from '../../gic/index.js';
 import type { InterpHooks, MaintenanceOp, StepException } from '../a64/interp-types.js';
 import { KEY } from '../a64/interp-sys.js';
 import { SoftTlb } from '../a64/mmu-tlb.js';
@@ -34,6 +35,16 @@ export type SliceEnd =
   | { kind: 'budget' }
   /** The hypervisor decided what this CPU does next (park, reset). */
   | { kind: 'action'; action: CpuAction };
+
+/** PSTATE.I in A64State.daif. */
+const DAIF_I = 0x80;
+
+/** The EL1 GIC CPU-interface registers served by the (virtual) CPU interface. */
+const ICC_REGS = new Set<string>([
+  'ICC_IAR1_EL1', 'ICC_EOIR1_EL1', 'ICC_DIR_EL1', 'ICC_PMR_EL1', 'ICC_CTLR_EL1', 'ICC_IGRPEN1_EL1', 'ICC_BPR1_EL1',
+  'ICC_RPR_EL1', 'ICC_HPPIR1_EL1', 'ICC_SRE_EL1', 'ICC_AP1R0_EL1', 'ICC_IAR0_EL1', 'ICC_EOIR0_EL1', 'ICC_HPPIR0_EL1',
+  'ICC_BPR0_EL1', 'ICC_IGRPEN0_EL1', 'ICC_AP0R0_EL1',
+]);
 
 /** SCTLR_EL1.A: alignment checking of ordinary loads and stores. */
 const SCTLR_A = 2n;
@@ -147,6 +158,7 @@ export class GuestEngine {
   /** Runs up to `max` instructions; `hv` is the hypervisor under this CPU (undefined: none). */
   runSlice(hv: Hv | undefined, max: number): SliceEnd {
     this.takeFlushRequest();
+    this.takeVirtualIrq();
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
     this.hv = hv;
@@ -176,6 +188,12 @@ export class GuestEngine {
     return { kind: 'running' };
   }
 
+  /** The virtual IRQ line (a deliverable LR) with PSTATE.I clear: the guest takes its IRQ vector. */
+  takeVirtualIrq(): void {
+    const s = this.state;
+    if ((s.daif & DAIF_I) === 0 && this.c.gicc.vSignalled()) takeException(s, 'irq', undefined, s.pc);
+  }
+
   /** A pending TLB_FLUSH request (remote TLBI ...IS, flush_vcpu_caches) drops the software TLB. */
   private takeFlushRequest(): void {
     const c = this.c;
@@ -193,9 +211,19 @@ export class GuestEngine {
       case 'smc':
         return this.toEl2(hv, r);
       case 'sysreg':
-        // Under Jailhouse only ICC_SGI1R_EL1 traps to EL2 (ICH_HCR_EL2.TC is clear, so the rest
-        // of the GIC CPU interface goes to the virtual interface, which arrives with the GIC model).
+        // Under Jailhouse only ICC_SGI1R_EL1 traps to EL2 (ICH_HCR_EL2.TC is clear): the rest of
+        // the GIC CPU interface is served by the virtual interface (ICV_*) without an exit.
         if (!r.read && r.name === 'ICC_SGI1R_EL1') return this.toEl2(hv, r);
+        if (r.name !== null && ICC_REGS.has(r.name)) {
+          const reg = r.name as IccReg;
+          if (r.read) retire(s, r, this.c.gicc.readIcc(reg));
+          else {
+            this.c.gicc.writeIcc(reg, r.rt === 31 ? 0n : s.x[r.rt]!);
+            retire(s, r);
+          }
+          this.retired++;
+          return undefined;
+        }
         deliverToGuest(s, r);
         return undefined;
       case 'dataAbort':

@@ -43,6 +43,21 @@ export class GenericTimer {
     return (this.ctl(this.virt) & (CTL_ISTATUS | CTL_IMASK)) === CTL_ISTATUS;
   }
 
+  physicalFiring(): boolean {
+    return (this.ctl(this.phys) & (CTL_ISTATUS | CTL_IMASK)) === CTL_ISTATUS;
+  }
+
+  /** Milliseconds until an enabled, unmasked timer that has not fired yet fires (Infinity if none). */
+  msUntilFire(): number {
+    let best = Infinity;
+    const now = this.counter();
+    for (const t of [this.virt, this.phys]) {
+      if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) !== CTL_ENABLE || t.cval <= now) continue;
+      best = Math.min(best, (Number(t.cval - now) * 1000) / Number(this.hz));
+    }
+    return best;
+  }
+
   read(reg: TimerReg): bigint {
     switch (reg) {
       case 'CNTFRQ_EL0': return this.hz;

@@ -14,6 +14,7 @@ import type { Kernel } from './kernel.js';
 import { LINUX_SECONDARY_ENTRY } from './kernel.js';
 import { Psci, PsciRet } from '../../hypervisor/core/psci.js';
 import { Sleep } from './sleep.js';
+import { gicCpuInit, migrateIrqsOff } from './irq-gic.js';
 
 /** cpus_read_lock, waiting with interrupts enabled while a hotplug operation runs. */
 export function cpusReadLock(k: Kernel): void {
@@ -140,6 +141,7 @@ export function addCpu(k: Kernel, target: number): number {
 /** take_cpu_down, in IPI context on the dying CPU. */
 export function takeCpuDown(k: Kernel, requester: number): void {
   k.setOnline(k.cpu, false);
+  migrateIrqsOff(k);
   Atomics.store(k.c.cpus, k.c.my(CpuWord.DYING), requester + 1);
 }
 
@@ -184,6 +186,7 @@ function bringUp(k: Kernel, target: number): number {
 export function secondaryStart(k: Kernel): void {
   const c = k.c;
   c.setState(c.hvActive ? CpuState.GUEST : CpuState.LINUX);
+  gicCpuInit(k);
   k.setOnline(k.cpu, true);
   k.printk(`CPU${k.cpu}: Booted secondary processor`);
   Atomics.store(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE);

@@ -5,7 +5,8 @@
  * and the kernel log. Everything shared is in the kernel SharedArrayBuffer.
  */
 import { waitUntil } from '../../../shared/sync.js';
-import { GicWord, LinuxIpi, ackPhysicalSgis, gicWord, sendPhysicalSgi } from '../../gic/sgi.js';
+import { LinuxIpi } from '../../gic/index.js';
+import { gicHandleIrq } from './irq-gic.js';
 import type { Hv } from '../../hypervisor/core/hv.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import { Psci, PsciRet } from '../../hypervisor/core/psci.js';
@@ -96,11 +97,15 @@ export class Kernel {
 
   /** Take pending interrupts if interrupts are enabled; true if any was taken. */
   pollIrq(): boolean {
-    if (!this.c.irqsEnabled) return false;
-    const gic = this.c.gic;
-    if (!Atomics.load(gic, gicWord(this.cpu, GicWord.SGI_PENDING)) && !Atomics.load(gic, gicWord(this.cpu, GicWord.VIRT_PENDING))) return false;
+    if (!this.c.irqsEnabled || !this.irqLine()) return false;
     this.takeIrq();
     return true;
+  }
+
+  /** The IRQ line towards this CPU's EL1: physical (native, or exiting to EL2) or virtual. */
+  irqLine(): boolean {
+    const ic = this.c.gicc;
+    return ic.signalled() || (this.c.hvActive && ic.vSignalled());
   }
 
   /** The IRQ exception: to EL2 first when Jailhouse is active, then Linux's handler. */
@@ -110,12 +115,9 @@ export class Kernel {
     this.inIrq++;
     try {
       Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
-      const phys = ackPhysicalSgis(c.gic, this.cpu);
-      let linuxIpis = phys;
-      if (c.hvActive && this.hv) {
-        if (phys) this.afterTrap(trapIrq(this.hv, phys), 'IRQ exit');
-        linuxIpis = Atomics.exchange(c.gic, gicWord(this.cpu, GicWord.VIRT_PENDING), 0);
-      }
+      // With Jailhouse underneath, a physical interrupt exits to EL2 first (HCR_EL2.IMO).
+      if (c.hvActive && this.hv && c.gicc.signalled()) this.afterTrap(trapIrq(this.hv), 'IRQ exit');
+      const linuxIpis = gicHandleIrq(this);
       if ((linuxIpis >> LinuxIpi.CALL_FUNC) & 1) this.callFunctionInterrupt();
     } finally {
       this.inIrq--;
@@ -155,7 +157,7 @@ export class Kernel {
         this.afterTrap(archHandleTrap(this.hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0 }).action, 'MSR ICC_SGI1R_EL1');
       }
     } else {
-      for (const t of targets) sendPhysicalSgi(c.gic, c.cpus, t, ipi);
+      c.gic.sendSgi(targets, ipi);
     }
   }
 

@@ -13,6 +13,7 @@ import { BSS, CELL, CellState, NUM_TEMPORARY_PAGES, PAGE_SIZE, PSCI_INVALID_ADDR
 import { MmioHandler, isSubpage, mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
 import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingVirt2Phys } from './paging.js';
 import { archParkCpu, archResetCpu, cellResume, cellSuspend } from './percpu-control.js';
+import { irqchipCellExit, irqchipCellInit, irqchipCellReset, irqchipConfigCommit } from './irqchip-cell.js';
 import { CpuWord } from '../../cpu/layout.js';
 import { printk } from './printk.js';
 import { archMapMemoryRegion, armPagingCellInit, cellPageTable, poolStats } from './setup.js';
@@ -50,10 +51,11 @@ function archFlushCellVcpuCaches(hv: Hv, cell: number): void {
   }
 }
 
-/** config_commit: flush root's (and the added/removed cell's) vCPU caches; re-routing arrives with the GIC. */
+/** config_commit: flush root's (and the added/removed cell's) vCPU caches, then SPI routing follows ownership. */
 function configCommit(hv: Hv, changed: number): void {
   archFlushCellVcpuCaches(hv, hv.rootCell);
   if (changed && changed !== hv.rootCell) archFlushCellVcpuCaches(hv, changed);
+  irqchipConfigCommit(hv, changed);
 }
 
 /** unmap_from_root_cell: the root is 1:1, so the region's physical range is its root address. */
@@ -131,6 +133,8 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
     if (!isSubpage(r)) pagingDestroy(m, hv.memPool, pt, r.virt, r.size, { coherent: true });
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) remapToRootCell(hv, r, false);
   }
+  // Units' cell_exit: the irqchip masks the cell's SPIs and gives root back its own.
+  irqchipCellExit(hv, cell);
   // arch_cell_destroy: no CPU of this cell may be started at an old entry; the stage-2 root goes.
   for (const cpu of cpus) m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, PSCI_INVALID_ADDRESS);
   pagingFreeRoot(hv.memPool, pt);
@@ -205,7 +209,13 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   if (newCpus.some((cpu) => !cellOwnsCpu(hv, root, cpu))) return fail(-Errno.EBUSY);
   err = armPagingCellInit(hv, cell);
   if (err) return fail(err);
-  // Units' cell_init (irqchip ownership, PCI devices, ivshmem) arrive with the GIC and PCI models.
+  // Units' cell_init: the irqchip (ownership, GICD/GICR regions); PCI and ivshmem arrive with the PCI model.
+  err = irqchipCellInit(hv, cell);
+  if (err) {
+    pagingFreeRoot(hv.memPool, cellPageTable(hv, cell));
+    m.write64(cell + CELL.MM_ROOT, 0);
+    return fail(err);
+  }
 
   // Shrink root: the CPUs are suspended root CPUs; they park and become the cell's.
   for (const cpu of newCpus) {
@@ -286,6 +296,7 @@ export function cellStart(hv: Hv, id: number): number {
       m.write32(cell + CELL.LOADABLE, 0);
     }
     commRegionReset(hv, cell);
+    irqchipCellReset(hv, cell);
     // arch_cell_reset: the first CPU starts at cpu_reset_address, the others wait for CPU_ON.
     const cpus = cellCpus(hv, cell);
     const entry = m.read64(hv.cellConfig(cell) + CELL_OFF.cpu_reset_address);

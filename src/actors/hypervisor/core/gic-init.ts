@@ -9,6 +9,7 @@ import type { Hv } from './hv.js';
 import { BSS, GICD_SIZE, GICR_STRIDE, IMAGE, PAGE_SIZE, pages } from './layout.js';
 import { hvFlags, pagingCreate } from './paging.js';
 import { hvPageTable } from './setup.js';
+import { setLastGicr } from './gic-mmio.js';
 
 /** paging_map_device: device-attributed RW mapping in the common tables; 0 on failure. */
 export function pagingMapDevice(hv: Hv, phys: number, size: number): number {
@@ -44,6 +45,7 @@ export function irqchipGlobalInit(hv: Hv): number {
   if (!gicr) return -Errno.ENOMEM;
   m.write64(bss + BSS.GICD_VA, gicd);
   m.write64(bss + BSS.GICR_VA, gicr);
+  setLastGicr(hv, lastGicr);
   m.write32(bss + BSS.GIC_INITIALIZED, 1);
   return 0;
 }

@@ -1,27 +1,64 @@
 /**
- * The hypervisor's interrupt path as far as SGIs need it: the ICC_SGI1R_EL1 write trap
- * (virtual SGIs between CPUs of a cell), the per-CPU pending_irqs ring with SGI_INJECT, and
- * the physical IRQ exit loop (SGI_INJECT, SGI_EVENT) with Jailhouse's count_event rule.
+ * The hypervisor's per-CPU interrupt path (arm-common/irqchip.c + gic-v3.c): the physical IRQ
+ * exit loop on ICC_IAR1 (SGI_INJECT, SGI_EVENT, the maintenance interrupt, forwarded PPIs/SPIs),
+ * virtual injection into the four list registers with the per-CPU pending_irqs ring and the
+ * underflow maintenance interrupt, the ICC_SGI1R_EL1 trap, and the CPU interface's init, reset
+ * and shutdown. The cell side (ownership, GICD/GICR filters) is in irqchip-cell.ts/gic-mmio.ts.
  */
+import { SYS_OFF } from '../../../shared/config/layout.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { GicWord, SGI_EVENT, SGI_INJECT, ackPhysicalSgis, gicWord, sendPhysicalSgi } from '../../gic/sgi.js';
+import {
+  GIC_NUM_LR, GicCpuWord, ICC_CTLR_EOIMODE, ICH_HCR_EN, ICH_HCR_UIE, ICH_VMCR_VENG1, ICH_VMCR_VEOIM,
+  ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SGI_EVENT, SGI_INJECT, SPURIOUS_IRQ, type GicCpuInterface,
+} from '../../gic/index.js';
 import { cellCpus } from './cell.js';
 import type { Hv } from './hv.js';
 import { MAX_PENDING_IRQS, PUB, Stat } from './layout.js';
 import { checkEvents, RESUME, type CpuAction } from './percpu-control.js';
 import { printk } from './printk.js';
 
-/** Deliver a virtual interrupt to the guest of this CPU (list-register stand-in). */
-function injectLocal(hv: Hv, irq: number): void {
-  if (irq < 16) Atomics.or(hv.c.gic, gicWord(hv.cpu, GicWord.VIRT_PENDING), 1 << irq);
+const EEXIST = -17;
+const EBUSY = -16;
+
+/** platform_info.arm.maintenance_irq of the system config. */
+export function maintenanceIrq(hv: Hv): number {
+  return hv.c.mem.read8(hv.systemConfig + SYS_OFF.arm_maintenance_irq);
 }
 
-/** irqchip_set_pending: local CPU → inject now; remote → pending ring + SGI_INJECT. */
-export function irqchipSetPending(hv: Hv, target: number, irq: number): void {
-  if (target === hv.cpu) {
-    injectLocal(hv, irq);
-    return;
+function icc(hv: Hv): GicCpuInterface {
+  return hv.c.gicc;
+}
+
+/**
+ * gicv3_inject_irq: the first free LR gets the interrupt (group 1, priority 0, pending; HW with
+ * pINTID = vINTID for PPIs/SPIs). A copy already in an LR is dropped (-EEXIST); no free LR: -EBUSY.
+ */
+function injectIrq(hv: Hv, irq: number): number {
+  const ic = icc(hv);
+  let free = -1;
+  for (let n = 0; n < GIC_NUM_LR; n++) {
+    if (ic.lrState(n) === LrState.INVALID) {
+      if (free < 0) free = n;
+      continue;
+    }
+    if (ic.lrLo(n) === irq) return EEXIST;
   }
+  if (free < 0) return EBUSY;
+  let hi = LrHi.GROUP | (LrState.PENDING << LrHi.STATE_SHIFT);
+  if (irq >= 16) hi |= LrHi.HW | (irq & LrHi.PINTID_MASK);
+  ic.writeLr(free, irq, hi);
+  return 0;
+}
+
+/** ICH_HCR_EL2.UIE: ask for the underflow maintenance interrupt (or stop asking). */
+function enableMaintIrq(hv: Hv, on: boolean): void {
+  const ic = icc(hv);
+  const hcr = ic.load(GicCpuWord.ICH_HCR);
+  ic.store(GicCpuWord.ICH_HCR, on ? hcr | ICH_HCR_UIE : hcr & ~ICH_HCR_UIE);
+}
+
+/** Queue `irq` on `target`'s pending_irqs ring (dropped silently when full). */
+function ringPush(hv: Hv, target: number, irq: number): void {
   const m = hv.c.mem;
   const pub = hv.pub(target);
   const lock = hv.pubWord(target, PUB.PENDING_LOCK);
@@ -34,28 +71,39 @@ export function irqchipSetPending(hv: Hv, target: number, irq: number): void {
     m.write32(pub + PUB.PENDING_TAIL, next);
   }
   spinUnlock(lock);
-  sendPhysicalSgi(hv.c.gic, hv.c.cpus, target, SGI_INJECT);
 }
 
-/** irqchip_inject_pending: drain this CPU's ring into its list registers. */
+/**
+ * irqchip_set_pending: on the local CPU try the LRs first; otherwise (remote, or LRs full) the
+ * target's ring, then SGI_INJECT to a remote target or the underflow interrupt locally.
+ */
+export function irqchipSetPending(hv: Hv, target: number, irq: number): void {
+  const local = target === hv.cpu;
+  if (local && injectIrq(hv, irq) !== EBUSY) return;
+  ringPush(hv, target, irq);
+  if (local) enableMaintIrq(hv, true);
+  else hv.c.gic.sendSgi([target], SGI_INJECT);
+}
+
+/** irqchip_inject_pending: drain this CPU's ring into its LRs until they are full. */
 export function irqchipInjectPending(hv: Hv): void {
   const m = hv.c.mem;
   const pub = hv.myPub;
-  const lock = hv.pubWord(hv.cpu, PUB.PENDING_LOCK);
-  spinLock(hv.c.policy, lock, 'pending_irqs lock');
   let head = m.read32(pub + PUB.PENDING_HEAD);
-  const tail = m.read32(pub + PUB.PENDING_TAIL);
-  while (head !== tail) {
-    injectLocal(hv, m.read16(pub + PUB.PENDING_IRQS + head * 2));
+  while (head !== Atomics.load(hv.pubWord(hv.cpu, PUB.PENDING_TAIL).view, hv.pubWord(hv.cpu, PUB.PENDING_TAIL).index)) {
+    if (injectIrq(hv, m.read16(pub + PUB.PENDING_IRQS + head * 2)) === EBUSY) {
+      enableMaintIrq(hv, true);
+      return;
+    }
     head = (head + 1) % MAX_PENDING_IRQS;
+    m.write32(pub + PUB.PENDING_HEAD, head);
   }
-  m.write32(pub + PUB.PENDING_HEAD, head);
-  spinUnlock(lock);
+  enableMaintIrq(hv, false);
 }
 
 /**
  * gicv3_handle_sgir_write: decode ICC_SGI1R_EL1 and pend the virtual SGI on every addressed
- * CPU of the caller's cell; other targets are silently dropped.
+ * CPU of the caller's cell; other targets are silently dropped. RS is ignored (Aff0 < 16).
  */
 export function handleSgirWrite(hv: Hv, value: bigint): boolean {
   const targetList = Number(value & 0xffffn);
@@ -78,46 +126,136 @@ export function handleSgirWrite(hv: Hv, value: bigint): boolean {
 }
 
 /**
- * irqchip_handle_irq for physical SGIs acknowledged in one exit: only the first interrupt of
- * the exit is counted. Returns what the CPU does next (check_events may park or reset it).
+ * irqchip_handle_irq: acknowledge physical interrupts until the spurious ID; only the first one
+ * of the exit is counted. SGIs and the maintenance interrupt are the hypervisor's (EOI and
+ * deactivate); everything else goes to this CPU's guest with the HW link and stays physically
+ * active until the guest deactivates it. Returns what the CPU does next.
  */
-export function handleIrqExit(hv: Hv, sgis: number): CpuAction {
+export function irqchipHandleIrq(hv: Hv): CpuAction {
   hv.count(Stat.TOTAL);
+  const ic = icc(hv);
+  const mnt = maintenanceIrq(hv);
   let count = 1;
   let action: CpuAction = RESUME;
-  for (let sgi = 0; sgi < 16; sgi++) {
-    if (!((sgis >> sgi) & 1)) continue;
-    if (sgi === SGI_INJECT) {
-      hv.count(Stat.VSGI, count);
+  for (;;) {
+    const irq = ic.ack();
+    if (irq === SPURIOUS_IRQ) break;
+    let handled = true;
+    if (irq < 16) {
+      if (irq === SGI_INJECT) {
+        hv.count(Stat.VSGI, count);
+        irqchipInjectPending(hv);
+      } else if (irq === SGI_EVENT) {
+        hv.count(Stat.MANAGEMENT, count);
+        const a = checkEvents(hv);
+        if (a.kind !== 'resume') action = a;
+      } else {
+        printk(hv, `WARN: unknown SGI received ${irq}\n`);
+      }
+    } else if (irq === mnt) {
+      hv.count(Stat.MAINTENANCE, count);
       irqchipInjectPending(hv);
-    } else if (sgi === SGI_EVENT) {
-      hv.count(Stat.MANAGEMENT, count);
-      action = checkEvents(hv);
     } else {
-      printk(hv, `WARN: unknown SGI received ${sgi}\n`);
+      hv.count(Stat.VIRQ, count);
+      irqchipSetPending(hv, hv.cpu, irq);
+      handled = false;
     }
     count = 0;
+    ic.eoi(irq);
+    if (handled) ic.dir(irq);
+    // A park or reset ends the exit: the CPU does not go back to the interrupted context.
+    if (action.kind !== 'resume') break;
   }
   return action;
 }
 
 /**
- * gicv3_cpu_init's last step: SGIs already pending physically (IPIs Linux sent before this
- * CPU came under the hypervisor) are re-queued as virtual SGIs, so none is mistaken for a
- * hypervisor SGI once physical interrupts trap.
+ * gicv3_cpu_init (this CPU's part): SGIs and the maintenance PPI enabled, root's ICC state kept
+ * in ICH_VMCR, EOImode 1 / PMR 0xf0 / group 1 on, LRs cleared, ICH_HCR.En; SGIs already pending
+ * physically become virtual ones so none is mistaken for a hypervisor SGI.
  */
-export function irqchipRequeuePhysicalSgis(hv: Hv): void {
-  const bits = ackPhysicalSgis(hv.c.gic, hv.cpu);
-  for (let sgi = 0; sgi < 16; sgi++) if ((bits >> sgi) & 1) injectLocal(hv, sgi);
+export function irqchipCpuInit(hv: Hv): void {
+  const ic = icc(hv);
+  const gic = hv.c.gic;
+  const mnt = maintenanceIrq(hv);
+  gic.redistAccess(hv.cpu, 0x10100, 4, true, BigInt(0xffff | (1 << mnt)));
+  const ctlr = ic.load(GicCpuWord.ICC_CTLR);
+  const pmr = ic.load(GicCpuWord.ICC_PMR);
+  const grpen = ic.load(GicCpuWord.ICC_IGRPEN1);
+  ic.store(GicCpuWord.ICC_CTLR, ICC_CTLR_EOIMODE);
+  ic.store(GicCpuWord.ICC_PMR, 0xf0);
+  ic.store(GicCpuWord.ICC_IGRPEN1, 1);
+  for (let n = 0; n < GIC_NUM_LR; n++) ic.writeLr(n, 0, 0);
+  ic.store(GicCpuWord.ICH_AP1R0, 0);
+  ic.store(GicCpuWord.ICH_VMCR, ((pmr & 0xff) << ICH_VMCR_VPMR_SHIFT) | (grpen & 1 ? ICH_VMCR_VENG1 : 0) | (ctlr & ICC_CTLR_EOIMODE ? ICH_VMCR_VEOIM : 0));
+  ic.store(GicCpuWord.ICH_HCR, ICH_HCR_EN);
+  const pending = Number(gic.redistAccess(hv.cpu, 0x10200, 4, false, 0n)) & 0xffff;
+  gic.redistAccess(hv.cpu, 0x10380, 4, true, 0xffffn);
+  gic.redistAccess(hv.cpu, 0x10280, 4, true, BigInt(pending));
+  for (let sgi = 0; sgi < 16; sgi++) if ((pending >> sgi) & 1) irqchipSetPending(hv, hv.cpu, sgi);
 }
 
 /**
- * irqchip_cpu_shutdown: pending virtual interrupts, in the list registers and then in the
- * software ring, are raised physically so native Linux receives them.
+ * gicv3_cpu_reset (arm_cpu_reset, parking): ring emptied, LRs and active priorities cleared,
+ * SGIs and the maintenance PPI enabled, every other PPI disabled and deactivated, VMCR = 0.
+ */
+export function irqchipCpuReset(hv: Hv): void {
+  const ic = icc(hv);
+  const gic = hv.c.gic;
+  const mnt = maintenanceIrq(hv);
+  const m = hv.c.mem;
+  const lock = hv.pubWord(hv.cpu, PUB.PENDING_LOCK);
+  spinLock(hv.c.policy, lock, 'pending_irqs lock');
+  m.write32(hv.myPub + PUB.PENDING_HEAD, 0);
+  m.write32(hv.myPub + PUB.PENDING_TAIL, 0);
+  spinUnlock(lock);
+  for (let n = 0; n < GIC_NUM_LR; n++) ic.writeLr(n, 0, 0);
+  ic.store(GicCpuWord.ICH_AP1R0, 0);
+  ic.store(GicCpuWord.ICH_HCR, ICH_HCR_EN);
+  gic.redistAccess(hv.cpu, 0x10100, 4, true, BigInt(0xffff | (1 << mnt)));
+  gic.redistAccess(hv.cpu, 0x10180, 4, true, BigInt((0xffff0000 & ~(1 << mnt)) >>> 0));
+  gic.redistAccess(hv.cpu, 0x10380, 4, true, 0xffff0000n);
+  ic.store(GicCpuWord.ICH_VMCR, 0);
+}
+
+/**
+ * gicv3_cpu_shutdown: the virtual interface off, the maintenance PPI disabled, root's EOImode and
+ * group enable restored from VMCR, and every interrupt still waiting in an LR or in the ring
+ * raised physically (SGIs/PPIs in the redistributor, SPIs in the distributor) for native Linux.
  */
 export function irqchipCpuShutdown(hv: Hv): void {
-  irqchipInjectPending(hv);
+  const ic = icc(hv);
   const gic = hv.c.gic;
-  const v = Atomics.exchange(gic, gicWord(hv.cpu, GicWord.VIRT_PENDING), 0);
-  if (v) Atomics.or(gic, gicWord(hv.cpu, GicWord.SGI_PENDING), v);
+  const mnt = maintenanceIrq(hv);
+  const vmcr = ic.load(GicCpuWord.ICH_VMCR);
+  ic.store(GicCpuWord.ICH_HCR, 0);
+  gic.redistAccess(hv.cpu, 0x10180, 4, true, BigInt(1 << mnt));
+  if (!(vmcr & ICH_VMCR_VEOIM)) ic.store(GicCpuWord.ICC_CTLR, ic.load(GicCpuWord.ICC_CTLR) & ~ICC_CTLR_EOIMODE);
+  if (!(vmcr & ICH_VMCR_VENG1)) ic.store(GicCpuWord.ICC_IGRPEN1, 0);
+  const migrate = (irq: number): void => {
+    if (irq < 32) {
+      gic.redistAccess(hv.cpu, 0x10380, 4, true, BigInt(1 << irq));
+      gic.setPrivatePending(hv.cpu, irq, true);
+    } else {
+      gic.deactivate(hv.cpu, irq);
+      gic.raiseSpi(irq);
+    }
+  };
+  for (let n = 0; n < GIC_NUM_LR; n++) {
+    if (ic.lrState(n) & LrState.PENDING) migrate(ic.lrLo(n));
+    ic.writeLr(n, 0, 0);
+  }
+  const m = hv.c.mem;
+  let head = m.read32(hv.myPub + PUB.PENDING_HEAD);
+  const tail = m.read32(hv.myPub + PUB.PENDING_TAIL);
+  while (head !== tail) {
+    migrate(m.read16(hv.myPub + PUB.PENDING_IRQS + head * 2));
+    head = (head + 1) % MAX_PENDING_IRQS;
+  }
+  m.write32(hv.myPub + PUB.PENDING_HEAD, head);
+}
+
+/** has_pending_irqs: an LR holds a pending interrupt (PSCI CPU_SUSPEND returns at once then). */
+export function irqchipHasPendingIrqs(hv: Hv): boolean {
+  return icc(hv).hasPendingLr();
 }

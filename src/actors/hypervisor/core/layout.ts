@@ -112,6 +112,10 @@ export const BSS = {
   GICD_VA: 184,
   /** u64: hypervisor virtual address of the GICR range mapping (remap pool). */
   GICR_VA: 192,
+  /** dist_lock: serialises the GICD read-modify-write sequences of all cells. */
+  DIST_LOCK: 200,
+  /** last_gicr: the highest CPU of the root cell's set (its redistributor frame reports Last). */
+  LAST_GICR: 204,
 } as const;
 
 /** GICv3 register frame sizes the hypervisor maps. */

@@ -17,6 +17,7 @@ import { cellConfigView, cellMemRegions, cellMemRegionsAddr } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE, pages } from './layout.js';
 import { printk } from './printk.js';
+import { gicHandleDistAccess, gicHandleRedistAccess } from './gic-mmio.js';
 
 export const MmioResult = { ERROR: -1, UNHANDLED: 0, HANDLED: 1 } as const;
 export type MmioResultCode = (typeof MmioResult)[keyof typeof MmioResult];
@@ -25,6 +26,10 @@ export type MmioResultCode = (typeof MmioResult)[keyof typeof MmioResult];
 export const MmioHandler = {
   /** mmio_handle_subpage; arg = physical address of the cell config's jailhouse_memory entry. */
   SUBPAGE: 1,
+  /** gic_handle_dist_access; arg unused. */
+  GICD: 2,
+  /** gicv3_handle_redist_access; arg = the CPU whose redistributor frame it is. */
+  GICR: 3,
 } as const;
 
 /** struct mmio_access: address is guest-physical on entry, region-relative in the handler. */
@@ -211,6 +216,8 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
   access.address -= r.start;
   switch (r.handler) {
     case MmioHandler.SUBPAGE: return mmioHandleSubpage(hv, access, r.arg);
+    case MmioHandler.GICD: return gicHandleDistAccess(hv, access);
+    case MmioHandler.GICR: return gicHandleRedistAccess(hv, access, r.arg);
     default: return MmioResult.ERROR;
   }
 }

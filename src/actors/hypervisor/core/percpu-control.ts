@@ -5,7 +5,8 @@
  */
 import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
 import { CpuState, CpuWord } from '../../cpu/layout.js';
-import { SGI_EVENT, sendPhysicalSgi } from '../../gic/sgi.js';
+import { SGI_EVENT } from '../../gic/index.js';
+import { irqchipCpuReset } from './irqchip.js';
 import { cellCpus, cellName, cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM, CellState, PSCI_INVALID_ADDRESS, PUB } from './layout.js';
@@ -30,7 +31,7 @@ function field(hv: Hv, cpu: number, f: number): Word {
 
 /** arch_send_event: a physical SGI_EVENT to the target. */
 export function archSendEvent(hv: Hv, target: number): void {
-  sendPhysicalSgi(hv.c.gic, hv.c.cpus, target, SGI_EVENT);
+  hv.c.gic.sendSgi([target], SGI_EVENT);
 }
 
 /** suspend_cpu: request the target to stop in check_events and wait until it did. */
@@ -130,6 +131,8 @@ export function checkEvents(hv: Hv): CpuAction {
   }
   spinUnlock(lock);
   if (hv.load(wfp)) return armCpuPark(hv);
+  // arm_cpu_reset: the vCPU's GIC interface starts clean (LRs, ring, PPIs disabled, VMCR 0).
+  if (action.kind === 'reset') irqchipCpuReset(hv);
   return action;
 }
 
@@ -140,6 +143,7 @@ export function armCpuPark(hv: Hv): CpuAction {
   hv.store(field(hv, hv.cpu, PUB.PARK), 0);
   hv.store(field(hv, hv.cpu, PUB.WAIT_FOR_POWERON), 1);
   spinUnlock(lock);
+  irqchipCpuReset(hv);
   hv.c.setState(hv.load(field(hv, hv.cpu, PUB.FAILED)) ? CpuState.FAILED : CpuState.PARKED);
   return { kind: 'park' };
 }

@@ -36,7 +36,9 @@ import { PoolFlags } from './page-pool.js';
 import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, pagingCreateRepeat, s2Flags, stage2Format, type PageTable } from './paging.js';
 import { hex, printk } from './printk.js';
 import { irqchipGlobalInit } from './gic-init.js';
-import { irqchipRequeuePhysicalSgis } from './irqchip.js';
+import { irqchipCpuInit, irqchipCpuShutdown } from './irqchip.js';
+import { GicCpuWord, ICH_HCR_EN } from '../../gic/index.js';
+import { irqchipCellInit } from './irqchip-cell.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 
 const BITS_PER_PAGE = PAGE_SIZE * 8;
@@ -146,7 +148,7 @@ export function hypervisorEntry(c: CpuContext, base: number, size: number): { re
   const err = hv.load(error);
   if (err) {
     if (master) shutdown(hv);
-    archCpuRestore(c);
+    archCpuRestore(hv);
     return { ret: err };
   }
   if (master) printk(hv, 'Activating hypervisor\n');
@@ -161,8 +163,13 @@ function traceSeq(c: CpuContext, w: number): void {
   Atomics.store(c.cpus, c.my(w), Atomics.add(c.cpus, c.machine(MachineWord.TRACE_SEQ), 1) + 1);
 }
 
-/** arch_cpu_restore: undo this CPU's EL2 state and return to native EL1 Linux. */
-export function archCpuRestore(c: CpuContext): void {
+/**
+ * arch_cpu_restore: undo this CPU's EL2 state and return to native EL1 Linux (the
+ * arch_shutdown_self path: the GIC CPU interface back to native if cpu_init got that far).
+ */
+export function archCpuRestore(hv: Hv): void {
+  const c = hv.c;
+  if (c.gicc.load(GicCpuWord.ICH_HCR) & ICH_HCR_EN) irqchipCpuShutdown(hv);
   c.setHvActive(false);
   c.setState(CpuState.LINUX);
 }
@@ -320,7 +327,7 @@ function cpuInitInner(hv: Hv): number {
     cpuInitReason = `MPIDR Aff0 ${mpidr & 0xff} cannot be addressed by an SGI target list`;
     return -Errno.EIO;
   }
-  irqchipRequeuePhysicalSgis(hv);
+  irqchipCpuInit(hv);
   const inject = c.machine(MachineWord.FAIL_CPU_INIT);
   if (Atomics.compareExchange(c.cpus, inject, hv.cpu + 1, 0) === hv.cpu + 1) {
     // Fault injection standing in for a firmware/irqchip failure on this CPU.
@@ -340,8 +347,10 @@ function initLate(hv: Hv): number {
     diag(hv, `the root cell's CPU set has ${n} CPUs but ${hv.onlineCpus} are online`);
     return -Errno.EINVAL;
   }
-  // The irqchip and PCI units register their MMIO regions once the GIC and PCI models land;
-  // their slots are already counted in the root cell's MMIO tables.
+  // The irqchip unit: root's irq_bitmap and its GICD/GICR regions (the PCI unit's arrive with
+  // the PCI model; its slots are already counted in the root cell's MMIO tables).
+  const irqErr = irqchipCellInit(hv, root);
+  if (irqErr) return irqErr;
   const pt = cellPageTable(hv, root);
   for (const r of cellMemRegions(hv, root)) {
     const err = archMapMemoryRegion(hv, root, pt, r);

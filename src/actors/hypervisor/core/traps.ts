@@ -6,7 +6,7 @@
 import { Hc } from './layout.js';
 import type { Hv } from './hv.js';
 import { hypercall } from './control.js';
-import { handleIrqExit, handleSgirWrite, irqchipCpuShutdown } from './irqchip.js';
+import { handleSgirWrite, irqchipCpuShutdown, irqchipHandleIrq } from './irqchip.js';
 import { RESUME, type CpuAction } from './percpu-control.js';
 import { handleSmc, type SmcResult } from './psci.js';
 import { CpuState } from '../../cpu/layout.js';
@@ -38,9 +38,9 @@ export function sysregWriteFromTrap(hv: Hv, value: bigint): CpuAction | undefine
   return handleSgirWrite(hv, value) ? RESUME : undefined;
 }
 
-/** A physical IRQ exit carrying the acknowledged SGIs. */
-export function trapIrq(hv: Hv, sgis: number): CpuAction {
-  return handleIrqExit(hv, sgis);
+/** A physical IRQ exit (the PE's IRQ line is asserted while HCR_EL2.IMO routes it to EL2). */
+export function trapIrq(hv: Hv): CpuAction {
+  return irqchipHandleIrq(hv);
 }
 
 /** arch_shutdown_self: this CPU returns to EL1 without the hypervisor underneath. */

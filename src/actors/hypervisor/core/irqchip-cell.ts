@@ -1,0 +1,110 @@
+/**
+ * The irqchip unit's cell side (arm-common/irqchip.c, gic-v3.c): each cell's irq_bitmap built
+ * from its config's irqchips, root giving a new cell's SPIs away at create and getting back only
+ * its own at destroy, the GICD and GICR MMIO regions every cell gets, masking a cell's SPIs at
+ * start and exit, and re-targeting IROUTER at config_commit.
+ */
+import { CELL_OFF, IRQCHIP_OFF, IRQCHIP_PIN_WORDS, IRQCHIP_SIZE, SYS_OFF, cellIrqchipsOffset } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import { cellConfigView, cellCpus, cellOwnsCpu, cpuIdValid } from './cell.js';
+import type { Hv } from './hv.js';
+import { maintenanceIrq } from './irqchip.js';
+import { CELL, GICD_SIZE, GICR_STRIDE } from './layout.js';
+import { MmioHandler, mmioRegionRegister } from './mmio.js';
+
+const IRQ_WORDS = 32;
+
+function bitmapWord(cell: number, n: number): number {
+  return cell + CELL.IRQ_BITMAP + n * 4;
+}
+
+/** irqchip_irq_in_cell. */
+export function irqchipIrqInCell(hv: Hv, cell: number, irq: number): boolean {
+  if (irq < 0 || irq >= IRQ_WORDS * 32) return false;
+  return ((hv.c.mem.read32(bitmapWord(cell, irq >> 5)) >>> (irq & 31)) & 1) === 1;
+}
+
+/** The SPI bits the config at `cfg` lists for the system's GICD (irqchips[].pin_bitmap); null if invalid. */
+function configIrqBits(hv: Hv, cfg: number): Uint32Array | null {
+  const dv = cellConfigView(hv, cfg);
+  const gicd = hv.c.mem.read64(hv.systemConfig + SYS_OFF.arm_gicd_base);
+  const bits = new Uint32Array(IRQ_WORDS);
+  const n = dv.getUint32(CELL_OFF.num_irqchips, true);
+  const first = cellIrqchipsOffset(dv, 0);
+  for (let i = 0; i < n; i++) {
+    const o = first + i * IRQCHIP_SIZE;
+    if (Number(dv.getBigUint64(o + IRQCHIP_OFF.address, true)) !== gicd) continue;
+    const pinBase = dv.getUint32(o + IRQCHIP_OFF.pin_base, true);
+    if (pinBase % 32 !== 0 || pinBase / 32 + IRQCHIP_PIN_WORDS > IRQ_WORDS) return null;
+    for (let w = 0; w < IRQCHIP_PIN_WORDS; w++) bits[pinBase / 32 + w]! |= dv.getUint32(o + IRQCHIP_OFF.pin_bitmap + w * 4, true);
+  }
+  return bits;
+}
+
+/**
+ * irqchip_cell_init + gicv3_cell_init: the cell's bitmap (config bits; SGIs and PPIs except the
+ * hypervisor's SGI 0/1 and maintenance PPI), root giving those SPIs up, and the GICD region plus
+ * one GICR region per system CPU.
+ */
+export function irqchipCellInit(hv: Hv, cell: number): number {
+  const m = hv.c.mem;
+  const bits = configIrqBits(hv, hv.cellConfig(cell));
+  if (!bits) return -Errno.EINVAL;
+  bits[0] = ~((1 << 0) | (1 << 1) | (1 << maintenanceIrq(hv))) >>> 0;
+  for (let n = 0; n < IRQ_WORDS; n++) m.write32(bitmapWord(cell, n), bits[n]!);
+  const root = hv.rootCell;
+  if (cell !== root) for (let n = 1; n < IRQ_WORDS; n++) m.write32(bitmapWord(root, n), m.read32(bitmapWord(root, n)) & ~bits[n]!);
+  const sys = hv.systemConfig;
+  mmioRegionRegister(hv, cell, m.read64(sys + SYS_OFF.arm_gicd_base), GICD_SIZE, MmioHandler.GICD, 0);
+  const gicr = m.read64(sys + SYS_OFF.arm_gicr_base);
+  for (let cpu = 0; cpu < hv.c.nr; cpu++) {
+    if (cpuIdValid(hv, cpu)) mmioRegionRegister(hv, cell, gicr + cpu * GICR_STRIDE, GICR_STRIDE, MmioHandler.GICR, cpu);
+  }
+  return 0;
+}
+
+/** irqchip_cell_reset: the cell's SPIs masked and deactivated (GICD_ICENABLER/ICACTIVER). */
+export function irqchipCellReset(hv: Hv, cell: number): void {
+  const gic = hv.c.gic;
+  for (let n = 1; n < IRQ_WORDS; n++) {
+    const w = hv.c.mem.read32(bitmapWord(cell, n));
+    if (!w || n * 32 >= gic.nrIrqs) continue;
+    gic.distAccess(0x180 + n * 4, 4, true, BigInt(w));
+    gic.distAccess(0x380 + n * 4, 4, true, BigInt(w));
+  }
+}
+
+/** irqchip_cell_exit: reset the cell's SPIs; root gets back those it owned in its own config. */
+export function irqchipCellExit(hv: Hv, cell: number): void {
+  const m = hv.c.mem;
+  irqchipCellReset(hv, cell);
+  const root = hv.rootCell;
+  const rootOwn = configIrqBits(hv, hv.cellConfig(root));
+  const mine = configIrqBits(hv, hv.cellConfig(cell));
+  if (!rootOwn || !mine) return;
+  for (let n = 1; n < IRQ_WORDS; n++) m.write32(bitmapWord(root, n), (m.read32(bitmapWord(root, n)) | mine[n]!) & rootOwn[n]!);
+}
+
+/**
+ * gicv3_adjust_irq_target: an SPI routed to a CPU outside `cell` is re-routed to the cell's
+ * first CPU.
+ */
+function adjustIrqTarget(hv: Hv, cell: number, irq: number): void {
+  const gic = hv.c.gic;
+  const route = gic.distAccess(0x6000 + irq * 8, 8, false, 0n) & 0xff00ffffffn;
+  const target = gic.cpuOf(Number(route));
+  if (target !== undefined && cellOwnsCpu(hv, cell, target)) return;
+  const first = cellCpus(hv, cell)[0];
+  if (first === undefined) return;
+  gic.distAccess(0x6000 + irq * 8, 8, true, BigInt(hv.c.topo[first]!.mpidr));
+}
+
+/** irqchip_config_commit: routing follows ownership after a cell was added or removed. */
+export function irqchipConfigCommit(hv: Hv, cellAddedRemoved: number): void {
+  const root = hv.rootCell;
+  const nr = hv.c.gic.nrIrqs;
+  for (let irq = 32; irq < nr; irq++) {
+    if (cellAddedRemoved && irqchipIrqInCell(hv, cellAddedRemoved, irq)) adjustIrqTarget(hv, cellAddedRemoved, irq);
+    if (irqchipIrqInCell(hv, root, irq)) adjustIrqTarget(hv, root, irq);
+  }
+}
