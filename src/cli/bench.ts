@@ -3,6 +3,7 @@
  * and a full JAILHOUSE_ENABLE + JAILHOUSE_DISABLE cycle, measured in the same run, with their
  * ratio (barrier rounds per cycle; target ≤ 12 for 4 and 8 CPUs) and peak RSS per CPU.
  */
+import { IRQ_TARGET_RATIO, measureIrqLatency } from './bench-irq.js';
 import { Worker } from 'node:worker_threads';
 import Table from 'cli-table3';
 import { Machine } from '../actors/cpu/supervisor.js';
@@ -115,11 +116,12 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
   const guestBudget = parseIntOption('--guest-instructions', o.guestInstructions, 0, 1e12)!;
   const ipi = await measureIpi(2000);
+  const irq = await measureIrqLatency(2000, ipi.notify_roundtrip_us);
   const results = await measure(list, cycles);
   const guest = guestBudget ? await measureGuest(guestBudget) : [];
   const qemu = guestBudget ? await compareQemu() : undefined;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ results, ipi, guest, qemu })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, ipi, irq, guest, qemu })}\n`);
     return 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
@@ -130,6 +132,9 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   process.stdout.write(`${t.toString()}\nbarrier: bare N-worker Atomics barrier round (spin, then Atomics.wait), measured in this run\n`);
   process.stdout.write(
     `IPI to an idle CPU (smp_call_function_single, wait): ${ipi.ipi_roundtrip_us} µs round trip; bare Atomics wait/notify ping-pong: ${ipi.notify_roundtrip_us} µs; ratio ${ipi.ratio}\n`,
+  );
+  process.stdout.write(
+    `interrupt delivery (guest on CPU 0 pends an SPI → guest IRQ handler on CPU 1 in WFI → flag seen): ${irq.irq_roundtrip_us} µs round trip over ${irq.rounds} rounds; ratio to the bare ping-pong ${irq.ratio} (target ≤ ${IRQ_TARGET_RATIO}: ${irq.ratio <= IRQ_TARGET_RATIO ? 'met' : 'MISSED'})\n`,
   );
   if (guest.length) printGuest(guest, qemu);
   return 0;
