@@ -22,6 +22,17 @@ export interface HvCellView {
   regions: MemRegion[];
   /** What the cell's stage 2 maps (physical ranges), or [] without tables. */
   mapped: PagingRange[];
+  /** The SPIs (INTID >= 32) of the cell's irq_bitmap. */
+  spis: number[];
+}
+
+function bitmapSpis(m: Machine, cell: number): number[] {
+  const out: number[] = [];
+  for (let w = 1; w < 32; w++) {
+    const bits = m.mem.read32(cell + CELL.IRQ_BITMAP + w * 4);
+    for (let b = 0; b < 32; b++) if ((bits >>> b) & 1) out.push(w * 32 + b);
+  }
+  return out;
 }
 
 function cellView(m: Machine, cell: number, withMappings: boolean): HvCellView {
@@ -37,6 +48,7 @@ function cellView(m: Machine, cell: number, withMappings: boolean): HvCellView {
     loadable: mem.read32(cell + CELL.LOADABLE) !== 0,
     regions: configMemRegions(mem, cfg),
     mapped: withMappings && root ? pagingLeaves(mem, { root, format: stage2Format(m.board.pa_bits) }) : [],
+    spis: bitmapSpis(m, cell),
   };
 }
 

@@ -49,6 +49,8 @@ export function stressCellConfig(n: number, cpus: number[]): Uint8Array {
         { phys_start: STRESS_RAM_BASE + n * STRESS_RAM_SIZE, virt_start: 0, size: STRESS_RAM_SIZE, flags: ['READ', 'WRITE', 'EXECUTE', 'LOADABLE'] },
         { phys_start: 0, virt_start: 0x80000000, size: 0x1000, flags: ['READ', 'WRITE', 'COMM_REGION'] },
       ],
+      // One SPI each (140 + n), taken from root at create and given back at destroy.
+      irqchips: [{ address: 0x08000000, pin_base: 128, pin_bitmap: [1 << (12 + n), 0, 0, 0] }],
     }, `${stressCellName(n)} (generated)`),
   );
 }

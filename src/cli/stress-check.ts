@@ -41,6 +41,7 @@ function checkCells(m: Machine, drv: DriverCellView[], hv: HvCellView[]): string
   if (a !== b) v.push(`driver cells [${a}] differ from the hypervisor's [${b}]`);
   const perCpu = hvCpuCells(m);
   for (const c of hv) for (const cpu of c.cpus) if (perCpu[cpu] !== c.addr) v.push(`CPU ${cpu} is in cell ${c.id}'s set but its per_cpu points elsewhere`);
+  v.push(...checkIrqOwnership(m, hv));
   for (const c of hv) {
     if (c.id === 0) continue;
     if (c.state < 0 || c.state > 4) v.push(`cell ${c.id} has comm-region state ${c.state}`);
@@ -53,6 +54,28 @@ function checkCells(m: Machine, drv: DriverCellView[], hv: HvCellView[]): string
         if (hit) v.push(`cell ${c.id}'s page 0x${Math.max(hit.phys, r.phys).toString(16)} is mapped in cell ${other.id} at IPA 0x${(hit.virt + Math.max(0, r.phys - hit.phys)).toString(16)}`);
       }
     }
+  }
+  return v;
+}
+
+/**
+ * Interrupt ownership after every config_commit: no SPI in two cells' irq_bitmaps, and every
+ * implemented SPI a cell owns is routed (GICD_IROUTER) to one of that cell's CPUs.
+ */
+function checkIrqOwnership(m: Machine, hv: HvCellView[]): string[] {
+  const v: string[] = [];
+  const owner = new Map<number, HvCellView>();
+  for (const c of hv) {
+    for (const irq of c.spis) {
+      const o = owner.get(irq);
+      if (o) v.push(`SPI ${irq} is in the irq_bitmap of cell ${o.id} and of cell ${c.id}`);
+      else owner.set(irq, c);
+    }
+  }
+  for (const [irq, c] of owner) {
+    if (irq >= m.gic.nrIrqs) continue;
+    const target = m.gic.spiTarget(irq);
+    if (target >= 0 && !c.cpus.includes(target)) v.push(`SPI ${irq} of cell ${c.id} is routed to CPU ${target}, outside the cell`);
   }
   return v;
 }
