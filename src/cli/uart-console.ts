@@ -6,9 +6,9 @@
  * each cell's lines to DIR/<cell name>.log.
  *
  * Names come from the hypervisor's cell list (read from its memory, as the inspector does),
- * refreshed whenever bytes arrive; a name once seen is kept for its id, so a cell's last line
- * drained just after it was destroyed still carries its name. An id never seen in the list
- * (e.g. output drained after a disable) shows as `cell<id>`.
+ * refreshed whenever bytes arrive and at least every 50 ms while polling; a name once seen is
+ * kept for its id, so a cell's last line drained just after it was destroyed still carries its
+ * name. An id never seen in the list shows as `cell<id>`.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +38,9 @@ export interface UartConsoleOptions {
 /** Log files this process has started (each is truncated once, then appended to by every console). */
 const startedLogs = new Set<string>();
 
+/** How often the cell names are refreshed while no bytes arrive. */
+const NAMES_MS = 50;
+
 /** Longest line kept before it is broken (a guest printing without line ends). */
 const MAX_LINE = 4096;
 
@@ -63,6 +66,7 @@ export class UartConsole {
   private logDir: string | undefined;
   private readonly maxQueued: number;
   private timer: NodeJS.Timeout | undefined;
+  private namesAt = -Infinity;
   /** Called after poll() queued new lines. */
   onLines: (() => void) | undefined = undefined;
 
@@ -112,7 +116,7 @@ export class UartConsole {
         this.put(r.uart, cell, byte, done);
       });
     }
-    if (any) for (const [id, name] of this.cellNames()) this.names.set(id, name);
+    this.refreshNames(any);
     const lines: UartLine[] = done.map((d) => ({ ...d, name: this.nameOf(d.cell) }));
     this.readers.forEach((r, i) => {
       if (r.missed === this.missedSeen[i]) return;
@@ -137,6 +141,21 @@ export class UartConsole {
   takeText(): string {
     this.poll();
     return this.take().map(formatUartLine).join('');
+  }
+
+  /**
+   * Learns the names of the cells that exist now: when bytes arrived, and otherwise every
+   * NAMES_MS, so a short-lived cell is known by the time its last line is drained.
+   */
+  private refreshNames(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.namesAt < NAMES_MS) return;
+    this.namesAt = now;
+    try {
+      for (const [id, name] of this.cellNames()) this.names.set(id, name);
+    } catch {
+      // The list was read while the hypervisor changed it (enable, disable): next time.
+    }
   }
 
   private nameOf(cell: number): string {
