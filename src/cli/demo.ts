@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuTopology } from '../shared/board.js';
 import { processIo, type Io } from './io.js';
-import { bootFromOptions, reportIncidents, type GlobalOptions } from './machine-options.js';
+import { bootFromOptions, endSession, reportIncidents, uartLogFrom, type GlobalOptions } from './machine-options.js';
 import { Shell } from './shell.js';
 import { stress } from './stress.js';
 import { DEFAULT_ROOT_CONFIG, PACKAGE_ROOT, resolveUserPath } from './paths.js';
@@ -15,10 +15,11 @@ import { DEFAULT_GUEST_CONFIG, runGuest } from './guest-run.js';
 
 const say = (io: Io, text: string): void => io.out(`\n# ${text}\n`);
 
-export async function runDemo(g: GlobalOptions, io: Io = processIo): Promise<number> {
-  const s = await bootFromOptions(g);
+export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<number> {
+  const s = await bootFromOptions(opts);
   const m = s.machine;
   const shell = new Shell(m, io);
+  shell.uart = s.uart;
   const topo = cpuTopology(s.board);
   io.out(`jhsim demo: a ${s.board.name} board with ${s.board.cpus} CPUs, each a worker thread; GICD 0x${s.board.gic.gicd_base.toString(16)}, RAM ${s.board.ram.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(', ')}\n`);
   io.out(`MPIDRs: ${topo.map((t) => `cpu${t.id}=0x${t.mpidr.toString(16)}`).join(' ')}\n`);
@@ -82,6 +83,7 @@ export async function runDemo(g: GlobalOptions, io: Io = processIo): Promise<num
       maxInstructions: 0,
       timeoutMs: 60_000,
       onOutput: (t) => io.out(t),
+      uartLogDir: uartLogFrom(opts),
     });
     for (const c of g.cpus) {
       io.out(`cpu${c.cpu}: ${c.status}, ${c.instructions} instructions, vmexits total ${c.vmexits.vmexits_total} (hypercall ${c.vmexits.vmexits_hypercall}, psci ${c.vmexits.vmexits_psci})\n`);
@@ -90,7 +92,7 @@ export async function runDemo(g: GlobalOptions, io: Io = processIo): Promise<num
     io.out(`\nMore: jhsim shell | jhsim run -c "..." | jhsim stress --help | jhsim guest run --help | jhsim bench\n`);
   } finally {
     failures += reportIncidents(s);
-    await m.shutdown();
+    await endSession(s);
   }
   return failures ? 1 : 0;
 }

@@ -3,8 +3,9 @@
  * with a root cell that owns every CPU (flat, identity-mapped stage 2), copies the image into
  * root RAM like a boot loader, then hands every CPU from root-cell Linux to the image at EL1
  * (x0 = the CPU's logical number; MPIDR_EL1 tells them apart too). Guest console output (the
- * DEBUG_CONSOLE_PUTC hypercall) is streamed as it appears; at the end each CPU's instruction
- * count, how it stopped and its vmexit counters are reported.
+ * DEBUG_CONSOLE_PUTC hypercall) is streamed as it appears, and so are the lines the guest
+ * writes to the PL011 UARTs, prefixed with the cell's name (the root cell's here); at the end
+ * each CPU's instruction count, how it stopped and its vmexit counters are reported.
  *
  * A CPU stops when it turns itself off (PSCI CPU_OFF: the hypervisor parks it), when the
  * hypervisor panic-parks it after a fatal trap, or when its instruction budget is spent.
@@ -23,6 +24,7 @@ import { hvConsoleSince, vmexits } from './inspect.js';
 import type { Io } from './io.js';
 import { parseIntOption } from './machine-options.js';
 import { UserProcess } from './user.js';
+import { UartConsole, formatUartLine, type UartLine } from './uart-console.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
 /** Where a raw image goes unless --load says otherwise (QEMU virt's RAM base, as for -kernel). */
@@ -43,8 +45,10 @@ export interface GuestRunOptions {
   /** Wall-clock limit for the whole run. */
   timeoutMs: number;
   watchdogMs?: number;
-  /** Streams guest console output as it appears. */
+  /** Streams guest console output (and UART lines, prefixed) as it appears. */
   onOutput?: (text: string) => void;
+  /** Write each cell's UART lines to DIR/<cell name>.log. */
+  uartLogDir?: string;
 }
 
 export interface GuestCpuReport {
@@ -60,6 +64,8 @@ export interface GuestRunResult {
   entry: number;
   cpus: GuestCpuReport[];
   output: string;
+  /** Lines written to the UARTs, in the order they were completed. */
+  uart: UartLine[];
   /** Console characters overwritten before the harness could read them. */
   lost: number;
   timedOut: boolean;
@@ -88,6 +94,7 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const image = prepareGuestImage(o, sys);
   const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs });
+  const uart = UartConsole.forMachine(m, { logDir: o.uartLogDir });
   try {
     const u = new UserProcess(m, 0);
     const ret = await u.ioctl(JAILHOUSE_ENABLE, serializeSystemConfig(sys));
@@ -100,7 +107,10 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
     for (let cpu = 0; cpu < m.nr; cpu++) m.startGuest(cpu, image.entry, cpu, o.maxInstructions);
     let output = '';
     let lost = 0;
-    const drain = (): void => {
+    const uartLines: UartLine[] = [];
+    // UART lines wait until the hypervisor console stream is at the start of a line.
+    let pending: UartLine[] = [];
+    const drain = (final = false): void => {
       const r = hvConsoleSince(m, pos);
       pos = r.tail;
       lost += r.lost;
@@ -109,6 +119,16 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
         output += r.text;
         o.onOutput?.(r.text);
       }
+      if (final) uart.stop();
+      else uart.poll();
+      const lines = uart.take();
+      uartLines.push(...lines);
+      pending.push(...lines);
+      if (!pending.length) return;
+      const atLineStart = output === '' || output.endsWith('\n');
+      if (!atLineStart && !final) return;
+      o.onOutput?.((atLineStart ? '' : '\n') + pending.map(formatUartLine).join(''));
+      pending = [];
     };
     let timedOut = false;
     for (;;) {
@@ -123,7 +143,7 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
       await m.waitSched(2);
     }
     const durationMs = performance.now() - t0;
-    drain();
+    drain(true);
     const cpus = Array.from({ length: m.nr }, (_, cpu): GuestCpuReport => ({
       cpu,
       status: GUEST_STATUS_NAMES[m.guestStatus(cpu)] ?? 'none',
@@ -136,10 +156,11 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
       throw new ErrnoError(Errno.EIO, `guest run: the simulator failed: ${what.join('; ')}`);
     }
     return {
-      image: o.name, format: image.format, entry: image.entry, cpus, output, lost, timedOut, durationMs,
+      image: o.name, format: image.format, entry: image.entry, cpus, output, uart: uartLines, lost, timedOut, durationMs,
       instructionsPerSecond: durationMs > 0 ? total / (durationMs / 1000) : 0,
     };
   } finally {
+    uart.stop();
     await m.shutdown();
   }
 }
@@ -160,7 +181,7 @@ function parseAddress(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number): Promise<number> {
+export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number, uartLogDir?: string): Promise<number> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(file));
@@ -168,6 +189,8 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     const code = (e as NodeJS.ErrnoException).code;
     throw new ErrnoError(code === 'ENOENT' ? Errno.ENOENT : Errno.EINVAL, `${file}: cannot read image (${code ?? (e as Error).message})`);
   }
+  // Whether what was streamed so far ends a line (the report starts on a line of its own).
+  let streamedLineEnd = true;
   const r = await runGuest({
     board,
     image: bytes,
@@ -178,12 +201,18 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     maxInstructions: parseIntOption('--max-instructions', o.maxInstructions, 1, Number.MAX_SAFE_INTEGER) ?? 0,
     timeoutMs: (parseIntOption('--timeout', o.timeout, 1, 86_400) ?? 60) * 1000,
     watchdogMs,
-    onOutput: o.json ? undefined : (t) => io.out(t),
+    uartLogDir,
+    onOutput: o.json
+      ? undefined
+      : (t) => {
+        io.out(t);
+        if (t) streamedLineEnd = t.endsWith('\n');
+      },
   });
   if (o.json) {
     io.out(`${JSON.stringify(r)}\n`);
   } else {
-    if (r.output && !r.output.endsWith('\n')) io.out('\n');
+    if (!streamedLineEnd) io.out('\n');
     const names = ['vmexits_total', 'vmexits_hypercall', 'vmexits_mmio', 'vmexits_psci', 'vmexits_smccc', 'vmexits_virt_irq', 'vmexits_virt_sgi', 'vmexits_maintenance', 'vmexits_management'];
     const t = new Table({ head: ['CPU', 'stopped', 'instructions', ...names.map((n) => n.replace('vmexits_', ''))], style: { head: [], border: [] } });
     for (const c of r.cpus) t.push([c.cpu, c.status, c.instructions, ...names.map((n) => c.vmexits[n] ?? 0)]);

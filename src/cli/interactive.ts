@@ -1,8 +1,13 @@
-/** The interactive root shell: readline prompt with history kept in ~/.jhsim_history. */
+/**
+ * The interactive root shell: readline prompt with history kept in ~/.jhsim_history. The
+ * cells' UART lines appear as they complete while the shell waits at its prompt on a terminal
+ * (printed above the prompt, which is redrawn with what was typed), otherwise after each
+ * command, or inside `jailhouse console`; never in the middle of a command's own output.
+ */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { clearLine, createInterface, cursorTo } from 'node:readline';
 import type { Shell } from './shell.js';
 
 const HISTORY = join(homedir(), '.jhsim_history');
@@ -39,6 +44,20 @@ export async function interactive(shell: Shell): Promise<number> {
       };
     };
   }
+  const uart = shell.uart;
+  if (uart && process.stdout.isTTY) {
+    const show = (): void => {
+      if (busy) return;
+      const text = uart.takeText();
+      if (!text) return;
+      clearLine(process.stdout, 0);
+      cursorTo(process.stdout, 0);
+      process.stdout.write(text);
+      rl.prompt(true);
+    };
+    // Told from inside a poll: show them once that poll is over.
+    uart.onLines = () => setImmediate(show);
+  }
   rl.prompt();
   for await (const line of rl) {
     const trimmed = line.trim();
@@ -53,8 +72,11 @@ export async function interactive(shell: Shell): Promise<number> {
       last = await shell.runLine(trimmed, false);
       busy = false;
     }
+    const text = uart?.takeText();
+    if (text) process.stdout.write(text);
     rl.prompt();
   }
+  if (uart) uart.onLines = undefined;
   rl.close();
   return last;
 }

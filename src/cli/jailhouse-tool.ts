@@ -56,6 +56,8 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Single key presses for live views (`cell stats`); returns the unsubscribe function. */
   keys?: (onKey: (key: string) => void) => () => void;
+  /** The cells' UART lines not shown yet, formatted (`console` prints them after the hypervisor's). */
+  uart?: { takeText(): string };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -200,11 +202,22 @@ async function consoleCmd(ctx: ToolContext, args: string[]): Promise<number> {
     ctx.io.err(`opening /dev/jailhouse: ${strerror(fd)}\n`);
     return 1;
   }
+  // UART lines go between the hypervisor's lines, never inside one.
+  let atLineStart = true;
+  const uartLines = (final: boolean): void => {
+    // Mid-line they wait for the hypervisor's line to end (at the end: a line end is added).
+    if (!ctx.uart || (!atLineStart && !final)) return;
+    const text = ctx.uart.takeText();
+    if (!text) return;
+    ctx.io.out(atLineStart ? text : `\n${text}`);
+    atLineStart = true;
+  };
   try {
     for (;;) {
       const r = await u.consoleRead(fd, 128, !follow);
       if (typeof r === 'number') {
         if (r === -Errno.EAGAIN && follow) {
+          uartLines(false);
           if (await waitOrAbort(ctx, 100)) return 0;
           continue;
         }
@@ -212,11 +225,14 @@ async function consoleCmd(ctx: ToolContext, args: string[]): Promise<number> {
         return 1;
       }
       if (r.length === 0) {
+        uartLines(!follow);
         if (!follow) return 0;
         if (await waitOrAbort(ctx, 100)) return 0;
         continue;
       }
-      ctx.io.out(decodeLatin1(r));
+      const text = decodeLatin1(r);
+      ctx.io.out(text);
+      atLineStart = text.endsWith('\n');
     }
   } finally {
     await u.consoleClose(fd);

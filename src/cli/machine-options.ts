@@ -1,14 +1,16 @@
 /**
- * Global CLI options (--board, --cpus, --firmware, --log-level, --watchdog) turned into a
- * booted machine; bad values are reported before anything starts.
+ * Global CLI options (--board, --cpus, --firmware, --log-level, --watchdog, --uart-log) turned
+ * into a booted machine; bad values are reported before anything starts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Machine, type MachineOptions } from '../actors/cpu/supervisor.js';
 import { loadBoard, type Board } from '../shared/board.js';
 import { Errno, ErrnoError, strerror } from '../shared/errno.js';
 import { createLogger } from './logger.js';
 import { resolveUserPath } from './paths.js';
+import { UartConsole } from './uart-console.js';
 
 export interface GlobalOptions {
   board?: string;
@@ -16,6 +18,8 @@ export interface GlobalOptions {
   firmware?: string;
   logLevel: string;
   watchdog?: string;
+  /** Directory for the per-cell UART logs. */
+  uartLog?: string;
 }
 
 export function parseIntOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -58,6 +62,20 @@ export interface Session {
   machine: Machine;
   log: Logger;
   board: Board;
+  /** The UARTs' output, drained in the background (stopped by endSession). */
+  uart: UartConsole;
+}
+
+/** The --uart-log directory, created if needed (undefined without the option). */
+export function uartLogFrom(opts: Pick<GlobalOptions, 'uartLog'>): string | undefined {
+  if (opts.uartLog === undefined) return undefined;
+  const dir = resolve(opts.uartLog);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new ErrnoError(Errno.EINVAL, `--uart-log ${opts.uartLog}: cannot create the directory: ${(e as Error).message}`);
+  }
+  return dir;
 }
 
 export async function bootFromOptions(opts: GlobalOptions, extra: Partial<MachineOptions> = {}): Promise<Session> {
@@ -65,10 +83,17 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
   const board = boardFrom(opts);
   const firmware = firmwareFrom(opts);
   const watchdogMs = watchdogFrom(opts);
+  const logDir = uartLogFrom(opts);
   const t0 = performance.now();
   const machine = await Machine.boot({ board, firmware, watchdogMs, ...extra });
   log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');
-  return { machine, log, board };
+  return { machine, log, board, uart: UartConsole.forMachine(machine, { logDir }).start() };
+}
+
+/** Drains the UARTs a last time (finishing their logs) and shuts the machine down. */
+export async function endSession(s: Session): Promise<void> {
+  s.uart.stop();
+  await s.machine.shutdown();
 }
 
 /** Report hangs and faults the workers raised during a session. */

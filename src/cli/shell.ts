@@ -13,11 +13,13 @@ import { jailhouseTool, type ToolContext } from './jailhouse-tool.js';
 import { ShellSyntaxError, parseLine, type ShellCommand } from './shell-parse.js';
 import { UserProcess } from './user.js';
 import { decodeLatin1 } from '../shared/text.js';
+import type { UartConsole } from './uart-console.js';
 
 export const SHELL_HELP = `Commands of the root-cell shell:
   jailhouse enable SYSCONFIG      enable the hypervisor with a system config (.json or .cell)
   jailhouse disable               disable it again
-  jailhouse console [-f]          print the hypervisor console (-f: follow, Ctrl-C stops)
+  jailhouse console [-f]          print the hypervisor console, then the cells' new UART
+                                  lines as [cell] text (-f: follow, Ctrl-C stops)
   jailhouse cell create CELLCONFIG
   jailhouse cell load { ID | [--name] NAME } { IMAGE | -s STRING } [-a ADDR] ...
   jailhouse cell start|shutdown|destroy { ID | [--name] NAME }
@@ -41,6 +43,8 @@ export class Shell {
   private abort: AbortController | undefined;
   /** Key presses for live views (set by the interactive shell on a terminal). */
   keys: ToolContext['keys'];
+  /** The board's UART output (`jailhouse console` shows the lines not shown yet). */
+  uart: UartConsole | undefined;
 
   constructor(
     readonly m: Machine,
@@ -90,7 +94,7 @@ export class Shell {
       case 'jailhouse': {
         this.abort = new AbortController();
         try {
-          return await jailhouseTool({ user: this.user, io: this.io, signal: this.abort.signal, keys: this.keys }, args);
+          return await jailhouseTool({ user: this.user, io: this.io, signal: this.abort.signal, keys: this.keys, uart: this.uart }, args);
         } finally {
           this.abort = undefined;
         }

@@ -15,6 +15,16 @@ const hex = z.union([
 ]);
 const addr = hex.transform((v) => (typeof v === 'number' ? v : Number(v)));
 
+const uartSchema = z.object({
+  base: addr,
+  /** Bytes of the register window (a PL011 decodes 4 KiB; offsets past 0xffc read as zero). */
+  size: addr.default(0x1000),
+  /** GIC INTID of its interrupt line (jhsim does not assert it yet). */
+  irq: z.number().int(),
+});
+
+export type UartDesc = z.infer<typeof uartSchema>;
+
 export const BoardSchema = z
   .object({
     name: z.string().min(1),
@@ -33,7 +43,13 @@ export const BoardSchema = z
       /** Interrupt IDs the distributor implements (32 SGIs/PPIs + SPIs; QEMU virt: 256 SPIs). */
       nr_irqs: z.number().int().min(64).max(1024).multipleOf(32).default(288),
     }),
-    uart: z.object({ base: addr, size: addr.default(0x1000), irq: z.number().int() }),
+    /** The root console: a PL011 (QEMU virt: 0x09000000, INTID 33 = SPI 1). */
+    uart: uartSchema,
+    /**
+     * Extra PL011s for per-cell consoles (jhsim's: QEMU virt has only the one above). Absent
+     * from a board file = none.
+     */
+    uarts: z.array(uartSchema).default([]),
     pci: z.object({
       ecam_base: addr,
       ecam_size: addr,
@@ -44,7 +60,20 @@ export const BoardSchema = z
     }),
     timer_hz: z.number().int().positive().default(62_500_000),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    // A device window must be page-granular and must not hide RAM or another device.
+    const uarts = boardUarts(b);
+    uarts.forEach((u, i) => {
+      const path = i === 0 ? ['uart'] : ['uarts', i - 1];
+      if (u.base % 0x1000 !== 0 || u.size % 0x1000 !== 0 || u.size === 0) {
+        ctx.addIssue({ code: 'custom', path, message: 'a UART window must be a non-empty multiple of 4 KiB at a 4 KiB-aligned base' });
+      }
+      const overlaps = (base: number, size: number): boolean => u.base < base + size && base < u.base + u.size;
+      if (b.ram.some((r) => overlaps(r.base, r.size))) ctx.addIssue({ code: 'custom', path, message: 'a UART window overlaps RAM' });
+      if (uarts.slice(0, i).some((o) => overlaps(o.base, o.size))) ctx.addIssue({ code: 'custom', path, message: 'two UART windows overlap' });
+    });
+  });
 
 export type Board = z.infer<typeof BoardSchema>;
 
@@ -61,6 +90,11 @@ export const DEFAULT_BOARD: Board = BoardSchema.parse({
   ram: [{ base: 0x40000000, size: 0x40000000 }],
   gic: { version: 3, gicd_base: 0x08000000, gicr_base: 0x080a0000 },
   uart: { base: 0x09000000, irq: 33 },
+  // jhsim's extra consoles (not on QEMU virt), next to the RTC/fw_cfg/GPIO pages.
+  uarts: [
+    { base: 0x09040000, irq: 34 },
+    { base: 0x09050000, irq: 35 },
+  ],
   pci: {
     ecam_base: 0x4010000000,
     ecam_size: 0x10000000,
@@ -70,6 +104,11 @@ export const DEFAULT_BOARD: Board = BoardSchema.parse({
     pio_size: 0x10000,
   },
 });
+
+/** Every PL011 of the board: the root console (`uart`, index 0) first, then `uarts` (1, 2, ...). */
+export function boardUarts(board: Pick<Board, 'uart' | 'uarts'>): UartDesc[] {
+  return [board.uart, ...board.uarts];
+}
 
 /** MPIDR of each CPU: Aff0 = index within the cluster, Aff1 = cluster (QEMU virt's layout). */
 export function cpuTopology(board: Board): CpuTopology[] {

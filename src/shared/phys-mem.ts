@@ -51,7 +51,24 @@ export function getU64(dv: DataView, off: number): number {
   return dv.getUint32(off, true) + dv.getUint32(off + 4, true) * 0x1_0000_0000;
 }
 
+/**
+ * The devices a CPU reaches by plain loads and stores (memory-mapped peripherals that the
+ * board models, such as the PL011 UARTs), beside RAM in the physical address space. Values are
+ * little-endian, zero-extended; `undefined` / `false` mean no device answered the access (a
+ * decode error on the bus: the CPU takes a synchronous external abort).
+ */
+export interface MmioBus {
+  read(pa: number, size: 1 | 2 | 4 | 8): bigint | undefined;
+  write(pa: number, size: 1 | 2 | 4 | 8, value: bigint): boolean;
+}
+
 export class PhysicalMemory {
+  /**
+   * The board's devices as this CPU reaches them (set by the CPU worker's context; the main
+   * thread and unit tests run without). Only guest loads and stores use it; the hypervisor's
+   * and the kernel's accessors below are RAM-only.
+   */
+  mmio: MmioBus | undefined = undefined;
   private readonly views: BankViews[];
   /** The bank of the last lookup: page-table walks and structure accesses stay in one bank. */
   private last: BankViews | undefined;

@@ -10,12 +10,16 @@ import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
 import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { DeviceBus } from './devices/bus.js';
+import { cpuCellId } from './devices/writer-cell.js';
 
 export interface MachineBuffers {
   ram: RamBank[];
   cpus: SharedArrayBuffer;
   gic: SharedArrayBuffer;
   kernel: SharedArrayBuffer;
+  /** State of the board's PL011 UARTs (devices/pl011-layout.ts). */
+  uarts: SharedArrayBuffer;
 }
 
 export interface WorkerInit {
@@ -55,6 +59,9 @@ export class CpuContext {
     this.gicc = new GicCpuInterface(this.gic, this.cpu);
     this.k32 = new Int32Array(init.buffers.kernel);
     this.k8 = new Uint8Array(init.buffers.kernel);
+    // Guest loads and stores reach the board's devices; a UART tags what it transmits with
+    // the cell this CPU belongs to at that moment.
+    this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu));
     this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));
     this.policy = {
       cpu: this.cpu,

@@ -2,8 +2,9 @@
  * CPU actor: one worker thread per physical CPU and the root-cell Linux model it runs.
  * Owns the per-CPU control slots (layout.ts), the kernel's shared memory (linux/layout.ts),
  * the worker loop (actor.ts, worker.ts), the main-thread supervisor (supervisor.ts), the A64
- * instruction set tools and interpreter (a64/) and the guest engine that runs A64 code on a
- * CPU under the hypervisor (guest/: memory over the software TLB, exits to EL2, timer).
+ * instruction set tools and interpreter (a64/), the guest engine that runs A64 code on a
+ * CPU under the hypervisor (guest/: memory over the software TLB, exits to EL2, timer) and the
+ * memory-mapped devices guest code reaches directly (devices/: the PL011 UARTs).
  */
 export { Machine, waitChange, type HangReport, type MachineOptions, type SyscallOptions } from './supervisor.js';
 export {

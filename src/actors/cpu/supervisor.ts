@@ -14,6 +14,9 @@ import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord,
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { Gic, gicSabSize } from '../gic/index.js';
 import { maskToCpus } from '../../shared/cpumask.js';
+import { boardUarts } from '../../shared/board.js';
+import { uartSabSize } from './devices/pl011-layout.js';
+import { resetPl011 } from './devices/pl011.js';
 
 export interface MachineOptions {
   board: Board;
@@ -78,6 +81,7 @@ export class Machine {
       cpus: new SharedArrayBuffer(cpuSabSize(board.cpus)),
       gic: new SharedArrayBuffer(gicSabSize(board.cpus)),
       kernel: new SharedArrayBuffer(KERNEL_SAB_BYTES),
+      uarts: new SharedArrayBuffer(uartSabSize(boardUarts(board).length)),
     };
     const m = new Machine(board, buffers);
     m.init(opts);
@@ -99,6 +103,8 @@ export class Machine {
       Atomics.or(this.k32, cpu < 32 ? KernelWord.ONLINE_LO : KernelWord.ONLINE_HI, 1 << (cpu & 31));
     }
     this.setFirmware(opts.firmware ?? buildFirmwareImage());
+    const uarts = new Int32Array(this.buffers.uarts);
+    for (let i = 0; i < boardUarts(this.board).length; i++) resetPl011(uarts, i);
   }
 
   /** Replace /lib/firmware/jailhouse.bin (an empty image means "missing"). */

@@ -3,9 +3,14 @@
  * (stage 1 at EL1 ∘ the owning cell's stage 2) to simulated RAM. Exclusives and LSE atomics use
  * Atomics on the shared RAM buffers, so they stay atomic against the other CPUs' workers.
  *
- * A physical address that is not RAM (a device region the board does not model yet) ends the
- * access with a synchronous external abort, which the guest's own EL1 vectors take, as on a
- * bus that returns a decode error.
+ * A single-copy load or store whose physical address is not RAM goes to the board's devices
+ * (phys.mmio: the PL011 UARTs), without an exit to EL2: a cell whose stage 2 maps a device page
+ * drives the device directly, as Jailhouse maps the UART page of an inmate (IO | ROOTSHARED).
+ * The block translator gets here too: its RAM cache declines non-RAM pages and hands the
+ * instruction to the interpreter, which calls read/write below. An address no device decodes,
+ * an access the device rejects (width, alignment), a page-crossing access, an instruction
+ * fetch, or an exclusive store / atomic on a device ends with a synchronous external abort,
+ * which the guest's own EL1 vectors take, as on a bus that returns a decode error.
  */
 import type { PhysicalMemory, RamView } from '../../../shared/phys-mem.js';
 import type { Access, AccessSize, Fault, GuestMemory, Stage2FaultKind } from '../a64/interp-types.js';
@@ -38,9 +43,13 @@ export class CpuGuestMemory implements GuestMemory {
   }
 
   private ram(pa: number, size: number, va: number, write: boolean, align: boolean): RamView | Fault {
+    return this.ramOrDevice(pa, size, va, write, align) ?? { fault: 'external', va, write };
+  }
+
+  /** As ram(), but undefined when pa is not RAM (a device, or nothing: see phys.mmio). */
+  private ramOrDevice(pa: number, size: number, va: number, write: boolean, align: boolean): RamView | Fault | undefined {
     if (align && (this.tlb.lastPerm & P_DEVICE) !== 0 && pa % size !== 0) return { fault: 'alignment', va, write };
-    const r = this.phys.ramAt(pa, size);
-    return r ?? { fault: 'external', va, write };
+    return this.phys.ramAt(pa, size);
   }
 
   read(va: number, size: AccessSize, acc: Access): bigint | Fault {
@@ -48,7 +57,8 @@ export class CpuGuestMemory implements GuestMemory {
     if (pageOffset(va) + size > 0x1000) return this.readSplit(va, size, el);
     const pa = this.translate(va, ACC_READ, el, false);
     if (typeof pa !== 'number') return pa;
-    const r = this.ram(pa, size, va, false, true);
+    const r = this.ramOrDevice(pa, size, va, false, true);
+    if (r === undefined) return this.phys.mmio?.read(pa, size) ?? { fault: 'external', va, write: false };
     if (!('u8' in r)) return r;
     const o = pa - r.base;
     switch (size) {
@@ -77,7 +87,8 @@ export class CpuGuestMemory implements GuestMemory {
     if (pageOffset(va) + size > 0x1000) return this.writeSplit(va, size, value, el);
     const pa = this.translate(va, ACC_WRITE, el, true);
     if (typeof pa !== 'number') return pa;
-    const r = this.ram(pa, size, va, true, true);
+    const r = this.ramOrDevice(pa, size, va, true, true);
+    if (r === undefined) return this.phys.mmio?.write(pa, size, value) ? undefined : { fault: 'external', va, write: true };
     if (!('u8' in r)) return r;
     const o = pa - r.base;
     this.onWrite?.(pa, size);

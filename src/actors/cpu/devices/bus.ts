@@ -1,0 +1,41 @@
+/**
+ * The board's memory-mapped devices as one CPU reaches them: an MmioBus (shared/phys-mem.ts)
+ * that routes a physical access to the device whose window holds it. Today the PL011 UARTs
+ * (the root console and the extra per-cell consoles, see boardUarts). Each CPU worker builds
+ * its own bus over the shared device state; `writerCell` tells the devices which cell that
+ * CPU's accesses come from.
+ */
+import { boardUarts, type Board } from '../../../shared/board.js';
+import type { MmioBus } from '../../../shared/phys-mem.js';
+import { Pl011, type MmioDevice } from './pl011.js';
+
+interface Window {
+  base: number;
+  end: number;
+  dev: MmioDevice;
+}
+
+export class DeviceBus implements MmioBus {
+  private readonly windows: Window[];
+
+  constructor(board: Pick<Board, 'uart' | 'uarts'>, uarts: SharedArrayBuffer, writerCell: () => number) {
+    const view = new Int32Array(uarts);
+    this.windows = boardUarts(board).map((u, i) => ({ base: u.base, end: u.base + u.size, dev: new Pl011(view, i, writerCell) }));
+  }
+
+  /** The window wholly holding [pa, pa + size), if any (an access straddling its end is a bus error). */
+  private find(pa: number, size: number): Window | undefined {
+    for (const w of this.windows) if (pa >= w.base && pa + size <= w.end) return w;
+    return undefined;
+  }
+
+  read(pa: number, size: 1 | 2 | 4 | 8): bigint | undefined {
+    const w = this.find(pa, size);
+    return w ? w.dev.read(pa - w.base, size) : undefined;
+  }
+
+  write(pa: number, size: 1 | 2 | 4 | 8, value: bigint): boolean {
+    const w = this.find(pa, size);
+    return w ? w.dev.write(pa - w.base, size, value) : false;
+  }
+}
