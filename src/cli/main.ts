@@ -125,7 +125,7 @@ const inmate = program.command('inmate').description('built-in inmate images for
 inmate.command('list')
   .description('list the built-in inmates')
   .action(() => {
-    for (const i of INMATES) processIo.out(`${i.name.padEnd(12)}${i.description}\n`);
+    for (const i of INMATES) processIo.out(`${i.name.padEnd(14)}${i.description}\n`);
   });
 inmate.command('build')
   .description('write the image of inmate NAME (linked at IPA 0) to FILE')

@@ -29,7 +29,7 @@ import { condExpr, emit, putConst } from './jit-emit.js';
 import { FastMem, type CodeMap, writesCode } from './jit-mem.js';
 import { TLB_FAULT, type SoftTlb } from './mmu-tlb.js';
 import { ACC_FETCH } from './mmu-types.js';
-import { type A64State, RegWord, fromVa, toVa } from './state.js';
+import { type A64State, DAIF_I, RegWord, fromVa, toVa } from './state.js';
 
 const PAGE = 4096;
 const TWO32 = 0x1_0000_0000;
@@ -256,6 +256,12 @@ export class Translator {
       }
       n++;
       this.stats.interpreted++;
+      // System instructions run here, among them the ones that unmask IRQs (MSR DAIFClr/DAIF):
+      // a pending interrupt is taken before the next instruction, as on hardware.
+      if ((s.daif & DAIF_I) === 0 && this.hooks.irqPending?.()) {
+        this.exception = { kind: 'exception', pc: s.pc, type: 'irq' };
+        return n;
+      }
     }
     return n;
   }

@@ -103,6 +103,7 @@ export class GuestEngine {
       timerRead: (reg) => this.timer.read(reg),
       timerWrite: (reg, v) => this.timer.write(reg, v),
       maintenance: (op) => this.maintenance(op),
+      irqPending: () => this.c.gicc.vSignalled(),
       translationRegsWritten: () => {
         this.tlb.setRegs(stage1Regs(this.state));
         this.jit.setStrictAlign((this.state.sysreg(KEY.SCTLR_EL1) & SCTLR_A) !== 0n);
@@ -262,6 +263,7 @@ export class GuestEngine {
       case 'eret':
         eret(s);
         this.retired++;
+        this.takeVirtualIrq();
         return undefined;
       default:
         deliverToGuest(s, r);

@@ -543,6 +543,8 @@ timed_out:     .word 0
 /** The SPI gic-attack's cell owns (gic-attack.json) and a foreign one (QEMU virt's UART, root's). */
 const OWN_SPI = 144;
 const FOREIGN_SPI = 33;
+/** A root SPI Linux leaves disabled: enabling it would show in the hardware. */
+const FOREIGN_OFF_SPI = 40;
 
 /**
  * gic-attack, for adversarial tests: reads an attack number from the command-line area at IPA
@@ -550,7 +552,7 @@ const FOREIGN_SPI = 33;
  * `-a 0x1000`; otherwise text whose first decimal number counts, e.g. `-s 3 -a 0x1000` or
  * `-s attack=3 -a 0x1000`; default 0 = none), says what it is about to do, does exactly that one
  * GIC access, prints what it reads back and "gic-attack: survived", then answers comm-region
- * messages. 1 GICD_ISENABLER1 enabling SPI 33 (foreign), 2 GICD_IROUTER144 (own SPI) naming CPU 0
+ * messages. 1 GICD_ISENABLER1 enabling SPI 40 (foreign, disabled by root), 2 GICD_IROUTER144 (own SPI) naming CPU 0
  * of its cluster (outside the cell: Jailhouse panic-parks the CPU), 3 GICD_ISPENDR1 pending SPI
  * 33, 4 a GICD_IPRIORITYR byte write for SPI 33, 5 ICC_SGI1R_EL1 SGI 5 to CPU 0, 6 GICR_ISENABLER0
  * of CPU 0's redistributor, 7 reads of GICD_IROUTER33, GICD_ISENABLER1, GICD_IROUTER144 and
@@ -595,10 +597,10 @@ main:   bl    setup_stack
 
 a1:     adr   x0, d1
         bl    uart_puts
-        mov   w0, #${1 << (FOREIGN_SPI % 32)}
-        str   w0, [x20, #${0x100 + 4 * (FOREIGN_SPI >> 5)}]
+        mov   w0, #${1 << (FOREIGN_OFF_SPI % 32)}
+        str   w0, [x20, #${0x100 + 4 * (FOREIGN_OFF_SPI >> 5)}]
         adr   x0, r_isen1
-        ldr   w1, [x20, #${0x100 + 4 * (FOREIGN_SPI >> 5)}]
+        ldr   w1, [x20, #${0x100 + 4 * (FOREIGN_OFF_SPI >> 5)}]
         bl    show
         b     survived
 
@@ -737,7 +739,7 @@ s_prefix:   .asciz "gic-attack: "
 s_eq:       .asciz " = "
 s_survived: .asciz "gic-attack: survived\\n"
 d_none: .asciz "none selected (load a number 1-7 at 0x1000, e.g. jailhouse cell load gic-attack gic-attack.bin -s 3 -a 0x1000)\\n"
-d1:     .asciz "enabling SPI ${FOREIGN_SPI}, which this cell does not own, through GICD_ISENABLER${FOREIGN_SPI >> 5}\\n"
+d1:     .asciz "enabling SPI ${FOREIGN_OFF_SPI}, which this cell does not own, through GICD_ISENABLER${FOREIGN_OFF_SPI >> 5}\\n"
 d2:     .asciz "routing our SPI ${OWN_SPI} to CPU 0, outside this cell, through GICD_IROUTER${OWN_SPI}\\n"
 d3:     .asciz "setting SPI ${FOREIGN_SPI}, which this cell does not own, pending through GICD_ISPENDR${FOREIGN_SPI >> 5}\\n"
 d4:     .asciz "writing priority 0 for SPI ${FOREIGN_SPI}, which this cell does not own, through a GICD_IPRIORITYR${FOREIGN_SPI >> 2} byte\\n"
