@@ -28,6 +28,8 @@ export type ActorReport =
 const IDLE_SLICE_MS = 250;
 /** Guest instructions between checks for interrupts, flush requests and shutdown. */
 const GUEST_SLICE = 20_000;
+/** How long before a guest timer's deadline a CPU in WFI stops sleeping and polls the clock. */
+const TIMER_POLL_MS = 1.5;
 /** Longest WFE wait: stores that clear another CPU's exclusive monitor send no event here. */
 const WFE_WAIT_MS = 0.05;
 
@@ -253,9 +255,17 @@ export class CpuActor {
         // global monitor events are modelled), so it waits briefly.
         this.sampleLines();
         if (!c.gicc.signalled() && !c.gicc.vSignalled()) {
-          // The guest's timer fires without anyone notifying: sleep at most until its deadline.
-          const wait = Math.min(end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS, g.timer.msUntilFire());
-          Atomics.wait(c.wake.view, c.wake.index, gen, wait);
+          // The guest's timer fires without anyone notifying: sleep until shortly before its
+          // deadline (a host timed wait can overshoot by a fraction of a millisecond), then poll.
+          const toTimer = g.timer.msUntilFire();
+          if (toTimer <= TIMER_POLL_MS) {
+            const until = performance.now() + toTimer;
+            while (performance.now() < until && Atomics.load(c.wake.view, c.wake.index) === gen) {
+              /* the last fraction of a millisecond before the timer fires */
+            }
+          } else {
+            Atomics.wait(c.wake.view, c.wake.index, gen, Math.min(end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS, toTimer - TIMER_POLL_MS));
+          }
           Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
         }
         return true;
