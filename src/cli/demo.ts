@@ -51,6 +51,18 @@ export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<
     say(io, 'Destroy both cells (their CPUs come back online in root Linux) and disable.');
     await run('jailhouse cell destroy hello; jailhouse cell destroy compute; jailhouse cell list; cat /sys/devices/system/cpu/online /sys/devices/jailhouse/mem_pool_used');
     io.out('(mem_pool_used is one page above its post-enable value: taking compute\'s 64 KiB at 0x7f900000 out of the root\'s 2 MiB mapping split that block into a page table, and Jailhouse never merges it back.)\n');
+    say(io, 'Interrupts: gic-demo (CPU 1) takes its virtual timer at 10 Hz through the GICv3 model and prints the jitter on its PL011; sgi-pingpong (CPUs 2-3) bounces SGI 5 between its CPUs. Their output carries the cell name.');
+    await run('jailhouse cell create configs/cells/gic-demo.json; jailhouse cell load gic-demo configs/inmates/gic-demo.bin; jailhouse cell start gic-demo');
+    await run('jailhouse cell create configs/cells/sgi-pingpong.json; jailhouse cell load sgi-pingpong configs/inmates/sgi-pingpong.bin; jailhouse cell start sgi-pingpong');
+    await new Promise((r) => setTimeout(r, 1500));
+    await run('jailhouse console');
+    say(io, 'Their profiles: gic-demo a few MMIO exits while probing the redistributors, then one virt_irq exit per tick; sgi-pingpong one virt_sgi exit per SGI on the receiving CPU.');
+    await run('cpus; jailhouse cell stats gic-demo --once');
+    say(io, 'An adversarial cell on CPU 3 routes its own SPI 144 to CPU 0, outside the cell: the hypervisor refuses and panic-parks it; gic-demo keeps ticking.');
+    await run('jailhouse cell destroy sgi-pingpong; jailhouse cell create configs/cells/gic-attack.json; jailhouse cell load gic-attack configs/inmates/gic-attack.bin -s 2 -a 0x1000; jailhouse cell start gic-attack');
+    await new Promise((r) => setTimeout(r, 500));
+    await run('jailhouse console; jailhouse cell list');
+    await run('jailhouse cell destroy gic-attack; jailhouse cell destroy gic-demo');
     await run('jailhouse disable; cat /sys/devices/jailhouse/enabled; cpus');
     say(io, 'Bad input is rejected before anything changes: a config with the wrong revision, disabling twice.');
     const bad = join(mkdtempSync(join(tmpdir(), 'jhsim-demo-')), 'rev13.json');
