@@ -4,39 +4,19 @@
  * vmexits_total only, the receiver's SGI_INJECT in vmexits_virt_sgi), and root-cell Linux's own
  * GIC accesses trapping once the hypervisor is enabled.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
+import { jhsim } from './cli-process.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const LOAD = 0x4008_0000;
 const tmp = mkdtempSync(join(tmpdir(), 'jhsim-irq-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Result { code: number | null; stdout: string; stderr: string }
-
-function jhsim(args: string[], timeoutMs = 100_000): Promise<Result> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
 
 interface CpuReport { cpu: number; status: string; instructions: number; vmexits: Record<string, number> }
 

@@ -119,6 +119,8 @@ export class Kernel {
       if (c.hvActive && this.hv && c.gicc.signalled()) this.afterTrap(trapIrq(this.hv), 'IRQ exit');
       const linuxIpis = gicHandleIrq(this);
       if ((linuxIpis >> LinuxIpi.CALL_FUNC) & 1) this.callFunctionInterrupt();
+      // Linux's IPIs are SGIs 0-6 (only CALL_FUNC does work here); anything else is not its own.
+      for (let sgi = 7; sgi < 16; sgi++) if ((linuxIpis >> sgi) & 1) this.printk(`CPU${this.cpu}: Unknown IPI message 0x${sgi.toString(16)}`);
     } finally {
       this.inIrq--;
       c.irqsEnabled = true;

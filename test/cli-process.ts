@@ -1,0 +1,41 @@
+/**
+ * Runs the built CLI (`dist/cli/main.js`) as a user would, in a child process: stdout, stderr and
+ * the exit code, killed after a deadline. Shared by the end-to-end test files.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+export interface Result { code: number | null; stdout: string; stderr: string }
+
+export interface RunOptions {
+  /** Standard input (closed at once when absent). */
+  input?: string;
+  timeoutMs?: number;
+  /** HOME of the child (the interactive shell writes its history there). */
+  home?: string;
+}
+
+export function jhsim(args: string[], opts: RunOptions = {}): Promise<Result> {
+  return new Promise((res, rej) => {
+    const env = { ...process.env, NO_COLOR: '1', ...(opts.home ? { HOME: opts.home } : {}) };
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 100_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => {
+      /* the process may exit before reading its input */
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
