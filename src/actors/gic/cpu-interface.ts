@@ -31,6 +31,8 @@ export class GicCpuInterface {
   private readonly g: Int32Array;
   /** Priority of the interrupt the last highestPending()/vHighest() found. */
   private foundPrio = 0;
+  /** GICD SPI_GEN when the last SPI scan found nothing for this CPU (-1: scan again). */
+  private spiGenIdle = -1;
 
   constructor(
     readonly gic: Gic,
@@ -71,7 +73,11 @@ export class GicCpuInterface {
         bestPrio = p;
       }
     }
-    if (this.gic.distEnabled()) {
+    // Idle CPUs poll this often: while no SPI-related change happened since a scan that found
+    // nothing for this CPU, the SPIs need no second look.
+    const gen = Atomics.load(g, GicdWord.SPI_GEN);
+    if (gen !== this.spiGenIdle && this.gic.distEnabled()) {
+      let found = false;
       const words = this.gic.nrIrqs >> 5;
       for (let n = 1; n < words; n++) {
         let bits = Atomics.load(g, GicdWord.PENDING + n);
@@ -81,6 +87,7 @@ export class GicCpuInterface {
           const irq = n * 32 + ctz(bits);
           const t = this.gic.spiTarget(irq);
           if (t !== this.cpu && t !== -1) continue;
+          found = true;
           const p = this.gic.priority(this.cpu, irq);
           if (p < bestPrio) {
             best = irq;
@@ -88,6 +95,7 @@ export class GicCpuInterface {
           }
         }
       }
+      this.spiGenIdle = found ? -1 : gen;
     }
     this.foundPrio = bestPrio;
     return best;

@@ -151,6 +151,7 @@ export class Gic {
       if (n === undefined) return 0n;
       if (!isWrite) return sizeMask(size) & read(g, GicdWord.GROUP + n, shift);
       Atomics.store(g, GicdWord.GROUP + n, v);
+      this.bankChanged(n, v | ~v);
       return 0n;
     }
     if (w >= 0x0100 && w < 0x0400) {
@@ -174,7 +175,11 @@ export class Gic {
       return 0n;
     }
     if (isWrite) {
-      if (w === 0x0000) Atomics.store(g, GicdWord.CTLR, (v & GICD_CTLR_ENABLE_G1NS) | GICD_CTLR_ARE_NS);
+      if (w === 0x0000) {
+        Atomics.store(g, GicdWord.CTLR, (v & GICD_CTLR_ENABLE_G1NS) | GICD_CTLR_ARE_NS);
+        Atomics.add(g, GicdWord.SPI_GEN, 1);
+        for (let cpu = 0; cpu < this.nrCpus; cpu++) this.kick(cpu);
+      }
       else if (w === 0x0040 || w === 0x0048) this.raiseSpi(Number(value & 0x3ffn)); // SETSPI_NSR
       else if (w === 0x0050 || w === 0x0058) this.clearSpi(Number(value & 0x3ffn)); // CLRSPI_NSR
       return 0n;
@@ -235,6 +240,7 @@ export class Gic {
       else r |= BigInt(this.u8[b]!) << BigInt(8 * i);
     }
     if (isWrite && cpu >= 0) this.kick(cpu);
+    if (isWrite && cpu < 0) Atomics.add(this.i32, GicdWord.SPI_GEN, 1);
     return r;
   }
 
