@@ -18,7 +18,7 @@ import { loadCellConfig, parseCellConfig, serializeCellConfig } from '../dist/sh
 import { hvBase } from '../dist/cli/inspect.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';
 import { BufferIo } from '../dist/cli/io.js';
-import { Shell } from '../dist/cli/shell.js';
+import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';
 import { jailhouseTool } from '../dist/cli/jailhouse-tool.js';
 import { UserProcess } from '../dist/cli/user.js';
 import { stress } from '../dist/cli/stress.js';
@@ -33,34 +33,17 @@ afterEach(async () => {
   m = undefined;
 });
 
-interface Booted {
-  m: Machine;
-  sh: Shell;
-  io: BufferIo;
-  /** Run one shell line; stdout, stderr and the exit code of its last command. */
-  run(line: string): Promise<{ code: number; out: string; err: string }>;
-}
+type Booted = RootShell;
 
 async function boot(): Promise<Booted> {
-  m = await Machine.boot({ board: DEFAULT_BOARD });
-  const io = new BufferIo();
-  const sh = new Shell(m, io);
-  const run = async (line: string): Promise<{ code: number; out: string; err: string }> => {
-    io.stdout = '';
-    io.stderr = '';
-    const code = await sh.runLine(line, false);
-    return { code, out: io.stdout, err: io.stderr };
-  };
-  return { m, sh, io, run };
-}
-
-async function enabled(): Promise<Booted> {
-  const b = await boot();
-  expect((await b.run('jailhouse enable configs/qemu-arm64.json')).code).toBe(0);
+  const b = await bootRootShell();
+  m = b.m;
   return b;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+async function enabled(): Promise<Booted> {
+  return enableRoot(await boot());
+}
 
 /** Poll the hypervisor console until `re` matches (guest output is asynchronous). */
 async function consoleUntil(b: Booted, re: RegExp, ms = 20_000): Promise<string> {

@@ -6,10 +6,8 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
-import { BufferIo } from '../dist/cli/io.js';
-import { Shell } from '../dist/cli/shell.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
@@ -20,21 +18,11 @@ afterEach(async () => {
   m = undefined;
 });
 
-async function enabled() {
-  m = await Machine.boot({ board: DEFAULT_BOARD });
-  const io = new BufferIo();
-  const sh = new Shell(m, io);
-  const run = async (line: string): Promise<{ code: number; out: string; err: string }> => {
-    io.stdout = '';
-    io.stderr = '';
-    const code = await sh.runLine(line, false);
-    return { code, out: io.stdout, err: io.stderr };
-  };
-  expect((await run('jailhouse enable configs/qemu-arm64.json')).code).toBe(0);
-  return { m, run };
+async function enabled(): Promise<RootShell> {
+  const b = await bootRootShell();
+  m = b.m;
+  return enableRoot(b);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('device inmate cells', () => {
   it('create side by side, load (gic-attack with -s N -a 0x1000) and destroy with the qemu-arm64 root cell', async () => {

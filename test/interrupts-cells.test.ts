@@ -7,11 +7,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';
-import { BufferIo } from '../dist/cli/io.js';
-import { Shell } from '../dist/cli/shell.js';
 import { UartConsole } from '../dist/cli/uart-console.js';
+import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';
 import { GicCpuWord, gicCpuWord } from '../dist/actors/gic/index.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
@@ -27,34 +25,24 @@ afterEach(async () => {
 
 interface Booted {
   m: Machine;
-  run(line: string): Promise<{ code: number; out: string; err: string }>;
+  run: RootShell['run'];
   /** UART lines of cell `name` so far. */
   lines(name: string): string[];
 }
 
 async function enabled(): Promise<Booted> {
-  m = await Machine.boot({ board: DEFAULT_BOARD });
-  const io = new BufferIo();
-  const sh = new Shell(m, io);
-  con = UartConsole.forMachine(m).start(20);
+  const rs = await bootRootShell();
+  m = rs.m;
+  con = UartConsole.forMachine(rs.m).start(20);
   const seen: { cell: string; text: string }[] = [];
-  const mm = m;
-  const run = async (line: string): Promise<{ code: number; out: string; err: string }> => {
-    io.stdout = '';
-    io.stderr = '';
-    const code = await sh.runLine(line, false);
-    return { code, out: io.stdout, err: io.stderr };
-  };
   const lines = (name: string): string[] => {
     con!.poll();
     for (const l of con!.take()) seen.push({ cell: l.name, text: l.text });
     return seen.filter((l) => l.cell === name).map((l) => l.text);
   };
-  expect((await run('jailhouse enable configs/qemu-arm64.json')).code).toBe(0);
-  return { m: mm, run, lines };
+  await enableRoot(rs);
+  return { m: rs.m, run: rs.run, lines };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function until(b: Booted, cell: string, re: RegExp, ms = 20_000): Promise<string[]> {
   const t0 = Date.now();
