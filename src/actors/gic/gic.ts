@@ -136,6 +136,8 @@ export class Gic {
   /** A GICD register access of `size` bytes at `off` (mmio_perform_access on the distributor). */
   distAccess(off: number, size: number, isWrite: boolean, value: bigint): bigint {
     const g = this.i32;
+    // The bus carries `size` bytes: a register never sees more of the source register.
+    if (isWrite) value &= sizeMask(size);
     if (off >= 0x6000 && off < 0x8000) return this.irouterAccess(off - 0x6000, size, isWrite, value);
     if (off >= 0x0400 && off < 0x0800) return this.priorityAccess(-1, off - 0x400, size, isWrite, value);
     const w = off & ~3;
@@ -249,6 +251,7 @@ export class Gic {
   /** A GICR register access at `off` within `cpu`'s frames (RD_base, then SGI_base at +0x10000). */
   redistAccess(cpu: number, off: number, size: number, isWrite: boolean, value: bigint): bigint {
     const g = this.i32;
+    if (isWrite) value &= sizeMask(size);
     const slot = (w: number): number => gicCpuWord(cpu, w);
     if (off >= 0x10400 && off < 0x10420) return this.priorityAccess(cpu, off - 0x10400, size, isWrite, value);
     const w = off & ~3;
@@ -324,7 +327,8 @@ export class Gic {
   }
 }
 
-function sizeMask(size: number): bigint {
+/** The bits an access of `size` bytes carries. */
+export function sizeMask(size: number): bigint {
   return size >= 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(size * 8)) - 1n;
 }
 

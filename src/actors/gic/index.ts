@@ -6,5 +6,5 @@
  * ICC acknowledge/EOI/deactivate, the list registers and EL1's virtualised ICC_* view).
  */
 export * from './layout.js';
-export { Gic } from './gic.js';
+export { Gic, sizeMask } from './gic.js';
 export { GicCpuInterface, type IccReg } from './cpu-interface.js';

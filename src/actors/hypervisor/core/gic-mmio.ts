@@ -7,6 +7,7 @@
  * model (mmio_perform_access).
  */
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
+import { sizeMask } from '../../gic/index.js';
 import { cellCpus, cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
@@ -15,13 +16,9 @@ import { BSS } from './layout.js';
 import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio.js';
 import { printk } from './printk.js';
 
-function sizeMask(size: number): bigint {
-  return size === 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(size * 8)) - 1n;
-}
-
 /** The access performed on the distributor as the guest issued it. */
 function distPerform(hv: Hv, a: MmioAccess): void {
-  if (a.isWrite) hv.c.gic.distAccess(a.address, a.size, true, a.value & sizeMask(a.size));
+  if (a.isWrite) hv.c.gic.distAccess(a.address, a.size, true, a.value);
   else a.value = hv.c.gic.distAccess(a.address, a.size, false, 0n);
 }
 
@@ -105,7 +102,7 @@ export function gicHandleRedistAccess(hv: Hv, a: MmioAccess, frameCpu: number): 
   const gic = hv.c.gic;
   const own = cellOwnsCpu(hv, hv.thisCell(), frameCpu);
   const perform = (): void => {
-    if (a.isWrite) gic.redistAccess(frameCpu, a.address, a.size, true, a.value & sizeMask(a.size));
+    if (a.isWrite) gic.redistAccess(frameCpu, a.address, a.size, true, a.value);
     else a.value = gic.redistAccess(frameCpu, a.address, a.size, false, 0n);
   };
   const ignore = (): MmioResultCode => {
