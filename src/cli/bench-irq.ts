@@ -7,6 +7,7 @@
  * workers measured in the same run.
  */
 import { assemble } from '../actors/cpu/a64/asm-text.js';
+import { INMATE_LIB, INMATE_LIB_DATA } from '../actors/cpu/inmates/lib.js';
 import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
@@ -46,11 +47,17 @@ function image(rounds: number): Uint8Array {
         cmp   x13, #${rounds}
         b.lo  2b
         mrs   x21, cntpct_el0
-        sub   x0, x21, x20
-        bl    putdec
+// Done: one more SPI turns the receiver off; then the result (putdec clobbers x9-x13).
         mov   x1, #1
         stlr  x1, [x19]
         str   w12, [x11, #${0x200 + word}]
+        adr   x1, stack_top
+        mov   sp, x1
+        sub   x0, x21, x20
+        bl    putdec
+        mov   x0, #8
+        mov   x1, #10
+        hvc   #0x4a48
         b     cpu_off
 // CPU 1: the SPI enabled and routed here, group 1 on, IRQs unmasked, idle in WFI.
 receiver:
@@ -75,27 +82,7 @@ cpu_off:
         movk  x0, #0x8400, lsl #16
         smc   #0
         b     cpu_off
-// putdec: x0 in decimal through the debug console, then a newline.
-putdec: mov   x9, x0
-        adr   x14, buf
-        add   x14, x14, #31
-        mov   x15, #10
-5:      udiv  x16, x9, x15
-        msub  x17, x16, x15, x9
-        add   x17, x17, #48
-        sub   x14, x14, #1
-        strb  w17, [x14]
-        mov   x9, x16
-        cbnz  x9, 5b
-6:      ldrb  w1, [x14], #1
-        cbz   w1, 7f
-        mov   x0, #8
-        hvc   #0x4a48
-        b     6b
-7:      mov   x0, #8
-        mov   x1, #10
-        hvc   #0x4a48
-        ret
+${INMATE_LIB}
         .balign 2048
 vectors:
         .space 0x280
@@ -110,7 +97,10 @@ vectors:
         eret
         .balign 8
 flag:   .quad 0, 0, 0
-buf:    .space 32
+${INMATE_LIB_DATA}
+        .balign 16
+        .space 256
+stack_top:
 `, DEFAULT_RAW_LOAD).bytes;
 }
 
