@@ -153,7 +153,7 @@ export class Gic {
       if (n === undefined) return 0n;
       if (!isWrite) return sizeMask(size) & read(g, GicdWord.GROUP + n, shift);
       Atomics.store(g, GicdWord.GROUP + n, v);
-      this.bankChanged(n, v | ~v);
+      this.bankChanged(n, -1); // every SPI of the word may have changed group
       return 0n;
     }
     if (w >= 0x0100 && w < 0x0400) {

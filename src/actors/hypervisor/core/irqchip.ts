@@ -89,8 +89,9 @@ export function irqchipSetPending(hv: Hv, target: number, irq: number): void {
 export function irqchipInjectPending(hv: Hv): void {
   const m = hv.c.mem;
   const pub = hv.myPub;
+  const tail = hv.pubWord(hv.cpu, PUB.PENDING_TAIL);
   let head = m.read32(pub + PUB.PENDING_HEAD);
-  while (head !== Atomics.load(hv.pubWord(hv.cpu, PUB.PENDING_TAIL).view, hv.pubWord(hv.cpu, PUB.PENDING_TAIL).index)) {
+  while (head !== hv.load(tail)) {
     if (injectIrq(hv, m.read16(pub + PUB.PENDING_IRQS + head * 2)) === EBUSY) {
       enableMaintIrq(hv, true);
       return;
