@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { PcieNodeSchema, TopologyError, flattenTopology } from '../actors/pcie/topology.js';
 
 export const MIN_CPUS = 2;
 export const MAX_CPUS = 64;
@@ -57,11 +58,19 @@ export const BoardSchema = z
       mmio_size: addr,
       pio_base: addr,
       pio_size: addr,
+      /** The hierarchy below the root complex (actors/pcie/topology.ts); enumerated at boot. */
+      devices: z.array(PcieNodeSchema).default([]),
     }),
     timer_hz: z.number().int().positive().default(62_500_000),
   })
   .strict()
   .superRefine((b, ctx) => {
+    try {
+      flattenTopology(b.pci.devices);
+    } catch (e) {
+      if (!(e instanceof TopologyError) && !(e instanceof RangeError)) throw e;
+      ctx.addIssue({ code: 'custom', path: ['pci', 'devices'], message: e.message });
+    }
     // A device window must be page-granular and must not hide RAM or another device.
     const uarts = boardUarts(b);
     uarts.forEach((u, i) => {
@@ -84,6 +93,31 @@ export interface CpuTopology {
   mpidr: number;
 }
 
+/**
+ * The default board's PCIe hierarchy: QEMU virt's host bridge plus what `-device` options would
+ * add (two root ports, a switch with two downstream ports, a PCIe-to-PCI bridge with a
+ * conventional device, an RCEC and an integrated endpoint), so that every kind of function and
+ * bridge is there to look at.
+ */
+const QEMU_VIRT_PCI = [
+  { type: 'host_bridge', device: 0 },
+  {
+    type: 'root_port',
+    device: 1,
+    below: {
+      type: 'switch',
+      device: 0,
+      downstream: [
+        { device: 0, below: { type: 'endpoint', device: 0, model: 'qemu-nvme' } },
+        { device: 1, below: { type: 'endpoint', device: 0, model: 'qemu-testdev' } },
+      ],
+    },
+  },
+  { type: 'root_port', device: 2, below: { type: 'pcie_pci_bridge', device: 0, bus: [{ type: 'endpoint', device: 1, model: 'qemu-pci-serial' }] } },
+  { type: 'rcec', device: 3 },
+  { type: 'rciep', device: 4 },
+];
+
 export const DEFAULT_BOARD: Board = BoardSchema.parse({
   name: 'qemu-arm64-virt',
   cpus: 4,
@@ -102,6 +136,7 @@ export const DEFAULT_BOARD: Board = BoardSchema.parse({
     mmio_size: 0x2eff0000,
     pio_base: 0x3eff0000,
     pio_size: 0x10000,
+    devices: QEMU_VIRT_PCI,
   },
 });
 

@@ -11,6 +11,7 @@ import { Rng } from '../../shared/rng.js';
 import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { DeviceBus } from './devices/bus.js';
+import { PcieFabric } from '../pcie/index.js';
 import { cpuCellId } from './devices/writer-cell.js';
 
 export interface MachineBuffers {
@@ -20,6 +21,8 @@ export interface MachineBuffers {
   kernel: SharedArrayBuffer;
   /** State of the board's PL011 UARTs (devices/pl011-layout.ts). */
   uarts: SharedArrayBuffer;
+  /** The PCIe fabric: config spaces and BAR memory of every function (pcie/layout.ts). */
+  pcie: SharedArrayBuffer;
 }
 
 export interface WorkerInit {
@@ -38,6 +41,8 @@ export class CpuContext {
   readonly gic: Gic;
   /** This CPU's GIC CPU interfaces (physical ICC, virtual ICH/ICV). */
   readonly gicc: GicCpuInterface;
+  /** The PCIe hierarchy as this CPU reaches it through the root complex. */
+  readonly pcie: PcieFabric;
   readonly k32: Int32Array;
   readonly k8: Uint8Array;
   readonly wake: Word;
@@ -61,13 +66,14 @@ export class CpuContext {
     this.k8 = new Uint8Array(init.buffers.kernel);
     // Guest loads and stores reach the board's devices; a UART tags what it transmits with
     // the cell this CPU belongs to at that moment.
-    this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu));
     this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));
     this.policy = {
       cpu: this.cpu,
       watchdogMs: Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) || 10_000,
       spins: 200,
     };
+    this.pcie = new PcieFabric(init.buffers.pcie, board.pci.devices, this.policy);
+    this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu), this.pcie);
     this.rng = new Rng(Atomics.load(this.cpus, machineWord(this.nr, MachineWord.SEED)) >>> 0, 1000 + this.cpu);
   }
 

@@ -17,6 +17,7 @@ import { maskToCpus } from '../../shared/cpumask.js';
 import { boardUarts } from '../../shared/board.js';
 import { uartSabSize } from './devices/pl011-layout.js';
 import { resetPl011 } from './devices/pl011.js';
+import { Enumerator, PcieFabric } from '../pcie/index.js';
 
 export interface MachineOptions {
   board: Board;
@@ -82,6 +83,7 @@ export class Machine {
       gic: new SharedArrayBuffer(gicSabSize(board.cpus)),
       kernel: new SharedArrayBuffer(KERNEL_SAB_BYTES),
       uarts: new SharedArrayBuffer(uartSabSize(boardUarts(board).length)),
+      pcie: new SharedArrayBuffer(PcieFabric.sabSize(board.pci.devices)),
     };
     const m = new Machine(board, buffers);
     m.init(opts);
@@ -105,6 +107,11 @@ export class Machine {
     this.setFirmware(opts.firmware ?? buildFirmwareImage());
     const uarts = new Int32Array(this.buffers.uarts);
     for (let i = 0; i < boardUarts(this.board).length; i++) resetPl011(uarts, i);
+    // Power-on, then Linux's boot-time PCI scan (before any CPU worker runs).
+    const pci = this.board.pci;
+    const fabric = new PcieFabric(this.buffers.pcie, pci.devices, { cpu: -1, watchdogMs: 10_000, spins: 0 });
+    fabric.resetHardware();
+    new Enumerator(fabric, { memBase: pci.mmio_base, memSize: pci.mmio_size, ioSize: pci.pio_size }).run();
   }
 
   /** Replace /lib/firmware/jailhouse.bin (an empty image means "missing"). */

@@ -14,6 +14,7 @@ import { MmioHandler, isSubpage, mmioRegionRegister, mmioRegionUnregister } from
 import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingVirt2Phys } from './paging.js';
 import { archParkCpu, archResetCpu, cellResume, cellSuspend } from './percpu-control.js';
 import { irqchipCellExit, irqchipCellInit, irqchipCellReset, irqchipConfigCommit } from './irqchip-cell.js';
+import { pciCellExit, pciCellInit, pciCellReset, pciConfigCommit } from './pci.js';
 import { CpuWord } from '../../cpu/layout.js';
 import { printk } from './printk.js';
 import { archMapMemoryRegion, armPagingCellInit, cellPageTable, poolStats } from './setup.js';
@@ -56,6 +57,7 @@ function configCommit(hv: Hv, changed: number): void {
   archFlushCellVcpuCaches(hv, hv.rootCell);
   if (changed && changed !== hv.rootCell) archFlushCellVcpuCaches(hv, changed);
   irqchipConfigCommit(hv, changed);
+  pciConfigCommit(hv, changed);
 }
 
 /** unmap_from_root_cell: the root is 1:1, so the region's physical range is its root address. */
@@ -135,6 +137,8 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
   }
   // Units' cell_exit: the irqchip masks the cell's SPIs and gives root back its own.
   irqchipCellExit(hv, cell);
+  // The PCI unit: physical devices back to root, ivshmem endpoints leave their links.
+  pciCellExit(hv, cell);
   // arch_cell_destroy: no CPU of this cell may be started at an old entry; the stage-2 root goes.
   for (const cpu of cpus) m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, PSCI_INVALID_ADDRESS);
   pagingFreeRoot(hv.memPool, pt);
@@ -209,8 +213,13 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   if (newCpus.some((cpu) => !cellOwnsCpu(hv, root, cpu))) return fail(-Errno.EBUSY);
   err = armPagingCellInit(hv, cell);
   if (err) return fail(err);
-  // Units' cell_init: the irqchip (ownership, GICD/GICR regions); PCI and ivshmem arrive with the PCI model.
+  // Units' cell_init: the irqchip (ownership, GICD/GICR regions), then PCI (ECAM region,
+  // devices taken from root, ivshmem endpoints).
   err = irqchipCellInit(hv, cell);
+  if (!err) {
+    err = pciCellInit(hv, cell);
+    if (err) irqchipCellExit(hv, cell);
+  }
   if (err) {
     pagingFreeRoot(hv.memPool, cellPageTable(hv, cell));
     m.write64(cell + CELL.MM_ROOT, 0);
@@ -297,6 +306,7 @@ export function cellStart(hv: Hv, id: number): number {
     }
     commRegionReset(hv, cell);
     irqchipCellReset(hv, cell);
+    pciCellReset(hv, cell);
     // arch_cell_reset: the first CPU starts at cpu_reset_address, the others wait for CPU_ON.
     const cpus = cellCpus(hv, cell);
     const entry = m.read64(hv.cellConfig(cell) + CELL_OFF.cpu_reset_address);
@@ -325,6 +335,7 @@ export function cellSetLoadable(hv: Hv, id: number): number {
     if (m.read32(cell + CELL.LOADABLE)) return 0;
     setCellState(hv, cell, CellState.SHUT_DOWN);
     m.write32(cell + CELL.LOADABLE, 1);
+    pciCellReset(hv, cell);
     for (const r of cellMemRegions(hv, cell)) {
       if (!(r.flags & MemFlags.LOADABLE)) continue;
       const err = remapToRootCell(hv, r, true);

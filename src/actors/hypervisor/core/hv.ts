@@ -53,6 +53,11 @@ export class Hv {
     return w;
   }
 
+  /** Physical address of a BSS field (for 64-bit fields read with mem.read64). */
+  bssPhys(field: number): number {
+    return this.base + IMAGE.BSS + field;
+  }
+
   bss(field: number): Word {
     return this.word(IMAGE.BSS + field);
   }

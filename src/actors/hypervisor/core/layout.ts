@@ -116,6 +116,8 @@ export const BSS = {
   DIST_LOCK: 200,
   /** last_gicr: the highest CPU of the root cell's set (its redistributor frame reports Last). */
   LAST_GICR: 204,
+  /** u64: head of the ivshmem link list (ivshmem.c's ivshmem_list). */
+  IVSHMEM_LINKS: 208,
 } as const;
 
 /** GICv3 register frame sizes the hypervisor maps. */
@@ -227,6 +229,10 @@ export const CELL = {
   MMIO_LOCATIONS: 0x10d0,
   /** u64: mmio_handlers[] ({u64 handler id, u64 arg}), right after the locations. */
   MMIO_HANDLERS: 0x10d8,
+  /** u64: the cell's struct pci_device array (mem_pool), one entry per config pci_devices entry. */
+  PCI_DEVICES: 0x10e0,
+  /** u32: entries in PCI_DEVICES. */
+  NUM_PCI_DEVICES: 0x10e8,
   SIZE: 0x1100,
 } as const;
 
@@ -285,3 +291,64 @@ export const ShutdownState = { NONE: 0, STARTED: 1 } as const;
 export function pages(bytes: number): number {
   return Math.ceil(bytes / PAGE_SIZE);
 }
+
+/**
+ * struct pci_device (hypervisor/include/jailhouse/pci.h): the hypervisor's side of one config
+ * pci_devices entry, in the owning cell's device array.
+ */
+export const PCIDEV = {
+  /** u64: physical address of the jailhouse_pci_device entry in the cell's config copy. */
+  INFO: 0,
+  /** u64: the cell actively owning the device (0: not active). */
+  CELL: 8,
+  /** u32 bar[6]: the shadow BARs the cell sees (never written to hardware). */
+  BAR: 16,
+  /** u32 msi_registers[4]: shadow of the MSI capability's address/data words. */
+  MSI: 40,
+  /** u32: shadow of the MSI-X Message Control word (enable, function mask). */
+  MSIX_CTRL: 56,
+  /** u64: the ivshmem endpoint (0 for physical devices). */
+  IVSHMEM: 64,
+  /** u64: the physical address of the shadow MSI-X vectors (a mem_pool page; 0 without MSI-X). */
+  MSIX_VECTORS: 72,
+  SIZE: 0x50,
+} as const;
+
+/** struct ivshmem_link: the endpoints sharing one bdf (a mem_pool page). */
+export const IVLINK = {
+  /** u64: next link. */
+  NEXT: 0,
+  /** u32: the bdf every peer's device has. */
+  BDF: 8,
+  /** u32: connected peers. */
+  PEERS: 12,
+  /** u64 eps[IVSHMEM_MAX_PEERS]: endpoint addresses by peer id (0: slot free). */
+  EPS: 16,
+  SIZE: 16 + 12 * 8,
+} as const;
+
+/** struct ivshmem_endpoint (a mem_pool page). */
+export const IVEP = {
+  /** u32 cspace[32]: the virtual config space image (0x00-0x7f). */
+  CSPACE: 0,
+  /** irq_lock (spinlock word). */
+  IRQ_LOCK: 128,
+  /** u32 int_ctrl_reg. */
+  INT_CTRL: 132,
+  /** u32 irq_cache[16]: the SPI each vector raises (0: disabled). */
+  IRQ_CACHE: 136,
+  /** u64: the struct pci_device. */
+  DEVICE: 200,
+  /** u64: the link. */
+  LINK: 208,
+  /** u64: physical address of the cell config's memory region entry [shmem_regions_start]. */
+  SHMEM: 216,
+  /** u64 ioregion[2]: where BAR0 and BAR1 regions are registered (0: not). */
+  IOREGION: 224,
+  /** u32: this peer's state register. */
+  STATE: 240,
+  /** MSI-X table shadow, 16 vectors x 16 bytes (address lo/hi, data, vector control). */
+  MSIX: 256,
+  SIZE: 512,
+} as const;
+

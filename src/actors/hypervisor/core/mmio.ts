@@ -18,6 +18,8 @@ import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE, pages } from './layout.js';
 import { printk } from './printk.js';
 import { gicHandleDistAccess, gicHandleRedistAccess } from './gic-mmio.js';
+import { pciMmconfigAccess } from './pci.js';
+import { ivshmemMsixAccess, ivshmemRegisterAccess } from './ivshmem.js';
 
 export const MmioResult = { ERROR: -1, UNHANDLED: 0, HANDLED: 1 } as const;
 export type MmioResultCode = (typeof MmioResult)[keyof typeof MmioResult];
@@ -30,6 +32,12 @@ export const MmioHandler = {
   GICD: 2,
   /** gicv3_handle_redist_access; arg = the CPU whose redistributor frame it is. */
   GICR: 3,
+  /** pci_mmconfig_access_handler; arg unused. */
+  PCI_MMCONFIG: 4,
+  /** ivshmem register BAR; arg = the struct pci_device. */
+  IVSHMEM_REGS: 5,
+  /** ivshmem MSI-X BAR; arg = the struct pci_device. */
+  IVSHMEM_MSIX: 6,
 } as const;
 
 /** struct mmio_access: address is guest-physical on entry, region-relative in the handler. */
@@ -218,6 +226,9 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
     case MmioHandler.SUBPAGE: return mmioHandleSubpage(hv, access, r.arg);
     case MmioHandler.GICD: return gicHandleDistAccess(hv, access);
     case MmioHandler.GICR: return gicHandleRedistAccess(hv, access, r.arg);
+    case MmioHandler.PCI_MMCONFIG: return pciMmconfigAccess(hv, access);
+    case MmioHandler.IVSHMEM_REGS: return ivshmemRegisterAccess(hv, r.arg, access);
+    case MmioHandler.IVSHMEM_MSIX: return ivshmemMsixAccess(hv, r.arg, access);
     default: return MmioResult.ERROR;
   }
 }

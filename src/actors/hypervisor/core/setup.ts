@@ -39,6 +39,7 @@ import { irqchipGlobalInit } from './gic-init.js';
 import { irqchipCpuInit, irqchipCpuShutdown } from './irqchip.js';
 import { GicCpuWord, ICH_HCR_EN } from '../../gic/index.js';
 import { irqchipCellInit } from './irqchip-cell.js';
+import { pciCellInit } from './pci.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 
 const BITS_PER_PAGE = PAGE_SIZE * 8;
@@ -347,10 +348,12 @@ function initLate(hv: Hv): number {
     diag(hv, `the root cell's CPU set has ${n} CPUs but ${hv.onlineCpus} are online`);
     return -Errno.EINVAL;
   }
-  // The irqchip unit: root's irq_bitmap and its GICD/GICR regions (the PCI unit's arrive with
-  // the PCI model; its slots are already counted in the root cell's MMIO tables).
+  // The units' root cell init: the irqchip (irq_bitmap, GICD/GICR regions), then PCI (the ECAM
+  // region, root's devices, ivshmem endpoints).
   const irqErr = irqchipCellInit(hv, root);
   if (irqErr) return irqErr;
+  const pciErr = pciCellInit(hv, root);
+  if (pciErr) return pciErr;
   const pt = cellPageTable(hv, root);
   for (const r of cellMemRegions(hv, root)) {
     const err = archMapMemoryRegion(hv, root, pt, r);
