@@ -78,6 +78,14 @@ export class UserProcess {
     return this.m.syscall(this.caller, Sys.WRITE_FILE, [lo, hi, len, blo, bhi, bytes.length], opts ?? this.opts);
   }
 
+  /** pwrite(2) of raw bytes at a file offset: bytes written, or a negative errno. */
+  async pwrite(path: string, data: Uint8Array, offset: number, opts?: SyscallOptions): Promise<number> {
+    const [lo, hi, len] = this.putPath(path);
+    this.m.mem.copyIn(this.base + READ_OFF, data);
+    const [blo, bhi] = split64(this.base + READ_OFF);
+    return this.m.syscall(this.caller, Sys.PWRITE_FILE, [lo, hi, len, blo, bhi, data.length, offset], opts ?? this.opts);
+  }
+
   async listDir(path: string): Promise<string[] | number> {
     const [lo, hi, len] = this.putPath(path);
     const [blo, bhi] = split64(this.base + READ_OFF);

@@ -6,40 +6,17 @@
  * natively, and traps (data abort, counted as vmexits_mmio) once Jailhouse is enabled on the CPU;
  * its ICC_* accesses reach the virtual CPU interface then, as on hardware.
  */
-import { EC } from '../../cpu/a64/interp-types.js';
-import { esrValue } from '../../cpu/a64/interp-exc.js';
-import { archHandleTrap, type TrapRegs } from '../../hypervisor/core/trap-dispatch.js';
+import { trappedMmio } from './mmio.js';
 import { SPURIOUS_IRQ } from '../../gic/index.js';
 import type { Kernel } from './kernel.js';
 
 /** Linux's default interrupt priority (GICD_INT_DEF_PRI). */
 const DEF_PRI = 0xa0;
 
-/** ESR of a data abort Linux's `str`/`ldr` of `size` bytes with x0 would raise (ISV, SAS, SRT 0). */
-function dabtEsr(size: number, isWrite: boolean): number {
-  const sas = size === 8 ? 3 : size === 4 ? 2 : size === 2 ? 1 : 0;
-  return Number(esrValue({ ec: EC.DABT_LOWER, iss: (1 << 24) | (sas << 22) | (isWrite ? 1 << 6 : 0) }));
-}
-
-class OneReg implements TrapRegs {
-  constructor(public x0: bigint) {}
-  get(n: number): bigint {
-    return n === 0 ? this.x0 : 0n;
-  }
-  set(n: number, v: bigint): void {
-    if (n === 0) this.x0 = v;
-  }
-}
-
 /** readl/writel (and readq/writeq) of a GIC register at physical address `pa`. */
 export function gicMmio(k: Kernel, pa: number, size: 4 | 8, isWrite: boolean, value = 0n): bigint {
   const c = k.c;
-  if (c.hvActive && k.hv) {
-    const regs = new OneReg(value);
-    const r = archHandleTrap(k.hv, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: Math.floor(pa / 4096) * 16 });
-    k.afterTrap(r.action, `GIC MMIO at 0x${pa.toString(16)}`);
-    return regs.x0;
-  }
+  if (c.hvActive && k.hv) return trappedMmio(k, pa, size, isWrite, value, 'GIC MMIO');
   const g = c.board.gic;
   if (pa >= g.gicd_base && pa < g.gicd_base + 0x10000) return c.gic.distAccess(pa - g.gicd_base, size, isWrite, value);
   const frame = Math.floor((pa - g.gicr_base) / g.gicr_stride);

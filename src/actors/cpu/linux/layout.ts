@@ -122,4 +122,6 @@ export const Sys = {
    * smp_call_function_single(ARG1, nop, wait) from this CPU; returns the total microseconds.
    */
   IPI_SELFTEST: 8,
+  /** pwrite(): WRITE_FILE's arguments plus ARG6 = file offset. */
+  PWRITE_FILE: 9,
 } as const;

@@ -43,11 +43,13 @@ export function doSyscall(k: Kernel, caller: number, op: number): number {
       const r = vfsRead(k, caller, path);
       return typeof r === 'number' ? r : toUser(k, ptr(k, 3), arg(k, 5), r);
     }
-    case Sys.WRITE_FILE: {
+    case Sys.WRITE_FILE:
+    case Sys.PWRITE_FILE: {
       const path = userString(k, ptr(k, 0), arg(k, 2));
       if (typeof path === 'number') return path;
       const data = copyFromUser(k.c, ptr(k, 3), arg(k, 5));
       if (typeof data === 'number') return data;
+      if (op === Sys.PWRITE_FILE) return vfsWrite(k, path, data, arg(k, 6) >>> 0);
       const r = vfsWrite(k, path, data);
       return r < 0 ? r : data.length;
     }

@@ -7,6 +7,7 @@ import { Errno } from '../../../shared/errno.js';
 import { formatMaskList } from '../../../shared/cpumask.js';
 import { JAILHOUSE_SYSFS, jailhouseList, jailhouseRead } from '../../hypervisor/driver/sysfs.js';
 import { cpuDown, cpuUp } from './hotplug.js';
+import { PCI_SYSFS, pciSysfsList, pciSysfsRead, pciSysfsWrite } from './pci.js';
 import type { Kernel } from './kernel.js';
 import { decodeUtf8, encodeUtf8 } from '../../../shared/text.js';
 
@@ -32,7 +33,9 @@ function cpuOf(k: Kernel, name: string | undefined): number {
 
 const DIRS: Record<string, string[]> = {
   '': ['dev', 'sys'],
-  sys: ['devices'],
+  sys: ['bus', 'devices'],
+  'sys/bus': ['pci'],
+  'sys/bus/pci': ['devices'],
   'sys/devices': ['jailhouse', 'system'],
   'sys/devices/system': ['cpu'],
   dev: ['jailhouse'],
@@ -49,6 +52,8 @@ export function vfsList(k: Kernel, path: string): string[] | number {
   }
   const jh = under(path, JAILHOUSE_SYSFS);
   if (jh) return jailhouseList(k, jh);
+  const pci = under(path, PCI_SYSFS);
+  if (pci) return pciSysfsList(k, pci);
   return -Errno.ENOENT;
 }
 
@@ -77,12 +82,16 @@ export function vfsRead(k: Kernel, caller: number, path: string): Uint8Array | n
   }
   const jh = under(path, JAILHOUSE_SYSFS);
   if (jh) return jh.length === 0 ? -Errno.EISDIR : jailhouseRead(k, caller, jh);
+  const pci = under(path, PCI_SYSFS);
+  if (pci) return pci.length === 0 ? -Errno.EISDIR : pciSysfsRead(k, pci);
   if (DIRS[split(path).join('/')]) return -Errno.EISDIR;
   if (split(path).join('/') === 'dev/jailhouse') return -Errno.EINVAL;
   return -Errno.ENOENT;
 }
 
-export function vfsWrite(k: Kernel, path: string, data: Uint8Array): number {
+export function vfsWrite(k: Kernel, path: string, data: Uint8Array, offset = 0): number {
+  const pci = under(path, PCI_SYSFS);
+  if (pci && pci.length === 2) return pciSysfsWrite(k, pci, data, offset);
   const cpu = under(path, CPU_DIR);
   if (cpu && cpu.length === 2 && cpu[1] === 'online') {
     const n = cpuOf(k, cpu[0]);

@@ -1,0 +1,162 @@
+/**
+ * Root Linux's PCI core as far as lspci and setpci see it: the host bridges (the board's ECAM
+ * host, domain 0000, scanned at boot; and Jailhouse's virtual PCI host, which the driver adds
+ * while the hypervisor is enabled with a virtual mmconfig window), config accessors through
+ * ECAM (pci_generic_config_read/write: trapped once root runs under Jailhouse and the window is
+ * not mapped), and the sysfs files /sys/bus/pci/devices/DDDD:BB:DD.F/{config,resource,irq}.
+ */
+import { SYS_OFF } from '../../../shared/config/layout.js';
+import { Errno } from '../../../shared/errno.js';
+import { encodeUtf8 } from '../../../shared/text.js';
+import { SlotWord } from '../../pcie/layout.js';
+import { PCI_CAP_ID_EXP, PCI_CFG_SPACE_EXP_SIZE, PCI_CFG_SPACE_SIZE, PCI_HEADER_TYPE_MFD, makeBdf } from '../../pcie/regs.js';
+import type { Kernel } from './kernel.js';
+import { linuxMmio } from './mmio.js';
+
+export const PCI_SYSFS = '/sys/bus/pci/devices';
+
+export interface PciHost {
+  domain: number;
+  /** Physical address of the ECAM window. */
+  ecam: number;
+  buses: number;
+  /** Jailhouse's virtual host (ivshmem devices only). */
+  virtual: boolean;
+}
+
+export interface LinuxPciDev {
+  host: PciHost;
+  bdf: number;
+}
+
+/** The host bridges Linux knows right now. */
+export function pciHosts(k: Kernel): PciHost[] {
+  const p = k.c.board.pci;
+  const hosts: PciHost[] = [{ domain: 0, ecam: p.ecam_base, buses: Math.floor(p.ecam_size / 0x100000), virtual: false }];
+  const hv = k.hv;
+  if (hv && k.c.hvActive) {
+    const m = k.c.mem;
+    const sys = hv.systemConfig;
+    const base = m.read64(sys + SYS_OFF.pci_mmconfig_base);
+    // The driver's DT overlay adds a generic ECAM host for the virtual window (jailhouse_pci_virtual_root_devices_add).
+    if (base && m.read8(sys + SYS_OFF.pci_is_virtual) && base !== p.ecam_base) {
+      hosts.push({ domain: m.read16(sys + SYS_OFF.pci_domain), ecam: base, buses: m.read8(sys + SYS_OFF.pci_mmconfig_end_bus) + 1, virtual: true });
+    }
+  }
+  return hosts;
+}
+
+export function pciConfigRead(k: Kernel, host: PciHost, bdf: number, reg: number, size: 1 | 2 | 4): number {
+  if (bdf >> 8 >= host.buses) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
+  return Number(linuxMmio(k, host.ecam + bdf * 4096 + reg, size, false, 0n, 'PCI config read'));
+}
+
+export function pciConfigWrite(k: Kernel, host: PciHost, bdf: number, reg: number, size: 1 | 2 | 4, value: number): void {
+  if (bdf >> 8 >= host.buses) return;
+  linuxMmio(k, host.ecam + bdf * 4096 + reg, size, true, BigInt(value >>> 0), 'PCI config write');
+}
+
+const absent = (v: number): boolean => v === 0xffffffff || v === 0 || v === 0xffff0000 || v === 0x0000ffff;
+
+/** The devices: domain 0 as the boot-time scan found them, the virtual host scanned now. */
+export function pciDevices(k: Kernel): LinuxPciDev[] {
+  const out: LinuxPciDev[] = [];
+  for (const host of pciHosts(k)) {
+    if (!host.virtual) {
+      const bdfs = k.c.pcie.fns.map((f) => f.metaWord(SlotWord.LINUX_BDF)).filter((b) => b >= 0);
+      for (const bdf of bdfs.sort((a, b) => a - b)) out.push({ host, bdf });
+      continue;
+    }
+    for (let bus = 0; bus < host.buses; bus++) {
+      for (let dev = 0; dev < 32; dev++) {
+        const f0 = makeBdf(bus, dev, 0);
+        if (absent(pciConfigRead(k, host, f0, 0, 4))) continue;
+        const fns = pciConfigRead(k, host, f0, 0x0e, 1) & PCI_HEADER_TYPE_MFD ? 8 : 1;
+        for (let fn = 0; fn < fns; fn++) if (fn === 0 || !absent(pciConfigRead(k, host, makeBdf(bus, dev, fn), 0, 4))) out.push({ host, bdf: makeBdf(bus, dev, fn) });
+      }
+    }
+  }
+  return out;
+}
+
+export function pciName(d: LinuxPciDev): string {
+  const h = (v: number, n: number): string => v.toString(16).padStart(n, '0');
+  return `${h(d.host.domain, 4)}:${h(d.bdf >> 8, 2)}:${h((d.bdf >> 3) & 0x1f, 2)}.${d.bdf & 7}`;
+}
+
+function findDev(k: Kernel, name: string | undefined): LinuxPciDev | undefined {
+  return pciDevices(k).find((d) => pciName(d) === name);
+}
+
+/** cfg_size: 4 KiB for a PCI Express function (it has the PCIe capability), else 256. */
+function cfgSize(k: Kernel, d: LinuxPciDev): number {
+  if ((pciConfigRead(k, d.host, d.bdf, 0x06, 2) & 0x10) === 0) return PCI_CFG_SPACE_SIZE;
+  for (let at = pciConfigRead(k, d.host, d.bdf, 0x34, 1) & 0xfc, hops = 0; at >= 0x40 && hops < 48; hops++) {
+    const h = pciConfigRead(k, d.host, d.bdf, at, 2);
+    if ((h & 0xff) === PCI_CAP_ID_EXP) return PCI_CFG_SPACE_EXP_SIZE;
+    at = (h >> 8) & 0xfc;
+  }
+  return PCI_CFG_SPACE_SIZE;
+}
+
+/** Linux's resources of a domain-0 device (start, size per BAR and ROM), from the boot scan. */
+function resources(k: Kernel, d: LinuxPciDev): { start: number; size: number }[] {
+  const slot = d.host.virtual ? undefined : k.c.pcie.fns.find((f) => f.metaWord(SlotWord.LINUX_BDF) === d.bdf);
+  return Array.from({ length: 7 }, (_, i) => {
+    if (!slot) return { start: 0, size: 0 };
+    const w = SlotWord.RES + 4 * i;
+    return { start: (slot.metaWord(w) >>> 0) + (slot.metaWord(w + 1) >>> 0) * 0x1_0000_0000, size: (slot.metaWord(w + 2) >>> 0) + (slot.metaWord(w + 3) >>> 0) * 0x1_0000_0000 };
+  });
+}
+
+export function pciSysfsList(k: Kernel, rest: string[]): string[] | number {
+  if (rest.length === 0) return pciDevices(k).map(pciName);
+  if (rest.length === 1 && findDev(k, rest[0])) return ['config', 'irq', 'resource'];
+  return -Errno.ENOENT;
+}
+
+export function pciSysfsRead(k: Kernel, rest: string[]): Uint8Array | number {
+  const d = findDev(k, rest[0]);
+  if (!d) return -Errno.ENOENT;
+  if (rest.length === 1) return -Errno.EISDIR;
+  switch (rest[1]) {
+    case 'config': {
+      const n = cfgSize(k, d);
+      const out = new Uint8Array(n);
+      for (let off = 0; off < n; off += 4) {
+        const v = pciConfigRead(k, d.host, d.bdf, off, 4);
+        for (let i = 0; i < 4; i++) out[off + i] = (v >>> (8 * i)) & 0xff;
+      }
+      return out;
+    }
+    case 'resource': {
+      const hex = (v: number): string => `0x${v.toString(16).padStart(16, '0')}`;
+      return encodeUtf8(resources(k, d).map((r) => `${hex(r.start)} ${hex(r.size ? r.start + r.size - 1 : 0)} ${hex(r.size ? 0x200 : 0)}\n`).join(''));
+    }
+    case 'irq':
+      return encodeUtf8(`${pciConfigRead(k, d.host, d.bdf, 0x3c, 1)}\n`);
+  }
+  return -Errno.ENOENT;
+}
+
+/** A write to .../config at `offset`: naturally aligned dword/word/byte accesses, as pci_write_config does. */
+export function pciSysfsWrite(k: Kernel, rest: string[], data: Uint8Array, offset: number): number {
+  const d = findDev(k, rest[0]);
+  if (!d || rest.length !== 2) return -Errno.ENOENT;
+  if (rest[1] !== 'config') return -Errno.EACCES;
+  const n = cfgSize(k, d);
+  if (offset >= n) return 0;
+  const end = Math.min(n, offset + data.length);
+  let off = offset;
+  const le = (at: number, size: number): number => {
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + data[at - offset + i]!;
+    return v;
+  };
+  while (off < end) {
+    const size: 1 | 2 | 4 = off % 4 === 0 && end - off >= 4 ? 4 : off % 2 === 0 && end - off >= 2 ? 2 : 1;
+    pciConfigWrite(k, d.host, d.bdf, off, size, le(off, size));
+    off += size;
+  }
+  return end - offset;
+}
