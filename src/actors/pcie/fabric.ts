@@ -61,6 +61,7 @@ export class PcieFabric {
         f.setMetaWord(SlotWord.BAR_MEM_SIZE + b, plan.sizes[i]![b]!);
       }
       f.setMetaWord(SlotWord.LINUX_BDF, -1);
+      f.setMetaWord(SlotWord.CLAIMED_BY, 0);
       for (let w = 0; w < 28; w++) f.setMetaWord(SlotWord.RES + w, 0);
       f.reset();
     });

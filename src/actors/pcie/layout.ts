@@ -34,8 +34,10 @@ export const SlotWord = {
    * size high), as its enumeration sized and placed them; read by lspci -v.
    */
   RES: 14,
+  /** Root Linux removed the function for a Jailhouse cell (the driver's claim): cell id + 1; 0 = Linux's. */
+  CLAIMED_BY: 14 + 7 * 4,
   /** Words of a slot's bookkeeping. */
-  SIZE: 14 + 7 * 4,
+  SIZE: 15 + 7 * 4,
 } as const;
 
 /** Byte offsets inside a slot's register area. */

@@ -12,6 +12,36 @@ const FOREIGN_SPI = 33;
 const FOREIGN_OFF_SPI = 40;
 
 /**
+ * attack_number: x0 = the number in the command-line area (a little-endian u32 if its first byte
+ * is below 0x20, else the first decimal number of the text; 0 if none). Shared with pci-probe.
+ */
+export const CMDLINE_NUMBER = `
+attack_number:
+        adr   x1, cmdline
+        ldrb  w2, [x1]
+        cmp   w2, #0x20
+        b.hs  1f
+        ldr   w0, [x1]
+        ret
+1:      ldrb  w2, [x1]                  // skip to the first digit (or the end)
+        cbz   w2, 3f
+        sub   w3, w2, #'0'
+        cmp   w3, #9
+        b.ls  3f
+        add   x1, x1, #1
+        b     1b
+3:      mov   x0, #0
+        mov   x4, #10
+4:      ldrb  w2, [x1], #1
+        sub   w3, w2, #'0'
+        cmp   w3, #9
+        b.hi  5f
+        madd  x0, x0, x4, x3
+        b     4b
+5:      ret
+`;
+
+/**
  * gic-attack, for adversarial tests: reads an attack number from the command-line area at IPA
  * 0x1000 (a little-endian u32 if the first byte is below 0x20, e.g. from a 4-byte file loaded with
  * `-a 0x1000`; otherwise text whose first decimal number counts, e.g. `-s 3 -a 0x1000` or
@@ -144,30 +174,7 @@ survived:
 
 // attack_number: x0 = the number at cmdline (binary u32 if the first byte is < 0x20, else the
 // first decimal number in the text)
-attack_number:
-        adr   x1, cmdline
-        ldrb  w2, [x1]
-        cmp   w2, #0x20
-        b.hs  1f
-        ldr   w0, [x1]
-        ret
-1:      ldrb  w2, [x1]                  // skip to the first digit (or the end)
-        cbz   w2, 3f
-        sub   w3, w2, #'0'
-        cmp   w3, #9
-        b.ls  3f
-        add   x1, x1, #1
-        b     1b
-3:      mov   x0, #0
-        mov   x4, #10
-4:      ldrb  w2, [x1], #1
-        sub   w3, w2, #'0'
-        cmp   w3, #9
-        b.hi  5f
-        madd  x0, x0, x4, x3
-        b     4b
-5:      ret
-
+${CMDLINE_NUMBER}
 // aff32_of: x0 = MPIDR -> Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0
 aff32_of:
         and   x1, x0, #0xffffff

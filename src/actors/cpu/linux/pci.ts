@@ -63,7 +63,8 @@ export function pciDevices(k: Kernel): LinuxPciDev[] {
   const out: LinuxPciDev[] = [];
   for (const host of pciHosts(k)) {
     if (!host.virtual) {
-      const bdfs = k.c.pcie.fns.map((f) => f.metaWord(SlotWord.LINUX_BDF)).filter((b) => b >= 0);
+      // A function the Jailhouse driver claimed for a cell is off Linux's bus until released.
+      const bdfs = k.c.pcie.fns.filter((f) => f.metaWord(SlotWord.CLAIMED_BY) === 0).map((f) => f.metaWord(SlotWord.LINUX_BDF)).filter((b) => b >= 0);
       for (const bdf of bdfs.sort((a, b) => a - b)) out.push({ host, bdf });
       continue;
     }

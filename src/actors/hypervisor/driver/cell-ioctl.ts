@@ -4,6 +4,7 @@
  * region holding each target address), CELL_START, CELL_DESTROY (CPUs brought back online),
  * and the destroy-all that disable runs first.
  */
+import { pciClaimDevices, pciReleaseDevices } from './pci.js';
 import { CELL_DESC_SIZE, CELL_OFF, CELL_SIGNATURE, CONFIG_REVISION, CellFlags, MEMORY_SIZE, MEM_OFF, MemFlags, cellMemRegionsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { getU64 } from '../../../shared/phys-mem.js';
@@ -140,10 +141,14 @@ function createLocked(k: Kernel, d: DriverState, cfg: Uint8Array, name: string, 
     setRootCpu(d, cpu, false);
   }
   // The hypervisor reads the config by physical address: a kernel copy in RAM.
+  pciClaimDevices(k, cfg, id, name);
   const bounce = kernelBounce(k.cpu);
   k.c.mem.copyIn(bounce, cfg);
   const ret = k.hypercall(Hc.CELL_CREATE, bounce);
-  if (ret < 0) return rollback(ret);
+  if (ret < 0) {
+    pciReleaseDevices(k, id);
+    return rollback(ret);
+  }
   cellRegister(d, slot);
   k.printk(`Created Jailhouse cell "${name}"`);
   return ret;
@@ -235,6 +240,7 @@ export function jailhouseCmdCellDestroy(k: Kernel, caller: number, arg: number):
 function cellDestroy(k: Kernel, d: DriverState, slot: number): number {
   const ret = k.hypercall(Hc.CELL_DESTROY, d.cellWord(slot, CellSlotWord.ID));
   if (ret) return ret;
+  pciReleaseDevices(k, d.cellWord(slot, CellSlotWord.ID));
   const off = offlined(d);
   for (const cpu of d.cellCpus(slot)) {
     if (off.has(cpu)) {
