@@ -128,7 +128,7 @@ export class ConfigSpace {
   }
 }
 
-/** Backing store per memory BAR, laid out slot by slot: returns total bytes and each slot's offsets. */
+/** Backing store per BAR (memory or I/O), laid out slot by slot: returns total bytes and each slot's offsets. */
 export function planBarMemory(slots: PcieSlot[]): { total: number; offsets: number[][]; sizes: number[][] } {
   let total = 0;
   const offsets: number[][] = [];
@@ -137,7 +137,6 @@ export function planBarMemory(slots: PcieSlot[]): { total: number; offsets: numb
     const o = [0, 0, 0, 0, 0, 0];
     const z = [0, 0, 0, 0, 0, 0];
     for (const b of s.image.bars) {
-      if (b.kind === 'io') continue;
       z[b.index] = Math.min(b.size, BAR_BACKING_MAX);
       o[b.index] = total;
       total += z[b.index]!;

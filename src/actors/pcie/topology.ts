@@ -72,6 +72,7 @@ export class TopologyError extends Error {}
 export function flattenTopology(nodes: PcieNodeInput[]): PcieSlot[] {
   const slots: PcieSlot[] = [];
   const add = (parent: number, device: number, fn: number, model: string): number => {
+    if (!(model in MODELS)) throw new TopologyError(`unknown device model "${model}" (known: ${modelNames().join(', ')})`);
     const image = buildFunction(MODELS[model]!);
     const cap = findCap(image.config, PCI_CAP_ID_EXP);
     const portType = cap ? (image.config[cap + 2]! >> 4) & 0xf : -1;
