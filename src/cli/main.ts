@@ -19,6 +19,7 @@ import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptio
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell.js';
 import { runStress, type StressCliOptions } from './stress-cli.js';
+import { TLP_ENCODE_HELP, tlpDecodeCli, tlpEncodeCli, type TlpDecodeCliOptions, type TlpEncodeCliOptions } from './tlp.js';
 
 const program = new Command();
 program
@@ -177,6 +178,25 @@ cfg.command('check')
   .action((file: string, o: { cell?: boolean }) => {
     const r = loadAny(file, o.cell);
     processIo.out(`${file}: valid ${o.cell || isCell(file) ? 'cell' : 'system'} configuration, ${r.bytes.length} bytes\n`);
+  });
+
+const tlp = program.command('tlp').description('PCIe transaction layer packets: decode wire bytes, encode from fields');
+tlp.command('decode')
+  .description('decode a TLP given as hex bytes or big-endian DWs (spaces and colons allowed; HDR/DATA/ECRC labels skipped)')
+  .argument('<hex...>', 'e.g. 40000001 0000000f f0000000 78563412')
+  .option('--check-ecrc', 'fail when the ECRC digest of a TD=1 TLP is wrong')
+  .option('--json', 'print one JSON object')
+  .action((hex: string[], o: TlpDecodeCliOptions) => {
+    process.exitCode = tlpDecodeCli(hex, o, processIo);
+  });
+tlp.command('encode')
+  .description('encode a TLP from KEY=VALUE fields; prints the DWs as HDR ... ; DATA ... ; ECRC ... and the bytes')
+  .argument('<fields...>', 'kind=MWr addr=0xf0000000 data=0x12345678 ... (keys below)')
+  .option('--describe', 'also print the decoded description')
+  .option('--json', 'print one JSON object')
+  .addHelpText('after', TLP_ENCODE_HELP)
+  .action((fields: string[], o: TlpEncodeCliOptions) => {
+    process.exitCode = tlpEncodeCli(fields, o, processIo);
   });
 
 function isCell(file: string): boolean {
