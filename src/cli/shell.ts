@@ -3,6 +3,7 @@
  * `jailhouse` tool and a few coreutils against the simulated kernel, one user-space process
  * per shell. `run` mode stops at the first failing command and returns its exit code.
  */
+import { lspci, setpci } from './pci-tools.js';
 import { strerror } from '../shared/errno.js';
 import type { Machine } from '../actors/cpu/supervisor.js';
 import { cpuTopology } from '../shared/board.js';
@@ -26,6 +27,10 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   jailhouse cell stats { ID | [--name] NAME } [--once] [--json]
                                   live statistics (q quits, c/a: per CPU/all CPUs)
   jailhouse cell list             list cells
+  lspci [-v..] [-x..] [-t] [-n] [-D] [-k] [-s SLOT] [-d ID]
+                                  list PCI functions (pciutils' output, from /sys/bus/pci)
+  setpci [-v] [-D] [-f] -s SLOT REG[+OFF][.B|.W|.L][=VALUE[:MASK]]...
+                                  read or write config registers (names: COMMAND, BASE_ADDRESS_0, CAP_EXP+8 ...)
   cat PATH...                     print files, e.g. /sys/devices/jailhouse/enabled
   echo WORDS [> PATH]             print words, or write them to a file:
                                   echo 0 > /sys/devices/system/cpu/cpu1/online
@@ -99,6 +104,10 @@ export class Shell {
           this.abort = undefined;
         }
       }
+      case 'lspci':
+        return lspci(this.user, this.io, args);
+      case 'setpci':
+        return setpci(this.user, this.io, args);
       case 'cat':
         return this.cat(args);
       case 'echo':
