@@ -32,35 +32,6 @@ export class ConfigView {
   }
 }
 
-/** The standard (0x34) capability chain as [offset, id] pairs; stops at loops like Linux does. */
-export function listCaps(cfg: ConfigView): Array<{ pos: number; id: number }> {
-  const out: Array<{ pos: number; id: number }> = [];
-  if (!(cfg.word(0x06) & 0x10)) return out;
-  const seen = new Set<number>();
-  let pos = cfg.byte(0x34) & 0xfc;
-  while (pos && cfg.has(pos, 2) && !seen.has(pos) && out.length < 48) {
-    seen.add(pos);
-    out.push({ pos, id: cfg.byte(pos) });
-    pos = cfg.byte(pos + 1) & 0xfc;
-  }
-  return out;
-}
-
-/** The extended chain from 0x100 as [offset, id] pairs (empty if config is shorter than 4 KB part). */
-export function listExtCaps(cfg: ConfigView): Array<{ pos: number; id: number }> {
-  const out: Array<{ pos: number; id: number }> = [];
-  const seen = new Set<number>();
-  let pos = 0x100;
-  while (pos && cfg.has(pos, 4) && !seen.has(pos)) {
-    const hdr = cfg.long(pos);
-    if (hdr === 0 || hdr === 0xffffffff) break;
-    seen.add(pos);
-    out.push({ pos, id: hdr & 0xffff });
-    pos = (hdr >>> 20) & 0xffc;
-  }
-  return out;
-}
-
 /** "bb:dd.f" with an optional "dddd:" prefix. */
 export function slotName(domain: number, bdf: number, withDomain: boolean): string {
   const bus = (bdf >> 8) & 0xff;

@@ -102,7 +102,8 @@ export function formatLspci(funcs: LspciFunction[], o: LspciOptions = {}): strin
   const numeric = o.numeric ?? 0;
   const selected = selectFunctions(funcs, o);
   if (o.tree) {
-    const lines = formatTree(selected, verbose, numeric);
+    const chosen = new Set(selected);
+    const lines = formatTree(funcs, verbose, numeric, (f) => chosen.has(f));
     return lines.map((l) => l + '\n').join('');
   }
   // Like lspci, domains are shown as soon as any function lives outside domain 0.

@@ -3,6 +3,9 @@
  * bridge claims; functions on buses nobody claims hang off a per-domain root. Lines are drawn
  * into one reusable buffer: after a line is printed, everything left of the cursor turns into
  * the continuation prefix ("|" where a "+" or "|" was, blanks elsewhere), as lspci's tree does.
+ * With -s/-d the whole tree is still built: a function is drawn if it matches or is a bridge with
+ * a match below it, and hidden ones still count when choosing "+-" or "\-" (checked against
+ * pciutils 3.9: `lspci -t -s 06:` draws "+-03.0" although no later sibling is drawn).
  */
 import { ConfigView, hex } from './config-view.js';
 import { deviceName } from './names.js';
@@ -78,10 +81,17 @@ function buildForest(funcs: LspciFunction[]): Bridge {
   return host;
 }
 
-export function formatTree(funcs: LspciFunction[], verbose: number, numeric: number): string[] {
+export function formatTree(
+  funcs: LspciFunction[],
+  verbose: number,
+  numeric: number,
+  selected: (f: LspciFunction) => boolean = () => true,
+): string[] {
   const sorted = [...funcs].sort((a, b) => a.domain - b.domain || a.bdf - b.bdf);
   const host = buildForest(sorted);
   const buf = new LineBuffer();
+  const shown = (n: Node): boolean =>
+    selected(n.f) || (n.bridge !== undefined && n.bridge.buses.some((bus) => bus.devices.some(shown)));
 
   const showDev = (n: Node, pos: number): void => {
     const bdf = n.f.bdf;
@@ -101,10 +111,13 @@ export function formatTree(funcs: LspciFunction[], verbose: number, numeric: num
 
   const showBus = (bus: Bus, pos: number): void => {
     const devs = bus.devices;
-    if (devs.length === 0) buf.print(pos);
+    // A lone hidden function leaves its bus drawn as empty.
+    if (devs.length === 0 || (devs.length === 1 && !shown(devs[0]!))) buf.print(pos);
     else if (devs.length === 1) showDev(devs[0]!, buf.write(pos, '--'));
     else {
-      devs.forEach((d, i) => showDev(d, buf.write(pos, i < devs.length - 1 ? '+-' : '\\-')));
+      devs.forEach((d, i) => {
+        if (shown(d)) showDev(d, buf.write(pos, i < devs.length - 1 ? '+-' : '\\-'));
+      });
     }
   };
 
