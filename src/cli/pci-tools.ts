@@ -1,5 +1,5 @@
 /**
- * lspci and setpci of the root-cell shell: they read and write /sys/bus/pci/devices/*/config
+ * lspci and setpci of the root-cell shell: they read and write /sys/bus/pci/devices/DDDD:BB:DD.F/config
  * through the kernel like pciutils' sysfs backend (so their config accesses are trapped ECAM
  * accesses while root runs under Jailhouse and are counted), and leave the formatting and the
  * register names to the pure front-end in src/actors/pcie/lspci.
