@@ -115,7 +115,7 @@ export interface CapsResult {
   expressType?: number;
 }
 
-/** Walks the standard list. `ssvidLine` lets the caller show a bridge's subsystem cap. */
+/** Walks the standard list; `ctx` says whether AtomicOp completer bits apply (memory BAR present). */
 export function standardCaps(cfg: ConfigView, verbose: number, numeric: number, ctx: ExpressContext): CapsResult {
   const lines: string[] = [];
   let expressType: number | undefined;
