@@ -1,5 +1,5 @@
 /**
- * Regenerates test/fixtures/lspci/*.txt with the REAL pciutils lspci (run only on demand:
+ * Regenerates test/fixtures/lspci/*.txt with the REAL pciutils lspci and setpci (on demand only:
  * `LSPCI_REGEN=1 npx vitest run test/lspci-regen.test.ts`; needs `apt-get install pciutils`).
  * The scenario functions are written as a dump file or as a fake sysfs tree, names come from a
  * pci.ids file generated from our own table, so the fixtures hold pciutils' formatting of
@@ -14,7 +14,7 @@ import { describe, it } from 'vitest';
 import { BASE_CLASSES, PROG_IFS, SUB_CLASSES } from '../src/actors/pcie/lspci/class-names.js';
 import { DEVICES, SUBSYSTEMS, VENDORS } from '../src/actors/pcie/lspci/id-names.js';
 import type { LspciFunction } from '../src/actors/pcie/lspci/index.js';
-import { SCENARIOS } from './fixtures/lspci/runs.js';
+import { SCENARIOS, SETPCI_FIXTURES } from './fixtures/lspci/runs.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'lspci');
 const h = (v: number | bigint, w: number): string => v.toString(16).padStart(w, '0');
@@ -121,6 +121,15 @@ describe.runIf(process.env.LSPCI_REGEN === '1')('regenerate lspci fixtures with 
           });
           writeFileSync(join(FIXTURES, r.file), out);
         }
+      }
+      for (const sp of SETPCI_FIXTURES) {
+        const file = join(work, `${sp.file}.dump`);
+        writeFileSync(file, dumpText([sp.func()]));
+        const out = execFileSync('setpci', ['-A', 'dump', '-O', `dump.name=${file}`, '-s', sp.slot, ...sp.tokens], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
+        writeFileSync(join(FIXTURES, sp.file), out);
       }
     } finally {
       rmSync(work, { recursive: true, force: true });

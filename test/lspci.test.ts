@@ -29,7 +29,7 @@ import {
   seedFunctions,
   xilinxFull,
 } from './fixtures/lspci/scenarios.js';
-import { SCENARIOS } from './fixtures/lspci/runs.js';
+import { SCENARIOS, SETPCI_FIXTURES } from './fixtures/lspci/runs.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'lspci');
 
@@ -54,6 +54,17 @@ describe('lspci output equals real pciutils 3.9 output (test/fixtures/lspci)', (
         expect(actual).toBe(expected);
       });
     }
+  }
+});
+
+describe('setpci reads equal real setpci 3.9 output', () => {
+  for (const sp of SETPCI_FIXTURES) {
+    it(`setpci -s ${sp.slot} ... (${sp.file})`, () => {
+      const config = sp.func().config;
+      const ops = resolveSetpciOps(parseSetpci(['-s', sp.slot, ...sp.tokens]), reader(config));
+      const out = ops.map((o) => formatSetpciRead(reader(config)(o.offset, o.width), o.width) + '\n').join('');
+      expect(out).toBe(readFileSync(join(FIXTURES, sp.file), 'utf8'));
+    });
   }
 });
 
@@ -360,6 +371,21 @@ describe('dump import', () => {
       }
       if (verbose === 2) expect(formatLspci(back, { verbose: 2 })).toBe(formatLspci(funcs, { verbose: 2 }));
     }
+  });
+
+  it('imports real lspci -v -xxx and -xxxx output (fixtures made by pciutils)', () => {
+    const funcs = fabricFunctions();
+    const real = parseLspciDump(readFileSync(join(FIXTURES, 'fabric.vxxx.txt'), 'utf8'));
+    expect(real.map((f) => f.bdf)).toEqual([...funcs].sort((a, b) => a.bdf - b.bdf).map((f) => f.bdf));
+    for (const f of real) {
+      const orig = funcs.find((o) => o.bdf === f.bdf)!;
+      expect(f.config).toEqual(orig.config.slice(0, 256));
+      expect(f.driver).toBe(orig.driver);
+      if (f.bdf !== bdf(0, 4, 0)) expect(f.resources.map((r) => [r.bar, r.start, r.size])).toEqual(orig.resources.map((r) => [r.bar, r.start, r.size]));
+    }
+    const [x] = parseLspciDump(readFileSync(join(FIXTURES, 'xilinx.xxxx.txt'), 'utf8'));
+    expect(x!.config).toEqual(xilinxFull().take());
+    expect(x!.headerLine).toBe('01:00.0 Memory controller: Xilinx Corporation Device 7014');
   });
 
   it('keeps the title line and reads domains', () => {

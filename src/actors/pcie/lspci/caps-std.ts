@@ -1,7 +1,8 @@
 /**
  * The standard capability list (from 0x34): one "Capabilities: [xx] ..." line per entry plus the
- * -vv detail for PM, MSI, MSI-X, Vendor Specific and Express. Capabilities we do not decode print
- * their name only. When the reader got just the 64-byte header the walk stops at "<access denied>",
+ * -vv detail for PM, MSI, MSI-X, Vendor Specific, Express, VPD and AF. PCI-X, SATA, EA and AGP
+ * print their -v line only (pciutils adds a -vv body we do not reproduce); HyperTransport is
+ * shown by ID. When the reader got just the 64-byte header the walk stops at "<access denied>",
  * as lspci does for a non-root user.
  */
 import { type ConfigView, hex } from './config-view.js';
@@ -93,7 +94,20 @@ const SIMPLE: Readonly<Record<number, (cfg: ConfigView, pos: number) => string>>
   0x0e: () => 'AGP3 <?>',
   0x0f: () => 'Secure device <?>',
   0x13: () => 'PCI Advanced Features',
+  0x07: (c) => (c.headerType() === 1 ? 'PCI-X bridge device' : 'PCI-X non-bridge device'),
+  0x12: (c, p) => `SATA HBA v${c.byte(p + 2) >> 4}.${c.byte(p + 2) & 0xf}`,
+  0x14: (c, p) => `Enhanced Allocation (EA): NumEntries=${c.byte(p + 2) & 0x3f}`,
 };
+
+/** -vv bodies we can give exactly: VPD contents are never available to us, AF is two flags. */
+function simpleDetails(cfg: ConfigView, pos: number, id: number): string[] {
+  if (id === 0x03) return ['\t\tNot readable'];
+  if (id === 0x13) {
+    const cap = cfg.byte(pos + 3);
+    return [`\t\tAFCap: TP${pm(cap & 1)} FLR${pm(cap & 2)}`, `\t\tAFCtrl: FLR${pm(cfg.byte(pos + 4) & 1)}`];
+  }
+  return [];
+}
 
 export interface CapsResult {
   lines: string[];
@@ -101,7 +115,7 @@ export interface CapsResult {
   expressType?: number;
 }
 
-/** Walks the standard list. `ssvidLine` lets the caller show a bridge's subsystem cap. */
+/** Walks the standard list; `ctx` says whether AtomicOp completer bits apply (memory BAR present). */
 export function standardCaps(cfg: ConfigView, verbose: number, numeric: number, ctx: ExpressContext): CapsResult {
   const lines: string[] = [];
   let expressType: number | undefined;
@@ -134,7 +148,7 @@ export function standardCaps(cfg: ConfigView, verbose: number, numeric: number, 
       const s = expressSummary(cfg, pos, verbose);
       expressType = s.type;
       body = [s.text, ...(verbose > 1 ? expressDetails(cfg, pos, s.type, ctx) : [])];
-    } else if (SIMPLE[id]) body = [SIMPLE[id]!(cfg, pos)];
+    } else if (SIMPLE[id]) body = [SIMPLE[id]!(cfg, pos), ...(verbose > 1 ? simpleDetails(cfg, pos, id) : [])];
     else body = [`Capability ID ${id ? '0x' + id.toString(16) : '0'} [${hex(cfg.word(pos + 2), 4)}]`];
     lines.push(head + body[0], ...body.slice(1));
     pos = cfg.byte(pos + 1) & 0xfc;

@@ -10,6 +10,7 @@ export interface PciResource {
   size: bigint;
   kind: 'mem32' | 'mem64' | 'io';
   prefetch: boolean;
+  /** The kernel knows decoding is off: "[disabled]" is printed even if the command register says otherwise. */
   disabled?: boolean;
 }
 
