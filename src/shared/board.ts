@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PcieNodeSchema, TopologyError, flattenTopology } from '../actors/pcie/topology.js';
+import { BoardImportError, resolveBoardImports } from '../actors/pcie/board-import.js';
 
 export const MIN_CPUS = 2;
 export const MAX_CPUS = 64;
@@ -170,6 +171,14 @@ export function loadBoard(file?: string, cpus?: number): Board {
       raw = JSON.parse(text);
     } catch (e) {
       throw new Error(`board ${file}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (file) {
+    try {
+      resolveBoardImports(raw, file);
+    } catch (e) {
+      if (e instanceof BoardImportError) throw new Error(`board ${file}: field pci.devices: ${e.message}`);
+      throw e;
     }
   }
   const merged = cpus === undefined ? raw : { ...(raw as object), cpus };

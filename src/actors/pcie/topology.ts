@@ -7,24 +7,55 @@
  */
 import { z } from 'zod';
 import type { FunctionImage } from './function-image.js';
-import { buildFunction } from './function-model.js';
+import { buildFunction, imageFromCapture } from './function-model.js';
 import { MODELS, modelNames } from './models.js';
 import { PCI_CAP_ID_EXP, PCI_HEADER_TYPE_MFD } from './regs.js';
 import { findCap } from './function-model.js';
 
 const devNo = z.number().int().min(0).max(31);
 const modelName = z.string().refine((m) => m in MODELS, { message: `unknown device model (known: ${modelNames().join(', ')})` });
+const modelRef = z.union([
+  modelName,
+  z.strictObject({ import: z.string().min(1), slot: z.string().optional() }),
+  z.strictObject({
+    capture: z.strictObject({
+      name: z.string(),
+      config: z.string().regex(/^([0-9a-fA-F]{2})+$/),
+      bars: z.array(z.strictObject({ index: z.number().int().min(0).max(5), kind: z.enum(['mem32', 'mem64', 'io']), prefetch: z.boolean(), size: z.number().int().positive() })),
+      rom_size: z.number().int().nonnegative().optional(),
+    }),
+  }),
+]);
+
+/** A function captured on real hardware (an imported lspci dump, resolved when the board loads). */
+export interface CapturedModel {
+  capture: {
+    name: string;
+    /** Config bytes as hex (64, 256 or 4096 bytes). */
+    config: string;
+    bars: { index: number; kind: 'mem32' | 'mem64' | 'io'; prefetch: boolean; size: number }[];
+    rom_size?: number;
+  };
+}
+
+/** In a board file: `{ "import": "dump.txt", "slot": "01:00.0" }`, replaced by a CapturedModel on load. */
+export interface ImportModel {
+  import: string;
+  slot?: string;
+}
+
+export type ModelRef = string | CapturedModel | ImportModel;
 
 export interface PcieNodeInput {
   type: 'endpoint' | 'root_port' | 'switch' | 'pcie_pci_bridge' | 'rcec' | 'rciep' | 'host_bridge';
   device: number;
-  model?: string;
+  model?: ModelRef;
   /** Extra functions of a multi-function endpoint (function 0 is `model`). */
-  functions?: { fn: number; model: string }[];
+  functions?: { fn: number; model: ModelRef }[];
   /** Below a root port or a switch downstream port: the one device (at device 0) on its link. */
   below?: PcieNodeInput;
   /** A switch's downstream ports (virtual PCI-to-PCI bridges on its internal bus). */
-  downstream?: { device: number; model?: string; below?: PcieNodeInput }[];
+  downstream?: { device: number; model?: ModelRef; below?: PcieNodeInput }[];
   /** Devices on the conventional PCI bus behind a PCIe-to-PCI bridge. */
   bus?: PcieNodeInput[];
 }
@@ -34,10 +65,10 @@ export const PcieNodeSchema: z.ZodType<PcieNodeInput> = z.lazy(() =>
     .object({
       type: z.enum(['endpoint', 'root_port', 'switch', 'pcie_pci_bridge', 'rcec', 'rciep', 'host_bridge']),
       device: devNo,
-      model: modelName.optional(),
-      functions: z.array(z.object({ fn: z.number().int().min(1).max(7), model: modelName })).optional(),
+      model: modelRef.optional(),
+      functions: z.array(z.object({ fn: z.number().int().min(1).max(7), model: modelRef })).optional(),
       below: PcieNodeSchema.optional(),
-      downstream: z.array(z.object({ device: devNo, model: modelName.optional(), below: PcieNodeSchema.optional() })).optional(),
+      downstream: z.array(z.object({ device: devNo, model: modelRef.optional(), below: PcieNodeSchema.optional() })).optional(),
       bus: z.array(PcieNodeSchema).optional(),
     })
     .strict(),
@@ -60,6 +91,7 @@ export interface PcieSlot {
   parent: number;
   device: number;
   fn: number;
+  /** The model's name (an imported function: its lspci title). */
   model: string;
   image: FunctionImage;
   bridge: boolean;
@@ -69,11 +101,21 @@ export interface PcieSlot {
 
 export class TopologyError extends Error {}
 
+function resolveModel(ref: ModelRef): { model: string; image: FunctionImage } {
+  if (typeof ref === 'string') {
+    if (!(ref in MODELS)) throw new TopologyError(`unknown device model "${ref}" (known: ${modelNames().join(', ')})`);
+    return { model: ref, image: buildFunction(MODELS[ref]!) };
+  }
+  if ('import' in ref) throw new TopologyError(`model import "${ref.import}" was not resolved (load the board with loadBoard)`);
+  const c = ref.capture;
+  const config = Uint8Array.from(c.config.match(/../g) ?? [], (h) => parseInt(h, 16));
+  return { model: c.name, image: imageFromCapture({ config, bars: c.bars, ...(c.rom_size ? { romSize: c.rom_size } : {}) }) };
+}
+
 export function flattenTopology(nodes: PcieNodeInput[]): PcieSlot[] {
   const slots: PcieSlot[] = [];
-  const add = (parent: number, device: number, fn: number, model: string): number => {
-    if (!(model in MODELS)) throw new TopologyError(`unknown device model "${model}" (known: ${modelNames().join(', ')})`);
-    const image = buildFunction(MODELS[model]!);
+  const add = (parent: number, device: number, fn: number, ref: ModelRef): number => {
+    const { model, image } = resolveModel(ref);
     const cap = findCap(image.config, PCI_CAP_ID_EXP);
     const portType = cap ? (image.config[cap + 2]! >> 4) & 0xf : -1;
     const taken = slots.find((s) => s.parent === parent && s.device === device && s.fn === fn);
