@@ -262,7 +262,8 @@ function mmioHandleSubpage(hv: Hv, a: MmioAccess, memAddr: number): MmioResultCo
   const phys = getU64(hv.dv, cfg + MEM_OFF.phys_start) + a.address;
   const perm = a.isWrite ? MemFlags.WRITE : MemFlags.READ;
   const widthOk = ((a.size << MEM_IO_WIDTH_SHIFT) & flags) !== 0;
-  const alignOk = a.address % a.size === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;
+  // size is a power of two: a mask, not `%`, which on a non-int32 address would be an fmod.
+  const alignOk = (a.address & (a.size - 1)) === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;
   const ram = flags & perm && widthOk && alignOk ? m.ramAt(phys, a.size) : undefined;
   if (ram === undefined) {
     printk(hv, `FATAL: Invalid MMIO ${a.isWrite ? 'write' : 'read'} at 0x${(phys >>> 0).toString(16)} (size ${a.size})\n`);
