@@ -54,8 +54,10 @@ class Way {
  */
 class FaultWay {
   readonly tag = new Float64Array(SLOTS).fill(Number.NaN);
-  /** ipaPage * 256 + fsc. */
-  readonly info = new Float64Array(SLOTS);
+  /** The faulting IPA page number. */
+  readonly ipaPage = new Float64Array(SLOTS);
+  /** The fault status code (DFSC). */
+  readonly fsc = new Uint8Array(SLOTS);
 
   clear(): void {
     this.tag.fill(Number.NaN);
@@ -75,6 +77,9 @@ export class FastMem {
   private gen = -1;
   /** SCTLR_EL1.A (alignment checking of ordinary accesses). */
   strictAlign = false;
+  /** The stage-2 fault stage2Fault() found: IPA page number and fault status code. */
+  faultIpaPage = 0;
+  faultFsc = 0;
 
   constructor(
     private readonly phys: PhysicalMemory,
@@ -129,21 +134,25 @@ export class FastMem {
   }
 
   /**
-   * The stage-2 fault an access at va takes, as ipaPage * 256 + fsc, or -1 when the access does
-   * not end in a plain stage-2 fault (it succeeds, or faults at stage 1, on a table walk, with an
-   * external abort or an alignment check: the interpreter reports those).
+   * Whether an access at va ends in a plain stage-2 fault: true with its IPA page and fault
+   * status code in faultIpaPage / faultFsc; false when it does not (it succeeds, or faults at
+   * stage 1, on a table walk, with an external abort or an alignment check: the interpreter
+   * reports those).
    */
-  stage2Fault(va: number, size: number, write: boolean, el: number): number {
+  stage2Fault(va: number, size: number, write: boolean, el: number): boolean {
     const f = write ? this.wrFault : this.rdFault;
     const page = Math.floor(va / PAGE);
     const i = page & SLOT_MASK;
     const off = va - page * PAGE;
-    if (off + size > PAGE || ((off & (size - 1)) !== 0 && this.strictAlign)) return -1;
-    if (f.tag[i] === page * 2 + el) return f.info[i]!;
-    if (!Number.isSafeInteger(va)) return -1;
-    const pa = this.tlb.translateVa(va, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
-    if (pa !== TLB_FAULT || !this.noteFault(f, i, page * 2 + el)) return -1;
-    return f.info[i]!;
+    if (off + size > PAGE || ((off & (size - 1)) !== 0 && this.strictAlign)) return false;
+    if (f.tag[i] !== page * 2 + el) {
+      if (!Number.isSafeInteger(va)) return false;
+      const pa = this.tlb.translateVa(va, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
+      if (pa !== TLB_FAULT || !this.noteFault(f, i, page * 2 + el)) return false;
+    }
+    this.faultIpaPage = f.ipaPage[i]!;
+    this.faultFsc = f.fsc[i]!;
+    return true;
   }
 
   /** Remembers the TLB's last fault for the slot if it is a plain stage-2 fault; true if it did. */
@@ -151,7 +160,8 @@ export class FastMem {
     const fault = this.tlb.fault;
     if (fault === null || fault.stage !== 2 || fault.s1ptw || fault.kind === 'external' || fault.ipa === undefined) return false;
     f.tag[i] = tag;
-    f.info[i] = Math.floor(fault.ipa / PAGE) * 256 + (fault.fsc & 0x3f);
+    f.ipaPage[i] = Math.floor(fault.ipa / PAGE);
+    f.fsc[i] = fault.fsc & 0x3f;
     return true;
   }
 

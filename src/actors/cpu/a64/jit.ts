@@ -61,12 +61,21 @@ const LEAVES = new Set<Insn['op']>(['EXCEPTION', 'HINT', 'BARRIER', 'MSR_IMM', '
 /** ESR_EL2 of a data abort from a lower EL with IL = 1 (EC 0x24 << 26 | 1 << 25), ISS to be or'ed in. */
 const ESR_DABT_LOWER = 0x9200_0000;
 
+/** ESR_EL2, FAR_EL2 and HPFAR_EL2 as a stage-2 data abort sets them (HPFAR: FIPA in bits 43:4). */
+export interface El2FaultRegs {
+  esr: number;
+  far: number;
+  hpfar: number;
+}
+
 /**
- * An exit to EL2 for a stage-2 data abort with a valid syndrome, taken by translated code.
- * Returns 0 when there is no exit to take (no hypervisor), else what the hypervisor decided: TRAP_RESUME (access emulated, the instruction is complete),
+ * An exit to EL2 for a stage-2 data abort with a valid syndrome, taken by translated code after
+ * it wrote the syndrome registers (the El2FaultRegs given to setTrap). Returns 0 when there is
+ * no exit to take (no hypervisor: the interpreter then delivers the abort), else what the
+ * hypervisor decided: TRAP_RESUME (access emulated, the instruction is complete),
  * TRAP_STOP_SKIP / TRAP_STOP (this CPU stops, past or at the instruction).
  */
-export type Stage2Trap = (esr: number, far: number, hpfar: number) => number;
+export type Stage2Trap = () => number;
 export const TRAP_RESUME = 1;
 export const TRAP_STOP_SKIP = 2;
 export const TRAP_STOP = 3;
@@ -77,6 +86,11 @@ export class JitRuntime {
   hi = 0;
   /** The exit to EL2 (none without a hypervisor: the interpreter then delivers the abort). */
   trap: Stage2Trap | undefined = undefined;
+  /**
+   * The syndrome registers the exit reads. Written in place rather than passed: an ESR above
+   * 2^30 is no small integer to V8, and would be boxed on every call.
+   */
+  el2: El2FaultRegs = { esr: 0, far: 0, hpfar: 0 };
   constructor(
     private readonly s: A64State,
     private readonly mem: GuestMemory,
@@ -92,10 +106,13 @@ export class JitRuntime {
   dabt(va: number, size: number, write: boolean, syn: number, el: number): number {
     const trap = this.trap;
     if (trap === undefined) return 0;
-    const f = this.fast.stage2Fault(va, size, write, el);
-    if (f < 0) return 0;
-    const fsc = f % 256;
-    return trap((ESR_DABT_LOWER | syn | fsc) >>> 0, va, ((f - fsc) / 256) * 16);
+    const fast = this.fast;
+    if (!fast.stage2Fault(va, size, write, el)) return 0;
+    const r = this.el2;
+    r.esr = (ESR_DABT_LOWER | syn | fast.faultFsc) >>> 0;
+    r.far = va;
+    r.hpfar = fast.faultIpaPage * 16;
+    return trap();
   }
 
   /** The reference interpreter for one instruction at pc (s.pc = pc); false: it did not complete. */
@@ -208,9 +225,13 @@ export class Translator {
     this.fast.flush();
   }
 
-  /** Lets translated code exit to EL2 directly on stage-2 data aborts with a valid syndrome. */
-  setTrap(trap: Stage2Trap | undefined): void {
+  /**
+   * Lets translated code exit to EL2 directly on stage-2 data aborts with a valid syndrome,
+   * writing the syndrome into `regs` before it calls `trap`.
+   */
+  setTrap(trap: Stage2Trap | undefined, regs: El2FaultRegs): void {
     this.rt.trap = trap;
+    this.rt.el2 = regs;
   }
 
   /** SCTLR_EL1.A changed (or may have): cached alignment decisions go. */

@@ -61,7 +61,11 @@ function stage1Regs(s: A64State): Stage1Regs {
 
 /** The trap frame over the interpreter's registers. */
 class StateRegs implements TrapRegs {
-  constructor(private readonly s: A64State) {}
+  /** The register file's 32-bit halves: MMIO emulation reads and writes them directly. */
+  readonly words: Uint32Array;
+  constructor(private readonly s: A64State) {
+    this.words = s.r32;
+  }
   get(n: number): bigint {
     return n >= 31 ? 0n : this.s.x[n]!;
   }
@@ -115,23 +119,20 @@ export class GuestEngine {
 
   private newTranslator(): Translator {
     const jit = new Translator(this.state, this.mem, this.hooks, this.c.mem, this.tlb);
-    jit.setTrap((esr, far, hpfar) => this.stage2Trap(esr, far, hpfar));
+    jit.setTrap(() => this.stage2Trap(), this.trapCtx);
     return jit;
   }
 
   /**
-   * A stage-2 data abort with a valid syndrome taken by translated code: the same exit to EL2
-   * as toEl2(), without building the interpreter's exception first. 0 = no hypervisor (the
-   * interpreter delivers the abort to the guest instead).
+   * A stage-2 data abort with a valid syndrome taken by translated code, which wrote ESR, FAR
+   * and HPFAR into trapCtx: the same exit to EL2 as toEl2(), without building the interpreter's
+   * exception first.
    */
-  private stage2Trap(esr: number, far: number, hpfar: number): number {
+  private stage2Trap(): number {
     const hv = this.hv;
     if (!hv) return 0;
     const t = this.trapCtx;
-    t.esr = esr;
     t.regs = this.regs;
-    t.far = far;
-    t.hpfar = hpfar;
     const out = archHandleTrap(hv, t);
     if (out.left) this.tlb.setStage2(null);
     if (out.action.kind === 'resume') return out.skip ? TRAP_RESUME : TRAP_STOP;

@@ -4,9 +4,10 @@
  * (arch_entry) and dropped when it leaves; all state it touches is in simulated RAM.
  */
 import type { CpuContext } from '../../cpu/context.js';
+import { getU64 } from '../../../shared/phys-mem.js';
 import { word, type Word } from '../../../shared/sync.js';
 import { PagePool } from './page-pool.js';
-import { BSS, CELL, DATA, HDR, IMAGE, PERCPU, PUB, Stat } from './layout.js';
+import { BSS, CELL, DATA, HDR, IMAGE, PAGE_SIZE, PERCPU, PUB, Stat } from './layout.js';
 
 export class Hv {
   readonly coreSize: number;
@@ -17,6 +18,16 @@ export class Hv {
   private readonly words = new Map<number, Word>();
   /** Own per_cpu public part. */
   readonly myPub: number;
+  /**
+   * The hypervisor memory region [base, base + size) as the hypervisor's own linear mapping:
+   * byte offset = pa - base, a small integer (see offsetOf). Its structures (per_cpu, cells,
+   * the mem_pool's MMIO tables, the config copies) are read here on every trap (this_cell(),
+   * the vmexit counters, the MMIO region lookup) without a RAM bank lookup per access.
+   */
+  readonly dv: DataView;
+  readonly i32: Int32Array;
+  /** Byte offset of the own per_cpu public part in `dv`. */
+  private readonly pubOff: number;
 
   constructor(
     readonly c: CpuContext,
@@ -32,6 +43,22 @@ export class Hv {
     this.memPool = new PagePool(m, base + IMAGE.BSS + BSS.MEM_POOL);
     this.remapPool = new PagePool(m, base + IMAGE.BSS + BSS.REMAP_POOL);
     this.myPub = this.pub(c.cpu);
+    const ram = m.ramAt(base, size);
+    if (ram === undefined || size >= 2 ** 31) {
+      throw new RangeError(`hypervisor memory 0x${base.toString(16)}+0x${size.toString(16)} is not inside one RAM bank (or not below 2 GiB)`);
+    }
+    this.dv = new DataView(ram.dv.buffer, base - ram.base, size);
+    this.i32 = new Int32Array(ram.i32.buffer, base - ram.base, size >>> 2);
+    this.pubOff = this.offsetOf(this.myPub, PAGE_SIZE);
+  }
+
+  /**
+   * Byte offset of [pa, pa + len) in the hypervisor memory region (dv, i32), or -1 when it is
+   * not inside it. An integer: the region is below 2 GiB.
+   */
+  offsetOf(pa: number, len: number): number {
+    const o = pa - this.base;
+    return o >= 0 && o + len <= this.size ? o | 0 : -1;
   }
 
   get cpu(): number {
@@ -104,7 +131,7 @@ export class Hv {
   }
 
   thisCell(): number {
-    return this.cellOf(this.cpu);
+    return getU64(this.dv, this.pubOff + PUB.CELL);
   }
 
   isRootCell(cell: number): boolean {
@@ -113,8 +140,9 @@ export class Hv {
 
   /** Count a vmexit in this CPU's own statistics slot (plain, non-atomic, like Jailhouse). */
   count(stat: number, n = 1): void {
-    const a = this.myPub + PUB.STATS + stat * 4;
-    this.c.mem.write32(a, (this.c.mem.read32(a) + n) >>> 0);
+    const dv = this.dv;
+    const o = this.pubOff + PUB.STATS + stat * 4;
+    dv.setUint32(o, (dv.getUint32(o, true) + n) >>> 0, true);
   }
 
   countExit(stat?: number): void {

@@ -40,13 +40,33 @@ export const MmioHandler = {
   IVSHMEM_MSIX: 6,
 } as const;
 
-/** struct mmio_access: address is guest-physical on entry, region-relative in the handler. */
-export interface MmioAccess {
-  address: number;
-  size: 1 | 2 | 4 | 8;
-  isWrite: boolean;
-  /** Write value, or the read result (64-bit). */
-  value: bigint;
+/**
+ * struct mmio_access: address is guest-physical on entry, region-relative in the handler. The
+ * 64-bit value is held as two unsigned 32-bit halves, the form the guest's register file and
+ * RAM have, so a trapped access the sub-page handler serves creates no bigint; handlers that
+ * compute on the value (the GIC's) use `value`, a 64-bit view of the same halves.
+ */
+export class MmioAccess {
+  constructor(
+    public address = 0,
+    public size: 1 | 2 | 4 | 8 = 4,
+    public isWrite = false,
+    /** Bits 31..0 of the write value, or of the read result. */
+    public lo = 0,
+    /** Bits 63..32. */
+    public hi = 0,
+  ) {}
+
+  /** Write value, or the read result (64-bit, unsigned). */
+  get value(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
+
+  /** Stores the value modulo 2^64, as a 64-bit register would hold it. */
+  set value(v: bigint) {
+    this.lo = Number(BigInt.asUintN(32, v));
+    this.hi = Number(BigInt.asUintN(32, v >> 32n));
+  }
 }
 
 const LOC_SIZE = 16;
@@ -173,46 +193,45 @@ const foundRegion: FoundRegion = { index: 0, start: 0, handler: 0, arg: 0 };
 
 /**
  * find_region: binary search, restarted whenever the generation moved (lock-free reader). Runs
- * on every trapped access, so it reads the tables through their RAM views directly.
+ * on every trapped access, so it reads the cell and its tables through the hypervisor's own
+ * mapping of its memory (Hv.dv), where both live (the tables come from the mem_pool). A table
+ * a torn read places outside that memory is not searched: the generation check then sends
+ * the reader round again.
  */
 function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegion | undefined {
-  const m = hv.c.mem;
-  const cv = m.ramAt(cell, CELL.MMIO_HANDLERS + 8);
-  if (cv === undefined) return undefined;
-  const c = cell - cv.base;
+  const c = hv.offsetOf(cell, CELL.SIZE);
+  if (c < 0) return undefined;
+  const dv = hv.dv;
+  const i32 = hv.i32;
   const gi = (c + CELL.MMIO_GENERATION) >> 2;
   for (;;) {
-    const g = Atomics.load(cv.i32, gi);
+    const g = Atomics.load(i32, gi);
     if (g & 1) continue;
-    const num = cv.dv.getUint32(c + CELL.NUM_MMIO_REGIONS, true);
-    const locs = getU64(cv.dv, c + CELL.MMIO_LOCATIONS);
-    const hnds = getU64(cv.dv, c + CELL.MMIO_HANDLERS);
-    const lv = num > 0 ? m.ramAt(locs, num * LOC_SIZE) : undefined;
-    const hv2 = num > 0 ? m.ramAt(hnds, num * HANDLER_SIZE) : undefined;
+    const num = dv.getUint32(c + CELL.NUM_MMIO_REGIONS, true);
+    const lo0 = hv.offsetOf(getU64(dv, c + CELL.MMIO_LOCATIONS), num * LOC_SIZE);
+    const ho0 = hv.offsetOf(getU64(dv, c + CELL.MMIO_HANDLERS), num * HANDLER_SIZE);
     let hit: FoundRegion | undefined;
-    if (lv !== undefined && hv2 !== undefined) {
-      const lo0 = locs - lv.base;
-      const ho0 = hnds - hv2.base;
+    if (lo0 >= 0 && ho0 >= 0) {
       let lo = 0;
       let hi = num;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        const start = getU64(lv.dv, lo0 + mid * LOC_SIZE);
-        const rsize = getU64(lv.dv, lo0 + mid * LOC_SIZE + 8);
+        const start = getU64(dv, lo0 + mid * LOC_SIZE);
+        const rsize = getU64(dv, lo0 + mid * LOC_SIZE + 8);
         if (addr < start) hi = mid;
         else if (start + rsize < addr + size) lo = mid + 1;
         else {
           const ho = ho0 + mid * HANDLER_SIZE;
           foundRegion.index = mid;
           foundRegion.start = start;
-          foundRegion.handler = getU64(hv2.dv, ho);
-          foundRegion.arg = getU64(hv2.dv, ho + 8);
+          foundRegion.handler = getU64(dv, ho);
+          foundRegion.arg = getU64(dv, ho + 8);
           hit = foundRegion;
           break;
         }
       }
     }
-    if (Atomics.load(cv.i32, gi) === g) return hit;
+    if (Atomics.load(i32, gi) === g) return hit;
   }
 }
 
@@ -247,34 +266,39 @@ export function mmioRegisterSubpages(hv: Hv, cell: number): void {
  */
 function mmioHandleSubpage(hv: Hv, a: MmioAccess, memAddr: number): MmioResultCode {
   const m = hv.c.mem;
-  const cfg = m.ramAt(memAddr, MEMORY_SIZE);
-  if (cfg === undefined) return MmioResult.ERROR;
-  const flags = getU64(cfg.dv, memAddr - cfg.base + MEM_OFF.flags);
-  const phys = getU64(cfg.dv, memAddr - cfg.base + MEM_OFF.phys_start) + a.address;
+  // The jailhouse_memory entry is in the cell's config copy, in hypervisor memory.
+  const cfg = hv.offsetOf(memAddr, MEMORY_SIZE);
+  if (cfg < 0) return MmioResult.ERROR;
+  const flags = getU64(hv.dv, cfg + MEM_OFF.flags);
+  const phys = getU64(hv.dv, cfg + MEM_OFF.phys_start) + a.address;
   const perm = a.isWrite ? MemFlags.WRITE : MemFlags.READ;
   const widthOk = ((a.size << MEM_IO_WIDTH_SHIFT) & flags) !== 0;
-  const alignOk = a.address % a.size === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;
+  // size is a power of two: a mask, not `%`, which on a non-int32 address would be an fmod.
+  const alignOk = (a.address & (a.size - 1)) === 0 || (flags & MemFlags.IO_UNALIGNED) !== 0;
   const ram = flags & perm && widthOk && alignOk ? m.ramAt(phys, a.size) : undefined;
   if (ram === undefined) {
     printk(hv, `FATAL: Invalid MMIO ${a.isWrite ? 'write' : 'read'} at 0x${(phys >>> 0).toString(16)} (size ${a.size})\n`);
     return MmioResult.ERROR;
   }
-  // mmio_perform_access: one access of the trapped width (readb..readq / writeb..writeq).
+  // mmio_perform_access: one access of the trapped width (readb..readq / writeb..writeq); a
+  // doubleword as its two little-endian words (DataView accesses are Unordered in ECMAScript's
+  // memory model: a 64-bit one was not single-copy atomic either).
   const dv = ram.dv;
   const o = phys - ram.base;
   if (a.isWrite) {
     switch (a.size) {
-      case 1: dv.setUint8(o, Number(a.value & 0xffn)); break;
-      case 2: dv.setUint16(o, Number(a.value & 0xffffn), true); break;
-      case 4: dv.setUint32(o, Number(a.value & 0xffff_ffffn), true); break;
-      default: dv.setBigUint64(o, BigInt.asUintN(64, a.value), true); break;
+      case 1: dv.setUint8(o, a.lo & 0xff); break;
+      case 2: dv.setUint16(o, a.lo & 0xffff, true); break;
+      case 4: dv.setUint32(o, a.lo, true); break;
+      default: dv.setUint32(o, a.lo, true); dv.setUint32(o + 4, a.hi, true); break;
     }
   } else {
+    a.hi = 0;
     switch (a.size) {
-      case 1: a.value = BigInt(dv.getUint8(o)); break;
-      case 2: a.value = BigInt(dv.getUint16(o, true)); break;
-      case 4: a.value = BigInt(dv.getUint32(o, true)); break;
-      default: a.value = dv.getBigUint64(o, true); break;
+      case 1: a.lo = dv.getUint8(o); break;
+      case 2: a.lo = dv.getUint16(o, true); break;
+      case 4: a.lo = dv.getUint32(o, true); break;
+      default: a.lo = dv.getUint32(o, true); a.hi = dv.getUint32(o + 4, true); break;
     }
   }
   return MmioResult.HANDLED;

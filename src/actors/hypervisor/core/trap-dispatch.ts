@@ -7,7 +7,7 @@
  */
 import type { Hv } from './hv.js';
 import { Stat } from './layout.js';
-import { MmioResult, mmioHandleAccess, type MmioAccess } from './mmio.js';
+import { MmioAccess, MmioResult, mmioHandleAccess } from './mmio.js';
 import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
 import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js';
 import { printk } from './printk.js';
@@ -22,6 +22,12 @@ export function esrEc(esr: number): number {
 export interface TrapRegs {
   get(n: number): bigint;
   set(n: number, value: bigint): void;
+  /**
+   * The frame's registers as little-endian 32-bit words (X[n] = words[2n] + words[2n+1]·2^32),
+   * where the frame has them in that form (the A64 engine's register file): MMIO emulation then
+   * moves register values without a bigint per trap. Frames without it go through get/set.
+   */
+  readonly words?: Uint32Array;
 }
 
 /** struct trap_context plus the fault address registers. */
@@ -35,12 +41,16 @@ export interface TrapContext {
 }
 
 export interface TrapOutcome {
-  action: CpuAction;
+  readonly action: CpuAction;
   /** arch_skip_instruction: ELR_EL2 advances past the trapping instruction (SMC, sysreg, DABT). */
-  skip: boolean;
+  readonly skip: boolean;
   /** The hypervisor left this CPU (successful DISABLE). */
-  left?: boolean;
+  readonly left?: boolean;
 }
+
+/** The outcome of every handled trap that resumes the guest: shared, no allocation per exit. */
+const RESUMED: TrapOutcome = Object.freeze({ action: RESUME, skip: false });
+const RESUMED_SKIP: TrapOutcome = Object.freeze({ action: RESUME, skip: true });
 
 /** ISS of `msr icc_sgi1r_el1, x0` (Op0 3, Op1 0, CRn 12, CRm 11, Op2 5, write). */
 const ISS_MSR_ICC_SGI1R = sysregIss(3, 0, 12, 11, 5, 0, false);
@@ -118,7 +128,7 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
     default:
       break;
   }
-  if (ret === TRAP_HANDLED) return { action: RESUME, skip };
+  if (ret === TRAP_HANDLED) return skip ? RESUMED_SKIP : RESUMED;
   return fatal(hv, ret, ec, false);
 }
 
@@ -131,10 +141,34 @@ function ipaOf(t: TrapContext): number {
   return Math.floor(t.hpfar / 16) * 4096 + (t.far & 0xfff);
 }
 
-/** SSE: the low `size` bytes sign-extended to 64 bits. */
-function signExtend(v: bigint, size: number): bigint {
-  return BigInt.asUintN(64, BigInt.asIntN(size * 8, v));
+/** SSE: the low `size` bytes (1, 2 or 4) of access.lo/hi sign-extended to 64 bits. */
+function signExtendAccess(a: MmioAccess, size: number): void {
+  const shift = 32 - size * 8;
+  const low = (a.lo << shift) >> shift;
+  a.lo = low >>> 0;
+  a.hi = low < 0 ? 0xffff_ffff : 0;
 }
+
+/** Register srt (not 31) into access.lo/hi. */
+function regToAccess(regs: TrapRegs, srt: number, a: MmioAccess): void {
+  const w = regs.words;
+  if (w !== undefined) {
+    a.lo = w[2 * srt]!;
+    a.hi = w[2 * srt + 1]!;
+  } else a.value = regs.get(srt);
+}
+
+/** access.lo/hi into register srt (not 31). */
+function accessToReg(a: MmioAccess, regs: TrapRegs, srt: number): void {
+  const w = regs.words;
+  if (w !== undefined) {
+    w[2 * srt] = a.lo;
+    w[2 * srt + 1] = a.hi;
+  } else regs.set(srt, a.value);
+}
+
+/** handleDabt's struct mmio_access (one trap at a time per worker: refilled, not allocated, per exit). */
+const dabtAccess = new MmioAccess();
 
 /** arch_handle_dabt: MMIO emulation from the data-abort syndrome. */
 function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
@@ -156,12 +190,22 @@ function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
     return TRAP_FORBIDDEN;
   }
   const extend = sse && size < 8;
-  let value = 0n;
-  if (isWrite && srt !== 31) value = extend ? signExtend(t.regs.get(srt), size) : t.regs.get(srt);
-  const access: MmioAccess = { address: ipa, size, isWrite, value };
+  const access = dabtAccess;
+  access.address = ipa;
+  access.size = size;
+  access.isWrite = isWrite;
+  access.lo = 0;
+  access.hi = 0;
+  if (isWrite && srt !== 31) {
+    regToAccess(t.regs, srt, access);
+    if (extend) signExtendAccess(access, size);
+  }
   const r = mmioHandleAccess(hv, access);
   if (r === MmioResult.HANDLED) {
-    if (!isWrite && srt !== 31) t.regs.set(srt, extend ? signExtend(access.value, size) : access.value);
+    if (!isWrite && srt !== 31) {
+      if (extend) signExtendAccess(access, size);
+      accessToReg(access, t.regs, srt);
+    }
     return TRAP_HANDLED;
   }
   if (r === MmioResult.UNHANDLED) {
