@@ -6,56 +6,26 @@
  * root or on another running cell.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Machine } from '../dist/actors/cpu/supervisor.js';
+import type { Machine } from '../dist/actors/cpu/supervisor.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';
-import { UartConsole } from '../dist/cli/uart-console.js';
-import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';
+import { cellStat, enabledWithUart, sleep, untilLine, type Booted } from './root-shell.js';
 import { GicCpuWord, gicCpuWord } from '../dist/actors/gic/index.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
-let m: Machine | undefined;
-let con: UartConsole | undefined;
+let booted: Booted | undefined;
 afterEach(async () => {
-  con?.stop();
-  con = undefined;
-  await m?.shutdown();
-  m = undefined;
+  await booted?.stop();
+  booted = undefined;
 });
 
-interface Booted {
-  m: Machine;
-  run: RootShell['run'];
-  /** UART lines of cell `name` so far. */
-  lines(name: string): string[];
-}
-
 async function enabled(): Promise<Booted> {
-  const rs = await bootRootShell();
-  m = rs.m;
-  con = UartConsole.forMachine(rs.m).start(20);
-  const seen: { cell: string; text: string }[] = [];
-  const lines = (name: string): string[] => {
-    con!.poll();
-    for (const l of con!.take()) seen.push({ cell: l.name, text: l.text });
-    return seen.filter((l) => l.cell === name).map((l) => l.text);
-  };
-  await enableRoot(rs);
-  return { m: rs.m, run: rs.run, lines };
+  booted = await enabledWithUart();
+  return booted;
 }
 
-async function until(b: Booted, cell: string, re: RegExp, ms = 20_000): Promise<string[]> {
-  const t0 = Date.now();
-  for (;;) {
-    const l = b.lines(cell);
-    if (l.some((x) => re.test(x)) || Date.now() - t0 > ms) return l;
-    await sleep(20);
-  }
-}
-
-async function stat(b: Booted, cell: number, cpu: number, name: string): Promise<number> {
-  return Number((await b.run(`cat /sys/devices/jailhouse/cells/${cell}/statistics/cpu${cpu}/vmexits_${name}`)).out);
-}
+const until = (b: Booted, cell: string, re: RegExp, ms = 20_000): Promise<string[]> => untilLine(b, cell, re, ms);
+const stat = cellStat;
 
 async function loadCell(b: Booted, name: string, load = ''): Promise<void> {
   expect((await b.run(`jailhouse cell create configs/cells/${name}.json`)).code).toBe(0);

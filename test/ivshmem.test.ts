@@ -8,9 +8,7 @@
  * are destroyed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Machine } from '../dist/actors/cpu/supervisor.js';
-import { UartConsole } from '../dist/cli/uart-console.js';
-import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';
+import { cellStat, enabledWithUart, sleep, untilLine, type Booted } from './root-shell.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
@@ -21,48 +19,19 @@ const STATE_TABLE = 0x7f4f0000;
 const OUT0 = 0x7f4f1000;
 const OUT1 = 0x7f4f2000;
 
-let m: Machine | undefined;
-let con: UartConsole | undefined;
+let booted: Booted | undefined;
 afterEach(async () => {
-  con?.stop();
-  con = undefined;
-  await m?.shutdown();
-  m = undefined;
+  await booted?.stop();
+  booted = undefined;
 });
 
-interface Booted {
-  m: Machine;
-  run: RootShell['run'];
-  /** UART lines of cell `name` so far. */
-  lines(name: string): string[];
-}
-
 async function enabled(): Promise<Booted> {
-  const rs = await bootRootShell();
-  m = rs.m;
-  con = UartConsole.forMachine(rs.m).start(20);
-  const seen: { cell: string; text: string }[] = [];
-  const lines = (name: string): string[] => {
-    con!.poll();
-    for (const l of con!.take()) seen.push({ cell: l.name, text: l.text });
-    return seen.filter((l) => l.cell === name).map((l) => l.text);
-  };
-  await enableRoot(rs);
-  return { m: rs.m, run: rs.run, lines };
+  booted = await enabledWithUart();
+  return booted;
 }
 
-async function until(b: Booted, cell: string, re: RegExp, ms = 30_000): Promise<string[]> {
-  const t0 = Date.now();
-  for (;;) {
-    const l = b.lines(cell);
-    if (l.some((x) => re.test(x)) || Date.now() - t0 > ms) return l;
-    await sleep(20);
-  }
-}
-
-async function stat(b: Booted, cell: number, cpu: number, name: string): Promise<number> {
-  return Number((await b.run(`cat ${JH}/cells/${cell}/statistics/cpu${cpu}/vmexits_${name}`)).out);
-}
+const until = (b: Booted, cell: string, re: RegExp, ms = 30_000): Promise<string[]> => untilLine(b, cell, re, ms);
+const stat = cellStat;
 
 async function startCell(b: Booted, name: string, load = ''): Promise<void> {
   for (const line of [`jailhouse cell create configs/cells/${name}.json`, `jailhouse cell load ${name} configs/inmates/ivshmem-demo.bin${load}`, `jailhouse cell start ${name}`]) {

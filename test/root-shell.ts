@@ -7,6 +7,7 @@ import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';
 import { BufferIo } from '../dist/cli/io.js';
 import { Shell } from '../dist/cli/shell.js';
+import { UartConsole } from '../dist/cli/uart-console.js';
 
 export interface ShellResult { code: number; out: string; err: string }
 
@@ -38,3 +39,50 @@ export async function enableRoot(b: RootShell): Promise<RootShell> {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A root shell with the hypervisor enabled and the cells' UART lines collected by cell name. */
+export interface Booted {
+  m: Machine;
+  run: RootShell['run'];
+  /** UART lines of cell `name` so far. */
+  lines(name: string): string[];
+  /** Stop the UART reader and shut the machine down. */
+  stop(): Promise<void>;
+}
+
+export async function enabledWithUart(): Promise<Booted> {
+  const rs = await bootRootShell();
+  const con = UartConsole.forMachine(rs.m).start(20);
+  const seen: { cell: string; text: string }[] = [];
+  const lines = (name: string): string[] => {
+    con.poll();
+    for (const l of con.take()) seen.push({ cell: l.name, text: l.text });
+    return seen.filter((l) => l.cell === name).map((l) => l.text);
+  };
+  const stop = async (): Promise<void> => {
+    con.stop();
+    await rs.m.shutdown();
+  };
+  try {
+    await enableRoot(rs);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { m: rs.m, run: rs.run, lines, stop };
+}
+
+/** A cell's UART lines once one matches `re` (or after `ms`). */
+export async function untilLine(b: Booted, cell: string, re: RegExp, ms = 20_000): Promise<string[]> {
+  const t0 = Date.now();
+  for (;;) {
+    const l = b.lines(cell);
+    if (l.some((x) => re.test(x)) || Date.now() - t0 > ms) return l;
+    await sleep(20);
+  }
+}
+
+/** A per-CPU vmexit counter of a cell from sysfs. */
+export async function cellStat(b: Booted, cell: number, cpu: number, name: string): Promise<number> {
+  return Number((await b.run(`cat /sys/devices/jailhouse/cells/${cell}/statistics/cpu${cpu}/vmexits_${name}`)).out);
+}

@@ -41,6 +41,27 @@ attack_number:
 5:      ret
 `;
 
+/** show: "<s_prefix><x0 string><s_eq>0x<x1>\\n" (the caller defines s_prefix and s_eq). Shared with pci-probe. */
+export const SHOW = `
+show:   stp   x19, x20, [sp, #-32]!
+        str   x30, [sp, #16]
+        mov   x19, x0
+        mov   x20, x1
+        adr   x0, s_prefix
+        bl    uart_puts
+        mov   x0, x19
+        bl    uart_puts
+        adr   x0, s_eq
+        bl    uart_puts
+        mov   x0, x20
+        bl    uart_puthex
+        mov   x0, #10
+        bl    uart_putc
+        ldr   x30, [sp, #16]
+        ldp   x19, x20, [sp], #32
+        ret
+`;
+
 /**
  * gic-attack, for adversarial tests: reads an attack number from the command-line area at IPA
  * 0x1000 (a little-endian u32 if the first byte is below 0x20, e.g. from a 4-byte file loaded with
@@ -182,25 +203,7 @@ aff32_of:
         orr   x0, x1, x0, lsl #24
         ret
 
-// show: "gic-attack: <x0 string> = 0x<x1>\\n"
-show:   stp   x19, x20, [sp, #-32]!
-        str   x30, [sp, #16]
-        mov   x19, x0
-        mov   x20, x1
-        adr   x0, s_prefix
-        bl    uart_puts
-        mov   x0, x19
-        bl    uart_puts
-        adr   x0, s_eq
-        bl    uart_puts
-        mov   x0, x20
-        bl    uart_puthex
-        mov   x0, #10
-        bl    uart_putc
-        ldr   x30, [sp, #16]
-        ldp   x19, x20, [sp], #32
-        ret
-
+${SHOW}
 irq_handler:
         ret
 ${INMATE_LIB}

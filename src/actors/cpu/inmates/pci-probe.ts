@@ -2,7 +2,7 @@
  * pci-probe: what a cell sees of the PCI config space through the hypervisor's ECAM trap, for
  * the example board (configs/boards/rk3588-xilinx.json, configs/cells/pci-demo.json).
  */
-import { CMDLINE_NUMBER } from './gic-attack.js';
+import { CMDLINE_NUMBER, SHOW } from './gic-attack.js';
 import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
 
 /** The example board's ECAM window (pci_mmconfig_base of configs/rk3588-xilinx.json). */
@@ -67,25 +67,7 @@ survived:
         b     halt
 
 ${CMDLINE_NUMBER}
-// show: "pci-probe: <x0 string> = 0x<x1>\\n"
-show:   stp   x19, x20, [sp, #-32]!
-        str   x30, [sp, #16]
-        mov   x19, x0
-        mov   x20, x1
-        adr   x0, s_prefix
-        bl    uart_puts
-        mov   x0, x19
-        bl    uart_puts
-        adr   x0, s_eq
-        bl    uart_puts
-        mov   x0, x20
-        bl    uart_puthex
-        mov   x0, #10
-        bl    uart_putc
-        ldr   x30, [sp, #16]
-        ldp   x19, x20, [sp], #32
-        ret
-
+${SHOW}
 irq_handler:
         ret
 

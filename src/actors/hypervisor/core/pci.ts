@@ -319,15 +319,21 @@ function saveMsi(hv: Hv, dev: number, info: PciDevInfo): void {
   }
 }
 
+/** The physical devices root actively owns, with their config entries and capabilities. */
+function rootPhysicalDevices(hv: Hv): { dev: number; info: PciDevInfo; caps: PciCap[] }[] {
+  const root = hv.rootCell;
+  return cellPciDevices(hv, root)
+    .filter((dev) => hv.c.mem.read64(dev + PCIDEV.CELL) === root)
+    .map((dev) => ({ dev, info: pciDevInfo(hv, dev) }))
+    .filter(({ info }) => info.type !== PciType.IVSHMEM)
+    .map(({ dev, info }) => ({ dev, info, caps: devCaps(hv, root, info) }));
+}
+
 /** pci_prepare_handover: root's MSI-X functions masked until config_commit hands them back. */
 function pciPrepareHandover(hv: Hv): void {
   const m = hv.c.mem;
-  const root = hv.rootCell;
-  for (const dev of cellPciDevices(hv, root)) {
-    if (m.read64(dev + PCIDEV.CELL) !== root) continue;
-    const info = pciDevInfo(hv, dev);
-    if (info.type === PciType.IVSHMEM) continue;
-    for (const cap of devCaps(hv, root, info)) {
+  for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
+    for (const cap of caps) {
       if (cap.id !== PCI_CAP_ID_MSIX) continue;
       const ctrl = pciReadConfig(hv, info.bdf, cap.start + 2, 2);
       m.write32(dev + PCIDEV.MSIX_CTRL, ctrl << 16);
@@ -369,12 +375,8 @@ export function pciCellReset(hv: Hv, cell: number): void {
 export function pciConfigCommit(hv: Hv, changed: number): void {
   if (!changed) return;
   const m = hv.c.mem;
-  const root = hv.rootCell;
-  for (const dev of cellPciDevices(hv, root)) {
-    if (m.read64(dev + PCIDEV.CELL) !== root) continue;
-    const info = pciDevInfo(hv, dev);
-    if (info.type === PciType.IVSHMEM) continue;
-    for (const cap of devCaps(hv, root, info)) {
+  for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
+    for (const cap of caps) {
       if (cap.id === PCI_CAP_ID_MSI) archPciUpdateMsi(hv, dev, info, cap);
       if (cap.id === PCI_CAP_ID_MSIX) pciWriteConfig(hv, info.bdf, cap.start + 2, 2, (m.read32(dev + PCIDEV.MSIX_CTRL) >>> 16) & ~MSIX_CTRL_FMASK);
     }
