@@ -115,6 +115,8 @@ export class FastMem {
       this.dv = w.view[i]!;
       return w.off[i]! + off;
     }
+    // A page known to fault at stage 2 (an emulated device): no walk, the caller traps.
+    if (this.rdFault.tag[i] === page * 2 + el) return -1;
     return this.fill(w, va, span, alignMask, el, false);
   }
 
@@ -130,6 +132,7 @@ export class FastMem {
       this.dv = w.view[i]!;
       return w.off[i]! + off;
     }
+    if (this.wrFault.tag[i] === page * 2 + el) return -1;
     return this.fill(w, va, span, alignMask, el, true);
   }
 
@@ -172,8 +175,6 @@ export class FastMem {
     if (off + span > PAGE) return -1;
     const faults = write ? this.wrFault : this.rdFault;
     const i = page & SLOT_MASK;
-    // A page known to fault at stage 2 (an emulated device): no walk, the caller traps.
-    if (faults.tag[i] === page * 2 + el) return -1;
     const pa = this.tlb.translateVa(va, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
     if (pa === TLB_FAULT) {
       this.noteFault(faults, i, page * 2 + el);
