@@ -169,7 +169,7 @@ export function mmioRegionUnregister(hv: Hv, cell: number, start: number): void 
   const m = hv.c.mem;
   const lock = lockOf(hv, cell);
   spinLock(hv.c.policy, lock, 'mmio_region_lock');
-  const found = findRegion(hv, cell, start, 1);
+  const found = findRegion(hv, hv.offsetOf(cell, CELL.SIZE), start, 1);
   if (found) {
     const num = m.read32(cell + CELL.NUM_MMIO_REGIONS);
     const locs = m.read64(cell + CELL.MMIO_LOCATIONS);
@@ -192,14 +192,15 @@ interface FoundRegion { index: number; start: number; handler: number; arg: numb
 const foundRegion: FoundRegion = { index: 0, start: 0, handler: 0, arg: 0 };
 
 /**
- * find_region: binary search, restarted whenever the generation moved (lock-free reader). Runs
- * on every trapped access, so it reads the cell and its tables through the hypervisor's own
- * mapping of its memory (Hv.dv), where both live (the tables come from the mem_pool). A table
- * a torn read places outside that memory is not searched: the generation check then sends
- * the reader round again.
+ * find_region in the cell at offset `c` of hypervisor memory (-1: none): binary search,
+ * restarted whenever the generation moved (lock-free reader). Runs on every trapped access, so
+ * it reads the cell and its tables through the hypervisor's own mapping of its memory (Hv.dv),
+ * where both live (the tables come from the mem_pool); the cell goes by its offset there, a
+ * small integer, where its address would be a boxed number on every call. A table a torn read
+ * places outside that memory is not searched: the generation check then sends the reader
+ * round again.
  */
-function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegion | undefined {
-  const c = hv.offsetOf(cell, CELL.SIZE);
+function findRegion(hv: Hv, c: number, addr: number, size: number): FoundRegion | undefined {
   if (c < 0) return undefined;
   const dv = hv.dv;
   const i32 = hv.i32;
@@ -237,12 +238,11 @@ function findRegion(hv: Hv, cell: number, addr: number, size: number): FoundRegi
 
 /** mmio_handle_access on this CPU's cell; `access.address` becomes region-relative for the handler. */
 export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
-  const cell = hv.thisCell();
-  const r = findRegion(hv, cell, access.address, access.size);
+  const r = findRegion(hv, hv.offsetOf(hv.thisCell(), CELL.SIZE), access.address, access.size);
   if (!r) return MmioResult.UNHANDLED;
   access.address -= r.start;
   switch (r.handler) {
-    case MmioHandler.SUBPAGE: return mmioHandleSubpage(hv, access, r.arg);
+    case MmioHandler.SUBPAGE: return mmioHandleSubpage(hv, access, hv.offsetOf(r.arg, MEMORY_SIZE));
     case MmioHandler.GICD: return gicHandleDistAccess(hv, access);
     case MmioHandler.GICR: return gicHandleRedistAccess(hv, access, r.arg);
     case MmioHandler.PCI_MMCONFIG: return pciMmconfigAccess(hv, access);
@@ -262,12 +262,11 @@ export function mmioRegisterSubpages(hv: Hv, cell: number): void {
 
 /**
  * mmio_handle_subpage: permission, width and alignment checks against the region's flags,
- * then the real access at phys_start + offset (the hypervisor's temporary mapping).
+ * then the real access at phys_start + offset (the hypervisor's temporary mapping). `cfg` is
+ * the offset in hypervisor memory of the cell config's jailhouse_memory entry (-1: outside it).
  */
-function mmioHandleSubpage(hv: Hv, a: MmioAccess, memAddr: number): MmioResultCode {
+function mmioHandleSubpage(hv: Hv, a: MmioAccess, cfg: number): MmioResultCode {
   const m = hv.c.mem;
-  // The jailhouse_memory entry is in the cell's config copy, in hypervisor memory.
-  const cfg = hv.offsetOf(memAddr, MEMORY_SIZE);
   if (cfg < 0) return MmioResult.ERROR;
   const flags = getU64(hv.dv, cfg + MEM_OFF.flags);
   const phys = getU64(hv.dv, cfg + MEM_OFF.phys_start) + a.address;
