@@ -6,6 +6,9 @@
  */
 import { MAX_CPUS } from '../../../shared/board.js';
 
+/** Functions the root-Linux model records for Jailhouse's virtual PCI host (KernelWord.VPCI_BDF..). */
+export const VPCI_MAX_DEVICES = 32;
+
 export const KernelWord = {
   /** cpu_online_mask, CPUs 0..31 and 32..63. */
   ONLINE_LO: 0,
@@ -21,6 +24,17 @@ export const KernelWord = {
   FIRMWARE_SIZE: 6,
   /** Waiters in cpus_read_lock, CPUs 32..63. */
   HOTPLUG_WAITERS_HI: 7,
+  /**
+   * Jailhouse's virtual PCI host, added by the driver after enable and removed before disable:
+   * the functions found on it + 1 (0 = no such host), its domain, bus count and ECAM address.
+   */
+  VPCI_COUNT: 8,
+  VPCI_DOMAIN: 9,
+  VPCI_BUSES: 10,
+  VPCI_ECAM_LO: 11,
+  VPCI_ECAM_HI: 12,
+  /** The BDFs the scan of the virtual host found (up to VPCI_MAX_DEVICES). */
+  VPCI_BDF: 13,
   /** Start of the call-function area (see CSD_*). */
   CSD_BASE: 64,
 } as const;

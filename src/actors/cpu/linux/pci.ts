@@ -3,7 +3,7 @@
  * host, domain 0000, scanned at boot; and Jailhouse's virtual PCI host, which the driver adds
  * while the hypervisor is enabled with a virtual mmconfig window), config accessors through
  * ECAM (pci_generic_config_read/write: trapped once root runs under Jailhouse and the window is
- * not mapped), and the sysfs files /sys/bus/pci/devices/DDDD:BB:DD.F/{config,resource,irq}.
+ * not mapped; each host is scanned once, as Linux probes it), and the sysfs files /sys/bus/pci/devices/DDDD:BB:DD.F/{config,resource,irq}.
  */
 import { SYS_OFF } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
@@ -11,6 +11,7 @@ import { encodeUtf8 } from '../../../shared/text.js';
 import { SlotWord } from '../../pcie/layout.js';
 import { PCI_CAP_ID_EXP, PCI_CFG_SPACE_EXP_SIZE, PCI_CFG_SPACE_SIZE, PCI_HEADER_TYPE_MFD, makeBdf } from '../../pcie/regs.js';
 import type { Kernel } from './kernel.js';
+import { KernelWord, VPCI_MAX_DEVICES } from './layout.js';
 import { linuxMmio } from './mmio.js';
 
 export const PCI_SYSFS = '/sys/bus/pci/devices';
@@ -33,17 +34,45 @@ export interface LinuxPciDev {
 export function pciHosts(k: Kernel): PciHost[] {
   const p = k.c.board.pci;
   const hosts: PciHost[] = [{ domain: 0, ecam: p.ecam_base, buses: Math.floor(p.ecam_size / 0x100000), virtual: false }];
-  const hv = k.hv;
-  if (hv && k.c.hvActive) {
-    const m = k.c.mem;
-    const sys = hv.systemConfig;
-    const base = m.read64(sys + SYS_OFF.pci_mmconfig_base);
-    // The driver's DT overlay adds a generic ECAM host for the virtual window (jailhouse_pci_virtual_root_devices_add).
-    if (base && m.read8(sys + SYS_OFF.pci_is_virtual) && base !== p.ecam_base) {
-      hosts.push({ domain: m.read16(sys + SYS_OFF.pci_domain), ecam: base, buses: m.read8(sys + SYS_OFF.pci_mmconfig_end_bus) + 1, virtual: true });
-    }
-  }
+  const v = virtualHost(k);
+  if (v) hosts.push(v);
   return hosts;
+}
+
+const kw = (k: Kernel, w: number): number => Atomics.load(k.c.k32, w);
+
+function virtualHost(k: Kernel): PciHost | undefined {
+  if (kw(k, KernelWord.VPCI_COUNT) === 0) return undefined;
+  const ecam = (kw(k, KernelWord.VPCI_ECAM_LO) >>> 0) + (kw(k, KernelWord.VPCI_ECAM_HI) >>> 0) * 0x1_0000_0000;
+  return { domain: kw(k, KernelWord.VPCI_DOMAIN), ecam, buses: kw(k, KernelWord.VPCI_BUSES), virtual: true };
+}
+
+/**
+ * jailhouse_pci_virtual_root_devices_add (the driver, right after enable): when the system
+ * config has a virtual mmconfig window, a generic ECAM host for it is added (the driver's DT
+ * overlay) and scanned once, like any host bridge Linux probes.
+ */
+export function pciVirtualHostAdd(k: Kernel): void {
+  const hv = k.hv;
+  if (!hv) return;
+  const m = k.c.mem;
+  const sys = hv.systemConfig;
+  const base = m.read64(sys + SYS_OFF.pci_mmconfig_base);
+  if (!base || !m.read8(sys + SYS_OFF.pci_is_virtual) || base === k.c.board.pci.ecam_base) return;
+  const host: PciHost = { domain: m.read16(sys + SYS_OFF.pci_domain), ecam: base, buses: m.read8(sys + SYS_OFF.pci_mmconfig_end_bus) + 1, virtual: true };
+  const found = scanHost(k, host).slice(0, VPCI_MAX_DEVICES);
+  if (found.length === VPCI_MAX_DEVICES) k.printk(`pci ${host.domain.toString(16).padStart(4, '0')}: only the first ${VPCI_MAX_DEVICES} functions of the virtual host are kept`);
+  found.forEach((bdf, i) => Atomics.store(k.c.k32, KernelWord.VPCI_BDF + i, bdf));
+  Atomics.store(k.c.k32, KernelWord.VPCI_DOMAIN, host.domain);
+  Atomics.store(k.c.k32, KernelWord.VPCI_BUSES, host.buses);
+  Atomics.store(k.c.k32, KernelWord.VPCI_ECAM_LO, base % 0x1_0000_0000);
+  Atomics.store(k.c.k32, KernelWord.VPCI_ECAM_HI, Math.floor(base / 0x1_0000_0000));
+  Atomics.store(k.c.k32, KernelWord.VPCI_COUNT, found.length + 1);
+}
+
+/** jailhouse_pci_virtual_root_devices_remove (the driver, before disable). */
+export function pciVirtualHostRemove(k: Kernel): void {
+  Atomics.store(k.c.k32, KernelWord.VPCI_COUNT, 0);
 }
 
 export function pciConfigRead(k: Kernel, host: PciHost, bdf: number, reg: number, size: 1 | 2 | 4): number {
@@ -58,24 +87,32 @@ export function pciConfigWrite(k: Kernel, host: PciHost, bdf: number, reg: numbe
 
 const absent = (v: number): boolean => v === 0xffffffff || v === 0 || v === 0xffff0000 || v === 0x0000ffff;
 
-/** The devices: domain 0 as the boot-time scan found them, the virtual host scanned now. */
+/** The functions of a host, depth 0 only (the virtual host has no bridges). */
+function scanHost(k: Kernel, host: PciHost): number[] {
+  const out: number[] = [];
+  for (let bus = 0; bus < host.buses; bus++) {
+    for (let dev = 0; dev < 32; dev++) {
+      const f0 = makeBdf(bus, dev, 0);
+      if (absent(pciConfigRead(k, host, f0, 0, 4))) continue;
+      const fns = pciConfigRead(k, host, f0, 0x0e, 1) & PCI_HEADER_TYPE_MFD ? 8 : 1;
+      for (let fn = 0; fn < fns; fn++) if (fn === 0 || !absent(pciConfigRead(k, host, makeBdf(bus, dev, fn), 0, 4))) out.push(makeBdf(bus, dev, fn));
+    }
+  }
+  return out;
+}
+
+/** The devices on Linux's buses: what the boot scan and the virtual host's scan found. */
 export function pciDevices(k: Kernel): LinuxPciDev[] {
   const out: LinuxPciDev[] = [];
   for (const host of pciHosts(k)) {
-    if (!host.virtual) {
-      // A function the Jailhouse driver claimed for a cell is off Linux's bus until released.
-      const bdfs = k.c.pcie.fns.filter((f) => f.metaWord(SlotWord.CLAIMED_BY) === 0).map((f) => f.metaWord(SlotWord.LINUX_BDF)).filter((b) => b >= 0);
-      for (const bdf of bdfs.sort((a, b) => a - b)) out.push({ host, bdf });
+    if (host.virtual) {
+      const n = kw(k, KernelWord.VPCI_COUNT) - 1;
+      for (let i = 0; i < n; i++) out.push({ host, bdf: kw(k, KernelWord.VPCI_BDF + i) });
       continue;
     }
-    for (let bus = 0; bus < host.buses; bus++) {
-      for (let dev = 0; dev < 32; dev++) {
-        const f0 = makeBdf(bus, dev, 0);
-        if (absent(pciConfigRead(k, host, f0, 0, 4))) continue;
-        const fns = pciConfigRead(k, host, f0, 0x0e, 1) & PCI_HEADER_TYPE_MFD ? 8 : 1;
-        for (let fn = 0; fn < fns; fn++) if (fn === 0 || !absent(pciConfigRead(k, host, makeBdf(bus, dev, fn), 0, 4))) out.push({ host, bdf: makeBdf(bus, dev, fn) });
-      }
-    }
+    // A function the Jailhouse driver claimed for a cell is off Linux's bus until released.
+    const bdfs = k.c.pcie.fns.filter((f) => f.metaWord(SlotWord.CLAIMED_BY) === 0).map((f) => f.metaWord(SlotWord.LINUX_BDF)).filter((b) => b >= 0);
+    for (const bdf of bdfs.sort((a, b) => a - b)) out.push({ host, bdf });
   }
   return out;
 }

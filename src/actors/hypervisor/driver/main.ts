@@ -3,6 +3,7 @@
  * errnos, on_each_cpu(enter/leave_hypervisor) with the call_done barrier, and the failure
  * unwinding. Runs as a task on one root-cell CPU; the per-CPU halves run in IPI context.
  */
+import { pciVirtualHostAdd, pciVirtualHostRemove } from '../../cpu/linux/pci.js';
 import { CELL_DESC_SIZE, CELL_OFF, CONFIG_REVISION, SYS_OFF, SYS_SIGNATURE, SYSTEM_HEADER_SIZE, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { getU64 } from '../../../shared/phys-mem.js';
@@ -185,6 +186,7 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
   cellRegister(d, rootSlot(d));
   d.set(DrvWord.ENABLED, 1);
   k.printk('The Jailhouse is opening.');
+  pciVirtualHostAdd(k);
   return 0;
 }
 
@@ -273,6 +275,7 @@ function disableLocked(k: Kernel, caller: number): number {
     if (online.length !== rootCpus) {
       return err(k, Errno.EBUSY, `${online.length} CPUs online but the root cell has ${rootCpus}: bring all root CPUs online first`);
     }
+    pciVirtualHostRemove(k);
     d.set(DrvWord.CALL_DONE, 0);
     d.set(DrvWord.CALL_DONE_TARGET, online.length);
     d.set(DrvWord.CALL_DONE_WAITER, k.cpu);
@@ -283,7 +286,11 @@ function disableLocked(k: Kernel, caller: number): number {
     cpusReadUnlock(k);
   }
   const code = d.get(DrvWord.ERROR_CODE);
-  if (code) return code;
+  if (code) {
+    // Still enabled: the virtual host comes back.
+    pciVirtualHostAdd(k);
+    return code;
+  }
   takeLastConsole(d);
   cellDelete(d, rootSlot(d));
   d.set(DrvWord.ENABLED, 0);
