@@ -35,8 +35,19 @@ const cs = (hv: Hv, ep: number, row: number): number => mem(hv).read32(ep + IVEP
 const setCs = (hv: Hv, ep: number, row: number, v: number): void => mem(hv).write32(ep + IVEP.CSPACE + 4 * row, v >>> 0);
 const epOf = (hv: Hv, dev: number): number => mem(hv).read64(dev + PCIDEV.IVSHMEM);
 
-function irqLock(hv: Hv, ep: number): { view: Int32Array; index: number } {
-  return hv.c.mem.atomicWord(ep + IVEP.IRQ_LOCK);
+/** Run `fn` under the endpoint's irq_lock (interrupt state: INT_CONTROL and the SPI cache). */
+function withIrqLock<T>(hv: Hv, ep: number, fn: () => T): T {
+  const lock = hv.c.mem.atomicWord(ep + IVEP.IRQ_LOCK);
+  spinLock(hv.c.policy, lock, 'ivshmem irq_lock');
+  try {
+    return fn();
+  } finally {
+    spinUnlock(lock);
+  }
+}
+
+function clearIrqCache(hv: Hv, ep: number): void {
+  for (let v = 0; v < IVSHMEM_MAX_VECTORS; v++) mem(hv).write32(ep + IVEP.IRQ_CACHE + 4 * v, 0);
 }
 
 /** Shared-memory region i of the endpoint's set (0 state table, 1 R/W, 2.. output sections). */
@@ -44,10 +55,6 @@ function shmemRegion(hv: Hv, ep: number, i: number): { phys: number; virt: numbe
   const m = mem(hv);
   const r = m.read64(ep + IVEP.SHMEM) + i * MEMORY_SIZE;
   return { phys: m.read64(r + MEM_OFF.phys_start), virt: m.read64(r + MEM_OFF.virt_start), size: m.read64(r + MEM_OFF.size) };
-}
-
-function vectorCount(hv: Hv, dev: number): number {
-  return pciDevInfo(hv, dev).numMsixVectors || 1;
 }
 
 /** ivshmem_init (from pci_cell_init). */
@@ -97,11 +104,10 @@ export function ivshmemReset(hv: Hv, dev: number): void {
   const m = mem(hv);
   const ep = epOf(hv, dev);
   const info = pciDevInfo(hv, dev);
-  const lock = irqLock(hv, ep);
-  spinLock(hv.c.policy, lock, 'ivshmem irq_lock');
-  m.write32(ep + IVEP.INT_CTRL, 0);
-  for (let v = 0; v < IVSHMEM_MAX_VECTORS; v++) m.write32(ep + IVEP.IRQ_CACHE + 4 * v, 0);
-  spinUnlock(lock);
+  withIrqLock(hv, ep, () => {
+    m.write32(ep + IVEP.INT_CTRL, 0);
+    clearIrqCache(hv, ep);
+  });
   if (cs(hv, ep, ROW_COMMAND) & CMD_MEM) unmapBars(hv, dev, ep);
   for (let i = 0; i < 6; i++) m.write32(dev + PCIDEV.BAR + 4 * i, 0);
   m.write32(dev + PCIDEV.MSIX_CTRL, 0);
@@ -144,10 +150,7 @@ export function ivshmemExit(hv: Hv, dev: number): void {
   const m = mem(hv);
   const ep = epOf(hv, dev);
   const info = pciDevInfo(hv, dev);
-  const lock = irqLock(hv, ep);
-  spinLock(hv.c.policy, lock, 'ivshmem irq_lock');
-  for (let v = 0; v < IVSHMEM_MAX_VECTORS; v++) m.write32(ep + IVEP.IRQ_CACHE + 4 * v, 0);
-  spinUnlock(lock);
+  withIrqLock(hv, ep, () => clearIrqCache(hv, ep));
   if (cs(hv, ep, ROW_COMMAND) & CMD_MEM) unmapBars(hv, dev, ep);
   writeState(hv, ep, 0);
   const link = m.read64(ep + IVEP.LINK);
@@ -235,10 +238,7 @@ function updateRouting(hv: Hv, dev: number, ep: number): number {
     const base = cellConfigView(hv, hv.cellConfig(cell)).getUint32(CELL_OFF.vpci_irq_base, true);
     irqs.push(cmd & CMD_INTX_OFF ? 0 : 32 + base + pin - 1);
   }
-  const lock = irqLock(hv, ep);
-  spinLock(hv.c.policy, lock, 'ivshmem irq_lock');
-  irqs.forEach((irq, v) => m.write32(ep + IVEP.IRQ_CACHE + 4 * v, irq));
-  spinUnlock(lock);
+  withIrqLock(hv, ep, () => irqs.forEach((irq, v) => m.write32(ep + IVEP.IRQ_CACHE + 4 * v, irq)));
   return 0;
 }
 
@@ -246,17 +246,13 @@ function updateRouting(hv: Hv, dev: number, ep: number): number {
 function trigger(hv: Hv, ep: number, vector: number): void {
   if (!ep) return;
   const m = mem(hv);
-  const lock = irqLock(hv, ep);
-  spinLock(hv.c.policy, lock, 'ivshmem irq_lock');
-  try {
+  withIrqLock(hv, ep, () => {
     if (!(m.read32(ep + IVEP.INT_CTRL) & 1)) return;
     if (cs(hv, ep, ROW_VNDR) & VNDR_ONESHOT) m.write32(ep + IVEP.INT_CTRL, 0);
     const irq = m.read32(ep + IVEP.IRQ_CACHE + 4 * vector);
     // The doorbell's data is already visible: Atomics-based SAB accesses are sequentially consistent.
     if (irq) hv.c.gic.raiseSpi(irq);
-  } finally {
-    spinUnlock(lock);
-  }
+  });
 }
 
 /** write_state: the state table slot, and vector 0 on every other peer when it changed. */
@@ -289,10 +285,7 @@ export function ivshmemRegisterAccess(hv: Hv, dev: number, a: MmioAccess): MmioR
       break;
     case 0x08:
       if (a.isWrite) {
-        const lock = irqLock(hv, ep);
-        spinLock(hv.c.policy, lock, 'ivshmem irq_lock');
-        m.write32(ep + IVEP.INT_CTRL, v & 1);
-        spinUnlock(lock);
+        withIrqLock(hv, ep, () => m.write32(ep + IVEP.INT_CTRL, v & 1));
         if (updateRouting(hv, dev, ep) < 0) return MmioResult.ERROR;
       } else a.value = BigInt(m.read32(ep + IVEP.INT_CTRL));
       break;
@@ -300,7 +293,7 @@ export function ivshmemRegisterAccess(hv: Hv, dev: number, a: MmioAccess): MmioR
       if (a.isWrite) {
         const vector = v & 0xffff;
         const target = v >>> 16;
-        if (vector < vectorCount(hv, dev) && target < IVSHMEM_MAX_PEERS) trigger(hv, m.read64(m.read64(ep + IVEP.LINK) + IVLINK.EPS + 8 * target), vector);
+        if (vector < (info.numMsixVectors || 1) && target < IVSHMEM_MAX_PEERS) trigger(hv, m.read64(m.read64(ep + IVEP.LINK) + IVLINK.EPS + 8 * target), vector);
       } else a.value = 0n;
       break;
     case 0x10:

@@ -130,9 +130,9 @@ export function pciWriteConfig(hv: Hv, bdf: number, reg: number, size: 1 | 2 | 4
   hv.c.mem.mmio?.write(w.base + bdf * 4096 + reg, size, BigInt(value >>> 0));
 }
 
-function findCap(hv: Hv, dev: number, reg: number): PciCap | undefined {
+function findCap(hv: Hv, dev: number, info: PciDevInfo, reg: number): PciCap | undefined {
   const cell = hv.c.mem.read64(dev + PCIDEV.CELL);
-  return devCaps(hv, cell, pciDevInfo(hv, dev)).find((c) => reg >= c.start && reg < c.start + c.len);
+  return devCaps(hv, cell, info).find((c) => reg >= c.start && reg < c.start + c.len);
 }
 
 /** pci_cfg_read_moderate: the value a cell sees instead of the hardware, or PERFORM. */
@@ -147,7 +147,7 @@ export function pciCfgReadModerate(hv: Hv, dev: number, reg: number, size: numbe
   if (info.type !== PciType.BRIDGE && reg >= 0x30 && reg < 0x34) return { r: PciAccess.DONE, value: 0 };
   if (info.type === PciType.IVSHMEM) return { r: PciAccess.DONE, value: Math.floor(ivshmemPciCfgRead(hv, dev, reg >> 2) / 2 ** shift) };
   if (reg < 0x40) return { r: PciAccess.PERFORM, value: 0 };
-  const cap = findCap(hv, dev, reg);
+  const cap = findCap(hv, dev, info, reg);
   if (!cap) return { r: PciAccess.PERFORM, value: 0 };
   const capOff = reg - cap.start;
   if (cap.id === PCI_CAP_ID_MSI && capOff >= 4 && (capOff < 10 || (info.msi64 && capOff < 14))) {
@@ -179,7 +179,7 @@ export function pciCfgWriteModerate(hv: Hv, dev: number, reg: number, size: numb
     return perm === Perm.RDONLY ? PciAccess.DONE : PciAccess.REJECT;
   }
   if (info.type === PciType.IVSHMEM) return ivshmemPciCfgWrite(hv, dev, reg >> 2, mask, v);
-  const cap = findCap(hv, dev, reg);
+  const cap = findCap(hv, dev, info, reg);
   if (!cap || !(cap.flags & PCICAPS_WRITE)) return PciAccess.REJECT;
   const capOff = reg - cap.start;
   if (cap.id === PCI_CAP_ID_MSI && (capOff < 10 || (info.msi64 && capOff < 14))) {
