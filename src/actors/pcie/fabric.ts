@@ -29,6 +29,8 @@ export class PcieFabric {
   readonly fns: ConfigSpace[];
   private readonly hdr: Int32Array;
   private readonly lock: Word;
+  /** Functions on the secondary bus of each slot's bridge; key -1 is the root bus. */
+  private readonly below = new Map<number, ConfigSpace[]>();
   /** Sees every TLP a transaction produces (requests on the way down, completions back). */
   observer: TlpObserver | undefined;
   private tag = 0;
@@ -42,6 +44,7 @@ export class PcieFabric {
     this.fns = this.slots.map((s) => new ConfigSpace(sab, this.slots.length, s));
     this.hdr = new Int32Array(sab);
     this.lock = word(this.hdr, PcieWord.LOCK);
+    for (const f of this.fns) this.below.set(f.slot.parent, [...(this.below.get(f.slot.parent) ?? []), f]);
   }
 
   /** Buffer size for a topology (the supervisor allocates it before the workers start). */
@@ -72,7 +75,7 @@ export class PcieFabric {
   }
 
   private children(parent: number): ConfigSpace[] {
-    return this.fns.filter((f) => f.slot.parent === parent);
+    return this.below.get(parent) ?? [];
   }
 
   private nextTag(): number {
