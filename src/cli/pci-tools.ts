@@ -64,16 +64,26 @@ function parseResources(text: string, cfg: Uint8Array): PciResource[] {
   return out;
 }
 
-async function readFunctions(u: UserProcess): Promise<LspciFunction[] | number> {
+/**
+ * The functions' config bytes (and, for lspci, the kernel's resources and IRQ). `only` limits the
+ * reads to the functions a slot selects: every config read may be a trapped ECAM access.
+ */
+async function readFunctions(u: UserProcess, kernelView: boolean, only?: (domain: number, bdf: number) => boolean): Promise<LspciFunction[] | number> {
   const names = await u.listDir(SYSFS);
   if (typeof names === 'number') return names;
   const out: LspciFunction[] = [];
   for (const name of names) {
+    const id = parseName(name);
+    if (only && !only(id.domain, id.bdf)) continue;
     const config = await u.readFile(`${SYSFS}/${name}/config`);
     if (typeof config === 'number') return config;
+    if (!kernelView) {
+      out.push({ ...id, config, resources: [] });
+      continue;
+    }
     const res = await u.readText(`${SYSFS}/${name}/resource`);
     const irq = await u.readText(`${SYSFS}/${name}/irq`);
-    out.push({ ...parseName(name), config, resources: typeof res === 'string' ? parseResources(res, config) : [], ...(typeof irq === 'string' ? { irq: Number(irq.trim()) } : {}) });
+    out.push({ ...id, config, resources: typeof res === 'string' ? parseResources(res, config) : [], ...(typeof irq === 'string' ? { irq: Number(irq.trim()) } : {}) });
   }
   return out;
 }
@@ -81,7 +91,7 @@ async function readFunctions(u: UserProcess): Promise<LspciFunction[] | number> 
 export async function lspci(u: UserProcess, io: Io, args: string[]): Promise<number> {
   try {
     const opts = parseLspciArgs(args);
-    const funcs = await readFunctions(u);
+    const funcs = await readFunctions(u, true);
     if (typeof funcs === 'number') {
       io.err(`lspci: Cannot open ${SYSFS}: ${strerror(-funcs)}\n`);
       return 1;
@@ -100,7 +110,8 @@ const le = (v: number, n: number): Uint8Array => Uint8Array.from({ length: n }, 
 export async function setpci(u: UserProcess, io: Io, args: string[]): Promise<number> {
   try {
     const cmd = parseSetpci(args);
-    const funcs = await readFunctions(u);
+    // setpci needs only the config bytes of the functions some group's slot can select.
+    const funcs = await readFunctions(u, false, (domain, bdf) => cmd.groups.some((g) => !g.slot || matchSlot(g.slot, domain, bdf)));
     if (typeof funcs === 'number') {
       io.err(`setpci: Cannot open ${SYSFS}: ${strerror(-funcs)}\n`);
       return 1;
