@@ -5,24 +5,15 @@
  * redistributors that are not theirs, with the reference's outcome for each and no effect on
  * root or on another running cell.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Machine } from '../dist/actors/cpu/supervisor.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';
-import { cellStat, enabledWithUart, sleep, untilLine, type Booted } from './root-shell.js';
+import { cellStat, enabledPerTest, sleep, untilLine, type Booted } from './root-shell.js';
 import { GicCpuWord, gicCpuWord } from '../dist/actors/gic/index.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
-let booted: Booted | undefined;
-afterEach(async () => {
-  await booted?.stop();
-  booted = undefined;
-});
-
-async function enabled(): Promise<Booted> {
-  booted = await enabledWithUart();
-  return booted;
-}
+const enabled = enabledPerTest();
 
 const until = (b: Booted, cell: string, re: RegExp, ms = 20_000): Promise<string[]> => untilLine(b, cell, re, ms);
 const stat = cellStat;

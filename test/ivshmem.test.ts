@@ -7,8 +7,8 @@
  * own reads all ones, writing it panic-parks the CPU, and root is whole again after both cells
  * are destroyed.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cellStat, enabledWithUart, sleep, untilLine, type Booted } from './root-shell.js';
+import { describe, expect, it, vi } from 'vitest';
+import { cellStat, enabledPerTest, sleep, untilLine, type Booted } from './root-shell.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
@@ -19,16 +19,7 @@ const STATE_TABLE = 0x7f4f0000;
 const OUT0 = 0x7f4f1000;
 const OUT1 = 0x7f4f2000;
 
-let booted: Booted | undefined;
-afterEach(async () => {
-  await booted?.stop();
-  booted = undefined;
-});
-
-async function enabled(): Promise<Booted> {
-  booted = await enabledWithUart();
-  return booted;
-}
+const enabled = enabledPerTest();
 
 const until = (b: Booted, cell: string, re: RegExp, ms = 30_000): Promise<string[]> => untilLine(b, cell, re, ms);
 const stat = cellStat;

@@ -2,7 +2,7 @@
  * A machine booted in-process with the root-cell shell on it, for tests that drive it line by
  * line as a user would (and read its shared memory directly where a test needs to look).
  */
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';
 import { BufferIo } from '../dist/cli/io.js';
@@ -70,6 +70,22 @@ export async function enabledWithUart(): Promise<Booted> {
     throw e;
   }
   return { m: rs.m, run: rs.run, lines, stop };
+}
+
+/**
+ * For a test file whose tests each boot their own enabled machine: the returned function boots
+ * one, and it is stopped after the test whether it passed or not.
+ */
+export function enabledPerTest(): () => Promise<Booted> {
+  let booted: Booted | undefined;
+  afterEach(async () => {
+    await booted?.stop();
+    booted = undefined;
+  });
+  return async () => {
+    booted = await enabledWithUart();
+    return booted;
+  };
 }
 
 /** A cell's UART lines once one matches `re` (or after `ms`). */
