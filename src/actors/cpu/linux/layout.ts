@@ -8,6 +8,8 @@ import { MAX_CPUS } from '../../../shared/board.js';
 
 /** Functions the root-Linux model records for Jailhouse's virtual PCI host (KernelWord.VPCI_BDF..). */
 export const VPCI_MAX_DEVICES = 32;
+/** KernelWord.VPCI_COUNT of a virtual host added but not scanned yet. */
+export const VPCI_NOT_SCANNED = -1;
 
 export const KernelWord = {
   /** cpu_online_mask, CPUs 0..31 and 32..63. */
@@ -26,7 +28,8 @@ export const KernelWord = {
   HOTPLUG_WAITERS_HI: 7,
   /**
    * Jailhouse's virtual PCI host, added by the driver after enable and removed before disable:
-   * the functions found on it + 1 (0 = no such host), its domain, bus count and ECAM address.
+   * the functions found on it + 1 (0 = no such host, VPCI_NOT_SCANNED = not scanned yet), its
+   * domain, bus count and ECAM address.
    */
   VPCI_COUNT: 8,
   VPCI_DOMAIN: 9,

@@ -3,7 +3,7 @@
  * host, domain 0000, scanned at boot; and Jailhouse's virtual PCI host, which the driver adds
  * while the hypervisor is enabled with a virtual mmconfig window), config accessors through
  * ECAM (pci_generic_config_read/write: trapped once root runs under Jailhouse and the window is
- * not mapped; each host is scanned once, as Linux probes it), and the sysfs files /sys/bus/pci/devices/DDDD:BB:DD.F/{config,resource,irq}.
+ * not mapped; each host's bus is scanned once), and the sysfs files /sys/bus/pci/devices/DDDD:BB:DD.F/{config,resource,irq}.
  */
 import { SYS_OFF } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
@@ -11,7 +11,7 @@ import { encodeUtf8 } from '../../../shared/text.js';
 import { SlotWord } from '../../pcie/layout.js';
 import { PCI_CAP_ID_EXP, PCI_CFG_SPACE_EXP_SIZE, PCI_CFG_SPACE_SIZE, PCI_HEADER_TYPE_MFD, makeBdf } from '../../pcie/regs.js';
 import type { Kernel } from './kernel.js';
-import { KernelWord, VPCI_MAX_DEVICES } from './layout.js';
+import { KernelWord, VPCI_MAX_DEVICES, VPCI_NOT_SCANNED } from './layout.js';
 import { linuxMmio } from './mmio.js';
 
 export const PCI_SYSFS = '/sys/bus/pci/devices';
@@ -50,7 +50,8 @@ function virtualHost(k: Kernel): PciHost | undefined {
 /**
  * jailhouse_pci_virtual_root_devices_add (the driver, right after enable): when the system
  * config has a virtual mmconfig window, a generic ECAM host for it is added (the driver's DT
- * overlay) and scanned once, like any host bridge Linux probes.
+ * overlay). Its bus is scanned once, the first time anything looks at Linux's PCI devices, so
+ * enabling costs no config accesses of its own.
  */
 export function pciVirtualHostAdd(k: Kernel): void {
   const hv = k.hv;
@@ -59,15 +60,23 @@ export function pciVirtualHostAdd(k: Kernel): void {
   const sys = hv.systemConfig;
   const base = m.read64(sys + SYS_OFF.pci_mmconfig_base);
   if (!base || !m.read8(sys + SYS_OFF.pci_is_virtual) || base === k.c.board.pci.ecam_base) return;
-  const host: PciHost = { domain: m.read16(sys + SYS_OFF.pci_domain), ecam: base, buses: m.read8(sys + SYS_OFF.pci_mmconfig_end_bus) + 1, virtual: true };
-  const found = scanHost(k, host).slice(0, VPCI_MAX_DEVICES);
-  if (found.length === VPCI_MAX_DEVICES) k.printk(`pci ${host.domain.toString(16).padStart(4, '0')}: only the first ${VPCI_MAX_DEVICES} functions of the virtual host are kept`);
-  found.forEach((bdf, i) => Atomics.store(k.c.k32, KernelWord.VPCI_BDF + i, bdf));
-  Atomics.store(k.c.k32, KernelWord.VPCI_DOMAIN, host.domain);
-  Atomics.store(k.c.k32, KernelWord.VPCI_BUSES, host.buses);
+  Atomics.store(k.c.k32, KernelWord.VPCI_DOMAIN, m.read16(sys + SYS_OFF.pci_domain));
+  Atomics.store(k.c.k32, KernelWord.VPCI_BUSES, m.read8(sys + SYS_OFF.pci_mmconfig_end_bus) + 1);
   Atomics.store(k.c.k32, KernelWord.VPCI_ECAM_LO, base % 0x1_0000_0000);
   Atomics.store(k.c.k32, KernelWord.VPCI_ECAM_HI, Math.floor(base / 0x1_0000_0000));
-  Atomics.store(k.c.k32, KernelWord.VPCI_COUNT, found.length + 1);
+  Atomics.store(k.c.k32, KernelWord.VPCI_COUNT, VPCI_NOT_SCANNED);
+}
+
+/** The virtual host's functions, scanning its bus the first time. */
+function virtualDevices(k: Kernel, host: PciHost): number[] {
+  if (kw(k, KernelWord.VPCI_COUNT) === VPCI_NOT_SCANNED) {
+    const found = scanHost(k, host).slice(0, VPCI_MAX_DEVICES);
+    if (found.length === VPCI_MAX_DEVICES) k.printk(`pci ${host.domain.toString(16).padStart(4, '0')}: only the first ${VPCI_MAX_DEVICES} functions of the virtual host are kept`);
+    found.forEach((bdf, i) => Atomics.store(k.c.k32, KernelWord.VPCI_BDF + i, bdf));
+    // Concurrent first scans find the same functions; the last store wins harmlessly.
+    Atomics.compareExchange(k.c.k32, KernelWord.VPCI_COUNT, VPCI_NOT_SCANNED, found.length + 1);
+  }
+  return Array.from({ length: Math.max(0, kw(k, KernelWord.VPCI_COUNT) - 1) }, (_, i) => kw(k, KernelWord.VPCI_BDF + i));
 }
 
 /** jailhouse_pci_virtual_root_devices_remove (the driver, before disable). */
@@ -106,8 +115,7 @@ export function pciDevices(k: Kernel): LinuxPciDev[] {
   const out: LinuxPciDev[] = [];
   for (const host of pciHosts(k)) {
     if (host.virtual) {
-      const n = kw(k, KernelWord.VPCI_COUNT) - 1;
-      for (let i = 0; i < n; i++) out.push({ host, bdf: kw(k, KernelWord.VPCI_BDF + i) });
+      for (const bdf of virtualDevices(k, host)) out.push({ host, bdf });
       continue;
     }
     // A function the Jailhouse driver claimed for a cell is off Linux's bus until released.
