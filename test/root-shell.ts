@@ -32,9 +32,11 @@ export async function bootRootShell(): Promise<RootShell> {
   return { m, sh, io, run };
 }
 
-/** `jailhouse enable` with the bundled root config, which must succeed. */
-export async function enableRoot(b: RootShell): Promise<RootShell> {
-  expect((await b.run('jailhouse enable configs/qemu-arm64.json')).code).toBe(0);
+export const ROOT_CONFIG = 'configs/qemu-arm64.json';
+
+/** `jailhouse enable` with a bundled root config (qemu-arm64.json by default), which must succeed. */
+export async function enableRoot(b: RootShell, config = ROOT_CONFIG): Promise<RootShell> {
+  expect((await b.run(`jailhouse enable ${config}`)).code).toBe(0);
   return b;
 }
 
@@ -50,7 +52,7 @@ export interface Booted {
   stop(): Promise<void>;
 }
 
-export async function enabledWithUart(): Promise<Booted> {
+export async function enabledWithUart(config = ROOT_CONFIG): Promise<Booted> {
   const rs = await bootRootShell();
   const con = UartConsole.forMachine(rs.m).start(20);
   const seen: { cell: string; text: string }[] = [];
@@ -64,7 +66,7 @@ export async function enabledWithUart(): Promise<Booted> {
     await rs.m.shutdown();
   };
   try {
-    await enableRoot(rs);
+    await enableRoot(rs, config);
   } catch (e) {
     await stop();
     throw e;
@@ -76,14 +78,14 @@ export async function enabledWithUart(): Promise<Booted> {
  * For a test file whose tests each boot their own enabled machine: the returned function boots
  * one, and it is stopped after the test whether it passed or not.
  */
-export function enabledPerTest(): () => Promise<Booted> {
+export function enabledPerTest(config = ROOT_CONFIG): () => Promise<Booted> {
   let booted: Booted | undefined;
   afterEach(async () => {
     await booted?.stop();
     booted = undefined;
   });
   return async () => {
-    booted = await enabledWithUart();
+    booted = await enabledWithUart(config);
     return booted;
   };
 }

@@ -8,9 +8,10 @@
  * gic-demo and uart-demo (Jailhouse's demos of those names), sgi-pingpong (SGI round trips
  * between two CPUs of a cell) and gic-attack (one forbidden GIC access, chosen through the
  * command-line area, for adversarial tests); pci-probe (config space as a cell sees it on the
- * example PCIe board) and ivshmem-demo (cells ivshmem-a and ivshmem-b exchanging messages through
+ * example PCIe board), msix-probe (a physical device's MSI-X table behind the hypervisor's
+ * shadow) and ivshmem-demo (cells ivshmem-a and ivshmem-b exchanging messages through
  * an ivshmem v2 device with MSI-X doorbells). Sources: basic.ts, interrupt-demos.ts, gic-attack.ts,
- * pci-probe.ts, ivshmem-demo.ts over lib.ts. Committed copies live in configs/inmates/*.bin; a test checks they match these
+ * pci-probe.ts, msix-probe.ts, ivshmem-demo.ts over lib.ts. Committed copies live in configs/inmates/*.bin; a test checks they match these
  * sources.
  */
 import { assemble } from '../a64/asm-text.js';
@@ -18,6 +19,7 @@ import { BAD_ACCESS, COMPUTE, HELLO } from './basic.js';
 import { GIC_ATTACK } from './gic-attack.js';
 import { GIC_DEMO, SGI_PINGPONG, UART_DEMO } from './interrupt-demos.js';
 import { IVSHMEM_DEMO } from './ivshmem-demo.js';
+import { MSIX_PROBE } from './msix-probe.js';
 import { PCI_PROBE } from './pci-probe.js';
 
 export interface Inmate {
@@ -36,6 +38,7 @@ export const INMATES: readonly Inmate[] = [
   { name: 'gic-attack', description: 'one forbidden GIC access chosen by the number at IPA 0x1000 (-s N -a 0x1000), then what it reads back', source: GIC_ATTACK },
   { name: 'ivshmem-demo', description: 'Jailhouse\'s ivshmem-demo as a ping-pong: cells ivshmem-a and ivshmem-b exchange 10 messages each way through ivshmem 00:02.0 (MSI-X doorbells)', source: IVSHMEM_DEMO },
   { name: 'pci-probe', description: 'example board: reads root\'s and its own PCI functions through the trapped ECAM, sizes its BAR0; -s 1/2 -a 0x1000 writes a forbidden register', source: PCI_PROBE },
+  { name: 'msix-probe', description: 'default board with qemu-arm64-pcie.json: programs the NVMe\'s MSI-X table through the hypervisor\'s shadow; -s 1/2 -a 0x1000 makes an invalid table/PBA access', source: MSIX_PROBE },
 ];
 
 /** The image of a built-in inmate, linked at IPA 0. */

@@ -52,8 +52,11 @@ function archFlushCellVcpuCaches(hv: Hv, cell: number): void {
   }
 }
 
-/** config_commit: flush root's (and the added/removed cell's) vCPU caches, then SPI routing follows ownership. */
-function configCommit(hv: Hv, changed: number): void {
+/**
+ * config_commit: flush root's (and the added/removed cell's) vCPU caches, then SPI routing
+ * follows ownership and root's MSI/MSI-X come back from the handover (init_late commits root).
+ */
+export function configCommit(hv: Hv, changed: number): void {
   archFlushCellVcpuCaches(hv, hv.rootCell);
   if (changed && changed !== hv.rootCell) archFlushCellVcpuCaches(hv, changed);
   irqchipConfigCommit(hv, changed);

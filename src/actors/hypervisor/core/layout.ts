@@ -309,10 +309,19 @@ export const PCIDEV = {
   MSIX_CTRL: 56,
   /** u64: the ivshmem endpoint (0 for physical devices). */
   IVSHMEM: 64,
-  /** u64: the physical address of the shadow MSI-X vectors (a mem_pool page; 0 without MSI-X). */
+  /**
+   * u64: the physical address of the shadow MSI-X vectors (16 bytes each: address lo/hi, data,
+   * vector control): MSIX_EMBEDDED, mem_pool pages beyond 16 vectors, the ivshmem endpoint's
+   * table; 0 without MSI-X.
+   */
   MSIX_VECTORS: 72,
-  SIZE: 0x50,
+  /** union pci_msix_vector[PCI_EMBEDDED_MSIX_VECTS]: the shadow of a physical device with up to 16 vectors. */
+  MSIX_EMBEDDED: 80,
+  SIZE: 80 + 16 * 16,
 } as const;
+
+/** Shadow MSI-X vectors held inside struct pci_device; more come from the mem_pool. */
+export const PCI_EMBEDDED_MSIX_VECTS = 16;
 
 /** struct ivshmem_link: the endpoints sharing one bdf (a mem_pool page). */
 export const IVLINK = {

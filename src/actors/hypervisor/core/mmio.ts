@@ -18,7 +18,8 @@ import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE, pages } from './layout.js';
 import { printk } from './printk.js';
 import { gicHandleDistAccess, gicHandleRedistAccess } from './gic-mmio.js';
-import { pciMmconfigAccess } from './pci.js';
+import { pciDevInfo, pciMmconfigAccess } from './pci.js';
+import { pciMsixAccess } from './pci-msix.js';
 import { ivshmemMsixAccess, ivshmemRegisterAccess } from './ivshmem.js';
 
 export const MmioResult = { ERROR: -1, UNHANDLED: 0, HANDLED: 1 } as const;
@@ -38,6 +39,8 @@ export const MmioHandler = {
   IVSHMEM_REGS: 5,
   /** ivshmem MSI-X BAR; arg = the struct pci_device. */
   IVSHMEM_MSIX: 6,
+  /** pci_msix_access_handler (a physical device's MSI-X table); arg = the struct pci_device. */
+  PCI_MSIX: 7,
 } as const;
 
 /**
@@ -103,7 +106,7 @@ export function mmioCountRegions(hv: Hv, cell: number): number {
     const o = pci + i * PCI_DEVICE_SIZE;
     const type = dv.getUint8(o + PCI_DEV_OFF.type);
     if (type === PciType.IVSHMEM) n += 2;
-    else if (type === PciType.DEVICE && dv.getUint16(o + PCI_DEV_OFF.num_msix_vectors, true) > 0) n += 1;
+    else if (getU64(dv, o + PCI_DEV_OFF.msix_address) !== 0) n += 1;
   }
   for (const r of cellMemRegions(hv, cell)) if (isSubpage(r)) n += 1;
   return n;
@@ -248,6 +251,7 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
     case MmioHandler.PCI_MMCONFIG: return pciMmconfigAccess(hv, access);
     case MmioHandler.IVSHMEM_REGS: return ivshmemRegisterAccess(hv, r.arg, access);
     case MmioHandler.IVSHMEM_MSIX: return ivshmemMsixAccess(hv, r.arg, access);
+    case MmioHandler.PCI_MSIX: return pciMsixAccess(hv, r.arg, access, pciDevInfo(hv, r.arg));
     default: return MmioResult.ERROR;
   }
 }

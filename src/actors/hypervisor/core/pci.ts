@@ -3,15 +3,18 @@
  * ownership (root hands a device listed in a new cell's config over at create and gets it back
  * at destroy), the config-space moderation that hides what a cell does not own and shadows BARs
  * and MSI, device reset, and the commit-time MSI/MSI-X handover. ivshmem devices are virtual
- * functions handled by ivshmem.ts behind the same moderation.
+ * functions handled by ivshmem.ts behind the same moderation; the MSI-X tables of physical
+ * devices are pci-msix.ts.
  */
 import { CELL_OFF, PCI_CAP_OFF, PCI_CAP_SIZE, PCI_DEVICE_SIZE, PCI_DEV_OFF, PCI_MSI_64BITS, PciType, SYS_OFF, cellPciCapsOffset, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
-import { cellConfigView } from './cell.js';
+import { bdfString } from '../../pcie/regs.js';
+import { cellConfigView, cellName } from './cell.js';
 import type { Hv } from './hv.js';
 import { ivshmemExit, ivshmemInit, ivshmemPciCfgRead, ivshmemPciCfgWrite, ivshmemReset } from './ivshmem.js';
 import { CELL, PAGE_SIZE, PCIDEV, pages } from './layout.js';
 import { MmioHandler, MmioResult, mmioRegionRegister, type MmioAccess, type MmioResultCode } from './mmio.js';
+import { pciMsixAdd, pciMsixMaskHardware, pciMsixRemove, pciMsixResetShadow, pciSaveMsixVectors, pciUpdateMsix } from './pci-msix.js';
 import { printk } from './printk.js';
 
 /** Result of a moderated config access. */
@@ -191,7 +194,7 @@ export function pciCfgWriteModerate(hv: Hv, dev: number, reg: number, size: numb
   if (cap.id === PCI_CAP_ID_MSIX && capOff < 4) {
     const at = dev + PCIDEV.MSIX_CTRL;
     m.write32(at, ((m.read32(at) & ~mask) | v) >>> 0);
-    return PciAccess.PERFORM;
+    return pciUpdateMsix(hv, dev, info) < 0 ? PciAccess.REJECT : PciAccess.PERFORM;
   }
   return PciAccess.PERFORM;
 }
@@ -213,7 +216,7 @@ export function pciMmconfigAccess(hv: Hv, a: MmioAccess): MmioResultCode {
   if (a.isWrite) {
     const r = pciCfgWriteModerate(hv, dev, reg, size, Number(a.value & 0xffffffffn));
     if (r === PciAccess.REJECT) {
-      printk(hv, `FATAL: Invalid PCI MMCONFIG write, device ${hex2(bdf >> 8)}:${hex2((bdf >> 3) & 0x1f)}.${bdf & 7}, reg: 0x${reg.toString(16)}, size: ${size}\n`);
+      printk(hv, `FATAL: Invalid PCI MMCONFIG write, device ${bdfString(bdf)}, reg: 0x${reg.toString(16)}, size: ${size}\n`);
       return MmioResult.ERROR;
     }
     if (r === PciAccess.PERFORM) pciWriteConfig(hv, bdf, reg, size, Number(a.value & 0xffffffffn));
@@ -226,9 +229,10 @@ export function pciMmconfigAccess(hv: Hv, a: MmioAccess): MmioResultCode {
   return MmioResult.HANDLED;
 }
 
-const hex2 = (v: number): string => v.toString(16).padStart(2, '0');
-
-/** pci_reset_device: shadows cleared; physical devices get command = MEM, MSI/MSI-X off, then INTx off. */
+/**
+ * pci_reset_device: shadows cleared (MSI-X vectors masked); physical devices get command = MEM
+ * (so the MSI-X table decodes), MSI/MSI-X off and every table vector masked, then INTx off.
+ */
 export function pciResetDevice(hv: Hv, dev: number): void {
   const m = hv.c.mem;
   const info = pciDevInfo(hv, dev);
@@ -238,25 +242,39 @@ export function pciResetDevice(hv: Hv, dev: number): void {
     ivshmemReset(hv, dev);
     return;
   }
+  pciMsixResetShadow(hv, dev, info);
   pciWriteConfig(hv, info.bdf, 0x04, 2, PCI_CMD_MEM);
   for (const cap of devCaps(hv, m.read64(dev + PCIDEV.CELL), info)) {
     if (cap.id === PCI_CAP_ID_MSI || cap.id === PCI_CAP_ID_MSIX) pciWriteConfig(hv, info.bdf, cap.start + 2, 2, 0);
+    if (cap.id === PCI_CAP_ID_MSIX) pciMsixMaskHardware(hv, dev, info);
   }
   pciWriteConfig(hv, info.bdf, 0x04, 2, PCI_CMD_INTX_OFF);
 }
 
-/** pci_add_physical_device: the BARs from hardware into the shadow, then the device is the cell's. */
-function pciAddPhysicalDevice(hv: Hv, cell: number, dev: number): void {
+/**
+ * pci_add_physical_device: the BARs from hardware into the shadow, the MSI-X table's shadow and
+ * handler, then the device is the cell's (and reset unless the cell is root). 0 or -ENOMEM.
+ */
+function pciAddPhysicalDevice(hv: Hv, cell: number, dev: number): number {
   const m = hv.c.mem;
   const info = pciDevInfo(hv, dev);
   for (let i = 0; i < 6; i++) m.write32(dev + PCIDEV.BAR + 4 * i, pciReadConfig(hv, info.bdf, 0x10 + 4 * i, 4) >>> 0);
+  printk(hv, `Adding PCI device ${bdfString(info.bdf)} to cell "${cellName(hv, cell)}"\n`);
+  const err = pciMsixAdd(hv, cell, dev, info);
+  if (err) return err;
   m.write64(dev + PCIDEV.CELL, cell);
   if (cell !== hv.rootCell) pciResetDevice(hv, dev);
+  return 0;
 }
 
 function pciRemovePhysicalDevice(hv: Hv, dev: number): void {
+  const m = hv.c.mem;
+  const cell = m.read64(dev + PCIDEV.CELL);
+  const info = pciDevInfo(hv, dev);
+  printk(hv, `Removing PCI device ${bdfString(info.bdf)} from cell "${cellName(hv, cell)}"\n`);
   pciResetDevice(hv, dev);
-  hv.c.mem.write64(dev + PCIDEV.CELL, 0);
+  pciMsixRemove(hv, cell, dev, info);
+  m.write64(dev + PCIDEV.CELL, 0);
 }
 
 /** The same device (domain and bdf) in another cell's array. */
@@ -303,19 +321,27 @@ export function pciCellInit(hv: Hv, cell: number): number {
       const rootDev = findDevice(hv, root, info);
       if (rootDev && m.read64(rootDev + PCIDEV.CELL) === root) pciRemovePhysicalDevice(hv, rootDev);
     }
-    pciAddPhysicalDevice(hv, cell, dev);
+    const err = pciAddPhysicalDevice(hv, cell, dev);
+    if (err) {
+      pciCellExit(hv, cell);
+      return err;
+    }
     saveMsi(hv, dev, info);
   }
   if (cell === root) pciPrepareHandover(hv);
   return 0;
 }
 
-/** The MSI address/data words as the hardware holds them become the initial shadow. */
+/** pci_save_msi / pci_save_msix: what the hardware holds becomes the initial shadow. */
 function saveMsi(hv: Hv, dev: number, info: PciDevInfo): void {
   const m = hv.c.mem;
   for (const cap of devCaps(hv, m.read64(dev + PCIDEV.CELL), info)) {
-    if (cap.id !== PCI_CAP_ID_MSI) continue;
-    for (let i = 0; i < (info.msi64 ? 4 : 3); i++) m.write32(dev + PCIDEV.MSI + 4 * i, pciReadConfig(hv, info.bdf, cap.start + 4 * i, 4) >>> 0);
+    if (cap.id === PCI_CAP_ID_MSI) {
+      for (let i = 0; i < (info.msi64 ? 4 : 3); i++) m.write32(dev + PCIDEV.MSI + 4 * i, pciReadConfig(hv, info.bdf, cap.start + 4 * i, 4) >>> 0);
+    } else if (cap.id === PCI_CAP_ID_MSIX) {
+      m.write32(dev + PCIDEV.MSIX_CTRL, pciReadConfig(hv, info.bdf, cap.start, 4) >>> 0);
+      pciSaveMsixVectors(hv, dev, info);
+    }
   }
 }
 
@@ -329,15 +355,43 @@ function rootPhysicalDevices(hv: Hv): { dev: number; info: PciDevInfo; caps: Pci
     .map(({ dev, info }) => ({ dev, info, caps: devCaps(hv, root, info) }));
 }
 
-/** pci_prepare_handover: root's MSI-X functions masked until config_commit hands them back. */
+/** pci_suppress_msix: the shadow Message Control to the hardware, with the function mask forced on or as shadowed. */
+function pciSuppressMsix(hv: Hv, dev: number, info: PciDevInfo, cap: PciCap, suppressed: boolean): void {
+  const ctrl = hv.c.mem.read32(dev + PCIDEV.MSIX_CTRL) >>> 16;
+  pciWriteConfig(hv, info.bdf, cap.start + 2, 2, suppressed ? ctrl | MSIX_CTRL_FMASK : ctrl);
+}
+
+/**
+ * pci_prepare_handover (at enable and at shutdown): root's MSI-X functions masked until
+ * config_commit, or the PCI unit's shutdown, hands them back (MSI suppression is a no-op on arm).
+ */
 function pciPrepareHandover(hv: Hv): void {
+  for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
+    for (const cap of caps) if (cap.id === PCI_CAP_ID_MSIX) pciSuppressMsix(hv, dev, info, cap, true);
+  }
+}
+
+/**
+ * shutdown() for PCI at disable or failed entry: pci_prepare_handover, then the unit's shutdown
+ * gives root's devices their MSI and MSI-X state back from the shadows (vectors, then the
+ * unsuppressed control word) and turns INTx off on physical devices other cells still own.
+ */
+export function pciShutdown(hv: Hv, cells: number[]): void {
   const m = hv.c.mem;
+  pciPrepareHandover(hv);
   for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
     for (const cap of caps) {
+      if (cap.id === PCI_CAP_ID_MSI) archPciUpdateMsi(hv, dev, info, cap);
       if (cap.id !== PCI_CAP_ID_MSIX) continue;
-      const ctrl = pciReadConfig(hv, info.bdf, cap.start + 2, 2);
-      m.write32(dev + PCIDEV.MSIX_CTRL, ctrl << 16);
-      pciWriteConfig(hv, info.bdf, cap.start + 2, 2, ctrl | MSIX_CTRL_FMASK);
+      pciUpdateMsix(hv, dev, info);
+      pciSuppressMsix(hv, dev, info, cap, false);
+    }
+  }
+  for (const cell of cells) {
+    if (cell === hv.rootCell) continue;
+    for (const dev of cellPciDevices(hv, cell)) {
+      const info = pciDevInfo(hv, dev);
+      if (info.type !== PciType.IVSHMEM && m.read64(dev + PCIDEV.CELL) === cell) pciWriteConfig(hv, info.bdf, 0x04, 2, PCI_CMD_INTX_OFF);
     }
   }
 }
@@ -357,7 +411,7 @@ export function pciCellExit(hv: Hv, cell: number): void {
       if (m.read64(dev + PCIDEV.CELL) !== cell) continue;
       pciRemovePhysicalDevice(hv, dev);
       const rootDev = findDevice(hv, root, info);
-      if (rootDev) pciAddPhysicalDevice(hv, root, rootDev);
+      if (rootDev && pciAddPhysicalDevice(hv, root, rootDev)) printk(hv, `WARNING: Failed to re-assign PCI device to root cell\n`);
     }
   }
   const arr = m.read64(cell + CELL.PCI_DEVICES);
@@ -374,11 +428,12 @@ export function pciCellReset(hv: Hv, cell: number): void {
 /** pci_config_commit: root's MSI/MSI-X state pushed to hardware again and unsuppressed. */
 export function pciConfigCommit(hv: Hv, changed: number): void {
   if (!changed) return;
-  const m = hv.c.mem;
   for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
     for (const cap of caps) {
       if (cap.id === PCI_CAP_ID_MSI) archPciUpdateMsi(hv, dev, info, cap);
-      if (cap.id === PCI_CAP_ID_MSIX) pciWriteConfig(hv, info.bdf, cap.start + 2, 2, (m.read32(dev + PCIDEV.MSIX_CTRL) >>> 16) & ~MSIX_CTRL_FMASK);
+      if (cap.id !== PCI_CAP_ID_MSIX) continue;
+      pciUpdateMsix(hv, dev, info);
+      pciSuppressMsix(hv, dev, info, cap, false);
     }
   }
 }

@@ -9,7 +9,7 @@ import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import type { CpuContext } from '../../cpu/context.js';
 import { CpuState, CpuTime, CpuWord, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
-import { cellConfigId, cellCpus, cellInit, cellMemRegions, cpuIdValid } from './cell.js';
+import { cellConfigId, cellCpus, cellInit, cellMemRegions, cells, cpuIdValid } from './cell.js';
 import { mmioRegisterSubpages } from './mmio.js';
 import { Hv } from './hv.js';
 import {
@@ -39,7 +39,8 @@ import { irqchipGlobalInit } from './gic-init.js';
 import { irqchipCpuInit, irqchipCpuShutdown } from './irqchip.js';
 import { GicCpuWord, ICH_HCR_EN } from '../../gic/index.js';
 import { irqchipCellInit } from './irqchip-cell.js';
-import { pciCellInit } from './pci.js';
+import { pciCellInit, pciShutdown } from './pci.js';
+import { configCommit } from './cell-mgmt.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 
 const BITS_PER_PAGE = PAGE_SIZE * 8;
@@ -360,6 +361,7 @@ function initLate(hv: Hv): number {
     if (err) return err;
   }
   mmioRegisterSubpages(hv, root);
+  configCommit(hv, root);
   poolStats(hv, 'late setup');
   return 0;
 }
@@ -372,8 +374,12 @@ export function archMapMemoryRegion(hv: Hv, cell: number, pt: PageTable, r: { ph
   return pagingCreate(hv.c.mem, hv.memPool, pt, phys, r.size, r.virt, flags, { huge: !(r.flags & MemFlags.NO_HUGEPAGES), coherent: true });
 }
 
-/** Global teardown after a failed entry or at disable (units' shutdown in reverse order). */
+/**
+ * Global teardown after a failed entry or at disable: pci_prepare_handover, then the units'
+ * shutdown in reverse order (PCI gives root's devices their MSI/MSI-X back; the irqchip's
+ * part is per CPU, in archShutdownSelf).
+ */
 export function shutdown(hv: Hv): void {
-  void hv;
+  pciShutdown(hv, cells(hv));
 }
 
