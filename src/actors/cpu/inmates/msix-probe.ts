@@ -20,6 +20,11 @@ const SETSPI_NSR = 0x08000040;
 const SPI0 = 144;
 const SPI1 = 145;
 
+/** "<label> = 0x<the word loaded from addr>" through SHOW's show routine. */
+const show = (label: string, addr: string): string => `adr   x0, ${label}
+        ldr   w1, ${addr}
+        bl    show`;
+
 /**
  * msix-probe: reads the NVMe's ID and MSI-X capability through the trapped ECAM and vector 0 of
  * its table through the hypervisor's MSI-X handler (vector control comes from the hardware,
@@ -40,23 +45,13 @@ main:   bl    setup_stack
         mov   x19, x0
         mov64 x20, #${NVME_CFG}
         mov64 x21, #${TABLE}
-        adr   x0, r_id
-        ldr   w1, [x20]
-        bl    show
-        adr   x0, r_cap
-        ldr   w1, [x20, #${MSIX_CAP}]
-        bl    show
-        adr   x0, r_v0_addr
-        ldr   w1, [x21]
-        bl    show
-        adr   x0, r_v0_ctrl_off
-        ldr   w1, [x21, #12]
-        bl    show
+        ${show('r_id', '[x20]')}
+        ${show('r_cap', `[x20, #${MSIX_CAP}]`)}
+        ${show('r_v0_addr', '[x21]')}
+        ${show('r_v0_ctrl_off', '[x21, #12]')}
         mov   w0, #6                    // Memory Space + Bus Master
         strh  w0, [x20, #4]
-        adr   x0, r_v0_ctrl
-        ldr   w1, [x21, #12]
-        bl    show
+        ${show('r_v0_ctrl', '[x21, #12]')}
         mov64 x22, #${SETSPI_NSR}
         str   w22, [x21, #0]
         str   wzr, [x21, #4]
@@ -69,27 +64,13 @@ main:   bl    setup_stack
         str   wzr, [x21, #12]           // unmask vector 0 only
         mov   w0, #0x8000               // MSI-X Enable
         strh  w0, [x20, #${MSIX_CAP + 2}]
-        adr   x0, r_v0_addr
-        ldr   w1, [x21]
-        bl    show
-        adr   x0, r_v0_data
-        ldr   w1, [x21, #8]
-        bl    show
-        adr   x0, r_v0_ctrl
-        ldr   w1, [x21, #12]
-        bl    show
-        adr   x0, r_v1_data
-        ldr   w1, [x21, #24]
-        bl    show
-        adr   x0, r_v1_ctrl
-        ldr   w1, [x21, #28]
-        bl    show
-        adr   x0, r_cap
-        ldr   w1, [x20, #${MSIX_CAP}]
-        bl    show
-        adr   x0, r_beyond
-        ldr   w1, [x21, #${BEYOND_VECTORS}]
-        bl    show
+        ${show('r_v0_addr', '[x21]')}
+        ${show('r_v0_data', '[x21, #8]')}
+        ${show('r_v0_ctrl', '[x21, #12]')}
+        ${show('r_v1_data', '[x21, #24]')}
+        ${show('r_v1_ctrl', '[x21, #28]')}
+        ${show('r_cap', `[x20, #${MSIX_CAP}]`)}
+        ${show('r_beyond', `[x21, #${BEYOND_VECTORS}]`)}
         cmp   x19, #1
         b.eq  wr_pba
         cmp   x19, #2

@@ -1,28 +1,14 @@
 /**
  * The irqchip's global init, done by the first CPU through cpu_init: check the GIC version and
  * map the distributor and the redistributor frames of all root CPUs into the hypervisor through
- * the remap pool (paging_map_device), which is what remap_pool_used counts on real hardware.
+ * the remap pool (paging_map_device).
  */
 import { CELL_DESC_SIZE, CELL_OFF, SYS_OFF } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import type { Hv } from './hv.js';
-import { BSS, GICD_SIZE, GICR_STRIDE, IMAGE, PAGE_SIZE, pages } from './layout.js';
-import { hvFlags, pagingCreate } from './paging.js';
-import { hvPageTable } from './setup.js';
+import { BSS, GICD_SIZE, GICR_STRIDE, IMAGE } from './layout.js';
+import { pagingMapDevice } from './device-map.js';
 import { setLastGicr } from './gic-mmio.js';
-
-/** paging_map_device: device-attributed RW mapping in the common tables; 0 on failure. */
-export function pagingMapDevice(hv: Hv, phys: number, size: number): number {
-  const n = pages(size);
-  const virt = hv.remapPool.alloc(n);
-  if (!virt) return 0;
-  const err = pagingCreate(hv.c.mem, hv.memPool, hvPageTable(hv, 0), phys, n * PAGE_SIZE, virt, hvFlags({ write: true, device: true }));
-  if (err) {
-    hv.remapPool.free(virt, n);
-    return 0;
-  }
-  return virt;
-}
 
 export function irqchipGlobalInit(hv: Hv): number {
   const m = hv.c.mem;

@@ -315,9 +315,11 @@ export const PCIDEV = {
    * table; 0 without MSI-X.
    */
   MSIX_VECTORS: 72,
+  /** u64: msix_table, the hypervisor's mapping of the device's real table (remap pool; 0: none). */
+  MSIX_TABLE: 80,
   /** union pci_msix_vector[PCI_EMBEDDED_MSIX_VECTS]: the shadow of a physical device with up to 16 vectors. */
-  MSIX_EMBEDDED: 80,
-  SIZE: 80 + 16 * 16,
+  MSIX_EMBEDDED: 88,
+  SIZE: 88 + 16 * 16,
 } as const;
 
 /** Shadow MSI-X vectors held inside struct pci_device; more come from the mem_pool. */

@@ -8,6 +8,7 @@
 import { Errno } from '../../../shared/errno.js';
 import { bdfString } from '../../pcie/regs.js';
 import type { Hv } from './hv.js';
+import { deviceMappingPhys, pagingMapDevice, pagingUnmapDevice } from './device-map.js';
 import { PCIDEV, PCI_EMBEDDED_MSIX_VECTS, pages } from './layout.js';
 import { MmioHandler, MmioResult, mmioRegionRegister, mmioRegionUnregister, type MmioAccess, type MmioResultCode } from './mmio.js';
 import type { PciDevInfo } from './pci.js';
@@ -23,14 +24,16 @@ const VEC_CTRL_DWORD = 3;
 const VEC_CTRL = 4 * VEC_CTRL_DWORD;
 const VEC_CTRL_MASKED = 1;
 
-/** The real table through the hypervisor's device mapping (all ones where nothing decodes). */
-function tableRead(hv: Hv, info: PciDevInfo, off: number): number {
-  const v = hv.c.mem.mmio?.read(info.msixAddress + off, 4);
+/** mmio_read32 on the hypervisor's mapping of the real table (all ones where nothing decodes). */
+function tableRead(hv: Hv, dev: number, off: number): number {
+  const pa = deviceMappingPhys(hv, hv.c.mem.read64(dev + PCIDEV.MSIX_TABLE) + off);
+  const v = pa === undefined ? undefined : hv.c.mem.mmio?.read(pa, 4);
   return v === undefined ? 0xffffffff : Number(v & 0xffffffffn);
 }
 
-function tableWrite(hv: Hv, info: PciDevInfo, off: number, value: number): void {
-  hv.c.mem.mmio?.write(info.msixAddress + off, 4, BigInt(value >>> 0));
+function tableWrite(hv: Hv, dev: number, off: number, value: number): void {
+  const pa = deviceMappingPhys(hv, hv.c.mem.read64(dev + PCIDEV.MSIX_TABLE) + off);
+  if (pa !== undefined) hv.c.mem.mmio?.write(pa, 4, BigInt(value >>> 0));
 }
 
 /** Extra shadow pages a device with more than the embedded vectors needs from the mem_pool. */
@@ -39,25 +42,32 @@ function extraPages(info: PciDevInfo): number {
 }
 
 /**
- * The MSI-X part of pci_add_physical_device: the shadow vectors (embedded, or mem_pool pages
- * beyond 16 vectors) and the table's MMIO region in `cell`. 0 or -ENOMEM.
+ * The MSI-X part of pci_add_physical_device: the real table mapped through the remap pool, the
+ * shadow vectors (embedded, or mem_pool pages beyond 16 vectors) and the table's MMIO region in
+ * `cell`. 0 or -ENOMEM.
  */
 export function pciMsixAdd(hv: Hv, cell: number, dev: number, info: PciDevInfo): number {
   if (!info.msixAddress) return 0;
   const m = hv.c.mem;
+  const table = pagingMapDevice(hv, info.msixAddress, info.msixRegionSize);
+  if (!table) return -Errno.ENOMEM;
   const extra = extraPages(info);
   let vectors = dev + PCIDEV.MSIX_EMBEDDED;
   if (extra) {
     vectors = hv.memPool.alloc(extra);
-    if (!vectors) return -Errno.ENOMEM;
+    if (!vectors) {
+      pagingUnmapDevice(hv, table, info.msixRegionSize);
+      return -Errno.ENOMEM;
+    }
   }
+  m.write64(dev + PCIDEV.MSIX_TABLE, table);
   m.copyIn(vectors, new Uint8Array(Math.max(info.numMsixVectors, 1) * VECTOR_SIZE));
   m.write64(dev + PCIDEV.MSIX_VECTORS, vectors);
   mmioRegionRegister(hv, cell, info.msixAddress, info.msixRegionSize, MmioHandler.PCI_MSIX, dev);
   return 0;
 }
 
-/** The MSI-X part of pci_remove_physical_device: the region unregistered, extra shadow pages freed. */
+/** The MSI-X part of pci_remove_physical_device: the region unregistered, the table unmapped, extra shadow pages freed. */
 export function pciMsixRemove(hv: Hv, cell: number, dev: number, info: PciDevInfo): void {
   const m = hv.c.mem;
   const vectors = m.read64(dev + PCIDEV.MSIX_VECTORS);
@@ -65,6 +75,8 @@ export function pciMsixRemove(hv: Hv, cell: number, dev: number, info: PciDevInf
   mmioRegionUnregister(hv, cell, info.msixAddress);
   const extra = extraPages(info);
   if (extra) hv.memPool.free(vectors, extra);
+  pagingUnmapDevice(hv, m.read64(dev + PCIDEV.MSIX_TABLE), info.msixRegionSize);
+  m.write64(dev + PCIDEV.MSIX_TABLE, 0);
   m.write64(dev + PCIDEV.MSIX_VECTORS, 0);
 }
 
@@ -74,22 +86,22 @@ export function pciSaveMsixVectors(hv: Hv, dev: number, info: PciDevInfo): void 
   const vectors = m.read64(dev + PCIDEV.MSIX_VECTORS);
   if (!vectors) return;
   for (let n = 0; n < info.numMsixVectors; n++) {
-    for (const r of [VEC_ADDR_LO, VEC_ADDR_HI, VEC_DATA]) m.write32(vectors + n * VECTOR_SIZE + r, tableRead(hv, info, n * VECTOR_SIZE + r) >>> 0);
+    for (const r of [VEC_ADDR_LO, VEC_ADDR_HI, VEC_DATA]) m.write32(vectors + n * VECTOR_SIZE + r, tableRead(hv, dev, n * VECTOR_SIZE + r) >>> 0);
   }
 }
 
 /** arm's arch_pci_update_msix_vector: the shadow address (as two 32-bit halves) and data to the hardware. */
-function archPciUpdateMsixVector(hv: Hv, info: PciDevInfo, vectors: number, n: number): void {
+function archPciUpdateMsixVector(hv: Hv, dev: number, vectors: number, n: number): void {
   const m = hv.c.mem;
   const at = vectors + n * VECTOR_SIZE;
-  for (const r of [VEC_ADDR_LO, VEC_ADDR_HI, VEC_DATA]) tableWrite(hv, info, n * VECTOR_SIZE + r, m.read32(at + r));
+  for (const r of [VEC_ADDR_LO, VEC_ADDR_HI, VEC_DATA]) tableWrite(hv, dev, n * VECTOR_SIZE + r, m.read32(at + r));
 }
 
 /** pci_update_msix: every vector pushed to the hardware (arm cannot refuse one, so never < 0). */
 export function pciUpdateMsix(hv: Hv, dev: number, info: PciDevInfo): number {
   const vectors = hv.c.mem.read64(dev + PCIDEV.MSIX_VECTORS);
   if (!vectors || !info.msixAddress) return 0;
-  for (let n = 0; n < info.numMsixVectors; n++) archPciUpdateMsixVector(hv, info, vectors, n);
+  for (let n = 0; n < info.numMsixVectors; n++) archPciUpdateMsixVector(hv, dev, vectors, n);
   return 0;
 }
 
@@ -112,7 +124,7 @@ export function pciMsixMaskHardware(hv: Hv, dev: number, info: PciDevInfo): void
   const m = hv.c.mem;
   const vectors = m.read64(dev + PCIDEV.MSIX_VECTORS);
   if (!vectors || !info.msixAddress) return;
-  for (let n = 0; n < info.numMsixVectors; n++) tableWrite(hv, info, n * VECTOR_SIZE + VEC_CTRL, m.read32(vectors + n * VECTOR_SIZE + VEC_CTRL));
+  for (let n = 0; n < info.numMsixVectors; n++) tableWrite(hv, dev, n * VECTOR_SIZE + VEC_CTRL, m.read32(vectors + n * VECTOR_SIZE + VEC_CTRL));
 }
 
 /**
@@ -132,11 +144,11 @@ export function pciMsixAccess(hv: Hv, dev: number, a: MmioAccess, info: PciDevIn
     if (index >= info.numMsixVectors) return invalid(hv, info);
     const value = a.lo >>> 0;
     m.write32(vectors + index * VECTOR_SIZE + 4 * dword, value);
-    archPciUpdateMsixVector(hv, info, vectors, index);
-    if (dword === VEC_CTRL_DWORD) tableWrite(hv, info, index * VECTOR_SIZE + VEC_CTRL, value);
+    archPciUpdateMsixVector(hv, dev, vectors, index);
+    if (dword === VEC_CTRL_DWORD) tableWrite(hv, dev, index * VECTOR_SIZE + VEC_CTRL, value);
     return MmioResult.HANDLED;
   }
-  a.lo = index >= info.numMsixVectors || dword === VEC_CTRL_DWORD ? tableRead(hv, info, a.address) : m.read32(vectors + a.address) >>> 0;
+  a.lo = index >= info.numMsixVectors || dword === VEC_CTRL_DWORD ? tableRead(hv, dev, a.address) : m.read32(vectors + a.address) >>> 0;
   a.hi = 0;
   return MmioResult.HANDLED;
 }
