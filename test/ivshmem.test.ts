@@ -8,6 +8,9 @@
  * are destroyed.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cellStat, enabledPerTest, sleep, untilLine, type Booted } from './root-shell.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
@@ -125,6 +128,25 @@ describe('ivshmem-demo: two cells exchange messages through ivshmem 00:02.0', ()
     expect((await b.run('jailhouse cell destroy ivshmem-a')).code).toBe(0);
     expect((await b.run('cat /sys/devices/system/cpu/online')).out).toBe('0-3\n');
     expect((await b.run('jailhouse disable')).code).toBe(0);
+  });
+
+  it('an MSI-X vector naming an SPI the cell does not own: enabling MSI-X is refused (-EPERM routing) and the CPU fails', async () => {
+    const b = await enabled();
+    // ivshmem-a as shipped, but owning SPI 152 instead of 150, which its vector 0 names.
+    const cfg = JSON.parse(readFileSync('configs/cells/ivshmem-a.json', 'utf8')) as { irqchips: { pin_bitmap: string[] }[] };
+    cfg.irqchips[0]!.pin_bitmap = ['0x0', '0x0', '0x0', '0x1000000'];
+    const file = join(mkdtempSync(join(tmpdir(), 'jhsim-ivshmem-')), 'ivshmem-a.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    for (const line of [`jailhouse cell create ${file}`, 'jailhouse cell load ivshmem-a configs/inmates/ivshmem-demo.bin', 'jailhouse cell start ivshmem-a']) {
+      expect((await b.run(line)).code, line).toBe(0);
+    }
+    const t0 = Date.now();
+    while (!/ivshmem-a\s+failed\s+2\s+2/.test((await b.run('jailhouse cell list')).out) && Date.now() - t0 < 20_000) await sleep(20);
+    expect((await b.run('jailhouse cell list')).out).toMatch(/^1 +ivshmem-a +failed +2 +2 *\n/m);
+    // The MSI-X Enable write (Message Control at 0x62) is the one refused; the vector was accepted while MSI-X was off.
+    expect((await b.run(`cat ${JH}/console`)).out).toMatch(/Invalid PCI MMCONFIG write, device 00:02\.0, reg: 0x62, size: 2[\s\S]*Parking CPU 2 \(Cell: "ivshmem-a"\)/);
+    expect(b.lines('ivshmem-a').join('\n')).not.toMatch(/MSI-X vector 0 is SPI/);
+    expect((await b.run('jailhouse cell destroy ivshmem-a')).code).toBe(0);
   });
 
   it('peer 0 started first waits for peer 1 (its state-table slot), then pings', async () => {
