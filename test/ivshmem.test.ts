@@ -5,7 +5,7 @@
  * and the two exchange 10 pings and 10 pongs through their output sections, each message
  * announced by a doorbell that arrives as the receiver's SPI. Also: a function the cell does not
  * own reads all ones, writing it panic-parks the CPU, and root is whole again after both cells
- * are destroyed.
+ * are destroyed; a vector naming a foreign SPI is refused; devices without MSI-X ring on INTx.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,8 +27,8 @@ const enabled = enabledPerTest();
 const until = (b: Booted, cell: string, re: RegExp, ms = 30_000): Promise<string[]> => untilLine(b, cell, re, ms);
 const stat = cellStat;
 
-async function startCell(b: Booted, name: string, load = ''): Promise<void> {
-  for (const line of [`jailhouse cell create configs/cells/${name}.json`, `jailhouse cell load ${name} configs/inmates/ivshmem-demo.bin${load}`, `jailhouse cell start ${name}`]) {
+async function startCell(b: Booted, name: string, load = '', config = `configs/cells/${name}.json`): Promise<void> {
+  for (const line of [`jailhouse cell create ${config}`, `jailhouse cell load ${name} configs/inmates/ivshmem-demo.bin${load}`, `jailhouse cell start ${name}`]) {
     const r = await b.run(line);
     expect(r.code, `${line}: ${r.err}`).toBe(0);
   }
@@ -75,12 +75,12 @@ describe('ivshmem-demo: two cells exchange messages through ivshmem 00:02.0', ()
 
     // ivshmem-b is cell 1 on CPU 3, ivshmem-a cell 2 on CPU 2. The device is trapped MMIO: the
     // 00:00.0 read, the bus scan (IDs of 00:00.0 to 00:02.0 and its class: 18 reads), BAR0 and
-    // BAR1, the command register, ID and MAX_PEERS, 7 vendor-capability reads, 4 MSI-X entry
-    // writes and the MSI-X control: 36; then gic_init's redistributor walk (3 reads per frame up
+    // BAR1, the command register, ID and MAX_PEERS, 8 vendor-capability reads (its next pointer
+    // says MSI-X), 4 MSI-X entry writes and the MSI-X control: 37; then gic_init's redistributor walk (3 reads per frame up
     // to the CPU's own: 9 on CPU 2, 12 on CPU 3), GICD_ISENABLER for the SPI, INT_CONTROL, STATE,
     // and one doorbell per message sent. No hypercalls (the PL011 page is mapped).
-    expect(await stat(b, 2, 2, 'mmio')).toBe(36 + 9 + 3 + ROUNDS);
-    expect(await stat(b, 1, 3, 'mmio')).toBe(36 + 12 + 3 + ROUNDS);
+    expect(await stat(b, 2, 2, 'mmio')).toBe(37 + 9 + 3 + ROUNDS);
+    expect(await stat(b, 1, 3, 'mmio')).toBe(37 + 12 + 3 + ROUNDS);
     // Each doorbell is a virt_irq exit on the receiving CPU. Peer 0's state change also raises
     // vector 0 on peer 1, unless it merges with ping 1 while the SPI is still pending.
     for (const [cell, cpu] of [[1, 3], [2, 2]] as const) {
@@ -147,6 +147,34 @@ describe('ivshmem-demo: two cells exchange messages through ivshmem 00:02.0', ()
     expect((await b.run(`cat ${JH}/console`)).out).toMatch(/Invalid PCI MMCONFIG write, device 00:02\.0, reg: 0x62, size: 2[\s\S]*Parking CPU 2 \(Cell: "ivshmem-a"\)/);
     expect(b.lines('ivshmem-a').join('\n')).not.toMatch(/MSI-X vector 0 is SPI/);
     expect((await b.run('jailhouse cell destroy ivshmem-a')).code).toBe(0);
+  });
+
+  it('devices without MSI-X (bar_mask INTX) ring on INTx: SPI 32 + vpci_irq_base + pin - 1', async () => {
+    const b = await enabled();
+    // Both cells as shipped, but their ivshmem function has no MSI-X BAR and no vectors. 00:02.0
+    // has pin C (device 2 & 3, + 1): SPI 32 + 116 + 2 = 150 for ivshmem-a, 151 for ivshmem-b
+    // (vpci_irq_base 117), the SPIs they own.
+    const dir = mkdtempSync(join(tmpdir(), 'jhsim-ivshmem-'));
+    const intx = (name: string): string => {
+      const cfg = JSON.parse(readFileSync(`configs/cells/${name}.json`, 'utf8')) as { pci_devices: Record<string, unknown>[] };
+      Object.assign(cfg.pci_devices[0]!, { bar_mask: 'INTX', num_msix_vectors: 0 });
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify(cfg));
+      return join(dir, `${name}.json`);
+    };
+    await startCell(b, 'ivshmem-b', '', intx('ivshmem-b'));
+    await until(b, 'ivshmem-b', /INTx is SPI/);
+    await startCell(b, 'ivshmem-a', '', intx('ivshmem-a'));
+    const la = await until(b, 'ivshmem-a', /id 0 done/);
+    const lb = await until(b, 'ivshmem-b', /id 1 done/);
+    expect(la).toContain('ivshmem-demo: INTx is SPI 150');
+    expect(lb).toContain('ivshmem-demo: INTx is SPI 151');
+    expect(got(lb)).toEqual(numbered('ping'));
+    expect(got(la)).toEqual(numbered('pong'));
+    // 37 device accesses less the 4 MSI-X entry writes and the MSI-X control: 32.
+    expect(await stat(b, 2, 2, 'mmio')).toBe(32 + 9 + 3 + ROUNDS);
+    expect(await stat(b, 1, 3, 'mmio')).toBe(32 + 12 + 3 + ROUNDS);
+    for (const [cell, cpu] of [[1, 3], [2, 2]] as const) expect(await stat(b, cell, cpu, 'virt_irq')).toBeGreaterThanOrEqual(ROUNDS);
+    expect((await b.run('jailhouse cell destroy ivshmem-a; jailhouse cell destroy ivshmem-b')).code).toBe(0);
   });
 
   it('peer 0 started first waits for peer 1 (its state-table slot), then pings', async () => {

@@ -3,7 +3,8 @@
  * inmates/demos/ivshmem-demo.c (MSI-X doorbells instead of its INTx, a fixed ping-pong instead of
  * its free-running counter).
  */
-import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
+import { COMM } from '../../hypervisor/core/layout.js';
+import { COMM_REGION_BASE, INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
 
 /** The virtual PCI host's ECAM window (qemu-arm64.json pci_mmconfig_base, bus 0 only). */
 export const IVSHMEM_DEMO_ECAM = 0x08e00000;
@@ -31,7 +32,8 @@ const REG = { ID: 0x00, MAX_PEERS: 0x04, INT_CONTROL: 0x08, DOORBELL: 0x0c, STAT
  * It scans bus 0 of the virtual PCI host through ECAM for the first 110a:4106 function with class
  * 0xff, places BAR0 and BAR1, enables memory decoding and bus mastering, reads its peer ID and the
  * vendor capability (state table, R/W and output section sizes, shared-memory base), programs
- * MSI-X vector 0 with SPI 150 + ID, unmasks it and enables MSI-X, enables the SPI in the GIC, sets
+ * MSI-X vector 0 with SPI 150 + ID, unmasks it and enables MSI-X (a device without MSI-X, bar_mask
+ * INTX, interrupts on INTx instead: SPI 32 + vpci_irq_base + pin - 1), enables the SPI in the GIC, sets
  * INT_CONTROL and writes STATE = 1 (the hypervisor copies it into the state table and interrupts
  * the other peer).
  *
@@ -170,22 +172,35 @@ main:   bl    setup_stack
         mov   x0, #10
         bl    uart_putc
 
+        // The vendor capability's next pointer: MSI-X (at 0x60), or none and the device uses INTx.
+        ldrb  w0, [x21, #${CFG.VNDR + 1}]
+        cbz   w0, 5f
         // MSI-X vector 0 raises our own SPI; unmask it, enable MSI-X.
         add   w19, w24, #${IVSHMEM_DEMO_SPI_BASE}
-        adr   x1, v_irq
-        str   w19, [x1]
         str   wzr, [x23, #0x0]          // message address (unused on arm)
         str   wzr, [x23, #0x4]
         str   w19, [x23, #0x8]          // message data: the SPI
         str   wzr, [x23, #0xc]          // vector control: unmasked
         mov   w0, #${MSIX_ENABLE}
         strh  w0, [x21, #${CFG.MSIX_CTRL}]
+        adr   x25, s_ready1
+        b     6f
+        // INTx: pin (device & 3) + 1 is SPI 32 + the comm region's vpci_irq_base + pin - 1.
+5:      mov64 x1, #${COMM_REGION_BASE + COMM.VPCI_IRQ_BASE}
+        ldr   w19, [x1]
+        sub   x2, x21, x20
+        ubfx  x2, x2, #15, #2           // device & 3 of the bdf at offset bdf << 12
+        add   w19, w19, w2
+        add   w19, w19, #32
+        adr   x25, s_ready_intx
+6:      adr   x1, v_irq
+        str   w19, [x1]
         bl    gic_init
         mov   x0, x19
         bl    irq_enable
         mov   w0, #1
         str   w0, [x22, #${REG.INT_CONTROL}]
-        adr   x0, s_ready1
+        mov   x0, x25
         bl    uart_puts
         mov   x0, x19
         bl    uart_putdec
@@ -373,6 +388,7 @@ s_st:        .asciz ": state table "
 s_rw:        .asciz ", R/W section "
 s_out:       .asciz ", output sections "
 s_ready1:    .asciz "ivshmem-demo: MSI-X vector 0 is SPI "
+s_ready_intx: .asciz "ivshmem-demo: INTx is SPI "
 s_peerup:    .asciz "ivshmem-demo: peer 1 is up\\n"
 s_ping:      .asciz "ping "
 s_pong:      .asciz "pong "
