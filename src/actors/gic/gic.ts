@@ -81,6 +81,17 @@ export class Gic {
     return this.byAff.get(aff);
   }
 
+  /**
+   * GICD_IROUTER<irq>'s affinity (Aff3 in bits 39..32, Aff2.Aff1.Aff0 below, IRM left out) as a
+   * number: the 64-bit register read for callers that only compare it with cpuOf's keys.
+   */
+  irouterAffinity(irq: number): number {
+    if (irq < 32 || irq >= this.nrIrqs) return 0;
+    const lo = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2) & 0x00ff_ffff;
+    const hi = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) & 0xff;
+    return hi * 0x1_0000_0000 + lo;
+  }
+
   // --- interrupt sources ---------------------------------------------------------------------
 
   /** Make SPI `irq` pending (a device's edge, or GICD_ISPENDR / SETSPI). */

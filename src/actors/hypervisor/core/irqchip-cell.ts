@@ -6,7 +6,7 @@
  */
 import { CELL_OFF, IRQCHIP_OFF, IRQCHIP_PIN_WORDS, IRQCHIP_SIZE, SYS_OFF, cellIrqchipsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
-import { cellConfigView, cellCpus, cellOwnsCpu, cpuIdValid } from './cell.js';
+import { cellConfigView, cellCpus, cpuIdValid } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
 import { CELL, GICD_SIZE, GICR_STRIDE } from './layout.js';
@@ -86,15 +86,14 @@ export function irqchipCellExit(hv: Hv, cell: number): void {
 }
 
 /**
- * gicv3_adjust_irq_target: an SPI routed to a CPU outside `cell` is re-routed to the cell's
- * first CPU.
+ * gicv3_adjust_irq_target: an SPI routed to a CPU outside the cell (`cpus`, its CPU set) is
+ * re-routed to the cell's first CPU.
  */
-function adjustIrqTarget(hv: Hv, cell: number, irq: number): void {
+function adjustIrqTarget(hv: Hv, cpus: readonly number[], irq: number): void {
   const gic = hv.c.gic;
-  const route = gic.distAccess(0x6000 + irq * 8, 8, false, 0n) & 0xff00ffffffn;
-  const target = gic.cpuOf(Number(route));
-  if (target !== undefined && cellOwnsCpu(hv, cell, target)) return;
-  const first = cellCpus(hv, cell)[0];
+  const target = gic.cpuOf(gic.irouterAffinity(irq));
+  if (target !== undefined && cpus.includes(target)) return;
+  const first = cpus[0];
   if (first === undefined) return;
   gic.distAccess(0x6000 + irq * 8, 8, true, BigInt(hv.c.topo[first]!.mpidr));
 }
@@ -103,8 +102,16 @@ function adjustIrqTarget(hv: Hv, cell: number, irq: number): void {
 export function irqchipConfigCommit(hv: Hv, cellAddedRemoved: number): void {
   const root = hv.rootCell;
   const nr = hv.c.gic.nrIrqs;
-  for (let irq = 32; irq < nr; irq++) {
-    if (cellAddedRemoved && irqchipIrqInCell(hv, cellAddedRemoved, irq)) adjustIrqTarget(hv, cellAddedRemoved, irq);
-    if (irqchipIrqInCell(hv, root, irq)) adjustIrqTarget(hv, root, irq);
+  const rootCpus = cellCpus(hv, root);
+  const changedCpus = cellAddedRemoved ? cellCpus(hv, cellAddedRemoved) : [];
+  // A bitmap word at a time: most words of a non-root cell are empty.
+  for (let n = 1; n < IRQ_WORDS && n * 32 < nr; n++) {
+    const mine = cellAddedRemoved ? hv.c.mem.read32(bitmapWord(cellAddedRemoved, n)) : 0;
+    const roots = hv.c.mem.read32(bitmapWord(root, n));
+    if (!mine && !roots) continue;
+    for (let bit = 0; bit < 32 && n * 32 + bit < nr; bit++) {
+      if ((mine >>> bit) & 1) adjustIrqTarget(hv, changedCpus, n * 32 + bit);
+      if ((roots >>> bit) & 1) adjustIrqTarget(hv, rootCpus, n * 32 + bit);
+    }
   }
 }
