@@ -1,6 +1,7 @@
 /**
  * Hypervisor actor: the jailhouse.bin model (core/: entry rendezvous, page pools and page
- * tables, hypercalls, DISABLE, PSCI, per-CPU control over SGI_EVENT, printk) and the
+ * tables, hypercalls, DISABLE, PSCI, per-CPU control over SGI_EVENT, printk, MMIO dispatch, the
+ * irqchip, the PCI unit with physical devices' MSI-X tables, ivshmem) and the
  * jailhouse.ko model (driver/: ENABLE/DISABLE ioctls, console, sysfs). Both run inside the CPU
  * workers; nothing here runs on the main thread.
  */
