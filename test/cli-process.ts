@@ -3,6 +3,8 @@
  * the exit code, killed after a deadline. Shared by the end-to-end test files.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,4 +40,14 @@ export function jhsim(args: string[], opts: RunOptions = {}): Promise<Result> {
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/**
+ * A file holding the number an adversarial inmate reads from its command-line area (loaded with
+ * `jailhouse cell load NAME IMAGE FILE -a 0x1000`); its path.
+ */
+export function modeFile(mode: number): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'jhsim-mode-')), 'mode');
+  writeFileSync(file, `${mode}\n`);
+  return file;
 }

@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellStat, enabledPerTest, sleep, untilLine, type Booted } from './root-shell.js';
+import { cellStat, enabledPerTest, sleep, startCell as startCellWith, untilLine, type Booted } from './root-shell.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
@@ -27,11 +27,22 @@ const enabled = enabledPerTest();
 const until = (b: Booted, cell: string, re: RegExp, ms = 30_000): Promise<string[]> => untilLine(b, cell, re, ms);
 const stat = cellStat;
 
-async function startCell(b: Booted, name: string, load = '', config = `configs/cells/${name}.json`): Promise<void> {
-  for (const line of [`jailhouse cell create ${config}`, `jailhouse cell load ${name} configs/inmates/ivshmem-demo.bin${load}`, `jailhouse cell start ${name}`]) {
-    const r = await b.run(line);
-    expect(r.code, `${line}: ${r.err}`).toBe(0);
-  }
+const startCell = (b: Booted, name: string, load = '', config = `configs/cells/${name}.json`): Promise<void> =>
+  startCellWith(b, config, name, 'configs/inmates/ivshmem-demo.bin', load);
+
+/** A shipped cell config with `edit` applied, written to a temporary file; its path. */
+function variant<T>(name: string, edit: (cfg: T) => void): string {
+  const cfg = JSON.parse(readFileSync(`configs/cells/${name}.json`, 'utf8')) as T;
+  edit(cfg);
+  const file = join(mkdtempSync(join(tmpdir(), 'jhsim-ivshmem-')), `${name}.json`);
+  writeFileSync(file, JSON.stringify(cfg));
+  return file;
+}
+
+/** Polls `jailhouse cell list` until ivshmem-a on CPU 2 shows as failed (or 20 s pass). */
+async function untilAFailed(b: Booted): Promise<void> {
+  const t0 = Date.now();
+  while (!/ivshmem-a\s+failed\s+2\s+2/.test((await b.run('jailhouse cell list')).out) && Date.now() - t0 < 20_000) await sleep(20);
 }
 
 const got = (l: string[]): string[] => l.filter((x) => x.startsWith('ivshmem-demo: [got] ')).map((x) => x.slice('ivshmem-demo: [got] '.length));
@@ -114,8 +125,7 @@ describe('ivshmem-demo: two cells exchange messages through ivshmem 00:02.0', ()
   it('a function the cell does not own reads all ones; writing its config space panic-parks the CPU', async () => {
     const b = await enabled();
     await startCell(b, 'ivshmem-a', ' -s foreign-write -a 0x1000');
-    const t0 = Date.now();
-    while (!/ivshmem-a\s+failed\s+2\s+2/.test((await b.run('jailhouse cell list')).out) && Date.now() - t0 < 20_000) await sleep(20);
+    await untilAFailed(b);
     expect((await b.run('jailhouse cell list')).out).toMatch(/^1 +ivshmem-a +failed +2 +2 *\n/m);
     const l = b.lines('ivshmem-a');
     expect(l.slice(0, 2)).toEqual([
@@ -133,15 +143,9 @@ describe('ivshmem-demo: two cells exchange messages through ivshmem 00:02.0', ()
   it('an MSI-X vector naming an SPI the cell does not own: enabling MSI-X is refused (-EPERM routing) and the CPU fails', async () => {
     const b = await enabled();
     // ivshmem-a as shipped, but owning SPI 152 instead of 150, which its vector 0 names.
-    const cfg = JSON.parse(readFileSync('configs/cells/ivshmem-a.json', 'utf8')) as { irqchips: { pin_bitmap: string[] }[] };
-    cfg.irqchips[0]!.pin_bitmap = ['0x0', '0x0', '0x0', '0x1000000'];
-    const file = join(mkdtempSync(join(tmpdir(), 'jhsim-ivshmem-')), 'ivshmem-a.json');
-    writeFileSync(file, JSON.stringify(cfg));
-    for (const line of [`jailhouse cell create ${file}`, 'jailhouse cell load ivshmem-a configs/inmates/ivshmem-demo.bin', 'jailhouse cell start ivshmem-a']) {
-      expect((await b.run(line)).code, line).toBe(0);
-    }
-    const t0 = Date.now();
-    while (!/ivshmem-a\s+failed\s+2\s+2/.test((await b.run('jailhouse cell list')).out) && Date.now() - t0 < 20_000) await sleep(20);
+    const file = variant<{ irqchips: { pin_bitmap: string[] }[] }>('ivshmem-a', (c) => (c.irqchips[0]!.pin_bitmap = ['0x0', '0x0', '0x0', '0x1000000']));
+    await startCell(b, 'ivshmem-a', '', file);
+    await untilAFailed(b);
     expect((await b.run('jailhouse cell list')).out).toMatch(/^1 +ivshmem-a +failed +2 +2 *\n/m);
     // The MSI-X Enable write (Message Control at 0x62) is the one refused; the vector was accepted while MSI-X was off.
     expect((await b.run(`cat ${JH}/console`)).out).toMatch(/Invalid PCI MMCONFIG write, device 00:02\.0, reg: 0x62, size: 2[\s\S]*Parking CPU 2 \(Cell: "ivshmem-a"\)/);
@@ -154,13 +158,8 @@ describe('ivshmem-demo: two cells exchange messages through ivshmem 00:02.0', ()
     // Both cells as shipped, but their ivshmem function has no MSI-X BAR and no vectors. 00:02.0
     // has pin C (device 2 & 3, + 1): SPI 32 + 116 + 2 = 150 for ivshmem-a, 151 for ivshmem-b
     // (vpci_irq_base 117), the SPIs they own.
-    const dir = mkdtempSync(join(tmpdir(), 'jhsim-ivshmem-'));
-    const intx = (name: string): string => {
-      const cfg = JSON.parse(readFileSync(`configs/cells/${name}.json`, 'utf8')) as { pci_devices: Record<string, unknown>[] };
-      Object.assign(cfg.pci_devices[0]!, { bar_mask: 'INTX', num_msix_vectors: 0 });
-      writeFileSync(join(dir, `${name}.json`), JSON.stringify(cfg));
-      return join(dir, `${name}.json`);
-    };
+    const intx = (name: string): string =>
+      variant<{ pci_devices: Record<string, unknown>[] }>(name, (c) => Object.assign(c.pci_devices[0]!, { bar_mask: 'INTX', num_msix_vectors: 0 }));
     await startCell(b, 'ivshmem-b', '', intx('ivshmem-b'));
     await until(b, 'ivshmem-b', /INTx is SPI/);
     await startCell(b, 'ivshmem-a', '', intx('ivshmem-a'));

@@ -6,17 +6,12 @@
  * fails the writing CPU.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { jhsim } from './cli-process.js';
+import { jhsim, modeFile } from './cli-process.js';
 
 const BOARD = ['--board', 'configs/boards/rk3588-xilinx.json'];
 
 function script(mode: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'jhsim-pci-'));
-  const arg = join(dir, 'mode');
-  writeFileSync(arg, `${mode}\n`);
+  const arg = modeFile(mode);
   return [
     'jailhouse enable configs/rk3588-xilinx.json',
     'ls /sys/bus/pci/devices',

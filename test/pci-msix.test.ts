@@ -7,13 +7,10 @@
  * what the device reset at destroy leaves there. Invalid table accesses fail the cell's CPU.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PcieFabric, type ConfigSpace } from '../dist/actors/pcie/index.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';
-import { jhsim } from './cli-process.js';
-import { cellStat, enabledPerTest, untilLine, type Booted } from './root-shell.js';
+import { jhsim, modeFile } from './cli-process.js';
+import { cellStat, enabledPerTest, startCell, untilLine, type Booted } from './root-shell.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
@@ -47,10 +44,7 @@ describe('MSI-X table of a physical device (NVMe 03:00.0 in cell nvme-msix)', ()
     const devs = async (): Promise<string[]> => (await b.run('ls /sys/bus/pci/devices')).out.trim().split('\n');
     expect(await devs()).toContain('0000:03:00.0');
 
-    for (const line of [`jailhouse cell create ${CELL}`, 'jailhouse cell load nvme-msix configs/inmates/msix-probe.bin', 'jailhouse cell start nvme-msix']) {
-      const r = await b.run(line);
-      expect(r.code, `${line}: ${r.err}`).toBe(0);
-    }
+    await startCell(b, CELL, 'nvme-msix', 'configs/inmates/msix-probe.bin');
     expect(await devs()).not.toContain('0000:03:00.0');
     const l = await untilLine(b, 'nvme-msix', /survived/);
     expect(l).toEqual([
@@ -112,9 +106,7 @@ describe('invalid MSI-X table accesses fail the cell\'s CPU', () => {
     [1, 'writing the entry after the last vector'],
     [2, 'reading a half-word of vector 0'],
   ])('mode %i: %s', async (mode, what) => {
-    const dir = mkdtempSync(join(tmpdir(), 'jhsim-msix-'));
-    const arg = join(dir, 'mode');
-    writeFileSync(arg, `${mode}\n`);
+    const arg = modeFile(mode);
     const r = await jhsim(['run', '-c', [
       `jailhouse enable ${SYSTEM}`,
       `jailhouse cell create ${CELL}`,

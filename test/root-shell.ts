@@ -104,3 +104,11 @@ export async function untilLine(b: Booted, cell: string, re: RegExp, ms = 20_000
 export async function cellStat(b: Booted, cell: number, cpu: number, name: string): Promise<number> {
   return Number((await b.run(`cat /sys/devices/jailhouse/cells/${cell}/statistics/cpu${cpu}/vmexits_${name}`)).out);
 }
+
+/** `jailhouse cell create CONFIG; cell load NAME IMAGE LOAD; cell start NAME`, each of which must succeed. */
+export async function startCell(b: Booted, config: string, name: string, image: string, load = ''): Promise<void> {
+  for (const line of [`jailhouse cell create ${config}`, `jailhouse cell load ${name} ${image}${load}`, `jailhouse cell start ${name}`]) {
+    const r = await b.run(line);
+    expect(r.code, `${line}: ${r.err}`).toBe(0);
+  }
+}

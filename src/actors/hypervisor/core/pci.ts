@@ -379,14 +379,7 @@ function pciPrepareHandover(hv: Hv): void {
 export function pciShutdown(hv: Hv, cells: number[]): void {
   const m = hv.c.mem;
   pciPrepareHandover(hv);
-  for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
-    for (const cap of caps) {
-      if (cap.id === PCI_CAP_ID_MSI) archPciUpdateMsi(hv, dev, info, cap);
-      if (cap.id !== PCI_CAP_ID_MSIX) continue;
-      pciUpdateMsix(hv, dev, info);
-      pciSuppressMsix(hv, dev, info, cap, false);
-    }
-  }
+  restoreRootMsi(hv);
   for (const cell of cells) {
     if (cell === hv.rootCell) continue;
     for (const dev of cellPciDevices(hv, cell)) {
@@ -427,7 +420,15 @@ export function pciCellReset(hv: Hv, cell: number): void {
 
 /** pci_config_commit: root's MSI/MSI-X state pushed to hardware again and unsuppressed. */
 export function pciConfigCommit(hv: Hv, changed: number): void {
-  if (!changed) return;
+  if (changed) restoreRootMsi(hv);
+}
+
+/**
+ * Root's MSI address/data and MSI-X vectors from the shadows to the hardware, then its MSI-X
+ * control word unsuppressed (pci_config_commit's loop; pci_shutdown's pci_restore_msi/msix,
+ * which on arm write the same values).
+ */
+function restoreRootMsi(hv: Hv): void {
   for (const { dev, info, caps } of rootPhysicalDevices(hv)) {
     for (const cap of caps) {
       if (cap.id === PCI_CAP_ID_MSI) archPciUpdateMsi(hv, dev, info, cap);
