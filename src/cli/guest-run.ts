@@ -45,6 +45,8 @@ export interface GuestRunOptions {
   /** Wall-clock limit for the whole run. */
   timeoutMs: number;
   watchdogMs?: number;
+  /** IsolationMode bits (--filters, --isolation-monitor). */
+  isolation?: number;
   /** Streams guest console output (and UART lines, prefixed) as it appears. */
   onOutput?: (text: string) => void;
   /** Write each cell's UART lines to DIR/<cell name>.log. */
@@ -93,7 +95,7 @@ const DONE = new Set<number>([GuestStatus.BUDGET, GuestStatus.OFF, GuestStatus.F
 export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const image = prepareGuestImage(o, sys);
-  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs });
+  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation });
   const uart = UartConsole.forMachine(m, { logDir: o.uartLogDir });
   try {
     const u = new UserProcess(m, 0);
@@ -181,7 +183,7 @@ function parseAddress(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number, uartLogDir?: string): Promise<number> {
+export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number, uartLogDir?: string, isolation?: number): Promise<number> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(file));
@@ -201,6 +203,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     maxInstructions: parseIntOption('--max-instructions', o.maxInstructions, 1, Number.MAX_SAFE_INTEGER) ?? 0,
     timeoutMs: (parseIntOption('--timeout', o.timeout, 1, 86_400) ?? 60) * 1000,
     watchdogMs,
+    isolation,
     uartLogDir,
     onOutput: o.json
       ? undefined

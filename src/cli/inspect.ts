@@ -8,7 +8,7 @@ import { HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../actors/hyperviso
 import { extractDelta, snapshotConsolePage } from '../actors/hypervisor/driver/console.js';
 import { decodeLatin1 } from '../shared/text.js';
 import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord, readCellCpus, readCellName } from '../actors/hypervisor/driver/layout.js';
-import { CpuWord } from '../actors/cpu/layout.js';
+import { CpuState, CpuWord } from '../actors/cpu/layout.js';
 
 export interface CpuView {
   cpu: number;
@@ -17,6 +17,8 @@ export interface CpuView {
   online: boolean;
   hypervisor: boolean;
   vmexits?: Record<string, number>;
+  /** jhsim's isolation monitor: violations found in this CPU's guest accesses (CpuWord.ISO_VIOLATIONS). */
+  isolationViolations: number;
 }
 
 export function driverWord(m: Machine, w: number): number {
@@ -54,8 +56,14 @@ export function cpuViews(m: Machine, topo: { mpidr: number }[]): CpuView[] {
     state: m.cpuStateName(cpu),
     online: online.has(cpu),
     hypervisor: m.hvActive(cpu),
-    vmexits: m.hvActive(cpu) || m.cpuState(cpu) === 4 ? vmexits(m, cpu) : undefined,
+    vmexits: m.hvActive(cpu) || m.cpuState(cpu) === CpuState.PARKED ? vmexits(m, cpu) : undefined,
+    isolationViolations: m.cpuWord(cpu, CpuWord.ISO_VIOLATIONS),
   }));
+}
+
+/** Isolation violations the monitor reported, per CPU (CpuWord.ISO_VIOLATIONS). */
+export function isolationViolations(m: Machine): number[] {
+  return Array.from({ length: m.nr }, (_, cpu) => m.cpuWord(cpu, CpuWord.ISO_VIOLATIONS));
 }
 
 export interface DriverCellView {

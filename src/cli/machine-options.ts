@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Machine, type MachineOptions } from '../actors/cpu/supervisor.js';
+import { IsolationMode } from '../actors/cpu/layout.js';
 import { loadBoard, type Board } from '../shared/board.js';
 import { Errno, ErrnoError, strerror } from '../shared/errno.js';
 import { createLogger } from './logger.js';
@@ -14,6 +15,10 @@ import { UartConsole } from './uart-console.js';
 
 export interface GlobalOptions {
   board?: string;
+  /** upstream | fixed: which GIC filters the hypervisor runs. */
+  filters?: string;
+  /** on | off: jhsim's isolation monitor. */
+  isolationMonitor?: string;
   cpus?: string;
   firmware?: string;
   logLevel: string;
@@ -58,6 +63,26 @@ export function watchdogFrom(opts: Pick<GlobalOptions, 'watchdog'>): number {
   return parseIntOption('--watchdog', opts.watchdog, 100, 3_600_000) ?? 10_000;
 }
 
+/** The IsolationMode bits of --filters and --isolation-monitor. */
+export function isolationFrom(opts: Pick<GlobalOptions, 'filters' | 'isolationMonitor'>): number {
+  const filters = opts.filters ?? 'upstream';
+  const monitor = opts.isolationMonitor ?? 'on';
+  if (filters !== 'upstream' && filters !== 'fixed') throw new ErrnoError(Errno.EINVAL, `--filters ${filters}: expected upstream or fixed`);
+  if (monitor !== 'on' && monitor !== 'off') throw new ErrnoError(Errno.EINVAL, `--isolation-monitor ${monitor}: expected on or off`);
+  return (filters === 'fixed' ? IsolationMode.FIXED_FILTERS : 0) | (monitor === 'off' ? IsolationMode.MONITOR_OFF : 0);
+}
+
+/** The global options a re-run command must repeat (those not at their defaults). */
+export function globalRerunOptions(g: GlobalOptions): string[] {
+  const out: string[] = [];
+  if (g.board) out.push(`--board ${g.board}`);
+  if (g.firmware) out.push(`--firmware ${g.firmware}`);
+  if (g.watchdog !== undefined && g.watchdog !== '10000') out.push(`--watchdog ${g.watchdog}`);
+  if (g.filters !== undefined && g.filters !== 'upstream') out.push(`--filters ${g.filters}`);
+  if (g.isolationMonitor !== undefined && g.isolationMonitor !== 'on') out.push(`--isolation-monitor ${g.isolationMonitor}`);
+  return out;
+}
+
 export interface Session {
   machine: Machine;
   log: Logger;
@@ -85,7 +110,8 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
   const watchdogMs = watchdogFrom(opts);
   const logDir = uartLogFrom(opts);
   const t0 = performance.now();
-  const machine = await Machine.boot({ board, firmware, watchdogMs, ...extra });
+  const isolation = isolationFrom(opts);
+  const machine = await Machine.boot({ board, firmware, watchdogMs, isolation, ...extra });
   log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');
   return { machine, log, board, uart: UartConsole.forMachine(machine, { logDir }).start() };
 }

@@ -14,7 +14,7 @@ import { runDemo } from './demo.js';
 import { interactive } from './interactive.js';
 import { processIo } from './io.js';
 import { LOG_LEVELS } from './logger.js';
-import { boardFrom, bootFromOptions, endSession, reportIncidents, uartLogFrom, watchdogFrom, type GlobalOptions } from './machine-options.js';
+import { boardFrom, bootFromOptions, endSession, isolationFrom, reportIncidents, uartLogFrom, watchdogFrom, type GlobalOptions } from './machine-options.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptions } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell.js';
@@ -29,6 +29,8 @@ program
   .option('--cpus <n>', 'number of CPUs (2..64), overrides the board')
   .option('--firmware <file>', 'hypervisor image the driver loads instead of the built jailhouse.bin')
   .option('--watchdog <ms>', 'deadline for any single wait inside the machine', '10000')
+  .addOption(new Option('--filters <which>', "the hypervisor's GIC filters: Jailhouse's own (flaws included) or jhsim's corrected ones").choices(['upstream', 'fixed']).default('upstream'))
+  .addOption(new Option('--isolation-monitor <on|off>', 'report emulated writes that change another cell\'s interrupts, PCI devices or ivshmem peers').choices(['on', 'off']).default('on'))
   .option('--uart-log <dir>', "write each cell's UART output to DIR/<cell name>.log (shell, run, demo, guest run)")
   .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'))
   .showHelpAfterError();
@@ -119,7 +121,7 @@ guest.command('run')
   .option('--json', 'print one JSON object (output, per-CPU instructions and vmexits) instead of streaming')
   .action(async (image: string, o: GuestCliOptions) => {
     const g = globals();
-    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdogFrom(g), uartLogFrom(g));
+    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdogFrom(g), uartLogFrom(g), isolationFrom(g));
   });
 
 const inmate = program.command('inmate').description('built-in inmate images for the demo cells (configs/inmates/*.bin are copies)');

@@ -7,7 +7,7 @@ import { lspci, setpci } from './pci-tools.js';
 import { strerror } from '../shared/errno.js';
 import type { Machine } from '../actors/cpu/supervisor.js';
 import { cpuTopology } from '../shared/board.js';
-import { cpuViews } from './inspect.js';
+import { cpuViews, type CpuView } from './inspect.js';
 import { hvCells, hvCpuCells } from './inspect-cells.js';
 import type { Io } from './io.js';
 import { jailhouseTool, type ToolContext } from './jailhouse-tool.js';
@@ -37,7 +37,8 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   ls [PATH]                       list a directory of /sys
   sleep SECONDS                   wait
   dmesg                           print the kernel log
-  cpus                            simulation view: state, online, hypervisor, cell, vmexits per CPU
+  cpus [--json]                   simulation view: state, online, hypervisor, cell, vmexits and
+                                  isolation violations (iso) per CPU
   help                            this text
   exit                            leave the shell
 Commands are separated by ';'.
@@ -120,7 +121,7 @@ export class Shell {
         this.io.out(this.m.kernelLog().text);
         return 0;
       case 'cpus':
-        return this.cpus();
+        return this.cpus(args);
       case 'help':
         this.io.out(SHELL_HELP);
         return 0;
@@ -183,17 +184,30 @@ export class Shell {
     return 0;
   }
 
-  private cpus(): number {
+  private cpus(args: string[]): number {
+    if (args.length > 1 || (args.length === 1 && args[0] !== '--json')) {
+      this.io.err(`cpus: unexpected argument '${args.find((a) => a !== '--json') ?? args[1]}' (usage: cpus [--json])\n`);
+      return 2;
+    }
     const views = cpuViews(this.m, cpuTopology(this.m.board));
     const cells = hvCells(this.m);
     const owner = hvCpuCells(this.m).map((addr) => cells.find((c) => c.addr === addr)?.name ?? '-');
+    const cellOf = (v: CpuView): string => (v.hypervisor || v.state === 'parked' || v.state === 'failed' ? (owner[v.cpu] ?? '-') : '-');
+    if (args[0] === '--json') {
+      const rows = views.map((v) => ({
+        cpu: v.cpu, mpidr: v.mpidr, state: v.state, online: v.online, hypervisor: v.hypervisor, cell: cellOf(v),
+        vmexits: v.vmexits ?? null, isolation_violations: v.isolationViolations,
+      }));
+      this.io.out(`${JSON.stringify(rows)}\n`);
+      return 0;
+    }
     const head = 'CPU  MPIDR    STATE       ONLINE  HYP  CELL          ';
-    this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc\n`);
+    this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc  iso\n`);
     for (const v of views) {
       const x = v.vmexits ? Object.values(v.vmexits).join(' ') : '-';
-      const cell = (v.hypervisor || v.state === 'parked' || v.state === 'failed' ? (owner[v.cpu] ?? '-') : '-').slice(0, 13);
+      const cell = cellOf(v).slice(0, 13);
       const line = `${String(v.cpu).padEnd(5)}0x${v.mpidr.toString(16).padStart(6, '0')} ${v.state.padEnd(12)}${(v.online ? 'yes' : 'no').padEnd(8)}${(v.hypervisor ? 'yes' : 'no').padEnd(5)}${cell.padEnd(14)}`;
-      this.io.out(`${line}${x}\n`);
+      this.io.out(`${line}${x}  ${v.isolationViolations}\n`);
     }
     return 0;
   }

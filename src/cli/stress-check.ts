@@ -1,13 +1,14 @@
 /**
  * Invariants of a quiescent machine (no syscall in flight), checked by the stress harness
  * after operations: CPU states against the online mask and the enabled flag, the driver's
- * cell table, the locks, pool usage, and what sysfs reports.
+ * cell table, the locks, pool usage, what sysfs reports, and that the isolation monitor found
+ * nothing.
  */
 import type { Machine } from '../actors/cpu/supervisor.js';
 import { CpuState } from '../actors/cpu/layout.js';
 import { KernelWord } from '../actors/cpu/linux/layout.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from '../actors/hypervisor/driver/layout.js';
-import { driverCells, driverWord, type DriverCellView } from './inspect.js';
+import { driverCells, driverWord, isolationViolations, type DriverCellView } from './inspect.js';
 import { hvCells, hvCpuCells, type HvCellView } from './inspect-cells.js';
 import { MemFlags } from '../shared/config/layout.js';
 import type { UserProcess } from './user.js';
@@ -123,6 +124,10 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
   } else if (cells.length) {
     v.push(`disabled but the driver still lists cells ${cells.map((c) => c.id).join(',')}`);
   }
+  // jhsim's isolation monitor: no emulated access may have changed another cell's state.
+  isolationViolations(m).forEach((n, cpu) => {
+    if (n) v.push(`the isolation monitor reported ${n} violation${n > 1 ? 's' : ''} by CPU ${cpu}'s guest (see jailhouse console)`);
+  });
   if (Atomics.load(m.k32, KernelWord.HOTPLUG_LOCK) !== 0) v.push(`cpu hotplug lock left at ${Atomics.load(m.k32, KernelWord.HOTPLUG_LOCK)}`);
   if (Atomics.load(m.k32, drvWord(DrvWord.LOCK)) !== 0) v.push('jailhouse_lock left held');
 

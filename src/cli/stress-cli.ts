@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { Errno, ErrnoError } from '../shared/errno.js';
 import { randomSeed } from '../shared/rng.js';
-import { boardFrom, firmwareFrom, parseIntOption, watchdogFrom, type GlobalOptions } from './machine-options.js';
+import { boardFrom, firmwareFrom, globalRerunOptions, isolationFrom, parseIntOption, watchdogFrom, type GlobalOptions } from './machine-options.js';
 import { resolveUserPath } from './paths.js';
 import { stress, type StressResult } from './stress.js';
 import { campaign } from './stress-campaign.js';
@@ -32,7 +32,7 @@ export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number
   if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
   if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
   if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
-  if (g.board) parts.splice(1, 0, `--board ${g.board}`);
+  parts.splice(1, 0, ...globalRerunOptions(g));
   return parts.join(' ');
 }
 
@@ -71,6 +71,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
       delayPpm,
       configFile: resolveUserPath(o.config),
       watchdogMs,
+      isolation: isolationFrom(g),
       onProgress: (n) => bar?.update(n),
     });
   } finally {
@@ -131,6 +132,7 @@ async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Pr
         delayPpm: p.delayPpm,
         configFile: resolveUserPath(o.config),
         watchdogMs: p.watchdogMs,
+        isolation: isolationFrom(g),
       },
       seeds,
       p.parallel,

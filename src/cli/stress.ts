@@ -29,6 +29,8 @@ export interface StressOptions {
   delayPpm: number;
   configFile: string;
   watchdogMs: number;
+  /** IsolationMode bits (--filters, --isolation-monitor). */
+  isolation?: number;
   onProgress?: (done: number) => void;
 }
 
@@ -55,7 +57,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const cfgBytes = serializeSystemConfig(sys);
   const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
-  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200 });
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation });
   const t0 = performance.now();
   const res: StressResult = {
     seed: o.seed,

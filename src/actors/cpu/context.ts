@@ -48,6 +48,8 @@ export class CpuContext {
   readonly wake: Word;
   readonly policy: WaitPolicy;
   readonly rng: Rng;
+  /** IsolationMode bits the machine was booted with (fixed for its lifetime). */
+  readonly isolation: number;
   /** Linux's PSTATE.I for this CPU: false inside IRQ handlers and irq-off sections. */
   irqsEnabled = true;
 
@@ -74,6 +76,7 @@ export class CpuContext {
     };
     this.pcie = new PcieFabric(init.buffers.pcie, board.pci.devices, this.policy);
     this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu), this.pcie);
+    this.isolation = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.ISOLATION));
     this.rng = new Rng(Atomics.load(this.cpus, machineWord(this.nr, MachineWord.SEED)) >>> 0, 1000 + this.cpu);
   }
 

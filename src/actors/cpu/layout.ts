@@ -69,6 +69,11 @@ export const CpuWord = {
   GUEST_INSNS_HI: 44,
   /** 1 = flush the guest software TLB before the next guest instruction (TLBI ...IS, flush_vcpu_caches). */
   TLB_FLUSH: 45,
+  /**
+   * jhsim's isolation monitor (not Jailhouse state): violations it found in accesses this CPU's
+   * guest made, i.e. emulated writes that changed interrupt, PCI or ivshmem state of another cell.
+   */
+  ISO_VIOLATIONS: 46,
 } as const;
 
 /** CpuWord.GUEST_CMD values. */
@@ -175,6 +180,16 @@ export const MachineWord = {
   DELAY_ENTRY_MS: 11,
   /** Machine-wide trace sequence: a total order of protocol events across CPUs (causality in tests). */
   TRACE_SEQ: 12,
+  /** IsolationMode bits: the isolation monitor and which filters the hypervisor runs. */
+  ISOLATION: 13,
+} as const;
+
+/** MachineWord.ISOLATION bits (0 = monitor on, Jailhouse's own filters). */
+export const IsolationMode = {
+  /** The isolation monitor is off. */
+  MONITOR_OFF: 1,
+  /** The hypervisor runs jhsim's corrected filters instead of upstream's (--filters fixed). */
+  FIXED_FILTERS: 2,
 } as const;
 
 export function cpuSabSize(nrCpus: number): number {

@@ -29,6 +29,8 @@ export interface MachineOptions {
   /** Stress: chance per schedule point (ppm) of a delay up to delayMaxUs. */
   delayPpm?: number;
   delayMaxUs?: number;
+  /** IsolationMode bits: the isolation monitor off, jhsim's corrected filters on (default 0). */
+  isolation?: number;
 }
 
 export interface HangReport {
@@ -97,6 +99,7 @@ export class Machine {
     Atomics.store(this.cpus, mw(MachineWord.NR_CPUS), this.nr);
     Atomics.store(this.cpus, mw(MachineWord.SEED), (opts.seed ?? 0) | 0);
     Atomics.store(this.cpus, mw(MachineWord.WATCHDOG_MS), opts.watchdogMs ?? 10_000);
+    Atomics.store(this.cpus, mw(MachineWord.ISOLATION), opts.isolation ?? 0);
     this.setDelays(opts.delayPpm ?? 0, opts.delayMaxUs ?? 0);
     // Linux booted every CPU.
     for (let cpu = 0; cpu < this.nr; cpu++) {

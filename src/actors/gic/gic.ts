@@ -11,6 +11,12 @@ import {
   GICD_CTLR_ARE_NS, GICD_CTLR_ENABLE_G1NS, GICR_WAKER_CHILDREN_ASLEEP, GICR_WAKER_PROCESSOR_SLEEP, GIC_MAX_IRQS,
   GIC_PRI_MASK, GicCpuWord, GicdWord, gicCpuWord, priorityByte,
 } from './layout.js';
+import {
+  GICD_BITMAP_BANK, GICD_CIDR0, GICD_CLRSPI_NSR, GICD_CLRSPI_SR, GICD_CTLR, GICD_ICFGR, GICD_IGROUPR, GICD_IIDR,
+  GICD_IPRIORITYR, GICD_IROUTER, GICD_IROUTER_IRM, GICD_ISENABLER, GICD_ITARGETSR, GICD_PIDR0, GICD_PIDR1, GICD_PIDR2,
+  GICD_PIDR4, GICD_SETSPI_NSR, GICD_SETSPI_SR, GICD_TYPER, GICR_CTLR, GICR_ICFGR0, GICR_ICFGR1, GICR_IGROUPR0, GICR_IIDR,
+  GICR_IPRIORITYR0, GICR_ISENABLER0, GICR_ICACTIVER0, GICR_TYPER, GICR_TYPER_LAST, GICR_WAKER, gicdAccessOk, gicrAccessOk,
+} from './regs.js';
 
 /** GICD_IIDR / GICR_IIDR: ARM implementer (0x43b), product "GIC-600"-like, revision 0. */
 const GIC_IIDR = 0x0200043b;
@@ -26,6 +32,9 @@ export class Gic {
   readonly u8: Uint8Array;
   /** MPIDR affinity (Aff3..Aff0 packed as Jailhouse masks it, 0xff00ffffff) → CPU. */
   private readonly byAff = new Map<number, number>();
+  /** Register writes note what they changed while this is set (this worker's accesses only). */
+  private recording = false;
+  private readonly changes: GicChange[] = [];
 
   constructor(
     sab: SharedArrayBuffer,
@@ -64,7 +73,7 @@ export class Gic {
   /** The CPU an SPI is routed to, or -1 for 1-of-N (IRM) / no such CPU. */
   spiTarget(irq: number): number {
     const lo = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2);
-    if (lo & 0x8000_0000) return -1;
+    if (lo & GICD_IROUTER_IRM) return -1;
     const hi = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) & 0xff;
     return this.byAff.get(hi * 2 ** 32 + (lo & 0xffffff)) ?? -2;
   }
@@ -144,77 +153,93 @@ export class Gic {
 
   // --- distributor registers -----------------------------------------------------------------
 
-  /** A GICD register access of `size` bytes at `off` (mmio_perform_access on the distributor). */
+  /**
+   * A GICD register access of `size` bytes at `off` (mmio_perform_access on the distributor).
+   * An access of a size or alignment the register does not take (regs.ts) reads as zero and
+   * writes nothing, as on QEMU's GICv3.
+   */
   distAccess(off: number, size: number, isWrite: boolean, value: bigint): bigint {
+    if (!gicdAccessOk(off, size)) return 0n;
     const g = this.i32;
     // The bus carries `size` bytes: a register never sees more of the source register.
     if (isWrite) value &= sizeMask(size);
-    if (off >= 0x6000 && off < 0x8000) return this.irouterAccess(off - 0x6000, size, isWrite, value);
-    if (off >= 0x0400 && off < 0x0800) return this.priorityAccess(-1, off - 0x400, size, isWrite, value);
-    const w = off & ~3;
-    const shift = (off & 3) * 8;
-    const v = Number(BigInt.asUintN(32, value)) << shift;
+    if (off >= GICD_IROUTER && off < GICD_IROUTER + 0x2000) return this.irouterAccess(off - GICD_IROUTER, size, isWrite, value);
+    if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) return this.priorityAccess(-1, off - GICD_IPRIORITYR, size, isWrite, value);
+    if (size !== 4) return 0n; // the byte-accessible ITARGETSR/xPENDSGIR are RAZ/WI with affinity routing
+    const v = Number(BigInt.asUintN(32, value));
     // Banks of one bit per INTID; word 0 (SGIs/PPIs) is RAZ/WI with affinity routing.
     const bitBank = (first: number): number | undefined => {
-      const n = (w - first) >> 2;
+      const n = (off - first) >> 2;
       return n === 0 || n * 32 >= this.nrIrqs ? undefined : n;
     };
-    if (w >= 0x0080 && w < 0x0100) {
-      const n = bitBank(0x80);
+    if (off >= GICD_IGROUPR && off < GICD_ISENABLER) {
+      const n = bitBank(GICD_IGROUPR);
       if (n === undefined) return 0n;
-      if (!isWrite) return sizeMask(size) & read(g, GicdWord.GROUP + n, shift);
-      Atomics.store(g, GicdWord.GROUP + n, v);
+      if (!isWrite) return read(g, GicdWord.GROUP + n);
+      const old = Atomics.exchange(g, GicdWord.GROUP + n, v | 0);
+      this.noteBits(GicField.GROUP, -1, n * 32, old ^ v);
       this.bankChanged(n, -1); // every SPI of the word may have changed group
       return 0n;
     }
-    if (w >= 0x0100 && w < 0x0400) {
-      const reg = (w - 0x100) >> 7; // 0 ISENABLER 1 ICENABLER 2 ISPENDR 3 ICPENDR 4 ISACTIVER 5 ICACTIVER
-      const n = bitBank(0x100 + reg * 0x80);
+    if (off >= GICD_ISENABLER && off < GICD_IPRIORITYR) {
+      const reg = (off - GICD_ISENABLER) >> 7; // 0 ISENABLER 1 ICENABLER 2 ISPENDR 3 ICPENDR 4 ISACTIVER 5 ICACTIVER
+      const n = bitBank(GICD_ISENABLER + reg * GICD_BITMAP_BANK);
       if (n === undefined) return 0n;
-      const base = [GicdWord.ENABLE, GicdWord.ENABLE, GicdWord.PENDING, GicdWord.PENDING, GicdWord.ACTIVE, GicdWord.ACTIVE][reg]!;
-      if (!isWrite) return sizeMask(size) & read(g, base + n, shift);
+      const base = BIT_BANKS[reg]!;
+      if (!isWrite) return read(g, base + n);
       if (v === 0) return 0n;
-      if (reg & 1) Atomics.and(g, base + n, ~v);
-      else Atomics.or(g, base + n, v);
+      const old = reg & 1 ? Atomics.and(g, base + n, ~v) : Atomics.or(g, base + n, v);
+      this.noteBits(BIT_FIELDS[reg]!, -1, n * 32, reg & 1 ? old & v : ~old & v);
       this.bankChanged(n, v);
       return 0n;
     }
-    if (w >= 0x0c00 && w < 0x0d00) {
-      const n = (w - 0xc00) >> 2;
+    if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100) {
+      const n = (off - GICD_ICFGR) >> 2;
       if (n < 2 || n * 16 >= this.nrIrqs) return 0n;
-      if (!isWrite) return sizeMask(size) & read(g, GicdWord.CFG + n, shift);
+      if (!isWrite) return read(g, GicdWord.CFG + n);
       // Int_config bits (the odd bit of each pair) are writable; the even bits are RES0.
-      Atomics.store(g, GicdWord.CFG + n, v & 0xaaaaaaaa);
+      const old = Atomics.exchange(g, GicdWord.CFG + n, v & 0xaaaaaaaa);
+      this.noteFields(GicField.CONFIG, -1, n * 16, 2, old ^ (v & 0xaaaaaaaa));
       return 0n;
     }
     if (isWrite) {
-      if (w === 0x0000) {
-        Atomics.store(g, GicdWord.CTLR, (v & GICD_CTLR_ENABLE_G1NS) | GICD_CTLR_ARE_NS);
+      if (off === GICD_CTLR) {
+        const old = Atomics.exchange(g, GicdWord.CTLR, (v & GICD_CTLR_ENABLE_G1NS) | GICD_CTLR_ARE_NS);
+        if ((old ^ v) & GICD_CTLR_ENABLE_G1NS) this.note(GicField.CTLR, -1, -1);
         Atomics.add(g, GicdWord.SPI_GEN, 1);
         for (let cpu = 0; cpu < this.nrCpus; cpu++) this.kick(cpu);
+      } else if (off === GICD_SETSPI_NSR || off === GICD_SETSPI_SR) {
+        const irq = v & 0x3ff;
+        if (this.isSpiImplemented(irq)) {
+          const old = Atomics.load(g, GicdWord.PENDING + (irq >> 5));
+          if (!(old & (1 << (irq & 31)))) this.note(GicField.PENDING, -1, irq);
+        }
+        this.raiseSpi(irq);
+      } else if (off === GICD_CLRSPI_NSR || off === GICD_CLRSPI_SR) {
+        this.clearSpi(v & 0x3ff);
       }
-      else if (w === 0x0040 || w === 0x0048) this.raiseSpi(Number(value & 0x3ffn)); // SETSPI_NSR
-      else if (w === 0x0050 || w === 0x0058) this.clearSpi(Number(value & 0x3ffn)); // CLRSPI_NSR
       return 0n;
     }
     let r = 0;
-    switch (w) {
-      case 0x0000: r = Atomics.load(g, GicdWord.CTLR); break;
+    switch (off) {
+      case GICD_CTLR: r = Atomics.load(g, GicdWord.CTLR); break;
       // TYPER: ITLinesNumber, 5 priority bits... IDbits 9 (10-bit INTIDs), no LPIs, no MBIS.
-      case 0x0004: r = ((this.nrIrqs >> 5) - 1) | (9 << 19); break;
-      case 0x0008: r = GIC_IIDR; break;
-      case 0xffd0: r = GIC_PIDR4; break;
-      case 0xffe0: r = GIC_PIDR0; break;
-      case 0xffe4: r = GIC_PIDR1; break;
-      case 0xffe8: r = GIC_PIDR2; break;
+      case GICD_TYPER: r = ((this.nrIrqs >> 5) - 1) | (9 << 19); break;
+      case GICD_IIDR: r = GIC_IIDR; break;
+      case GICD_PIDR4: r = GIC_PIDR4; break;
+      case GICD_PIDR0: r = GIC_PIDR0; break;
+      case GICD_PIDR1: r = GIC_PIDR1; break;
+      case GICD_PIDR2: r = GIC_PIDR2; break;
       default:
-        if (w >= 0xfff0 && w <= 0xfffc) r = GIC_CIDR[(w - 0xfff0) >> 2]!;
+        if (off >= GICD_CIDR0 && off <= GICD_CIDR0 + 0xc) r = GIC_CIDR[(off - GICD_CIDR0) >> 2]!;
     }
-    return BigInt((r >>> shift) >>> 0) & sizeMask(size);
+    return BigInt(r >>> 0);
   }
 
   private clearSpi(irq: number): void {
-    if (irq >= 32 && irq < this.nrIrqs) Atomics.and(this.i32, GicdWord.PENDING + (irq >> 5), ~(1 << (irq & 31)));
+    if (irq < 32 || irq >= this.nrIrqs) return;
+    const old = Atomics.and(this.i32, GicdWord.PENDING + (irq >> 5), ~(1 << (irq & 31)));
+    if (old & (1 << (irq & 31))) this.note(GicField.PENDING, -1, irq);
   }
 
   /** Bits `mask` of SPI bank word `n` changed: the affected SPIs' targets re-evaluate. */
@@ -225,19 +250,22 @@ export class Gic {
   private irouterAccess(rel: number, size: number, isWrite: boolean, value: bigint): bigint {
     const irq = rel >> 3;
     if (irq < 32 || irq >= this.nrIrqs) return 0n;
-    const idx = GicdWord.IROUTER + irq * 2 + ((rel & 4) >> 2);
+    const lo = GicdWord.IROUTER + irq * 2;
     if (!isWrite) {
-      const lo = BigInt(Atomics.load(this.i32, GicdWord.IROUTER + irq * 2) >>> 0);
-      const hi = BigInt(Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) >>> 0);
-      const full = (hi << 32n) | lo;
-      return rel & 4 ? hi : size === 8 ? full : lo;
+      if (rel & 4) return BigInt(Atomics.load(this.i32, lo + 1) >>> 0);
+      const low = BigInt(Atomics.load(this.i32, lo) >>> 0);
+      return size === 8 ? (BigInt(Atomics.load(this.i32, lo + 1) >>> 0) << 32n) | low : low;
     }
-    if (size === 8 && !(rel & 4)) {
-      Atomics.store(this.i32, idx, Number(value & 0x80ff_ffffn) | 0);
-      Atomics.store(this.i32, idx + 1, Number((value >> 32n) & 0xffn));
+    const loMask = BigInt(GICD_IROUTER_IRM | 0xff_ffff);
+    const oldLo = Atomics.load(this.i32, lo);
+    const oldHi = Atomics.load(this.i32, lo + 1);
+    if (size === 8) {
+      Atomics.store(this.i32, lo, Number(value & loMask) | 0);
+      Atomics.store(this.i32, lo + 1, Number((value >> 32n) & 0xffn));
     } else {
-      Atomics.store(this.i32, idx, Number(value & (rel & 4 ? 0xffn : 0x80ff_ffffn)) | 0);
+      Atomics.store(this.i32, lo + ((rel & 4) >> 2), Number(value & (rel & 4 ? 0xffn : loMask)) | 0);
     }
+    if (Atomics.load(this.i32, lo) !== oldLo || Atomics.load(this.i32, lo + 1) !== oldHi) this.note(GicField.ROUTE, -1, irq);
     this.spiChanged(irq);
     return 0n;
   }
@@ -249,8 +277,11 @@ export class Gic {
       const irq = rel + i;
       if (cpu < 0 && (irq < 32 || irq >= this.nrIrqs)) continue;
       const b = priorityByte(cpu < 0 ? 0 : cpu, irq);
-      if (isWrite) this.u8[b] = Number((value >> BigInt(8 * i)) & 0xffn) & GIC_PRI_MASK;
-      else r |= BigInt(this.u8[b]!) << BigInt(8 * i);
+      if (isWrite) {
+        const nv = Number((value >> BigInt(8 * i)) & 0xffn) & GIC_PRI_MASK;
+        if (this.u8[b] !== nv) this.note(GicField.PRIORITY, cpu, irq);
+        this.u8[b] = nv;
+      } else r |= BigInt(this.u8[b]!) << BigInt(8 * i);
     }
     if (isWrite && cpu >= 0) this.kick(cpu);
     if (isWrite && cpu < 0) Atomics.add(this.i32, GicdWord.SPI_GEN, 1);
@@ -259,62 +290,100 @@ export class Gic {
 
   // --- redistributor registers ---------------------------------------------------------------
 
-  /** A GICR register access at `off` within `cpu`'s frames (RD_base, then SGI_base at +0x10000). */
+  /**
+   * A GICR register access at `off` within `cpu`'s frames (RD_base, then SGI_base at +0x10000).
+   * Sizes and alignments the register does not take read as zero and write nothing.
+   */
   redistAccess(cpu: number, off: number, size: number, isWrite: boolean, value: bigint): bigint {
+    if (!gicrAccessOk(off, size)) return 0n;
     const g = this.i32;
     if (isWrite) value &= sizeMask(size);
     const slot = (w: number): number => gicCpuWord(cpu, w);
-    if (off >= 0x10400 && off < 0x10420) return this.priorityAccess(cpu, off - 0x10400, size, isWrite, value);
-    const w = off & ~3;
-    const shift = (off & 3) * 8;
-    const v = Number(BigInt.asUintN(32, value)) << shift;
-    if (w >= 0x10100 && w < 0x10400 && ((w - 0x10100) & 0x7f) === 0) {
-      const reg = (w - 0x10100) >> 7;
-      const word = slot([GicCpuWord.ENABLE0, GicCpuWord.ENABLE0, GicCpuWord.PENDING0, GicCpuWord.PENDING0, GicCpuWord.ACTIVE0, GicCpuWord.ACTIVE0][reg]!);
-      if (!isWrite) return sizeMask(size) & read(g, word, shift);
-      if (reg & 1) Atomics.and(g, word, ~v);
-      else Atomics.or(g, word, v);
+    if (off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + 0x20) return this.priorityAccess(cpu, off - GICR_IPRIORITYR0, size, isWrite, value);
+    if (off === GICR_TYPER && size === 8) return isWrite ? 0n : (BigInt(this.typerHi(cpu)) << 32n) | BigInt(this.typerLo(cpu));
+    if (size !== 4) return 0n; // PROPBASER/PENDBASER: no LPIs, RAZ/WI
+    const v = Number(BigInt.asUintN(32, value));
+    if (off >= GICR_ISENABLER0 && off <= GICR_ICACTIVER0 && ((off - GICR_ISENABLER0) & 0x7f) === 0) {
+      const reg = (off - GICR_ISENABLER0) >> 7;
+      const word = slot(PRIVATE_BANKS[reg]!);
+      if (!isWrite) return read(g, word);
+      const old = reg & 1 ? Atomics.and(g, word, ~v) : Atomics.or(g, word, v);
+      this.noteBits(BIT_FIELDS[reg]!, cpu, 0, reg & 1 ? old & v : ~old & v);
       if (v) this.kick(cpu);
       return 0n;
     }
     if (isWrite) {
-      switch (w) {
-        case 0x0000: Atomics.store(g, slot(GicCpuWord.CTLR), 0); break;
-        case 0x0014: {
+      switch (off) {
+        case GICR_CTLR: Atomics.store(g, slot(GicCpuWord.CTLR), 0); break;
+        case GICR_WAKER: {
           const sleep = v & GICR_WAKER_PROCESSOR_SLEEP;
-          Atomics.store(g, slot(GicCpuWord.WAKER), sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0);
+          const old = Atomics.exchange(g, slot(GicCpuWord.WAKER), sleep ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0);
+          if ((old & GICR_WAKER_PROCESSOR_SLEEP) !== sleep) this.note(GicField.WAKER, cpu, -1);
           break;
         }
-        case 0x10080: Atomics.store(g, slot(GicCpuWord.GROUP0), v); break;
-        case 0x10c04: Atomics.store(g, slot(GicCpuWord.CFG1), v & 0xaaaaaaaa); break;
+        case GICR_IGROUPR0: this.noteBits(GicField.GROUP, cpu, 0, Atomics.exchange(g, slot(GicCpuWord.GROUP0), v | 0) ^ v); break;
+        case GICR_ICFGR1: {
+          const old = Atomics.exchange(g, slot(GicCpuWord.CFG1), v & 0xaaaaaaaa);
+          this.noteFields(GicField.CONFIG, cpu, 16, 2, old ^ (v & 0xaaaaaaaa));
+          break;
+        }
         default: break; // ICFGR0 is read-only (SGIs are edge), the rest RAZ/WI
       }
       return 0n;
     }
-    if (w === 0x0008 && size === 8) return (BigInt(this.typerHi(cpu)) << 32n) | BigInt(this.typerLo(cpu));
     let r = 0;
-    switch (w) {
-      case 0x0000: r = Atomics.load(g, slot(GicCpuWord.CTLR)); break;
-      case 0x0004: r = GIC_IIDR; break;
-      case 0x0008: r = this.typerLo(cpu); break;
-      case 0x000c: r = this.typerHi(cpu); break;
-      case 0x0014: r = Atomics.load(g, slot(GicCpuWord.WAKER)); break;
-      case 0xffd0: r = GIC_PIDR4; break;
-      case 0xffe0: r = GIC_PIDR0; break;
-      case 0xffe4: r = GIC_PIDR1; break;
-      case 0xffe8: r = GIC_PIDR2; break;
-      case 0x10080: r = Atomics.load(g, slot(GicCpuWord.GROUP0)); break;
-      case 0x10c00: r = Atomics.load(g, slot(GicCpuWord.CFG0)); break;
-      case 0x10c04: r = Atomics.load(g, slot(GicCpuWord.CFG1)); break;
+    switch (off) {
+      case GICR_CTLR: r = Atomics.load(g, slot(GicCpuWord.CTLR)); break;
+      case GICR_IIDR: r = GIC_IIDR; break;
+      case GICR_TYPER: r = this.typerLo(cpu); break;
+      case GICR_TYPER + 4: r = this.typerHi(cpu); break;
+      case GICR_WAKER: r = Atomics.load(g, slot(GicCpuWord.WAKER)); break;
+      case GICD_PIDR4: r = GIC_PIDR4; break;
+      case GICD_PIDR0: r = GIC_PIDR0; break;
+      case GICD_PIDR1: r = GIC_PIDR1; break;
+      case GICD_PIDR2: r = GIC_PIDR2; break;
+      case GICR_IGROUPR0: r = Atomics.load(g, slot(GicCpuWord.GROUP0)); break;
+      case GICR_ICFGR0: r = Atomics.load(g, slot(GicCpuWord.CFG0)); break;
+      case GICR_ICFGR1: r = Atomics.load(g, slot(GicCpuWord.CFG1)); break;
       default:
-        if (w >= 0xfff0 && w <= 0xfffc) r = GIC_CIDR[(w - 0xfff0) >> 2]!;
+        if (off >= GICD_CIDR0 && off <= GICD_CIDR0 + 0xc) r = GIC_CIDR[(off - GICD_CIDR0) >> 2]!;
     }
-    return BigInt((r >>> shift) >>> 0) & sizeMask(size);
+    return BigInt(r >>> 0);
+  }
+
+  // --- what a register write changed (for the isolation monitor) ------------------------------
+
+  /** Start recording the state changes of register writes (cleared by takeChanges). */
+  recordChanges(on: boolean): void {
+    this.recording = on;
+    this.changes.length = 0;
+  }
+
+  /** The changes recorded since recordChanges(true) or the last call, and recording stops. */
+  takeChanges(): GicChange[] {
+    const out = this.changes.slice();
+    this.recording = false;
+    this.changes.length = 0;
+    return out;
+  }
+
+  private note(field: GicFieldValue, cpu: number, irq: number): void {
+    if (this.recording) this.changes.push({ field, cpu, irq });
+  }
+
+  private noteBits(field: GicFieldValue, cpu: number, first: number, bits: number): void {
+    if (this.recording && bits) for (let b = 0; b < 32; b++) if ((bits >>> b) & 1) this.note(field, cpu, first + b);
+  }
+
+  private noteFields(field: GicFieldValue, cpu: number, first: number, width: number, bits: number): void {
+    if (!this.recording || !bits) return;
+    const m = (1 << width) - 1;
+    for (let i = 0; i < 32 / width; i++) if ((bits >>> (i * width)) & m) this.note(field, cpu, first + i);
   }
 
   /** GICR_TYPER[31:0]: Processor_Number (23:8), Last (bit 4) on the highest frame. */
   private typerLo(cpu: number): number {
-    return ((cpu & 0xffff) << 8) | (cpu === this.nrCpus - 1 ? 1 << 4 : 0);
+    return ((cpu & 0xffff) << 8) | (cpu === this.nrCpus - 1 ? GICR_TYPER_LAST : 0);
   }
 
   /** GICR_TYPER[63:32]: Aff3.Aff2.Aff1.Aff0 of the frame's CPU. */
@@ -343,6 +412,25 @@ export function sizeMask(size: number): bigint {
   return size >= 8 ? 0xffff_ffff_ffff_ffffn : (1n << BigInt(size * 8)) - 1n;
 }
 
-function read(g: Int32Array, idx: number, shift: number): bigint {
-  return BigInt((Atomics.load(g, idx) >>> shift) >>> 0);
+function read(g: Int32Array, idx: number): bigint {
+  return BigInt(Atomics.load(g, idx) >>> 0);
 }
+
+/** The state a register write changed. */
+export const GicField = {
+  GROUP: 'group', ENABLE: 'enable', PENDING: 'pending', ACTIVE: 'active', PRIORITY: 'priority', CONFIG: 'config',
+  ROUTE: 'route', CTLR: 'ctlr', WAKER: 'waker',
+} as const;
+export type GicFieldValue = (typeof GicField)[keyof typeof GicField];
+
+/** One change: `cpu` is the redistributor's CPU (-1: distributor), `irq` the INTID (-1: the frame itself). */
+export interface GicChange {
+  field: GicFieldValue;
+  cpu: number;
+  irq: number;
+}
+
+/** GICD_IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER in order: the state word bank each one sets or clears. */
+const BIT_BANKS = [GicdWord.ENABLE, GicdWord.ENABLE, GicdWord.PENDING, GicdWord.PENDING, GicdWord.ACTIVE, GicdWord.ACTIVE] as const;
+const PRIVATE_BANKS = [GicCpuWord.ENABLE0, GicCpuWord.ENABLE0, GicCpuWord.PENDING0, GicCpuWord.PENDING0, GicCpuWord.ACTIVE0, GicCpuWord.ACTIVE0] as const;
+const BIT_FIELDS = [GicField.ENABLE, GicField.ENABLE, GicField.PENDING, GicField.PENDING, GicField.ACTIVE, GicField.ACTIVE] as const;

@@ -50,10 +50,15 @@ export function takeException(s: A64State, kind: VectorKind, syndrome?: Syndrome
   s.pc = toVa((s.sysreg(KEY.VBAR_EL1) & ~0x7ffn) + BigInt(base + VECTOR_OFFSET[kind]));
 }
 
+/** SPSR.IL: the illegal execution state bit. */
+export const SPSR_IL = 1 << 20;
+
 /**
- * ERET from EL1: PSTATE from SPSR_EL1, pc = ELR_EL1, exclusive monitor cleared. Returns false for
- * an illegal return (SPSR_EL1.M not EL0t/EL1t/EL1h): then, as architected, EL and SP selection
- * are unchanged while NZCV, DAIF and pc are restored (PSTATE.IL is not modelled).
+ * ERET from EL1: PSTATE from SPSR_EL1, pc = ELR_EL1, exclusive monitor cleared. Returns false
+ * when the return leaves PSTATE.IL set: an illegal return (SPSR_EL1.M names AArch32, a higher EL
+ * or a reserved mode: EL and SP selection stay as they were, NZCV, DAIF and pc are restored), or
+ * SPSR_EL1.IL itself set. The next instruction then takes the Illegal Execution State exception
+ * (EC 0x0e) instead of executing (Arm ARM, AArch64.ExceptionReturn / IllegalExceptionReturn).
  */
 export function eret(s: A64State): boolean {
   const spsr = Number(s.sysreg(KEY.SPSR_EL1) & 0xffff_ffffn);
@@ -61,6 +66,7 @@ export function eret(s: A64State): boolean {
   s.pc = toVa(s.sysreg(KEY.ELR_EL1));
   s.nzcv = (spsr & 0xf000_0000) >>> 0;
   s.daif = spsr & 0x3c0;
+  if (spsr & SPSR_IL) return false;
   switch (spsr & 0x1f) {
     case 0: s.el = 0; s.spsel = 0; return true;
     case 4: s.el = 1; s.spsel = 0; return true;
@@ -68,6 +74,9 @@ export function eret(s: A64State): boolean {
     default: return false;
   }
 }
+
+/** The data-abort ISS bits an EL1 abort reports: FnV, EA, CM, S1PTW, WnR, DFSC. */
+const EL1_DABT_ISS = 0x7ff;
 
 /** ISS of a trapped WFI/WFE (EC 0x01): CV = 1, COND = AL, TI = WFE. */
 function wfxIss(wfe: boolean): number {
@@ -90,10 +99,13 @@ export function guestSyndrome(s: A64State, r: StepException): Syndrome | undefin
     case 'wfi': case 'wfe':
       return r.trapToEl1 ? { ec: EC.WFX, iss: wfxIss(r.type === 'wfe') } : undefined;
     case 'dataAbort':
-      return { ec: lower ? EC.DABT_LOWER : EC.DABT_CUR, iss: r.iss, far: r.fault.va };
+      // No instruction syndrome for an abort taken to EL1: ISV and ISS[23:14] are only reported
+      // for stage-2 aborts taken to EL2 (as QEMU's merge_syn_data_abort does).
+      return { ec: lower ? EC.DABT_LOWER : EC.DABT_CUR, iss: r.iss & EL1_DABT_ISS, far: r.fault.va };
     case 'instructionAbort':
       return { ec: lower ? EC.IABT_LOWER : EC.IABT_CUR, iss: r.iss, far: r.fault.va };
     case 'pcAlignment': return { ec: EC.PC_ALIGN, iss: 0, far: r.pc };
+    case 'illegalState': return { ec: EC.ILLEGAL_STATE, iss: 0 };
     case 'spAlignment': return { ec: EC.SP_ALIGN, iss: 0 };
     default: return undefined;
   }
@@ -113,6 +125,8 @@ export function deliverToGuest(s: A64State, r: StepException): boolean {
   const syn = guestSyndrome(s, r);
   if (syn === undefined) return false;
   takeException(s, 'sync', syn, r.type === 'svc' ? r.pc + 4 : r.pc);
+  // PSTATE.IL was set when the exception was taken: SPSR_EL1 keeps it, PSTATE clears it.
+  if (r.type === 'illegalState') s.setSysreg(KEY.SPSR_EL1, s.sysreg(KEY.SPSR_EL1) | BigInt(SPSR_IL));
   return true;
 }
 

@@ -318,6 +318,23 @@ export function execCasp(s: A64State, mem: GuestMemory, i: Casp, pc: number): St
 }
 
 /** DC ZVA: zeroes the 64-byte block (DCZID_EL0.BS = 4) containing Xt. */
+/**
+ * DC IVAC/CVAC/CVAU/CIVAC/CVAP/CVADP: no data moves (the caches are coherent here), but the VA
+ * is translated like an access, so an address outside the cell's stage 2 takes a data abort
+ * with CM = 1 and WnR = 1 and no instruction syndrome. Only DC IVAC needs write permission
+ * (it may discard data); the others report translation and access faults only.
+ */
+export function execDcByVa(s: A64State, mem: GuestMemory, name: string, value: bigint, pc: number): StepException | undefined {
+  if (mem.probe === undefined) return undefined;
+  const va = vaOf(value);
+  if (va === undefined) return dataAbort(pc, unrepresentable(value, true), NO_SYN, true, true);
+  const f = mem.probe(va, name === 'IVAC', accessFor('store', s.el, false));
+  if (f === undefined) return undefined;
+  const permission = f.fault === 'permission' || (f.fault === 'stage2' && f.stage2 === 'permission');
+  if (permission && name !== 'IVAC') return undefined;
+  return dataAbort(pc, f, NO_SYN, true, true);
+}
+
 export function execDcZva(s: A64State, mem: GuestMemory, value: bigint, pc: number): StepException | undefined {
   const addr = value & ~63n;
   const va = vaOf(addr);

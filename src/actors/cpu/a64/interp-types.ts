@@ -75,6 +75,12 @@ export interface GuestMemory {
   cas(va: number, size: AccessSize, expected: bigint, desired: bigint, acc: Access): bigint | Fault;
   /** Fetches the 32-bit instruction word at va (4-byte aligned). */
   fetch(va: number, acc: Access): number | Fault;
+  /**
+   * Translates va for a cache maintenance instruction (DC by VA) without accessing memory:
+   * undefined when it translates (for a write when `write`, else for a read), else the fault.
+   * Optional: memories without translation do not fault.
+   */
+  probe?(va: number, write: boolean, acc: Access): Fault | undefined;
 }
 
 /** Generic-timer registers forwarded to {@link InterpHooks} (names as in sysregs.ts). */
@@ -167,6 +173,8 @@ export type ExceptionEvent =
   | { type: 'spAlignment' }
   /** ERET at EL1: the caller calls eret(state) (or intercepts the return). */
   | { type: 'eret' }
+  /** Executing with PSTATE.IL set after an illegal exception return (EC 0x0e). */
+  | { type: 'illegalState' }
   /** Only from run(): hooks.irqPending() returned true while PSTATE.I was clear. */
   | { type: 'irq' };
 
@@ -183,7 +191,7 @@ export interface RunResult {
 
 /** Exception classes (ESR_ELx.EC) used by the interpreter's syndrome helpers. */
 export const EC = {
-  UNKNOWN: 0x00, WFX: 0x01, SVC64: 0x15, HVC64: 0x16, SMC64: 0x17, SYSREG: 0x18,
+  UNKNOWN: 0x00, WFX: 0x01, ILLEGAL_STATE: 0x0e, SVC64: 0x15, HVC64: 0x16, SMC64: 0x17, SYSREG: 0x18,
   IABT_LOWER: 0x20, IABT_CUR: 0x21, PC_ALIGN: 0x22, DABT_LOWER: 0x24, DABT_CUR: 0x25,
   SP_ALIGN: 0x26, BRK64: 0x3c,
 } as const;

@@ -25,7 +25,7 @@ import {
   execCondSelect, execDp1, execDp2, execDp3, execExtr, execLogicImm, execLogicReg, execMoveWide,
 } from './interp-alu.js';
 import {
-  accessFor, execAtomic, execCas, execCasp, execDcZva, execLdar, execLdExcl, execLdStImm, execLdStPair, execLdStReg,
+  accessFor, execAtomic, execCas, execCasp, execDcByVa, execDcZva, execLdar, execLdExcl, execLdStImm, execLdStPair, execLdStReg,
   execLdrLit, execStExcl,
 } from './interp-mem.js';
 import { KEY, SCTLR, readSysreg, sysOpAllowed, writePstateField, writeSysreg } from './interp-sys.js';
@@ -194,11 +194,18 @@ function sysregTrap(i: Insn & { op: 'MRS' | 'MSR_REG' }, read: boolean, value: b
   };
 }
 
-/** DC ZVA zeroes memory; other known maintenance goes to hooks.maintenance (AT sets PAR_EL1). */
+/** The DC operations by virtual address that translate it (DC ZVA aside, which writes). */
+const DC_BY_VA = new Set(['IVAC', 'CVAC', 'CVAU', 'CIVAC', 'CVAP', 'CVADP']);
+
+/** DC ZVA zeroes memory; DC by VA translates; other known maintenance goes to hooks.maintenance (AT sets PAR_EL1). */
 function execSys(s: A64State, mem: GuestMemory, hooks: InterpHooks, i: Sys, pc: number, word: number): StepException | undefined {
   if (i.kind === 'SYS' || i.name === null || !sysOpAllowed(s, i.kind, i.name, i.op1)) return undef(pc, word);
   const value = s.xreg(i.rt);
   if (i.kind === 'DC' && i.name === 'ZVA') return execDcZva(s, mem, value, pc);
+  if (i.kind === 'DC' && DC_BY_VA.has(i.name)) {
+    const e = execDcByVa(s, mem, i.name, value, pc);
+    if (e !== undefined) return e;
+  }
   const r = hooks.maintenance?.({ kind: i.kind, name: i.name, value: i.hasRt ? value : 0n, el: s.el });
   if (i.kind === 'AT') s.setSysreg(KEY.PAR_EL1, r ?? 0x9n);
   return undefined;

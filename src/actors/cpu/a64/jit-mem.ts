@@ -58,6 +58,8 @@ class FaultWay {
   readonly ipaPage = new Float64Array(SLOTS);
   /** The fault status code (DFSC). */
   readonly fsc = new Uint8Array(SLOTS);
+  /** 1 = stage 1 gave Device memory: an unaligned access is an alignment fault instead. */
+  readonly s1dev = new Uint8Array(SLOTS);
 
   clear(): void {
     this.tag.fill(Number.NaN);
@@ -139,8 +141,8 @@ export class FastMem {
   /**
    * Whether an access at va ends in a plain stage-2 fault: true with its IPA page and fault
    * status code in faultIpaPage / faultFsc; false when it does not (it succeeds, or faults at
-   * stage 1, on a table walk, with an external abort or an alignment check: the interpreter
-   * reports those).
+   * stage 1, on a table walk, with an external abort or an alignment check, including an
+   * unaligned access to what stage 1 makes Device memory: the interpreter reports those).
    */
   stage2Fault(va: number, size: number, write: boolean, el: number): boolean {
     const f = write ? this.wrFault : this.rdFault;
@@ -153,6 +155,7 @@ export class FastMem {
       const pa = this.tlb.translateVa(va, write ? ACC_WRITE : ACC_READ, el === 0 ? 0 : 1);
       if (pa !== TLB_FAULT || !this.noteFault(f, i, page * 2 + el)) return false;
     }
+    if ((off & (size - 1)) !== 0 && f.s1dev[i] === 1) return false;
     this.faultIpaPage = f.ipaPage[i]!;
     this.faultFsc = f.fsc[i]!;
     return true;
@@ -165,6 +168,7 @@ export class FastMem {
     f.tag[i] = tag;
     f.ipaPage[i] = Math.floor(fault.ipa / PAGE);
     f.fsc[i] = fault.fsc & 0x3f;
+    f.s1dev[i] = this.tlb.faultS1Device ? 1 : 0;
     return true;
   }
 

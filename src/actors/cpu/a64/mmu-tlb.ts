@@ -30,7 +30,7 @@
  */
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
 import type { PageTable } from '../../hypervisor/core/paging.js';
-import { decodeStage1, vaHigh, vaLow, walkStage1HL, type Stage1Config } from './mmu-stage1.js';
+import { decodeStage1, vaHigh, vaLow, walkStage1HL, type Stage1Config, type Stage1Translation } from './mmu-stage1.js';
 import type { Stage2 } from './mmu-stage2.js';
 import {
   ACCESS_NAMES,
@@ -87,6 +87,12 @@ export class SoftTlb {
   fault: MmuFault | null = null;
   /** perm bits of the last successful translation (P_DEVICE: Device memory for data). */
   lastPerm = 0;
+  /**
+   * For the last fault: stage 1 succeeded and gave Device memory (MMU off, or a Device mapping),
+   * so an unaligned access takes the alignment fault, which comes before a stage-2 fault
+   * (Arm ARM R_XCHFJ: alignment fault caused by the memory type, then permission, then stage 2).
+   */
+  faultS1Device = false;
   /** Slow-path lookups (walks). */
   misses = 0;
   /** Walks that ended in a fault. */
@@ -190,9 +196,13 @@ export class SoftTlb {
     const access = ACCESS_NAMES[acc]!;
     const s2 = this.stage2;
     const s1 = walkStage1HL(this.mem, this.cfg, vaHi, vaLo, access, el, s2.pt ? s2.walk : undefined);
+    this.faultS1Device = false;
     if (!s1.ok) return this.fail(s1);
     const t2 = s2.lookup(s1.ipa, access);
-    if (!t2.ok) return this.fail(t2);
+    if (!t2.ok) {
+      this.faultS1Device = (s1.perms & P_DEVICE) !== 0;
+      return this.fail(t2);
+    }
 
     let mask = 0;
     if (t2.read) mask |= P_R1 | P_R0;
@@ -230,6 +240,15 @@ export class SoftTlb {
     this.faults++;
     this.fault = f;
     return TLB_FAULT;
+  }
+
+  /**
+   * The stage-1 walk alone, as AT S1E1R/W and S1E0R/W do it (stage 2 only for the walk's own
+   * descriptor fetches): the translation, or the fault.
+   */
+  stage1(va: bigint, access: AccessKind, el: El): Stage1Translation | MmuFault {
+    const s2 = this.stage2;
+    return walkStage1HL(this.mem, this.cfg, vaHigh(va), vaLow(va), access, el, s2.pt ? s2.walk : undefined);
   }
 
   /** TLBI VMALLE1(IS), the hypervisor's flush request, context and cell switches. */

@@ -23,6 +23,7 @@ import { Stage2 } from '../a64/mmu-stage2.js';
 import type { Stage1Regs } from '../a64/mmu-types.js';
 import { CpuGuestMemory } from './memory.js';
 import { GenericTimer } from './timer.js';
+import { addressTranslate } from './address-translate.js';
 
 /** Why a slice ended. */
 export type SliceEnd =
@@ -45,6 +46,9 @@ const ICC_REGS = new Set<string>([
   'ICC_RPR_EL1', 'ICC_HPPIR1_EL1', 'ICC_SRE_EL1', 'ICC_AP1R0_EL1', 'ICC_IAR0_EL1', 'ICC_EOIR0_EL1', 'ICC_HPPIR0_EL1',
   'ICC_BPR0_EL1', 'ICC_IGRPEN0_EL1', 'ICC_AP0R0_EL1',
 ]);
+
+/** The SGI generation registers: a write traps to EL2 under the hypervisor. */
+const SGI_GENERATION = new Set<string>(['ICC_SGI1R_EL1', 'ICC_SGI0R_EL1', 'ICC_ASGI1R_EL1']);
 
 /** SCTLR_EL1.A: alignment checking of ordinary loads and stores. */
 const SCTLR_A = 2n;
@@ -215,7 +219,9 @@ export class GuestEngine {
       case 'sysreg':
         // Under Jailhouse only ICC_SGI1R_EL1 traps to EL2 (ICH_HCR_EL2.TC is clear): the rest of
         // the GIC CPU interface is served by the virtual interface (ICV_*) without an exit.
-        if (!r.read && r.name === 'ICC_SGI1R_EL1') return this.toEl2(hv, r);
+        // ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 writes trap too (HCR_EL2.FMO/IMO): Jailhouse handles
+        // only ICC_SGI1R_EL1 and panic-parks the CPU on the others.
+        if (!r.read && r.name !== null && SGI_GENERATION.has(r.name)) return this.toEl2(hv, r);
         if (r.name !== null && ICC_REGS.has(r.name)) {
           const reg = r.name as IccReg;
           if (r.read) retire(s, r, this.c.gicc.readIcc(reg));
@@ -262,7 +268,9 @@ export class GuestEngine {
         this.retired++;
         return undefined;
       case 'eret':
-        eret(s);
+        // An illegal return leaves PSTATE.IL set: the instruction at ELR_EL1 takes the Illegal
+        // Execution State exception before it executes (taken here, at once).
+        if (!eret(s)) deliverToGuest(s, { kind: 'exception', pc: s.pc, type: 'illegalState' });
         this.retired++;
         this.takeVirtualIrq();
         return undefined;
@@ -298,11 +306,13 @@ export class GuestEngine {
   }
 
   /**
-   * TLBI (local, or broadcast for the inner-shareable forms); IC drops translated code (IVAU and
-   * IALLUIS on every CPU: they are broadcast); DC is coherent here: nothing to do.
+   * AT (PAR_EL1 from a stage-1 walk); TLBI (local, or broadcast for the inner-shareable forms);
+   * IC drops translated code (IVAU and IALLUIS on every CPU: they are broadcast); DC is coherent
+   * here: nothing to do.
    */
   private maintenance(op: MaintenanceOp): bigint | undefined {
     const name = op.name;
+    if (op.kind === 'AT') return addressTranslate(this.tlb, name, op.value);
     if (op.kind === 'IC') {
       this.jit.invalidateAll();
       if (name !== 'IALLU') this.requestFlushOthers();

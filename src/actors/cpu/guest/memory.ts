@@ -35,11 +35,25 @@ export class CpuGuestMemory implements GuestMemory {
     readonly tlb: SoftTlb,
   ) {}
 
-  /** Host PA of va for the access, or a Fault. */
-  private translate(va: number, acc: AccessCode, el: 0 | 1, write: boolean): number | Fault {
+  /**
+   * Host PA of va for a `size`-byte access, or a Fault. An unaligned access that stage 1 makes
+   * Device memory (the MMU off, or a Device mapping) is an alignment fault at EL1 even where
+   * stage 2 would fault: the alignment fault caused by the memory type comes first (Arm ARM
+   * R_XCHFJ), so such an access never reaches the hypervisor's MMIO emulation.
+   */
+  private translate(va: number, acc: AccessCode, el: 0 | 1, write: boolean, size = 1): number | Fault {
     const pa = this.tlb.translateVa(va, acc, el);
     if (pa !== TLB_FAULT) return pa;
-    return toFault(this.tlb.fault!, va, write);
+    const f = this.tlb.fault!;
+    if (f.stage === 2 && this.tlb.faultS1Device && va % size !== 0) return { fault: 'alignment', va, write };
+    return toFault(f, va, write);
+  }
+
+  /** For an access crossing a page: an alignment fault if its first byte is Device memory. */
+  private deviceSplit(va: number, acc: AccessCode, el: 0 | 1, write: boolean, size: number): Fault | undefined {
+    const pa = this.translate(va, acc, el, write, size);
+    if (typeof pa !== 'number') return pa;
+    return (this.tlb.lastPerm & P_DEVICE) !== 0 ? { fault: 'alignment', va, write } : undefined;
   }
 
   private ram(pa: number, size: number, va: number, write: boolean, align: boolean): RamView | Fault {
@@ -54,8 +68,8 @@ export class CpuGuestMemory implements GuestMemory {
 
   read(va: number, size: AccessSize, acc: Access): bigint | Fault {
     const el = acc.el ?? 1;
-    if (pageOffset(va) + size > 0x1000) return this.readSplit(va, size, el);
-    const pa = this.translate(va, ACC_READ, el, false);
+    if (pageOffset(va) + size > 0x1000) return this.deviceSplit(va, ACC_READ, el, false, size) ?? this.readSplit(va, size, el);
+    const pa = this.translate(va, ACC_READ, el, false, size);
     if (typeof pa !== 'number') return pa;
     const r = this.ramOrDevice(pa, size, va, false, true);
     if (r === undefined) return this.phys.mmio?.read(pa, size) ?? { fault: 'external', va, write: false };
@@ -84,8 +98,8 @@ export class CpuGuestMemory implements GuestMemory {
 
   write(va: number, size: AccessSize, value: bigint, acc: Access): Fault | undefined {
     const el = acc.el ?? 1;
-    if (pageOffset(va) + size > 0x1000) return this.writeSplit(va, size, value, el);
-    const pa = this.translate(va, ACC_WRITE, el, true);
+    if (pageOffset(va) + size > 0x1000) return this.deviceSplit(va, ACC_WRITE, el, true, size) ?? this.writeSplit(va, size, value, el);
+    const pa = this.translate(va, ACC_WRITE, el, true, size);
     if (typeof pa !== 'number') return pa;
     const r = this.ramOrDevice(pa, size, va, true, true);
     if (r === undefined) return this.phys.mmio?.write(pa, size, value) ? undefined : { fault: 'external', va, write: true };
@@ -121,9 +135,9 @@ export class CpuGuestMemory implements GuestMemory {
   /** Translation for a read-modify-write: both read and write permission. */
   private rmw(va: number, size: AccessSize, acc: Access): { r: RamView; o: number } | Fault {
     const el = acc.el ?? 1;
-    const rd = this.translate(va, ACC_READ, el, false);
+    const rd = this.translate(va, ACC_READ, el, false, size);
     if (typeof rd !== 'number') return rd;
-    const pa = this.translate(va, ACC_WRITE, el, true);
+    const pa = this.translate(va, ACC_WRITE, el, true, size);
     if (typeof pa !== 'number') return pa;
     if (pa % size !== 0) return { fault: 'alignment', va, write: true };
     const r = this.ram(pa, size, va, true, true);
@@ -146,6 +160,11 @@ export class CpuGuestMemory implements GuestMemory {
     const t = this.rmw(va, size, acc);
     if (!('r' in t)) return t;
     return casAtomic(t.r, t.o, size, expected, desired);
+  }
+
+  probe(va: number, write: boolean, acc: Access): Fault | undefined {
+    const pa = this.translate(va, write ? ACC_WRITE : ACC_READ, acc.el ?? 1, write);
+    return typeof pa === 'number' ? undefined : pa;
   }
 
   fetch(va: number, acc: Access): number | Fault {

@@ -35,7 +35,8 @@ _start: mov   x22, x0
         cbnz  x22, work
         // The first CPU powers on every other CPU of the cell (DENIED for CPUs outside it).
         mrs   x20, mpidr_el1
-        and   x20, x20, #0xffffff00
+        mov64 x1, #0xff00ffff00         // the cluster's affinity: Aff3, Aff2, Aff1 (not bit 31)
+        and   x20, x20, x1
         mov   x21, #0
 boot:   cmp   x21, x19
         b.eq  2f

@@ -3,6 +3,7 @@
  * tests of the hypervisor's interrupt ownership.
  */
 import { COMM } from '../../hypervisor/core/layout.js';
+import { GICD_ICENABLER, GICD_IPRIORITYR, GICD_ISPENDR } from '../../gic/regs.js';
 import { COMM_REGION_BASE, INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
 
 /** The SPI gic-attack's cell owns (gic-attack.json) and a foreign one (QEMU virt's UART, root's). */
@@ -72,7 +73,12 @@ show:   stp   x19, x20, [sp, #-32]!
  * of its cluster (outside the cell: Jailhouse panic-parks the CPU), 3 GICD_ISPENDR1 pending SPI
  * 33, 4 a GICD_IPRIORITYR byte write for SPI 33, 5 ICC_SGI1R_EL1 SGI 5 to CPU 0, 6 GICR_ISENABLER0
  * of CPU 0's redistributor, 7 reads of GICD_IROUTER33, GICD_ISENABLER1, GICD_IROUTER144 and
- * GICD_ISENABLER4.
+ * GICD_ISENABLER4. 8-12 are the narrow and unaligned accesses of the isolation tests, run in
+ * iso-attacker.json (SPIs 128 and 144) beside gic-victim in iso-victim.json (146 and 152): 8/9
+ * a byte write to lane 3 of GICD_ICENABLER4/ISPENDR4, 10/11 a 32-bit write to
+ * GICD_ICENABLER4/ISPENDR4 + 1 (unaligned: with the MMU off an alignment fault at EL1, reported
+ * by the vector table), 12 a byte write of priority 0 to SPI 146's lane of GICD_IPRIORITYR36,
+ * which upstream Jailhouse lets through (see gic-mmio.ts).
  */
 export const GIC_ATTACK = `
 ${inmateHead('main')}
@@ -107,7 +113,11 @@ main:   bl    setup_stack
         b.eq  a6
         cmp   x19, #7
         b.eq  a7
-        adr   x0, d_none
+        cmp   x19, #8
+        b.lo  0f
+        cmp   x19, #12
+        b.ls  narrow
+0:        adr   x0, d_none
         bl    uart_puts
         b     halt
 
@@ -188,6 +198,23 @@ a7:     adr   x0, d7
         adr   x0, r_isen_own
         bl    show
 
+// 8-12: x1 = GICD offset, x0 = value, x2 = access (0 byte, 1 word); the descriptions d8..d12
+narrow: sub   x3, x19, #8
+        adr   x4, narrow_tab
+        add   x4, x4, x3, lsl #4
+        ldr   x0, [x4, #8]
+        bl    uart_puts
+        adr   x4, narrow_tab
+        sub   x3, x19, #8
+        add   x4, x4, x3, lsl #4
+        ldr   w1, [x4]                  // offset
+        ldr   w0, [x4, #4]              // bit 31: word access; bits 30..0: value
+        tbnz  w0, #31, 1f
+        strb  w0, [x20, x1]
+        b     survived
+1:      and   w0, w0, #0x7fffffff
+        str   w0, [x20, x1]
+
 survived:
         adr   x0, s_survived
         bl    uart_puts
@@ -213,7 +240,7 @@ s_colon:    .asciz ": "
 s_prefix:   .asciz "gic-attack: "
 s_eq:       .asciz " = "
 s_survived: .asciz "gic-attack: survived\\n"
-d_none: .asciz "none selected (load a number 1-7 at 0x1000, e.g. jailhouse cell load gic-attack gic-attack.bin -s 3 -a 0x1000)\\n"
+d_none: .asciz "none selected (load a number 1-12 at 0x1000, e.g. jailhouse cell load gic-attack gic-attack.bin -s 3 -a 0x1000)\\n"
 d1:     .asciz "enabling SPI ${FOREIGN_OFF_SPI}, which this cell does not own, through GICD_ISENABLER${FOREIGN_OFF_SPI >> 5}\\n"
 d2:     .asciz "routing our SPI ${OWN_SPI} to CPU 0, outside this cell, through GICD_IROUTER${OWN_SPI}\\n"
 d3:     .asciz "setting SPI ${FOREIGN_SPI}, which this cell does not own, pending through GICD_ISPENDR${FOREIGN_SPI >> 5}\\n"
@@ -229,6 +256,24 @@ r_irouter_own:     .asciz "GICD_IROUTER${OWN_SPI}"
 r_irouter_foreign: .asciz "GICD_IROUTER${FOREIGN_SPI}"
 r_isen_own:        .asciz "GICD_ISENABLER${OWN_SPI >> 5}"
 r_gicr:            .asciz "GICR_ISENABLER0 of CPU 0"
+d8:     .asciz "a byte write of 1 to lane 3 of GICD_ICENABLER4 (SPI 152 if the GIC took it)\\n"
+d9:     .asciz "a byte write of 1 to lane 3 of GICD_ISPENDR4 (SPI 152 if the GIC took it)\\n"
+d10:    .asciz "a 32-bit write of bit 16 to GICD_ICENABLER4 + 1, unaligned (SPI 152 if it reached the GIC)\\n"
+d11:    .asciz "a 32-bit write of bit 16 to GICD_ISPENDR4 + 1, unaligned (SPI 152 if it reached the GIC)\\n"
+d12:    .asciz "a byte write of priority 0 to lane 2 of GICD_IPRIORITYR36 (SPI 146), beside our SPI 144 in lane 0\\n"
+        .balign 8
+// offset, value (bit 31 = word access), description
+narrow_tab:
+        .word ${GICD_ICENABLER + 16 + 3}, 1
+        .quad d8
+        .word ${GICD_ISPENDR + 16 + 3}, 1
+        .quad d9
+        .word ${GICD_ICENABLER + 16 + 1}, ${0x8001_0000}
+        .quad d10
+        .word ${GICD_ISPENDR + 16 + 1}, ${0x8001_0000}
+        .quad d11
+        .word ${GICD_IPRIORITYR + 146}, 0
+        .quad d12
 ${INMATE_DEV_LIB_DATA}
 ${INMATE_LIB_DATA}
 `;

@@ -1,6 +1,7 @@
 /**
  * The few filesystem paths user space needs: the CPU hotplug files under
- * /sys/devices/system/cpu and the jailhouse driver's sysfs tree. Whole-file read and write, and
+ * /sys/devices/system/cpu, the jailhouse driver's sysfs tree, PCI's, and jhsim's debugfs
+ * directory (debugfs.ts). Whole-file read and write, and
  * directory listing, each returning bytes/names or a negative errno.
  */
 import { Errno } from '../../../shared/errno.js';
@@ -9,6 +10,7 @@ import { JAILHOUSE_SYSFS, jailhouseList, jailhouseRead } from '../../hypervisor/
 import { cpuDown, cpuUp } from './hotplug.js';
 import { PCI_SYSFS, pciSysfsList, pciSysfsRead, pciSysfsWrite } from './pci.js';
 import type { Kernel } from './kernel.js';
+import { JHSIM_DEBUGFS, jhsimDebugList, jhsimDebugRead } from './debugfs.js';
 import { decodeUtf8, encodeUtf8 } from '../../../shared/text.js';
 
 const CPU_DIR = '/sys/devices/system/cpu';
@@ -33,7 +35,9 @@ function cpuOf(k: Kernel, name: string | undefined): number {
 
 const DIRS: Record<string, string[]> = {
   '': ['dev', 'sys'],
-  sys: ['bus', 'devices'],
+  sys: ['bus', 'devices', 'kernel'],
+  'sys/kernel': ['debug'],
+  'sys/kernel/debug': ['jhsim'],
   'sys/bus': ['pci'],
   'sys/bus/pci': ['devices'],
   'sys/devices': ['jailhouse', 'system'],
@@ -54,6 +58,8 @@ export function vfsList(k: Kernel, path: string): string[] | number {
   if (jh) return jailhouseList(k, jh);
   const pci = under(path, PCI_SYSFS);
   if (pci) return pciSysfsList(k, pci);
+  const dbg = under(path, JHSIM_DEBUGFS);
+  if (dbg) return jhsimDebugList(k, dbg);
   return -Errno.ENOENT;
 }
 
@@ -84,6 +90,8 @@ export function vfsRead(k: Kernel, caller: number, path: string): Uint8Array | n
   if (jh) return jh.length === 0 ? -Errno.EISDIR : jailhouseRead(k, caller, jh);
   const pci = under(path, PCI_SYSFS);
   if (pci) return pci.length === 0 ? -Errno.EISDIR : pciSysfsRead(k, pci);
+  const dbg = under(path, JHSIM_DEBUGFS);
+  if (dbg) return jhsimDebugRead(k, dbg);
   if (DIRS[split(path).join('/')]) return -Errno.EISDIR;
   if (split(path).join('/') === 'dev/jailhouse') return -Errno.EINVAL;
   return -Errno.ENOENT;

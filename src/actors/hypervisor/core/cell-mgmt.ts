@@ -278,7 +278,7 @@ function managementPrologue(hv: Hv, task: Task, id: number): number {
   if (!callerIsRoot(hv)) return -Errno.EPERM;
   const root = hv.rootCell;
   cellSuspend(hv, root);
-  const cell = findCellById(hv, id | 0);
+  const cell = findCellById(hv, id);
   let err = 0;
   if (!cell) err = -Errno.ENOENT;
   else if (cell === root) err = -Errno.EINVAL;

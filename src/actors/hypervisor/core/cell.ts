@@ -135,8 +135,9 @@ export function cells(hv: Hv): number[] {
   return out;
 }
 
+/** The cell whose config's (u32) id equals `id` (an unsigned long: larger values match none). */
 export function findCellById(hv: Hv, id: number): number {
-  for (const c of cells(hv)) if (cellConfigId(hv, c) === id) return c;
+  for (const c of cells(hv)) if (cellConfigId(hv, c) >>> 0 === id) return c;
   return 0;
 }
 

@@ -111,7 +111,7 @@ export function hypervisorGetInfo(hv: Hv, type: number): number {
 
 export function cellGetState(hv: Hv, id: number): number {
   if (!callerIsRoot(hv)) return -Errno.EPERM;
-  const cell = findCellById(hv, id | 0);
+  const cell = findCellById(hv, id);
   if (!cell) return -Errno.ENOENT;
   const state = commState(hv, cell);
   return state >= 0 && state <= 4 ? state : -Errno.EINVAL;

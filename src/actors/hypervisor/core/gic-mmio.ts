@@ -4,27 +4,46 @@
  * (set/clear registers poked with a mask, configuration registers read-modify-written under
  * dist_lock), IROUTER writes must name one of its CPUs exactly, and redistributor frames can be
  * probed by anyone but changed only for the cell's own CPUs. What passes is performed on the GIC
- * model (mmio_perform_access).
+ * model (mmio_perform_access), under the isolation monitor's eye.
+ *
+ * By default these are upstream's filters, flaws included: restrict_bitmask_access builds its
+ * mask for the whole 32-bit register and applies it to the value unshifted, so a byte access
+ * to another lane of GICD_IPRIORITYR reaches an interrupt of another cell (the GIC ignores
+ * byte accesses to the bitmap registers, where the same mistake has no effect). With
+ * `--filters fixed` the mask is shifted to the access's byte lanes and an access that spans two
+ * registers is ignored.
  */
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { sizeMask } from '../../gic/index.js';
+import {
+  GICD_CIDR0, GICD_CTLR, GICD_ICFGR, GICD_IGROUPR, GICD_IGRPMODR, GICD_IIDR, GICD_IPRIORITYR,
+  GICD_IROUTER, GICD_ISENABLER, GICD_ITARGETSR, GICD_PIDR0, GICD_PIDR4, GICD_TYPER, GICR_CTLR, GICR_ICACTIVER0,
+  GICR_ICENABLER0, GICR_ICFGR0, GICR_ICPENDR0, GICR_IIDR, GICR_IPRIORITYR0, GICR_ISACTIVER0, GICR_ISENABLER0,
+  GICR_ISPENDR0, GICR_STATUSR, GICR_SYNCR, GICR_TYPER, GICR_TYPER_LAST, GICR_WAKER, sizeMask,
+} from '../../gic/index.js';
 import { cellCpus, cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
 import { irqchipIrqInCell } from './irqchip-cell.js';
+import { fixedFilters, monitoredGicWrite } from './isolation-monitor.js';
 import { BSS } from './layout.js';
 import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio.js';
 import { printk } from './printk.js';
 
-/** The access performed on the distributor as the guest issued it. */
-function distPerform(hv: Hv, a: MmioAccess): void {
-  if (a.isWrite) hv.c.gic.distAccess(a.address, a.size, true, a.value);
+/** Which Jailhouse function's filter a distributor write passed. */
+const RESTRICT = 'restrict_bitmask_access (arm-common/irqchip.c)';
+const IRQ_ROUTE = 'gicv3_handle_irq_route (arm-common/gic-v3.c)';
+const REDIST = 'gicv3_handle_redist_access (arm-common/gic-v3.c)';
+
+/** The access performed on the distributor as the guest issued it (mmio_perform_access). */
+function distPerform(hv: Hv, a: MmioAccess, filter: string): void {
+  if (a.isWrite) monitoredGicWrite(hv, a.address, a.size, -1, filter, () => hv.c.gic.distAccess(a.address, a.size, true, a.value));
   else a.value = hv.c.gic.distAccess(a.address, a.size, false, 0n);
 }
 
 /**
- * restrict_bitmask_access: only the bits of the word's INTIDs the cell owns. The mask is built
- * for the aligned word and applied to the value unshifted (the byte-lane quirk).
+ * restrict_bitmask_access: only the bits of the register's INTIDs the cell owns. Upstream builds
+ * the mask for the aligned 32-bit register and applies it to the value as it is; the corrected
+ * filter moves the mask to the byte lanes the access covers.
  */
 function restrictBitmask(hv: Hv, a: MmioAccess, regIndex: number, bitsPerIrq: number, isPoke: boolean): MmioResultCode {
   const cell = hv.thisCell();
@@ -33,21 +52,30 @@ function restrictBitmask(hv: Hv, a: MmioAccess, regIndex: number, bitsPerIrq: nu
   let mask = 0n;
   const field = (1n << BigInt(bitsPerIrq)) - 1n;
   for (let i = 0; i < perReg; i++) if (irqchipIrqInCell(hv, cell, first + i)) mask |= field << BigInt(i * bitsPerIrq);
+  if (fixedFilters(hv)) {
+    const lane = a.address & 3;
+    if (lane + a.size > 4) {
+      // Spans two registers: ownership of the second one was never checked.
+      if (!a.isWrite) a.value = 0n;
+      return MmioResult.HANDLED;
+    }
+    mask = (mask >> BigInt(lane * 8)) & sizeMask(a.size);
+  }
   if (!a.isWrite) {
-    distPerform(hv, a);
+    distPerform(hv, a, RESTRICT);
     a.value &= mask;
     return MmioResult.HANDLED;
   }
   if (isPoke) {
     a.value &= mask;
-    distPerform(hv, a);
+    distPerform(hv, a, RESTRICT);
     return MmioResult.HANDLED;
   }
   const lock = hv.bss(BSS.DIST_LOCK);
   spinLock(hv.c.policy, lock, 'dist_lock');
   const cur = hv.c.gic.distAccess(a.address, a.size, false, 0n);
   a.value = (cur & ~mask) | (a.value & mask);
-  distPerform(hv, a);
+  distPerform(hv, a, RESTRICT);
   spinUnlock(lock);
   return MmioResult.HANDLED;
 }
@@ -67,7 +95,7 @@ function handleIrqRoute(hv: Hv, a: MmioAccess, irq: number): MmioResultCode {
   }
   for (const cpu of cellCpus(hv, cell)) {
     if (BigInt(hv.c.topo[cpu]!.mpidr) === (a.value & sizeMask(a.size))) {
-      distPerform(hv, a);
+      distPerform(hv, a, IRQ_ROUTE);
       return MmioResult.HANDLED;
     }
   }
@@ -75,73 +103,65 @@ function handleIrqRoute(hv: Hv, a: MmioAccess, irq: number): MmioResultCode {
   return MmioResult.ERROR;
 }
 
-/** gic_handle_dist_access: dispatch by register range (of the access's start offset). */
+/** gic_handle_dist_access: dispatch by register range (REG_RANGE matches any byte of a register). */
 export function gicHandleDistAccess(hv: Hv, a: MmioAccess): MmioResultCode {
   const off = a.address;
-  if (off >= 0x6000 && off < 0x8000) return handleIrqRoute(hv, a, (off - 0x6000) >> 3);
-  if (off >= 0x0800 && off < 0x0c00) {
-    // ITARGETSR: affinity routing makes it RAZ/WI.
+  if (off >= GICD_IROUTER && off < GICD_IROUTER + 0x2000) return handleIrqRoute(hv, a, (off - GICD_IROUTER) >> 3);
+  if (off >= GICD_ITARGETSR && off < GICD_ICFGR) {
+    // gicv3_handle_irq_target: affinity routing makes ITARGETSR RAZ/WI.
     if (!a.isWrite) a.value = 0n;
     return MmioResult.HANDLED;
   }
-  if (off >= 0x0100 && off < 0x0400) return restrictBitmask(hv, a, (off & 0x7f) >> 2, 1, true);
-  if (off >= 0x0080 && off < 0x0100) return restrictBitmask(hv, a, (off & 0x7f) >> 2, 1, false);
-  if (off >= 0x0c00 && off < 0x0d00) return restrictBitmask(hv, a, (off & 0xff) >> 2, 2, false);
-  if (off >= 0x0400 && off < 0x0800) return restrictBitmask(hv, a, (off & 0x3ff) >> 2, 8, false);
-  const w = off & ~3;
-  if (w === 0x0000 || w === 0x0004 || w === 0x0008 || (w >= 0xffd0 && w <= 0xfffc)) {
-    if (!a.isWrite) distPerform(hv, a);
+  if (off >= GICD_ISENABLER && off < GICD_IPRIORITYR) return restrictBitmask(hv, a, (off & 0x7f) >> 2, 1, true);
+  if (off >= GICD_IGROUPR && off < GICD_ISENABLER) return restrictBitmask(hv, a, (off & 0x7f) >> 2, 1, false);
+  if (off >= GICD_ICFGR && off < GICD_IGRPMODR) return restrictBitmask(hv, a, (off & 0xff) >> 2, 2, false);
+  if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) return restrictBitmask(hv, a, (off & 0x3ff) >> 2, 8, false);
+  // gicv3_handle_dist_access: CTLR, TYPER, IIDR and the ID registers readable, writes ignored.
+  if (off === GICD_CTLR || off === GICD_TYPER || off === GICD_IIDR || (off >= GICD_PIDR4 && off < GICD_PIDR0 + 0x10) || (off >= GICD_CIDR0 && off < GICD_CIDR0 + 0x10)) {
+    if (!a.isWrite) distPerform(hv, a, RESTRICT);
     return MmioResult.HANDLED;
   }
   if (!a.isWrite) a.value = 0n;
   return MmioResult.HANDLED;
 }
 
-/** gicv3_handle_redist_access: `frameCpu` is the CPU whose redistributor the region is. */
+/**
+ * gicv3_handle_redist_access: `frameCpu` is the CPU whose redistributor the region is. As
+ * upstream, registers are matched at their exact offset (a range for IPRIORITYR and ICFGR);
+ * anything else is ignored.
+ */
 export function gicHandleRedistAccess(hv: Hv, a: MmioAccess, frameCpu: number): MmioResultCode {
   const gic = hv.c.gic;
-  const own = cellOwnsCpu(hv, hv.thisCell(), frameCpu);
-  const perform = (): void => {
-    if (a.isWrite) gic.redistAccess(frameCpu, a.address, a.size, true, a.value);
+  const perform = (): MmioResultCode => {
+    if (a.isWrite) monitoredGicWrite(hv, a.address, a.size, frameCpu, REDIST, () => gic.redistAccess(frameCpu, a.address, a.size, true, a.value));
     else a.value = gic.redistAccess(frameCpu, a.address, a.size, false, 0n);
+    return MmioResult.HANDLED;
   };
   const ignore = (): MmioResultCode => {
     if (!a.isWrite) a.value = 0n;
     return MmioResult.HANDLED;
   };
+  const ownOnly = (): MmioResultCode => (cellOwnsCpu(hv, hv.thisCell(), frameCpu) ? perform() : ignore());
   const off = a.address;
-  const w = off & ~3;
-  switch (w) {
-    case 0x0008:
+  switch (off) {
+    case GICR_TYPER:
       perform();
       // The frame of last_gicr reports Last, so probing stops at the last Jailhouse CPU.
-      if (!a.isWrite && frameCpu === hv.load(hv.bss(BSS.LAST_GICR))) a.value |= 1n << 4n;
+      if (!a.isWrite && frameCpu === hv.load(hv.bss(BSS.LAST_GICR))) a.value |= BigInt(GICR_TYPER_LAST);
       return MmioResult.HANDLED;
-    case 0x000c:
-    case 0x0004:
-      perform();
-      return MmioResult.HANDLED;
-    case 0x00c0:
+    case GICR_TYPER + 4:
+    case GICR_IIDR:
+      return perform();
+    case GICR_SYNCR:
       return ignore();
-    case 0x10100: case 0x10180: case 0x10200: case 0x10280: case 0x10300: case 0x10380:
-      if (a.isWrite) a.value &= ~BigInt((1 << 0) | (1 << 1) | (1 << maintenanceIrq(hv)));
-      if (!own) return ignore();
-      perform();
-      return MmioResult.HANDLED;
-    case 0x0000: case 0x0010: case 0x0014: case 0x10c00: case 0x10c04:
-      if (!own) return ignore();
-      perform();
-      return MmioResult.HANDLED;
+    case GICR_ISENABLER0: case GICR_ICENABLER0: case GICR_ISPENDR0: case GICR_ICPENDR0: case GICR_ISACTIVER0: case GICR_ICACTIVER0:
+      a.value &= ~BigInt((1 << 0) | (1 << 1) | (1 << maintenanceIrq(hv)));
+      return ownOnly();
+    case GICR_CTLR: case GICR_STATUSR: case GICR_WAKER:
+      return ownOnly();
     default:
-      if (w >= 0xffd0 && w <= 0xfffc) {
-        perform();
-        return MmioResult.HANDLED;
-      }
-      if (w >= 0x10400 && w < 0x10420) {
-        if (!own) return ignore();
-        perform();
-        return MmioResult.HANDLED;
-      }
+      if (off >= 0xffd0 && off <= 0xfffc) return perform();
+      if ((off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + 0x20) || (off >= GICR_ICFGR0 && off < GICR_ICFGR0 + 8)) return ownOnly();
       return ignore();
   }
 }

@@ -25,7 +25,7 @@ export function irqchipIrqInCell(hv: Hv, cell: number, irq: number): boolean {
 }
 
 /** The SPI bits the config at `cfg` lists for the system's GICD (irqchips[].pin_bitmap); null if invalid. */
-function configIrqBits(hv: Hv, cfg: number): Uint32Array | null {
+export function configIrqBits(hv: Hv, cfg: number): Uint32Array | null {
   const dv = cellConfigView(hv, cfg);
   const gicd = hv.c.mem.read64(hv.systemConfig + SYS_OFF.arm_gicd_base);
   const bits = new Uint32Array(IRQ_WORDS);

@@ -14,6 +14,7 @@ import { BSS, IVEP, IVLINK, PCIDEV } from './layout.js';
 import { MmioHandler, MmioResult, mmioRegionRegister, mmioRegionUnregister, type MmioAccess, type MmioResultCode } from './mmio.js';
 import { PciAccess, pciDevInfo, type PciAccessValue } from './pci.js';
 import { printk } from './printk.js';
+import { checkDoorbell } from './isolation-monitor.js';
 
 export const IVSHMEM_MAX_PEERS = 12;
 const IVSHMEM_MAX_VECTORS = 16;
@@ -251,7 +252,9 @@ function trigger(hv: Hv, ep: number, vector: number): void {
     if (cs(hv, ep, ROW_VNDR) & VNDR_ONESHOT) m.write32(ep + IVEP.INT_CTRL, 0);
     const irq = m.read32(ep + IVEP.IRQ_CACHE + 4 * vector);
     // The doorbell's data is already visible: Atomics-based SAB accesses are sequentially consistent.
-    if (irq) hv.c.gic.raiseSpi(irq);
+    if (!irq) return;
+    checkDoorbell(hv, m.read64(m.read64(ep + IVEP.DEVICE) + PCIDEV.CELL), irq);
+    hv.c.gic.raiseSpi(irq);
   });
 }
 

@@ -13,6 +13,7 @@ import { PCIDEV, PCI_EMBEDDED_MSIX_VECTS, pages } from './layout.js';
 import { MmioHandler, MmioResult, mmioRegionRegister, mmioRegionUnregister, type MmioAccess, type MmioResultCode } from './mmio.js';
 import type { PciDevInfo } from './pci.js';
 import { printk } from './printk.js';
+import { checkPciWrite } from './isolation-monitor.js';
 
 /** union pci_msix_vector: address (lo, hi), data, vector control; 16 bytes. */
 const VECTOR_SIZE = 16;
@@ -142,6 +143,7 @@ export function pciMsixAccess(hv: Hv, dev: number, a: MmioAccess, info: PciDevIn
   if (a.address % 4 !== 0 || !vectors) return invalid(hv, info);
   if (a.isWrite) {
     if (index >= info.numMsixVectors) return invalid(hv, info);
+    checkPciWrite(hv, info.bdf, `MSI-X vector ${index}`, 'pci_msix_access_handler (pci.c)');
     const value = a.lo >>> 0;
     m.write32(vectors + index * VECTOR_SIZE + 4 * dword, value);
     archPciUpdateMsixVector(hv, dev, vectors, index);

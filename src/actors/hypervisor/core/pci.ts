@@ -16,6 +16,7 @@ import { CELL, PAGE_SIZE, PCIDEV, pages } from './layout.js';
 import { MmioHandler, MmioResult, mmioRegionRegister, type MmioAccess, type MmioResultCode } from './mmio.js';
 import { pciMsixAdd, pciMsixMaskHardware, pciMsixRemove, pciMsixResetShadow, pciSaveMsixVectors, pciUpdateMsix } from './pci-msix.js';
 import { printk } from './printk.js';
+import { checkPciWrite } from './isolation-monitor.js';
 
 /** Result of a moderated config access. */
 export const PciAccess = { REJECT: 0, PERFORM: 1, DONE: 2 } as const;
@@ -219,7 +220,10 @@ export function pciMmconfigAccess(hv: Hv, a: MmioAccess): MmioResultCode {
       printk(hv, `FATAL: Invalid PCI MMCONFIG write, device ${bdfString(bdf)}, reg: 0x${reg.toString(16)}, size: ${size}\n`);
       return MmioResult.ERROR;
     }
-    if (r === PciAccess.PERFORM) pciWriteConfig(hv, bdf, reg, size, Number(a.value & 0xffffffffn));
+    if (r === PciAccess.PERFORM) {
+      checkPciWrite(hv, bdf, `config register 0x${reg.toString(16)} (${size} byte${size > 1 ? 's' : ''})`, 'pci_cfg_write_moderate (pci.c)');
+      pciWriteConfig(hv, bdf, reg, size, Number(a.value & 0xffffffffn));
+    }
     return MmioResult.HANDLED;
   }
   const { r, value } = pciCfgReadModerate(hv, dev, reg, size);

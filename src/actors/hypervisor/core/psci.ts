@@ -28,14 +28,27 @@ export interface SmcResult {
   action: CpuAction;
 }
 
-/** handle_smc: dispatch by the SMCCC owner field; counts psci/smccc exits. */
-export function handleSmc(hv: Hv, x0: number, x1: number, x2: number, x3: number): SmcResult {
-  const fid = x0 >>> 0;
-  const owner = (fid >>> 24) & 0x3f;
+/** MPIDR_CPUID_MASK (arm64): the affinity fields Aff3, Aff2, Aff1, Aff0. */
+const MPIDR_CPUID_MASK = 0xff_00ff_ffffn;
+
+/** A 64-bit register as a number: exact below 2^53 (entry points, context IDs). */
+function num(v: bigint): number {
+  return Number(v);
+}
+
+/**
+ * handle_smc: dispatch by the SMCCC owner field (bits 29..24 of the whole 64-bit x0); counts
+ * psci/smccc exits. The registers come as the guest holds them, 64 bits wide: as upstream,
+ * handle_arch takes the function ID as a u32, but psci_dispatch compares all 64 bits of x0,
+ * so a PSCI call with bits above 31 set is NOT_SUPPORTED.
+ */
+export function handleSmc(hv: Hv, x0: bigint, x1: bigint, x2: bigint, x3: bigint): SmcResult {
+  const fid = Number(x0 & 0xffff_ffffn);
+  const owner = Number((x0 >> 24n) & 0x3fn);
   if (owner === 0) {
     hv.count(Stat.SMCCC);
     if (fid === Smccc.VERSION) return { x0: 0x10001, action: RESUME };
-    if (fid === Smccc.ARCH_FEATURES) return { x0: x1 >>> 0 === Smccc.ARCH_FEATURES ? 0 : -1, action: RESUME };
+    if (fid === Smccc.ARCH_FEATURES) return { x0: (x1 & 0xffff_ffffn) === BigInt(Smccc.ARCH_FEATURES) ? 0 : -1, action: RESUME };
     return { action: RESUME };
   }
   if (owner === 2) {
@@ -44,14 +57,20 @@ export function handleSmc(hv: Hv, x0: number, x1: number, x2: number, x3: number
   }
   if (owner === 4) {
     hv.count(Stat.PSCI);
-    return psciDispatch(hv, fid, x1, x2, x3);
+    return psciDispatch(hv, x0 > 0xffff_ffffn ? -1 : fid, x1, x2, x3);
   }
   return { action: RESUME };
 }
 
-function psciDispatch(hv: Hv, fid: number, x1: number, x2: number, x3: number): SmcResult {
-  const is32 = (fid & 0x40000000) === 0;
-  const mask = (v: number): number => (is32 ? v >>> 0 : v);
+/**
+ * psci_dispatch. arm_cpu_by_mpidr compares the whole argument with a CPU's MPIDR affinity
+ * fields, so a target MPIDR with any other bit set (bit 31 included) names no CPU and the call
+ * is DENIED ("virtual id not in set"), where the PSCI specification would answer
+ * INVALID_PARAMETERS. CPU_ON masks its arguments to 32 bits for the SMC32 function ID;
+ * AFFINITY_INFO never masks (arm-common/psci.c).
+ */
+function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): SmcResult {
+  const mask = (fid & 0x40000000) === 0 ? 0xffff_ffffn : 0xffff_ffff_ffff_ffffn;
   const cell = hv.thisCell();
   switch (fid) {
     case Psci.VERSION:
@@ -63,14 +82,14 @@ function psciDispatch(hv: Hv, fid: number, x1: number, x2: number, x3: number): 
       return { x0: 0, action: armCpuPark(hv) };
     case Psci.CPU_ON_32:
     case Psci.CPU_ON_64: {
-      const target = cpuByMpidr(hv, cell, mask(x1) & 0xff00ffffff);
+      const target = cpuByMpidrExact(hv, cell, x1 & mask);
       if (target < 0) return { x0: PsciRet.DENIED, action: RESUME };
-      const r = requestCpuOn(hv, target, mask(x2), mask(x3));
+      const r = requestCpuOn(hv, target, num(x2 & mask), num(x3 & mask));
       return { x0: r === 'ok' ? PsciRet.SUCCESS : PsciRet.ALREADY_ON, action: RESUME };
     }
     case Psci.AFFINITY_INFO_32:
     case Psci.AFFINITY_INFO_64: {
-      const target = cpuByMpidr(hv, cell, x1 & 0xff00ffffff);
+      const target = cpuByMpidrExact(hv, cell, x1);
       if (target < 0) return { x0: PsciRet.DENIED, action: RESUME };
       return { x0: waitsForPoweron(hv, target) ? 1 : 0, action: RESUME };
     }
@@ -87,9 +106,15 @@ function psciDispatch(hv: Hv, fid: number, x1: number, x2: number, x3: number): 
         Psci.FEATURES,
         Smccc.VERSION,
       ] as number[];
-      return { x0: supported.includes(x1 >>> 0) ? 0 : PsciRet.NOT_SUPPORTED, action: RESUME };
+      return { x0: x1 <= 0xffff_ffffn && supported.includes(Number(x1)) ? 0 : PsciRet.NOT_SUPPORTED, action: RESUME };
     }
     default:
       return { x0: PsciRet.NOT_SUPPORTED, action: RESUME };
   }
+}
+
+/** arm_cpu_by_mpidr: the cell's CPU whose MPIDR affinity equals the whole 64-bit argument, or -1. */
+function cpuByMpidrExact(hv: Hv, cell: number, mpidr: bigint): number {
+  if ((mpidr & ~MPIDR_CPUID_MASK) !== 0n) return -1;
+  return cpuByMpidr(hv, cell, Number(mpidr));
 }

@@ -76,11 +76,12 @@ export function esrForSysreg(op0: number, op1: number, crn: number, crm: number,
 }
 
 /**
- * A register as a JS number for the hypercall/PSCI handlers: exact for codes, IDs and addresses
- * below 2^52; higher bits are dropped (no handler gives them a meaning).
+ * A register as a JS number for the hypercall handlers, which take unsigned longs: exact below
+ * 2^53. A larger value becomes a number of the same magnitude (rounded), which like the real
+ * value matches no hypercall code, cell ID, CPU ID or info type (upstream compares all 64 bits).
  */
 function arg(regs: TrapRegs, n: number): number {
-  return Number(BigInt.asUintN(52, regs.get(n)));
+  return Number(regs.get(n));
 }
 
 export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
@@ -101,7 +102,7 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
     }
     case EC.SMC64: {
       // The SMC is skipped even when it turns out fatal (arch_skip_instruction comes first).
-      const r = smcFromTrap(hv, arg(t.regs, 0), arg(t.regs, 1), arg(t.regs, 2), arg(t.regs, 3));
+      const r = smcFromTrap(hv, t.regs.get(0), t.regs.get(1), t.regs.get(2), t.regs.get(3));
       if (r.x0 === undefined) return fatal(hv, TRAP_UNHANDLED, ec, true);
       t.regs.set(0, BigInt.asUintN(64, BigInt(r.x0)));
       return { action: r.action, skip: true };

@@ -29,7 +29,7 @@ export function hypercallFromTrap(hv: Hv, x0: number, x1: number, x2: number): H
 }
 
 /** handle_smc: PSCI and SMCCC; x0 undefined = unhandled (fatal). */
-export function smcFromTrap(hv: Hv, x0: number, x1: number, x2: number, x3: number): SmcResult {
+export function smcFromTrap(hv: Hv, x0: bigint, x1: bigint, x2: bigint, x3: bigint): SmcResult {
   return handleSmc(hv, x0, x1, x2, x3);
 }
 
