@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Gic, GicCpuInterface, GicCpuWord, ICH_HCR_EN, ICH_HCR_UIE, ICH_VMCR_VENG1, ICH_VMCR_VEOIM, LrHi, LrState,
+  GICD_ICENABLER, GICD_IPRIORITYR, GICD_IROUTER, GICD_ISENABLER, GICD_ISPENDR, GICR_ICENABLER0, GICR_IPRIORITYR0,
+  GICR_ISENABLER0, GICR_TYPER, GICR_WAKER, Gic, GicCpuInterface, GicCpuWord, GicField, ICH_HCR_EN, ICH_HCR_UIE, ICH_VMCR_VENG1, ICH_VMCR_VEOIM, LrHi, LrState,
   SPURIOUS_IRQ, gicCpuWord, gicSabSize,
 } from '../src/actors/gic/index.js';
 import { CpuWord, cpuSabSize, cpuWord } from '../src/actors/cpu/layout.js';
@@ -183,5 +184,64 @@ describe('GICv3 virtual CPU interface', () => {
     ic[2]!.writeIcc('ICC_PMR_EL1', 0x80n);
     expect(ic[2]!.gic.i32[gicCpuWord(2, GicCpuWord.ICC_PMR)]).toBe(0x80);
     expect(ic[1]!.readIcc('ICC_PMR_EL1')).toBe(0xf0n);
+  });
+});
+
+describe('GICv3 register access sizes (IHI 0069 12.1.3; RAZ/WI otherwise, as QEMU)', () => {
+  it('the bitmap registers take 32-bit aligned accesses only: byte, halfword and unaligned writes change nothing and read 0', () => {
+    const { gic } = machine();
+    gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x0104_0000n); // SPIs 146, 152
+    const enabled = gic.distAccess(GICD_ISENABLER + 16, 4, false, 0n);
+    expect(enabled).toBe(0x0104_0000n);
+    for (const [off, size, value] of [[GICD_ICENABLER + 19, 1, 1n], [GICD_ICENABLER + 18, 2, 0xffffn], [GICD_ICENABLER + 17, 4, 0x10000n], [GICD_ICENABLER + 16, 8, ~0n]] as const) {
+      gic.distAccess(off, size, true, value);
+      expect(gic.distAccess(GICD_ISENABLER + 16, 4, false, 0n), `write of ${size} at 0x${off.toString(16)}`).toBe(enabled);
+    }
+    expect(gic.distAccess(GICD_ISENABLER + 19, 1, false, 0n)).toBe(0n);
+    expect(gic.distAccess(GICD_ISENABLER + 17, 4, false, 0n)).toBe(0n);
+    gic.distAccess(GICD_ISPENDR + 19, 1, true, 1n);
+    expect(gic.distAccess(GICD_ISPENDR + 16, 4, false, 0n)).toBe(0n);
+  });
+
+  it('IPRIORITYR takes bytes and aligned words; IROUTER doublewords and aligned 32-bit halves', () => {
+    const { gic } = machine();
+    gic.distAccess(GICD_IPRIORITYR + 146, 1, true, 0xa0n);
+    expect(gic.distAccess(GICD_IPRIORITYR + 144, 4, false, 0n)).toBe(0xa0_0000n);
+    gic.distAccess(GICD_IPRIORITYR + 146, 2, true, 0n); // halfword: ignored
+    gic.distAccess(GICD_IPRIORITYR + 145, 4, true, 0n); // unaligned word: ignored
+    expect(gic.distAccess(GICD_IPRIORITYR + 146, 1, false, 0n)).toBe(0xa0n);
+    gic.distAccess(GICD_IROUTER + 8 * 146, 8, true, 0x1_0000_0002n);
+    expect(gic.distAccess(GICD_IROUTER + 8 * 146 + 4, 4, false, 0n)).toBe(1n);
+    gic.distAccess(GICD_IROUTER + 8 * 146 + 4, 4, true, 0n);
+    expect(gic.distAccess(GICD_IROUTER + 8 * 146, 8, false, 0n)).toBe(2n);
+    gic.distAccess(GICD_IROUTER + 8 * 146 + 2, 4, true, 0xffn); // unaligned: ignored
+    gic.distAccess(GICD_IROUTER + 8 * 146, 1, true, 0xffn); // byte: ignored
+    expect(gic.distAccess(GICD_IROUTER + 8 * 146, 8, false, 0n)).toBe(2n);
+  });
+
+  it('redistributors: bytes for IPRIORITYR only, doublewords for TYPER only', () => {
+    const { gic } = machine();
+    gic.redistAccess(1, GICR_ISENABLER0 + 3, 1, true, 0xffn);
+    expect(gic.redistAccess(1, GICR_ISENABLER0, 4, false, 0n) >> 24n).toBe(0n);
+    gic.redistAccess(1, GICR_IPRIORITYR0 + 27, 1, true, 0x80n);
+    expect(gic.redistAccess(1, GICR_IPRIORITYR0 + 24, 4, false, 0n)).toBe(0x8000_0000n);
+    expect(gic.redistAccess(1, GICR_TYPER, 8, false, 0n) >> 32n).toBe(1n);
+    expect(gic.redistAccess(1, GICR_WAKER, 8, false, 0n)).toBe(0n);
+  });
+
+  it('records what a write changed (for the isolation monitor), and only what changed', () => {
+    const { gic } = machine();
+    gic.recordChanges(true);
+    gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x0004_0001n);
+    gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x1n); // already enabled: no change
+    gic.distAccess(GICD_IPRIORITYR + 146, 1, true, 0x10n);
+    gic.redistAccess(2, GICR_ICENABLER0, 4, true, 0xffff_ffffn);
+    expect(gic.takeChanges()).toEqual([
+      { field: GicField.ENABLE, cpu: -1, irq: 128 },
+      { field: GicField.ENABLE, cpu: -1, irq: 146 },
+      { field: GicField.PRIORITY, cpu: -1, irq: 146 },
+    ]);
+    gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x2n);
+    expect(gic.takeChanges()).toEqual([]);
   });
 });

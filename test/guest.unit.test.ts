@@ -61,6 +61,17 @@ describe('CpuGuestMemory (MMU off, a real stage 2)', () => {
     expect(mem.read(0x1001, 4, LD)).toMatchObject({ fault: 'alignment', va: 0x1001 });
   });
 
+  it('the alignment fault of Device memory comes before a stage-2 fault (R_XCHFJ): an unaligned access to an unmapped IPA never reaches EL2', () => {
+    const { mem } = cell();
+    expect(mem.read(0x20_0001, 4, LD)).toMatchObject({ fault: 'alignment', va: 0x20_0001 });
+    expect(mem.write(0x20_0001, 2, 1n, ST)).toMatchObject({ fault: 'alignment', write: true });
+    expect(mem.write(0x20_0fff, 2, 1n, ST)).toMatchObject({ fault: 'alignment', write: true }); // crossing a page
+    expect(mem.atomic(0x20_0004, 8, (o) => o, AT)).toMatchObject({ fault: 'alignment' });
+    // Aligned, or a byte: the stage-2 fault the hypervisor emulates.
+    expect(mem.read(0x20_0004, 4, LD)).toMatchObject({ fault: 'stage2', ipa: 0x20_0004 });
+    expect(mem.write(0x20_0003, 1, 1n, ST)).toMatchObject({ fault: 'stage2', ipa: 0x20_0003 });
+  });
+
   it('stage-2 faults carry the IPA, the kind and the level for ESR_EL2/HPFAR_EL2', () => {
     const { mem } = cell();
     expect(mem.read(0x10_0008, 8, LD)).toBe(0n);

@@ -3,7 +3,7 @@
  * line as a user would (and read its shared memory directly where a test needs to look).
  */
 import { afterEach, expect } from 'vitest';
-import { Machine } from '../dist/actors/cpu/supervisor.js';
+import { Machine, type MachineOptions } from '../dist/actors/cpu/supervisor.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';
 import { BufferIo } from '../dist/cli/io.js';
 import { Shell } from '../dist/cli/shell.js';
@@ -19,8 +19,8 @@ export interface RootShell {
   run(line: string): Promise<ShellResult>;
 }
 
-export async function bootRootShell(): Promise<RootShell> {
-  const m = await Machine.boot({ board: DEFAULT_BOARD });
+export async function bootRootShell(opts: Partial<MachineOptions> = {}): Promise<RootShell> {
+  const m = await Machine.boot({ board: DEFAULT_BOARD, ...opts });
   const io = new BufferIo();
   const sh = new Shell(m, io);
   const run = async (line: string): Promise<ShellResult> => {
@@ -52,8 +52,8 @@ export interface Booted {
   stop(): Promise<void>;
 }
 
-export async function enabledWithUart(config = ROOT_CONFIG): Promise<Booted> {
-  const rs = await bootRootShell();
+export async function enabledWithUart(config = ROOT_CONFIG, opts: Partial<MachineOptions> = {}): Promise<Booted> {
+  const rs = await bootRootShell(opts);
   const con = UartConsole.forMachine(rs.m).start(20);
   const seen: { cell: string; text: string }[] = [];
   const lines = (name: string): string[] => {
@@ -78,14 +78,14 @@ export async function enabledWithUart(config = ROOT_CONFIG): Promise<Booted> {
  * For a test file whose tests each boot their own enabled machine: the returned function boots
  * one, and it is stopped after the test whether it passed or not.
  */
-export function enabledPerTest(config = ROOT_CONFIG): () => Promise<Booted> {
+export function enabledPerTest(config = ROOT_CONFIG): (opts?: Partial<MachineOptions>) => Promise<Booted> {
   let booted: Booted | undefined;
   afterEach(async () => {
     await booted?.stop();
     booted = undefined;
   });
-  return async () => {
-    booted = await enabledWithUart(config);
+  return async (opts = {}) => {
+    booted = await enabledWithUart(config, opts);
     return booted;
   };
 }
