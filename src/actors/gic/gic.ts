@@ -359,12 +359,13 @@ export class Gic {
     this.changes.length = 0;
   }
 
-  /** The changes recorded since recordChanges(true) or the last call, and recording stops. */
-  takeChanges(): GicChange[] {
-    const out = this.changes.slice();
+  /**
+   * The changes recorded since recordChanges(true), and recording stops. The array is reused by
+   * the next recordChanges(true): read it before recording again.
+   */
+  takeChanges(): readonly GicChange[] {
     this.recording = false;
-    this.changes.length = 0;
-    return out;
+    return this.changes;
   }
 
   private note(field: GicFieldValue, cpu: number, irq: number): void {

@@ -36,7 +36,7 @@ const REDIST = 'gicv3_handle_redist_access (arm-common/gic-v3.c)';
 
 /** The access performed on the distributor as the guest issued it (mmio_perform_access). */
 function distPerform(hv: Hv, a: MmioAccess, filter: string): void {
-  if (a.isWrite) monitoredGicWrite(hv, a.address, a.size, -1, filter, () => hv.c.gic.distAccess(a.address, a.size, true, a.value));
+  if (a.isWrite) monitoredGicWrite(hv, a.address, a.size, -1, a.value, filter);
   else a.value = hv.c.gic.distAccess(a.address, a.size, false, 0n);
 }
 
@@ -133,7 +133,7 @@ export function gicHandleDistAccess(hv: Hv, a: MmioAccess): MmioResultCode {
 export function gicHandleRedistAccess(hv: Hv, a: MmioAccess, frameCpu: number): MmioResultCode {
   const gic = hv.c.gic;
   const perform = (): MmioResultCode => {
-    if (a.isWrite) monitoredGicWrite(hv, a.address, a.size, frameCpu, REDIST, () => gic.redistAccess(frameCpu, a.address, a.size, true, a.value));
+    if (a.isWrite) monitoredGicWrite(hv, a.address, a.size, frameCpu, a.value, REDIST);
     else a.value = gic.redistAccess(frameCpu, a.address, a.size, false, 0n);
     return MmioResult.HANDLED;
   };

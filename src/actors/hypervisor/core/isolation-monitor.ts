@@ -16,6 +16,7 @@ import { GicField, gicdRegName, gicrRegName, type GicChange } from '../../gic/in
 import { CELL_OFF, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { bdfString } from '../../pcie/regs.js';
 import { cellConfigView, cellName, cellOwnsCpu, cells } from './cell.js';
+import { CELL } from './layout.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
 import { configIrqBits } from './irqchip-cell.js';
@@ -31,18 +32,41 @@ export function fixedFilters(hv: Hv): boolean {
   return (hv.c.isolation & IsolationMode.FIXED_FILTERS) !== 0;
 }
 
+/** SPI owners by the cells' configs, rebuilt when the cell list changes (create, destroy). */
+interface SpiOwners {
+  /** The cells (struct cell addresses, root first) the table was built from. */
+  cells: number[];
+  /** INTID -> owning struct cell (0: none). */
+  owner: Float64Array;
+}
+const spiOwners = new WeakMap<Hv, SpiOwners>();
+
+/** Whether the cell list is still `list` (walked without allocating: this runs on every GIC write). */
+function sameCells(hv: Hv, list: number[]): boolean {
+  let i = 0;
+  for (let c = hv.rootCell; c; c = hv.c.mem.read64(c + CELL.NEXT), i++) if (list[i] !== c) return false;
+  return i === list.length;
+}
+
+function ownersOf(hv: Hv): SpiOwners {
+  const cached = spiOwners.get(hv);
+  if (cached && sameCells(hv, cached.cells)) return cached;
+  const list = cells(hv);
+  const owner = new Float64Array(1024);
+  // Root first, then the others: a non-root cell's SPIs are its own whatever root's config lists.
+  for (const cell of list) {
+    const bits = configIrqBits(hv, hv.cellConfig(cell));
+    if (!bits) continue;
+    for (let irq = 32; irq < 1024; irq++) if ((bits[irq >> 5]! >>> (irq & 31)) & 1) owner[irq] = cell;
+  }
+  const t = { cells: list, owner };
+  spiOwners.set(hv, t);
+  return t;
+}
+
 /** The cell whose config gives it SPI `irq`: the non-root cell listing it, else root if its config does, else 0. */
 export function spiOwner(hv: Hv, irq: number): number {
-  const word = irq >> 5;
-  const bit = 1 << (irq & 31);
-  let rootOwns = false;
-  for (const cell of cells(hv)) {
-    const bits = configIrqBits(hv, hv.cellConfig(cell));
-    if (!bits || !(bits[word]! & bit)) continue;
-    if (!hv.isRootCell(cell)) return cell;
-    rootOwns = true;
-  }
-  return rootOwns ? hv.rootCell : 0;
+  return irq >= 0 && irq < 1024 ? ownersOf(hv).owner[irq]! : 0;
 }
 
 /** The cell CPU `cpu` belongs to (0: none). */
@@ -82,28 +106,24 @@ function foreignChange(hv: Hv, c: GicChange, cell: number): string | undefined {
 }
 
 /**
- * Performs a GIC write on behalf of the trapped access (`perform`) and checks what it changed.
- * `frameCpu` < 0: a distributor register at `off`, else that CPU's redistributor frame.
+ * Performs a GIC register write on behalf of the trapped access (mmio_perform_access) and checks
+ * what it changed. `frameCpu` < 0: a distributor register at `off`, else that CPU's
+ * redistributor frame.
  */
-export function monitoredGicWrite(hv: Hv, off: number, size: number, frameCpu: number, filter: string, perform: () => void): void {
-  if (!monitorOn(hv)) {
-    perform();
-    return;
-  }
+export function monitoredGicWrite(hv: Hv, off: number, size: number, frameCpu: number, value: bigint, filter: string): void {
   const gic = hv.c.gic;
-  gic.recordChanges(true);
-  try {
-    perform();
-  } finally {
-    const changes = gic.takeChanges();
-    if (changes.length) {
-      const cell = hv.thisCell();
-      const reg = frameCpu < 0 ? gicdRegName(off) : `${gicrRegName(off)} of CPU ${frameCpu}`;
-      for (const c of changes) {
-        const why = foreignChange(hv, c, cell);
-        if (why) reportViolation(hv, `wrote ${reg} (${size} byte${size > 1 ? 's' : ''}): ${why}`, filter);
-      }
-    }
+  const on = monitorOn(hv);
+  if (on) gic.recordChanges(true);
+  if (frameCpu < 0) gic.distAccess(off, size, true, value);
+  else gic.redistAccess(frameCpu, off, size, true, value);
+  if (!on) return;
+  const changes = gic.takeChanges();
+  if (!changes.length) return;
+  const cell = hv.thisCell();
+  const reg = frameCpu < 0 ? gicdRegName(off) : `${gicrRegName(off)} of CPU ${frameCpu}`;
+  for (const c of changes) {
+    const why = foreignChange(hv, c, cell);
+    if (why) reportViolation(hv, `wrote ${reg} (${size} byte${size > 1 ? 's' : ''}): ${why}`, filter);
   }
 }
 
