@@ -17,29 +17,18 @@
  *  - arm64/traps.c handle_sysreg: only ICC_SGI1R_EL1 is handled; ICC_SGI0R_EL1 and
  *    ICC_ASGI1R_EL1 writes (trapped by HCR_EL2.FMO/IMO) are an unhandled trap (EC 0x18).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
-import { jhsim } from './cli-process.js';
+import { LOAD, PUTC_CPU_OFF, guestRunAsm, type GuestReport } from './guest-asm.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const LOAD = 0x4008_0000;
 const tmp = mkdtempSync(join(tmpdir(), 'jhsim-edges-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Report { output: string; cpus: { cpu: number; status: string; vmexits: Record<string, number> }[] }
-
-/** guest run --json; `code` is its expected exit status (1 when a CPU failed). */
-async function guestRun(name: string, src: string, cpus: number, code = 0): Promise<Report> {
-  const file = join(tmp, `${name}.bin`);
-  writeFileSync(file, assemble(src, LOAD).bytes);
-  const r = await jhsim(['--cpus', String(cpus), 'guest', 'run', file, '--json', '--timeout', '60']);
-  expect(r.code, r.stderr + r.stdout).toBe(code);
-  return JSON.parse(r.stdout) as Report;
-}
+const guestRun = (name: string, src: string, cpus: number, code = 0): Promise<GuestReport> => guestRunAsm(tmp, name, src, cpus, code);
 
 /** show: prints the string at x1, then x0 as 16 hex digits and a newline (debug console). */
 const LIB = `
@@ -66,15 +55,7 @@ show:   stp   x19, x20, [sp, #-32]!
         ldr   x30, [sp, #16]
         ldp   x19, x20, [sp], #32
         ret
-putc:   mov   x0, #8
-        hvc   #0x4a48
-        ret
-cpu_off:
-        movz  x0, #0x0002
-        movk  x0, #0x8400, lsl #16
-        smc   #0
-        b     cpu_off
-`;
+${PUTC_CPU_OFF}`;
 
 /** x0 = the result of SMC with x0..x1 as given (x2, x3 = 0). */
 const smc = (x0: string, x1: string, label: string): string => `

@@ -4,40 +4,22 @@
  * vmexits_total only, the receiver's SGI_INJECT in vmexits_virt_sgi), and root-cell Linux's own
  * GIC accesses trapping once the hypervisor is enabled.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
 import { jhsim } from './cli-process.js';
+import { PUTC_CPU_OFF, guestRunAsm, type GuestReport } from './guest-asm.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const LOAD = 0x4008_0000;
 const tmp = mkdtempSync(join(tmpdir(), 'jhsim-irq-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-
-interface CpuReport { cpu: number; status: string; instructions: number; vmexits: Record<string, number> }
-
-async function guestRun(name: string, src: string, cpus = 2): Promise<{ output: string; cpus: CpuReport[] }> {
-  const file = join(tmp, `${name}.bin`);
-  writeFileSync(file, assemble(src, LOAD).bytes);
-  const r = await jhsim(['--cpus', String(cpus), 'guest', 'run', file, '--json', '--timeout', '60']);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout) as { output: string; cpus: CpuReport[] };
-}
+const guestRun = (name: string, src: string, cpus = 2): Promise<GuestReport> => guestRunAsm(tmp, name, src, cpus);
 
 /** putc (x1) through the debug console; CPU_OFF; the vector table's IRQ slot jumps to `irq`. */
-const COMMON = `
-putc:   mov   x0, #8
-        hvc   #0x4a48
-        ret
-cpu_off:
-        movz  x0, #0x0002
-        movk  x0, #0x8400, lsl #16
-        smc   #0
-        b     cpu_off
+const COMMON = `${PUTC_CPU_OFF}
         .balign 2048
 vectors:
         .space 0x280
