@@ -55,6 +55,16 @@ describe('checkQuiescent', () => {
     }
     expect(await checkQuiescent(m, checker, exp)).toEqual([]);
 
+    // The isolation monitor found a foreign change made by CPU 3's guest.
+    const iso = cpuWord(3, CpuWord.ISO_VIOLATIONS);
+    Atomics.store(m.cpus, iso, 2);
+    try {
+      expect(await checkQuiescent(m, checker, exp)).toEqual(["the isolation monitor reported 2 violations by CPU 3's guest (see jailhouse console)"]);
+    } finally {
+      Atomics.store(m.cpus, iso, 0);
+    }
+    expect(await checkQuiescent(m, checker, exp)).toEqual([]);
+
     // A CPU that lost the hypervisor underneath while still in guest state.
     const hv = cpuWord(2, CpuWord.HV_ACTIVE);
     Atomics.store(m.cpus, hv, 0);
