@@ -231,7 +231,7 @@ describe('GICv3 register access sizes (IHI 0069 12.1.3; RAZ/WI otherwise, as QEM
 
   it('records what a write changed (for the isolation monitor), and only what changed', () => {
     const { gic } = machine();
-    gic.recordChanges(true);
+    gic.recordChanges();
     gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x0004_0001n);
     gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x1n); // already enabled: no change
     gic.distAccess(GICD_IPRIORITYR + 146, 1, true, 0x10n);
@@ -241,11 +241,11 @@ describe('GICv3 register access sizes (IHI 0069 12.1.3; RAZ/WI otherwise, as QEM
       { field: GicField.ENABLE, cpu: -1, irq: 146 },
       { field: GicField.PRIORITY, cpu: -1, irq: 146 },
     ]);
-    gic.recordChanges(true);
+    gic.recordChanges();
     gic.distAccess(GICD_ISENABLER + 16, 4, true, 0x1n); // enabled already
     expect(gic.takeChanges()).toEqual([]);
     gic.distAccess(GICD_ICENABLER + 16, 4, true, 0x1n); // not recording
-    gic.recordChanges(true);
+    gic.recordChanges();
     expect(gic.takeChanges()).toEqual([]);
   });
 });

@@ -353,15 +353,15 @@ export class Gic {
 
   // --- what a register write changed (for the isolation monitor) ------------------------------
 
-  /** Start recording the state changes of register writes (cleared by takeChanges). */
-  recordChanges(on: boolean): void {
-    this.recording = on;
+  /** Start recording the state changes of this worker's register writes (until takeChanges). */
+  recordChanges(): void {
+    this.recording = true;
     this.changes.length = 0;
   }
 
   /**
-   * The changes recorded since recordChanges(true), and recording stops. The array is reused by
-   * the next recordChanges(true): read it before recording again.
+   * The changes recorded since recordChanges(), and recording stops. The array is reused by
+   * the next recordChanges(): read it before recording again.
    */
   takeChanges(): readonly GicChange[] {
     this.recording = false;

@@ -113,7 +113,7 @@ function foreignChange(hv: Hv, c: GicChange, cell: number): string | undefined {
 export function monitoredGicWrite(hv: Hv, off: number, size: number, frameCpu: number, value: bigint, filter: string): void {
   const gic = hv.c.gic;
   const on = monitorOn(hv);
-  if (on) gic.recordChanges(true);
+  if (on) gic.recordChanges();
   if (frameCpu < 0) gic.distAccess(off, size, true, value);
   else gic.redistAccess(frameCpu, off, size, true, value);
   if (!on) return;
