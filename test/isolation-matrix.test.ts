@@ -26,7 +26,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuContext } from '../dist/actors/cpu/context.js';
 import { CpuWord, IsolationMode, cpuWord } from '../dist/actors/cpu/layout.js';
@@ -46,6 +46,8 @@ import { SlotBytes, SlotWord, slotBytesBase, slotWordBase } from '../dist/actors
 import { hvBase } from '../dist/cli/inspect.js';
 import { loadSystemConfig } from '../dist/shared/config/index.js';
 import { bootRootShell, type RootShell } from './root-shell.js';
+
+vi.setConfig({ testTimeout: 120_000 });
 
 const ROOT = 'configs/qemu-arm64-pcie.json';
 const GICD = 0x0800_0000;
@@ -225,7 +227,11 @@ function attackerConfig(dir: string): string {
   return file;
 }
 
-interface Outcome { cases: number; leaks: { c: Case; changes: string[]; reported: boolean }[]; silentLeaks: number; falseReports: string[]; ownChanges: number }
+interface Outcome {
+  /** A byte read of SPI 146's priority (lane 2 of GICD_IPRIORITYR36) by the attacker, and the priority itself. */
+  readLane2: bigint;
+  priority146: number;
+  cases: number; leaks: { c: Case; changes: string[]; reported: boolean }[]; silentLeaks: number; falseReports: string[]; ownChanges: number }
 
 async function runMatrix(isolation: number): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'jhsim-iso-'));
@@ -242,9 +248,13 @@ async function runMatrix(isolation: number): Promise<Outcome> {
     const fabric = new PcieFabric(m.buffers.pcie, m.board.pci.devices, { cpu: -1, watchdogMs: 10_000, spins: 0 });
     const pci = new PciState(m.buffers.pcie, fabric.slots.length);
     const cases = [...gicdCases(), ...gicrCases(), ...ecamCases(pci.bdfs)];
-    const out: Outcome = { cases: cases.length, leaks: [], silentLeaks: 0, falseReports: [], ownChanges: 0 };
-    const counter = cpuWord(ATTACKER_CPU, CpuWord.ISO_VIOLATIONS);
     const a = new MmioAccess();
+    a.address = GICD + GICD_IPRIORITYR + 146;
+    a.size = 1;
+    a.isWrite = false;
+    mmioHandleAccess(hv, a);
+    const out: Outcome = { readLane2: a.value, priority146: m.gic.priority(0, 146), cases: cases.length, leaks: [], silentLeaks: 0, falseReports: [], ownChanges: 0 };
+    const counter = cpuWord(ATTACKER_CPU, CpuWord.ISO_VIOLATIONS);
     for (const c of cases) {
       const g0 = gic.snapshot();
       const p0 = pci.snapshot();
@@ -378,6 +388,8 @@ describe('the adversarial matrix: every GICD/GICR register and PCI function, eve
     expect(fixed.falseReports).toEqual([]);
     // The attacker's own registers do change (the matrix reaches the hardware at all).
     expect(fixed.ownChanges).toBeGreaterThan(100);
+    // Reads are masked by the byte lane too.
+    expect(fixed.readLane2).toBe(0n);
   });
 
   it("with upstream's filters every foreign change is reported by the monitor, and the only leaks are GICD_IPRIORITYR byte writes", async () => {
@@ -390,6 +402,9 @@ describe('the adversarial matrix: every GICD/GICR register and PCI function, eve
       expect(l.c.size).toBe(1);
       expect(l.c.write).toBe(true);
     }
+    // The read side of the flaw: a byte read of SPI 146's lane returns the victim's priority.
+    expect(faithful.priority146).not.toBe(0);
+    expect(faithful.readLane2).toBe(BigInt(faithful.priority146));
     // Flaw 3 itself: SPI 146's lane of IPRIORITYR36 beside the attacker's SPI 144.
     expect(faithful.leaks.some((l) => l.c.what === 'GICD_IPRIORITYR36+2' && l.changes.includes('victim: priority of SPI 146'))).toBe(true);
   });
