@@ -69,11 +69,19 @@ interface Case { what: string; address: number; size: 1 | 2 | 4 | 8; write: bool
 const WINDOW = [1, 2, 4, 8].flatMap((size) => Array.from({ length: 9 - size }, (_, d) => ({ size: size as 1 | 2 | 4 | 8, d })));
 const VALUES = [0xffff_ffff_ffff_ffffn, 0n, 152n];
 
-function accesses(what: (d: number) => string, base: number): Case[] {
+function accesses(what: (d: number) => string, base: number, values = VALUES): Case[] {
   return WINDOW.flatMap(({ size, d }) => [
     { what: what(d), address: base + d, size, write: false, value: 0n },
-    ...VALUES.map((value) => ({ what: what(d), address: base + d, size, write: true, value })),
+    ...values.map((value) => ({ what: what(d), address: base + d, size, write: true, value })),
   ]);
+}
+
+/** The access through mmio_handle_access on the hypervisor of `hv`'s CPU; its result and the value read. */
+function dispatch(hv: Hv, c: Pick<Case, 'address' | 'size' | 'write' | 'value'>): { r: number; value: bigint } {
+  const a = new MmioAccess(c.address, c.size, c.write);
+  a.value = c.write ? c.value : 0n;
+  const r = mmioHandleAccess(hv, a);
+  return { r, value: a.value };
 }
 
 /** Every GICD register kind, at instances shared by attacker and victim, the victim's, and root's. */
@@ -248,22 +256,14 @@ async function runMatrix(isolation: number): Promise<Outcome> {
     const fabric = new PcieFabric(m.buffers.pcie, m.board.pci.devices, { cpu: -1, watchdogMs: 10_000, spins: 0 });
     const pci = new PciState(m.buffers.pcie, fabric.slots.length);
     const cases = [...gicdCases(), ...gicrCases(), ...ecamCases(pci.bdfs)];
-    const a = new MmioAccess();
-    a.address = GICD + GICD_IPRIORITYR + 146;
-    a.size = 1;
-    a.isWrite = false;
-    mmioHandleAccess(hv, a);
-    const out: Outcome = { readLane2: a.value, priority146: m.gic.priority(0, 146), cases: cases.length, leaks: [], silentLeaks: 0, falseReports: [], ownChanges: 0 };
+    const readLane2 = dispatch(hv, { address: GICD + GICD_IPRIORITYR + 146, size: 1, write: false, value: 0n }).value;
+    const out: Outcome = { readLane2, priority146: m.gic.priority(0, 146), cases: cases.length, leaks: [], silentLeaks: 0, falseReports: [], ownChanges: 0 };
     const counter = cpuWord(ATTACKER_CPU, CpuWord.ISO_VIOLATIONS);
     for (const c of cases) {
       const g0 = gic.snapshot();
       const p0 = pci.snapshot();
       const v0 = Atomics.load(m.cpus, counter);
-      a.address = c.address;
-      a.size = c.size;
-      a.isWrite = c.write;
-      a.value = c.write ? c.value : 0n;
-      mmioHandleAccess(hv, a);
+      dispatch(hv, c);
       const changes = [...gic.changes(g0, gic.snapshot()), ...pci.changes(p0, pci.snapshot())];
       const reported = Atomics.load(m.cpus, counter) !== v0;
       const foreign = changes.filter((x) => x.owner !== 'attacker');
@@ -293,13 +293,8 @@ const PEER0_SPI = 150;
 
 /** ivshmem-demo's device setup, done by the test as the cell's CPU: BARs, MEM|MASTER, MSI-X vector 0 = `spi`, INT_CONTROL. */
 function ivshmemSetup(hv: Hv, spi: number): void {
-  const a = new MmioAccess();
   const put = (address: number, size: 1 | 2 | 4 | 8, value: number): void => {
-    a.address = address;
-    a.size = size;
-    a.isWrite = true;
-    a.value = BigInt(value);
-    expect(mmioHandleAccess(hv, a), `setup write at 0x${address.toString(16)}`).toBe(1);
+    expect(dispatch(hv, { address, size, write: true, value: BigInt(value) }).r, `setup write at 0x${address.toString(16)}`).toBe(1);
   };
   const cfg = VPCI_ECAM + IVSHMEM_BDF * 4096;
   put(cfg + 0x10, 4, BAR0);
@@ -331,10 +326,7 @@ async function runIvshmemMatrix(): Promise<IvshmemOutcome> {
     const values = [...VALUES, 0x1_0000n, 0x2_0000n, 1n];
     const cases: Case[] = [];
     const each = (what: (d: number) => string, base: number): void => {
-      for (const { size, d } of WINDOW) {
-        cases.push({ what: what(d), address: base + d, size, write: false, value: 0n });
-        for (const value of values) cases.push({ what: what(d), address: base + d, size, write: true, value });
-      }
+      cases.push(...accesses(what, base, values));
     };
     for (const off of [0x00, 0x08, 0x10, 0x18]) each((d) => `register 0x${(off + d).toString(16)}`, BAR0 + off);
     for (const off of [0x00, 0x08, 0x10, 0x100]) each((d) => `MSI-X 0x${(off + d).toString(16)}`, BAR1 + off);
@@ -342,16 +334,11 @@ async function runIvshmemMatrix(): Promise<IvshmemOutcome> {
     for (const bdf of [0x00, 0x08, IVSHMEM_BDF, 0x18]) for (const reg of [0x04, 0x10, 0x40, 0x60]) each((d) => `config 0x${(reg + d).toString(16)} of 00:${(bdf >> 3).toString(16).padStart(2, '0')}.0`, VPCI_ECAM + bdf * 4096 + reg);
     const out: IvshmemOutcome = { cases: cases.length, foreign: [], doorbells: 0, falseReports: [] };
     const counter = cpuWord(ATTACKER_CPU, CpuWord.ISO_VIOLATIONS);
-    const a = new MmioAccess();
     const slot0 = peer0Slot();
     for (const c of cases) {
       const g0 = gic.snapshot();
       const v0 = Atomics.load(m.cpus, counter);
-      a.address = c.address;
-      a.size = c.size;
-      a.isWrite = c.write;
-      a.value = c.write ? c.value : 0n;
-      mmioHandleAccess(hv, a);
+      dispatch(hv, c);
       const changes = gic.changes(g0, gic.snapshot());
       const label = `${c.write ? `write 0x${c.value.toString(16)} to` : 'read'} ${c.what} (${c.size})`;
       for (const x of changes) {
