@@ -41,8 +41,8 @@ export interface HangReport {
 
 export interface SyscallOptions {
   /**
-   * Prefer not to run on this CPU (the target of a hotplug operation); used only when it is
-   * the one online CPU, as Linux would run the task there too.
+   * Prefer not to run on this CPU (the target of a hotplug operation); used only while another
+   * CPU is online, as Linux would run the task there too.
    */
   avoid?: number;
   /** Pick among free CPUs at random (stress) instead of the lowest. */
@@ -247,9 +247,12 @@ export class Machine {
    * requeued once the word they wait for changes (and may move to another CPU).
    */
   async syscall(caller: number, op: number, args: number[], opts: SyscallOptions = {}): Promise<number> {
+    // Every CPU the task was migrated off stays avoided: a task that must leave several CPUs
+    // (cell create taking CPUs 0 and 1) would otherwise bounce between them forever.
+    const avoid = new Set<number>(opts.avoid === undefined ? [] : [opts.avoid]);
     for (;;) {
       if (this.hangs.length && !this.hasRunnableCpu()) throw new Error('no CPU can run tasks any more (all hung)');
-      const cpu = await this.claimCpu(opts);
+      const cpu = await this.claimCpu(opts, avoid);
       const w = (x: number): number => cpuWord(cpu, x);
       Atomics.store(this.cpus, w(CpuWord.TASK_OP), op);
       Atomics.store(this.cpus, w(CpuWord.TASK_CALLER), caller);
@@ -268,7 +271,7 @@ export class Machine {
       const value = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_VALUE));
       const migrate = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_MIGRATE));
       // Linux migrates a task off a CPU that is going down: retry it elsewhere.
-      if (migrate) opts = { ...opts, avoid: migrate - 1 };
+      if (migrate) avoid.add(migrate - 1);
       this.release(cpu);
       await waitChange(buf, index, value, 20);
     }
@@ -295,7 +298,8 @@ export class Machine {
     Atomics.notify(this.cpus, w);
   }
 
-  private async claimCpu(opts: SyscallOptions): Promise<number> {
+  /** A free CPU for a task: none of `avoid` while another CPU is online, as Linux would migrate. */
+  private async claimCpu(opts: SyscallOptions, avoid: ReadonlySet<number>): Promise<number> {
     const g = machineWord(this.nr, MachineWord.SCHED_GEN);
     for (;;) {
       if (this.closed) throw new Error('machine is shut down');
@@ -304,9 +308,8 @@ export class Machine {
       for (let cpu = 0; cpu < this.nr; cpu++) {
         if (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS)) === TaskStatus.FREE) free.push(cpu);
       }
-      if (opts.avoid !== undefined && free.includes(opts.avoid)) {
-        const online = this.onlineCpus();
-        if (online.length > 1 || online[0] !== opts.avoid) free.splice(free.indexOf(opts.avoid), 1);
+      if (avoid.size && this.onlineCpus().some((cpu) => !avoid.has(cpu))) {
+        for (let i = free.length - 1; i >= 0; i--) if (avoid.has(free[i]!)) free.splice(i, 1);
       }
       while (free.length) {
         const i = opts.rng ? opts.rng.int(free.length) : 0;
