@@ -5,7 +5,7 @@
  */
 import { lspci, setpci } from './pci-tools.js';
 import { strerror } from '../shared/errno.js';
-import type { Machine } from '../actors/cpu/supervisor.js';
+import { MachineBrokenError, type Machine } from '../actors/cpu/supervisor.js';
 import { cpuTopology } from '../shared/board.js';
 import { cpuViews, type CpuView } from './inspect.js';
 import { hvCells, hvCpuCells } from './inspect-cells.js';
@@ -84,10 +84,24 @@ export class Shell {
     }
     let code = 0;
     for (const cmd of cmds) {
-      code = await this.runCommand(cmd);
+      code = await this.runGuarded(cmd);
       if (code !== 0 && stopOnError) return code;
     }
     return code;
+  }
+
+  /**
+   * runCommand, except that a machine broken by a hang fails the command with one clear message
+   * (MachineBrokenError) instead of an exception: the shell keeps answering and `exit` works.
+   */
+  private async runGuarded(cmd: ShellCommand): Promise<number> {
+    try {
+      return await this.runCommand(cmd);
+    } catch (e) {
+      if (!(e instanceof MachineBrokenError)) throw e;
+      this.io.err(`jhsim: ${cmd.argv[0]}: ${e.message}\n`);
+      return 1;
+    }
   }
 
   async runCommand(cmd: ShellCommand): Promise<number> {

@@ -33,6 +33,18 @@ export interface MachineOptions {
   isolation?: number;
 }
 
+/**
+ * A CPU hit a watchdog: its worker stopped, and whatever it held (locks, a suspended cell, a
+ * barrier) stays held, so no later task can be trusted to finish. Every syscall from then on
+ * fails at once with this error instead of waiting forever.
+ */
+export class MachineBrokenError extends Error {
+  constructor(hang: HangReport) {
+    super(`the machine is broken: CPU ${hang.cpu} hung in "${hang.what}" after ${hang.ms} ms, and no task can run any more (\`cpus\` still shows every CPU; restart jhsim)`);
+    this.name = 'MachineBrokenError';
+  }
+}
+
 export interface HangReport {
   cpu: number;
   what: string;
@@ -251,7 +263,8 @@ export class Machine {
     // (cell create taking CPUs 0 and 1) would otherwise bounce between them forever.
     const avoid = new Set<number>(opts.avoid === undefined ? [] : [opts.avoid]);
     for (;;) {
-      if (this.hangs.length && !this.hasRunnableCpu()) throw new Error('no CPU can run tasks any more (all hung)');
+      await this.hangReportsIn();
+      this.checkBroken();
       const cpu = await this.claimCpu(opts, avoid);
       const w = (x: number): number => cpuWord(cpu, x);
       Atomics.store(this.cpus, w(CpuWord.TASK_OP), op);
@@ -277,8 +290,22 @@ export class Machine {
     }
   }
 
-  private hasRunnableCpu(): boolean {
-    return this.onlineCpus().some((cpu) => this.cpuState(cpu) !== CpuState.HUNG);
+  /** A CPU is HUNG in shared memory but its report (a worker message) has not arrived: wait for it, briefly. */
+  private async hangReportsIn(): Promise<void> {
+    const hung = (): number => Array.from({ length: this.nr }, (_, cpu) => this.cpuState(cpu)).filter((st) => st === CpuState.HUNG).length;
+    for (let i = 0; i < 50 && this.hangs.length < hung(); i++) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /**
+   * Throws MachineBrokenError once any CPU has hung: its report (the worker's message), or
+   * already its HUNG state in shared memory while the report is on its way.
+   */
+  checkBroken(): void {
+    const h = this.hangs[0];
+    if (h) throw new MachineBrokenError(h);
+    for (let cpu = 0; cpu < this.nr; cpu++) {
+      if (this.cpuState(cpu) === CpuState.HUNG) throw new MachineBrokenError({ cpu, what: 'a wait past its watchdog (report on its way)', ms: Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) });
+    }
   }
 
   private release(cpu: number): void {
@@ -303,10 +330,11 @@ export class Machine {
     const g = machineWord(this.nr, MachineWord.SCHED_GEN);
     for (;;) {
       if (this.closed) throw new Error('machine is shut down');
+      this.checkBroken();
       const gen = Atomics.load(this.cpus, g);
       const free: number[] = [];
       for (let cpu = 0; cpu < this.nr; cpu++) {
-        if (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS)) === TaskStatus.FREE) free.push(cpu);
+        if (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS)) === TaskStatus.FREE && this.cpuState(cpu) !== CpuState.HUNG) free.push(cpu);
       }
       if (avoid.size && this.onlineCpus().some((cpu) => !avoid.has(cpu))) {
         for (let i = free.length - 1; i >= 0; i--) if (avoid.has(free[i]!)) free.splice(i, 1);
@@ -322,10 +350,17 @@ export class Machine {
 
   private async waitTask(cpu: number): Promise<number> {
     const s = cpuWord(cpu, CpuWord.TASK_STATUS);
+    let hungSeen = false;
     for (;;) {
       const st = Atomics.load(this.cpus, s);
       if (st === TaskStatus.DONE || st === TaskStatus.BLOCKED) return st;
       if (this.closed) throw new Error('machine is shut down');
+      // A CPU that hangs fails its task (EINTR) right after; one that hung before it took the
+      // task never will.
+      if (this.cpuState(cpu) === CpuState.HUNG) {
+        if (hungSeen) this.checkBroken();
+        hungSeen = true;
+      }
       await waitChange(this.cpus, s, st, 100);
     }
   }
