@@ -13,6 +13,7 @@ import { looksLikeJson, resolveUserPath } from './paths.js';
 import { decodeLatin1 } from '../shared/text.js';
 import { cellCreate, cellLoad, cellSimple } from './jailhouse-cell.js';
 import { cellStats } from './cell-stats.js';
+import { configCheck } from './config-check.js';
 
 export const JAILHOUSE_USAGE = `Usage: jailhouse { COMMAND | --help | --version }
 
@@ -44,7 +45,6 @@ const NOT_YET: Record<string, string> = {
   'cell linux': 'it needs a Linux inmate image and device trees',
   'config create': 'no plan: it generates x86 configs from a live system',
   'config collect': 'no plan: it archives a live system',
-  'config check': 'see `jhsim config check`',
 };
 
 export const TOOL_VERSION = 'Jailhouse management tool v0.12 (jhsim)';
@@ -124,6 +124,15 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
     case 'cell':
     case 'config': {
       if (cmd === 'cell' && argv[1] === 'list' && argv.length === 2) return cellList(ctx);
+      if (cmd === 'config' && argv[1] === 'check') {
+        const files = argv.slice(2);
+        const help = files.includes('-h') || files.includes('--help');
+        if (help || !files.length) {
+          io.out('usage: jailhouse config check [-h] SYSCONFIG [CELLCONFIG [CELLCONFIG ...]]\n');
+          return help ? 0 : 2;
+        }
+        return configCheck(files, {}, io);
+      }
       if (cmd === 'cell') {
         const rest = argv.slice(2);
         switch (argv[1]) {

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ErrnoError, errnoName } from '../shared/errno.js';
-import { ConfigError, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
+import { ConfigError, adaptRootCpuSet, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
 import { buildFirmwareImage, readFirmwareHeader } from '../actors/hypervisor/core/firmware.js';
 import { runBench } from './bench.js';
 import { INMATES, buildInmate } from '../actors/cpu/inmates/index.js';
@@ -18,6 +18,7 @@ import { boardFrom, bootFromOptions, endSession, isolationFrom, reportIncidents,
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptions } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell.js';
+import { configCheck, isSystemConfig, type ConfigCheckOptions } from './config-check.js';
 import { runStress, type StressCliOptions } from './stress-cli.js';
 import { TLP_ENCODE_HELP, tlpDecodeCli, tlpEncodeCli, type TlpDecodeCliOptions, type TlpEncodeCliOptions } from './tlp.js';
 
@@ -173,13 +174,25 @@ cfg.command('import')
   .action((file: string, o: { cell?: boolean }) => {
     processIo.out(`${configToJson(loadAny(file, o.cell).config, { symbolic: true })}\n`);
   });
+cfg.command('create')
+  .description("write a root (system) config for the board: the bundled one (or --from) with its root cell's CPU set adapted to the board's CPU count (--cpus, --board), as stress and guest run do internally")
+  .argument('<out>', 'the JSON file to write')
+  .option('--from <file>', 'the system config to adapt', 'configs/qemu-arm64.json')
+  .action((out: string, o: { from: string }) => {
+    const board = boardFrom(globals());
+    const from = resolveUserPath(o.from);
+    const sys = adaptRootCpuSet(loadSystemConfig(from).config, board.cpus);
+    sys.comment = `${o.from} adapted by \`jhsim config create\` to ${board.cpus} CPUs of board ${board.name}${sys.comment ? `. ${sys.comment}` : ''}`;
+    writeFileSync(out, `${configToJson(sys, { symbolic: true })}\n`);
+    processIo.out(`${out}: root cell "${sys.root_cell.name}" on CPUs 0-${board.cpus - 1} of ${board.name}\n`);
+  });
 cfg.command('check')
-  .description('validate a config file against the schema and print its size')
-  .argument('<file>')
-  .option('--cell', 'the file is a cell config')
-  .action((file: string, o: { cell?: boolean }) => {
-    const r = loadAny(file, o.cell);
-    processIo.out(`${file}: valid ${o.cell || isCell(file) ? 'cell' : 'system'} configuration, ${r.bytes.length} bytes\n`);
+  .description("check a configuration set as `jailhouse config check` does: schema, overlaps inside cells and with the hypervisor, missing MMCONFIG/GIC interception, revision, memory, CPUs and SPIs shared between cells (one cell config alone: schema only)")
+  .argument('<sysconfig>', 'system configuration (.json or .cell)')
+  .argument('[cellconfigs...]', 'non-root cell configurations')
+  .option('--json', 'print one JSON object: files, findings, ok')
+  .action((sys: string, cells: string[], o: ConfigCheckOptions) => {
+    process.exitCode = configCheck([sys, ...cells], o, processIo);
   });
 
 const tlp = program.command('tlp').description('PCIe transaction layer packets: decode wire bytes, encode from fields');
@@ -201,14 +214,9 @@ tlp.command('encode')
     process.exitCode = tlpEncodeCli(fields, o, processIo);
   });
 
-function isCell(file: string): boolean {
-  const head = readFileSync(resolveUserPath(file)).subarray(0, 4096).toString('latin1');
-  return head.startsWith('JHCLL') || /"signature"\s*:\s*"JHCLL"/.test(head) || (!head.startsWith('JHSYS') && !/"hypervisor_memory"/.test(head));
-}
-
 function loadAny(file: string, cell?: boolean): { bytes: Uint8Array; config: Parameters<typeof configToJson>[0] } {
   const p = resolveUserPath(file);
-  return cell || isCell(file) ? loadCellConfig(p) : loadSystemConfig(p);
+  return cell || !isSystemConfig(p) ? loadCellConfig(p) : loadSystemConfig(p);
 }
 
 async function main(): Promise<void> {
