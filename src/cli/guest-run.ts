@@ -47,6 +47,8 @@ export interface GuestRunOptions {
   watchdogMs?: number;
   /** IsolationMode bits (--filters, --isolation-monitor). */
   isolation?: number;
+  /** Keep the upstream driver's race windows (--upstream-races). */
+  upstreamRaces?: boolean;
   /** Streams guest console output (and UART lines, prefixed) as it appears. */
   onOutput?: (text: string) => void;
   /** Write each cell's UART lines to DIR/<cell name>.log. */
@@ -95,7 +97,7 @@ const DONE = new Set<number>([GuestStatus.BUDGET, GuestStatus.OFF, GuestStatus.F
 export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const image = prepareGuestImage(o, sys);
-  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation });
+  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation, upstreamRaces: o.upstreamRaces });
   const uart = UartConsole.forMachine(m, { logDir: o.uartLogDir });
   try {
     const u = new UserProcess(m, 0);
@@ -183,7 +185,7 @@ function parseAddress(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number, uartLogDir?: string, isolation?: number): Promise<number> {
+export async function guestRunCli(board: Board, file: string, o: GuestCliOptions, io: Io, watchdogMs?: number, uartLogDir?: string, isolation?: number, upstreamRaces?: boolean): Promise<number> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(file));
@@ -204,6 +206,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     timeoutMs: (parseIntOption('--timeout', o.timeout, 1, 86_400) ?? 60) * 1000,
     watchdogMs,
     isolation,
+    upstreamRaces,
     uartLogDir,
     onOutput: o.json
       ? undefined

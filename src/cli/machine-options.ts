@@ -19,6 +19,8 @@ export interface GlobalOptions {
   filters?: string;
   /** on | off: jhsim's isolation monitor. */
   isolationMonitor?: string;
+  /** Keep the upstream driver's race windows. */
+  upstreamRaces?: boolean;
   cpus?: string;
   firmware?: string;
   logLevel: string;
@@ -80,6 +82,7 @@ export function globalRerunOptions(g: GlobalOptions): string[] {
   if (g.watchdog !== undefined && g.watchdog !== '10000') out.push(`--watchdog ${g.watchdog}`);
   if (g.filters !== undefined && g.filters !== 'upstream') out.push(`--filters ${g.filters}`);
   if (g.isolationMonitor !== undefined && g.isolationMonitor !== 'on') out.push(`--isolation-monitor ${g.isolationMonitor}`);
+  if (g.upstreamRaces) out.push('--upstream-races');
   return out;
 }
 
@@ -111,7 +114,7 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
   const logDir = uartLogFrom(opts);
   const t0 = performance.now();
   const isolation = isolationFrom(opts);
-  const machine = await Machine.boot({ board, firmware, watchdogMs, isolation, ...extra });
+  const machine = await Machine.boot({ board, firmware, watchdogMs, isolation, upstreamRaces: !!opts.upstreamRaces, ...extra });
   log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');
   return { machine, log, board, uart: UartConsole.forMachine(machine, { logDir }).start() };
 }

@@ -72,6 +72,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
       configFile: resolveUserPath(o.config),
       watchdogMs,
       isolation: isolationFrom(g),
+      upstreamRaces: !!g.upstreamRaces,
       onProgress: (n) => bar?.update(n),
     });
   } finally {
@@ -133,6 +134,7 @@ async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Pr
         configFile: resolveUserPath(o.config),
         watchdogMs: p.watchdogMs,
         isolation: isolationFrom(g),
+        upstreamRaces: !!g.upstreamRaces,
       },
       seeds,
       p.parallel,

@@ -31,6 +31,8 @@ export interface StressOptions {
   watchdogMs: number;
   /** IsolationMode bits (--filters, --isolation-monitor). */
   isolation?: number;
+  /** Keep the upstream driver's race windows (--upstream-races). */
+  upstreamRaces?: boolean;
   onProgress?: (done: number) => void;
 }
 
@@ -57,7 +59,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const cfgBytes = serializeSystemConfig(sys);
   const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
-  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation });
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces });
   const t0 = performance.now();
   const res: StressResult = {
     seed: o.seed,

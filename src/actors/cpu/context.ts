@@ -50,6 +50,8 @@ export class CpuContext {
   readonly rng: Rng;
   /** IsolationMode bits the machine was booted with (fixed for its lifetime). */
   readonly isolation: number;
+  /** The driver keeps upstream's race windows (MachineWord.UPSTREAM_RACES). */
+  readonly upstreamRaces: boolean;
   /** Linux's PSTATE.I for this CPU: false inside IRQ handlers and irq-off sections. */
   irqsEnabled = true;
 
@@ -77,6 +79,7 @@ export class CpuContext {
     this.pcie = new PcieFabric(init.buffers.pcie, board.pci.devices, this.policy);
     this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu), this.pcie);
     this.isolation = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.ISOLATION));
+    this.upstreamRaces = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.UPSTREAM_RACES)) === 1;
     this.rng = new Rng(Atomics.load(this.cpus, machineWord(this.nr, MachineWord.SEED)) >>> 0, 1000 + this.cpu);
   }
 

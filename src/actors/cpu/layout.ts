@@ -182,6 +182,13 @@ export const MachineWord = {
   TRACE_SEQ: 12,
   /** IsolationMode bits: the isolation monitor and which filters the hypervisor runs. */
   ISOLATION: 13,
+  /**
+   * 1 = the driver keeps upstream's race windows (--upstream-races): cell create releases the
+   * CPU hotplug lock between offlining the cell's CPUs and the CELL_CREATE hypercall.
+   */
+  UPSTREAM_RACES: 14,
+  /** Test hook: ms the driver's next cell create waits between offlining its CPUs and CELL_CREATE (0 = none); consumed once. */
+  DELAY_CELL_CREATE_MS: 15,
 } as const;
 
 /** MachineWord.ISOLATION bits (0 = monitor on, Jailhouse's own filters). */

@@ -31,6 +31,8 @@ export interface MachineOptions {
   delayMaxUs?: number;
   /** IsolationMode bits: the isolation monitor off, jhsim's corrected filters on (default 0). */
   isolation?: number;
+  /** Keep the upstream driver's race windows (default: closed). */
+  upstreamRaces?: boolean;
 }
 
 /**
@@ -112,6 +114,7 @@ export class Machine {
     Atomics.store(this.cpus, mw(MachineWord.SEED), (opts.seed ?? 0) | 0);
     Atomics.store(this.cpus, mw(MachineWord.WATCHDOG_MS), opts.watchdogMs ?? 10_000);
     Atomics.store(this.cpus, mw(MachineWord.ISOLATION), opts.isolation ?? 0);
+    Atomics.store(this.cpus, mw(MachineWord.UPSTREAM_RACES), opts.upstreamRaces ? 1 : 0);
     this.setDelays(opts.delayPpm ?? 0, opts.delayMaxUs ?? 0);
     // Linux booted every CPU.
     for (let cpu = 0; cpu < this.nr; cpu++) {
@@ -155,6 +158,11 @@ export class Machine {
   delayNextEntry(cpu: number, ms: number): void {
     Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_ENTRY_MS), ms);
     Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_ENTRY_CPU), cpu + 1);
+  }
+
+  /** Test hook: the next cell create waits `ms` between offlining the cell's CPUs and its hypercall (widens the window). */
+  delayNextCellCreate(ms: number): void {
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_CELL_CREATE_MS), ms);
   }
 
   private async spawn(): Promise<void> {

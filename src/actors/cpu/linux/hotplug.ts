@@ -112,7 +112,8 @@ function cpusWriteLockWait(k: Kernel, what: string): void {
 export function removeCpu(k: Kernel, target: number): number {
   const c = k.c;
   if (target === k.cpu) return -Errno.EINVAL;
-  cpusWriteLockWait(k, `remove_cpu ${target}`);
+  const lock = !k.hotplugHeld;
+  if (lock) cpusWriteLockWait(k, `remove_cpu ${target}`);
   const slot = cpuWord(target, CpuWord.TASK_STATUS);
   try {
     if (!k.isOnline(target)) return 0;
@@ -124,16 +125,34 @@ export function removeCpu(k: Kernel, target: number): number {
     return takeDownReserved(k, target);
   } finally {
     if (Atomics.load(c.cpus, slot) === TaskStatus.RESERVED) Atomics.store(c.cpus, slot, TaskStatus.FREE);
-    cpusWriteUnlock(k);
+    if (lock) cpusWriteUnlock(k);
   }
 }
 
 /** add_cpu for the jailhouse driver: like cpu_up, waiting for the hotplug lock instead of restarting. */
 export function addCpu(k: Kernel, target: number): number {
-  cpusWriteLockWait(k, `add_cpu ${target}`);
+  const lock = !k.hotplugHeld;
+  if (lock) cpusWriteLockWait(k, `add_cpu ${target}`);
   try {
     return bringUp(k, target);
   } finally {
+    if (lock) cpusWriteUnlock(k);
+  }
+}
+
+/**
+ * Runs `fn` with the CPU hotplug write lock held throughout (removeCpu/addCpu inside do not take
+ * it again), so no CPU can be brought up or down by anyone else in between: what the driver's
+ * cell create needs between offlining the cell's CPUs and the CELL_CREATE hypercall (the window
+ * upstream's driver leaves open; see MachineWord.UPSTREAM_RACES).
+ */
+export function withHotplugLocked<T>(k: Kernel, what: string, fn: () => T): T {
+  cpusWriteLockWait(k, what);
+  k.hotplugHeld = true;
+  try {
+    return fn();
+  } finally {
+    k.hotplugHeld = false;
     cpusWriteUnlock(k);
   }
 }

@@ -35,6 +35,8 @@ export class Kernel {
   inIrq = 0;
   /** Set when the CPU left Linux (parked) inside an interrupt. */
   lost = false;
+  /** The driver holds the CPU hotplug write lock across a whole operation (driverHotplugLock). */
+  hotplugHeld = false;
 
   constructor(readonly c: CpuContext) {}
 

@@ -11,7 +11,7 @@ import { getU64 } from '../../../shared/phys-mem.js';
 import { Hc, PAGE_SIZE } from '../core/layout.js';
 import type { Kernel } from '../../cpu/linux/kernel.js';
 import { KERNEL_BOUNCE_PER_CPU, kernelBounce } from '../../cpu/linux/layout.js';
-import { addCpu, removeCpu } from '../../cpu/linux/hotplug.js';
+import { addCpu, removeCpu, withHotplugLocked } from '../../cpu/linux/hotplug.js';
 import { Sleep } from '../../cpu/linux/sleep.js';
 import { copyFromUser } from '../../cpu/linux/uaccess.js';
 import { MachineWord } from '../../cpu/layout.js';
@@ -127,6 +127,16 @@ function createLocked(k: Kernel, d: DriverState, cfg: Uint8Array, name: string, 
     cellDelete(d, slot);
     return err(k, Errno.EBUSY, `CPUs ${cpus.filter((cpu) => !rootCpus.includes(cpu)).join(',')} of "${name}" are not assigned to the root cell`);
   }
+  // Upstream releases the hotplug lock after each remove_cpu, so a concurrent `echo 1 >
+  // .../online` can bring a CPU back between its offlining and the hypercall that gives it to the
+  // new cell: Linux then runs on a CPU the cell owns. jhsim holds the lock throughout unless the
+  // machine keeps upstream's windows (--upstream-races).
+  if (k.c.upstreamRaces) return offlineAndCreate(k, d, cfg, name, cpus, slot, id);
+  return withHotplugLocked(k, `cell create "${name}"`, () => offlineAndCreate(k, d, cfg, name, cpus, slot, id));
+}
+
+/** The offlining of the new cell's CPUs, the CELL_CREATE hypercall and the error_cpu_online rollback. */
+function offlineAndCreate(k: Kernel, d: DriverState, cfg: Uint8Array, name: string, cpus: number[], slot: number, id: number): number {
   const rollback = (ret: number): number => {
     cpusBackToRoot(k, d, cpus);
     cellDelete(d, slot);
@@ -139,6 +149,12 @@ function createLocked(k: Kernel, d: DriverState, cfg: Uint8Array, name: string, 
       setOfflined(d, cpu, true);
     }
     setRootCpu(d, cpu, false);
+  }
+  const delay = Atomics.exchange(k.c.cpus, k.c.machine(MachineWord.DELAY_CELL_CREATE_MS), 0);
+  if (delay > 0) {
+    // Test hook: hold the window between offlining and the hypercall open (interrupts on).
+    const until = performance.now() + delay;
+    k.waitIrqsOn(() => performance.now() >= until, 'the cell-create test delay');
   }
   // The hypervisor reads the config by physical address: a kernel copy in RAM.
   pciClaimDevices(k, cfg, id, name);
