@@ -357,7 +357,7 @@ function access(i: LdStImm | LdStReg, ctx: EmitCtx, body: string): string {
     cm: false, s1ptw: false, ea: false, dfsc: 0,
   });
   return `o=M.${i.load ? 'r' : 'w'}(va,${bytes},${bytes - 1},EL);` +
-    `if(o<0){t0=X.dabt(va,${bytes},${!i.load},${syn},EL);if(t0===0){${ctx.bail}}` +
+    `if(o<0){t0=X.dabt(va,${bytes},${!i.load},${syn},EL,${ctx.pc});if(t0===0){${ctx.bail}}` +
     `if(t0===2){${ctx.stop(true)}}if(t0===3){${ctx.stop(false)}}}else{d=M.dv;${body}}`;
 }
 

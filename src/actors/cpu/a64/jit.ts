@@ -66,6 +66,8 @@ export interface El2FaultRegs {
   esr: number;
   far: number;
   hpfar: number;
+  /** ELR_EL2: the faulting instruction. */
+  elr: number;
 }
 
 /**
@@ -90,7 +92,7 @@ export class JitRuntime {
    * The syndrome registers the exit reads. Written in place rather than passed: an ESR above
    * 2^30 is no small integer to V8, and would be boxed on every call.
    */
-  el2: El2FaultRegs = { esr: 0, far: 0, hpfar: 0 };
+  el2: El2FaultRegs = { esr: 0, far: 0, hpfar: 0, elr: 0 };
   constructor(
     private readonly s: A64State,
     private readonly mem: GuestMemory,
@@ -103,7 +105,7 @@ export class JitRuntime {
    * takes a stage-2 fault, the exit to EL2 happens here; 0 = not a stage-2 fault, the
    * interpreter does the access.
    */
-  dabt(va: number, size: number, write: boolean, syn: number, el: number): number {
+  dabt(va: number, size: number, write: boolean, syn: number, el: number, pc: number): number {
     const trap = this.trap;
     if (trap === undefined) return 0;
     const fast = this.fast;
@@ -112,6 +114,7 @@ export class JitRuntime {
     r.esr = (ESR_DABT_LOWER | syn | fast.faultFsc) >>> 0;
     r.far = va;
     r.hpfar = fast.faultIpaPage * 16;
+    r.elr = pc;
     return trap();
   }
 

@@ -104,7 +104,7 @@ export class GuestEngine {
     this.tlb = new SoftTlb(c.mem, stage1Regs(this.state), new Stage2(c.mem, null));
     this.mem = new CpuGuestMemory(c.mem, this.tlb);
     this.regs = new StateRegs(this.state);
-    this.trapCtx = { esr: 0, regs: this.regs, far: 0, hpfar: 0 };
+    this.trapCtx = { esr: 0, regs: this.regs, far: 0, hpfar: 0, elr: 0, pstate: () => this.trapPstate() };
     const mpidr = BigInt(c.topo[c.cpu]!.mpidr) | (1n << 31n);
     this.hooks = {
       mpidr: () => mpidr,
@@ -280,6 +280,12 @@ export class GuestEngine {
     }
   }
 
+  /** SPSR_EL2 and SP of the guest as a trap leaves them (for the hypervisor's FATAL dump). */
+  private trapPstate(): { spsr: number; sp: bigint } {
+    const s = this.state;
+    return { spsr: s.pstate(), sp: s.el === 0 ? s.spEl0 : s.spEl1 };
+  }
+
   /** An exit to EL2: ESR/FAR/HPFAR from the result, then arch_handle_trap on this CPU. */
   private toEl2(hv: Hv | undefined, r: StepException): SliceEnd | undefined {
     const syn = el2Syndrome(r);
@@ -293,6 +299,9 @@ export class GuestEngine {
       regs: this.regs,
       far: syn.far ?? 0,
       hpfar: syn.hpfar === undefined ? 0 : Number(syn.hpfar),
+      // ELR_EL2: HVC's preferred return is the next instruction; the others' is the instruction.
+      elr: r.type === 'hvc' ? r.pc + 4 : r.pc,
+      pstate: () => this.trapPstate(),
     };
     const out = archHandleTrap(hv, t);
     // HVC returns past itself; SMC, sysreg and handled aborts are skipped by the hypervisor.

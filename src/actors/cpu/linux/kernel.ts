@@ -158,7 +158,7 @@ export class Kernel {
         const value = (aff2 << 32n) | (BigInt(ipi) << 24n) | (aff1 << 16n) | BigInt(list);
         // msr icc_sgi1r_el1, x0
         const regs = new FrameRegs([value]);
-        this.afterTrap(archHandleTrap(this.hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0 }).action, 'MSR ICC_SGI1R_EL1');
+        this.afterTrap(archHandleTrap(this.hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0, elr: 0 }).action, 'MSR ICC_SGI1R_EL1');
       }
     } else {
       c.gic.sendSgi(targets, ipi);
@@ -239,7 +239,7 @@ export class Kernel {
     const c = this.c;
     if (!c.hvActive || !this.hv) return -38;
     const regs = FrameRegs.of(code, arg1, arg2);
-    const r = archHandleTrap(this.hv, { esr: ESR_HVC_JAILHOUSE, regs, far: 0, hpfar: 0 });
+    const r = archHandleTrap(this.hv, { esr: ESR_HVC_JAILHOUSE, regs, far: 0, hpfar: 0, elr: 0 });
     if (r.left) this.hv = undefined;
     this.afterTrap(r.action, `hypercall ${code}`);
     return regs.signed(0);
@@ -253,7 +253,7 @@ export class Kernel {
     const c = this.c;
     if (c.hvActive && this.hv) {
       const regs = FrameRegs.of(fid, x1, x2, x3);
-      const r = archHandleTrap(this.hv, { esr: ESR_SMC0, regs, far: 0, hpfar: 0 });
+      const r = archHandleTrap(this.hv, { esr: ESR_SMC0, regs, far: 0, hpfar: 0, elr: 0 });
       return { x0: regs.signed(0), action: r.action };
     }
     return firmwarePsci(c, fid, x1, x2);

@@ -30,7 +30,7 @@ class OneReg implements TrapRegs {
 /** The access as a trap to the hypervisor (the caller knows root's stage 2 does not map pa). */
 export function trappedMmio(k: Kernel, pa: number, size: 1 | 2 | 4 | 8, isWrite: boolean, value: bigint, what: string): bigint {
   const regs = new OneReg(value);
-  const r = archHandleTrap(k.hv!, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: Math.floor(pa / 4096) * 16 });
+  const r = archHandleTrap(k.hv!, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: Math.floor(pa / 4096) * 16, elr: 0 });
   k.afterTrap(r.action, `${what} at 0x${pa.toString(16)}`);
   return regs.x0;
 }

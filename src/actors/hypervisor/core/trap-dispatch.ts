@@ -30,6 +30,13 @@ export interface TrapRegs {
   readonly words?: Uint32Array;
 }
 
+/** SPSR_EL2 and the stack pointer of the trapped context, for the FATAL register dump. */
+export interface TrapPstate {
+  spsr: number;
+  /** SP_EL0 or SP_EL1, by the EL in SPSR (fill_trap_context). */
+  sp: bigint;
+}
+
 /** struct trap_context plus the fault address registers. */
 export interface TrapContext {
   esr: number;
@@ -38,6 +45,10 @@ export interface TrapContext {
   far: number;
   /** HPFAR_EL2 (FIPA = IPA[47:12] in bits 43:4). */
   hpfar: number;
+  /** ELR_EL2: the trapping instruction, or the one after an HVC (0 where unknown: the Linux model). */
+  elr: number;
+  /** SPSR_EL2 and SP, read only for a FATAL dump (absent where unknown). */
+  pstate?: () => TrapPstate;
 }
 
 export interface TrapOutcome {
@@ -103,7 +114,7 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
     case EC.SMC64: {
       // The SMC is skipped even when it turns out fatal (arch_skip_instruction comes first).
       const r = smcFromTrap(hv, t.regs.get(0), t.regs.get(1), t.regs.get(2), t.regs.get(3));
-      if (r.x0 === undefined) return fatal(hv, TRAP_UNHANDLED, ec, true);
+      if (r.x0 === undefined) return fatal(hv, t, TRAP_UNHANDLED, ec, true);
       t.regs.set(0, BigInt.asUintN(64, BigInt(r.x0)));
       return { action: r.action, skip: true };
     }
@@ -130,12 +141,31 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
       break;
   }
   if (ret === TRAP_HANDLED) return skip ? RESUMED_SKIP : RESUMED;
-  return fatal(hv, ret, ec, false);
+  return fatal(hv, t, ret, ec, false);
 }
 
-function fatal(hv: Hv, ret: number, ec: number, skip: boolean): TrapOutcome {
+function fatal(hv: Hv, t: TrapContext, ret: number, ec: number, skip: boolean): TrapOutcome {
   const what = ret === TRAP_FORBIDDEN ? 'forbidden access' : 'unhandled trap';
-  return { action: panicPark(hv, `FATAL: ${what} (exception class 0x${ec.toString(16).padStart(2, '0')})`), skip };
+  const dump = dumpRegs(t, skip);
+  return { action: panicPark(hv, `FATAL: ${what} (exception class 0x${ec.toString(16).padStart(2, '0')})\nCell state before exception:\n${dump}`), skip };
+}
+
+const hex = (v: bigint | number, digits: number): string => BigInt.asUintN(64, BigInt(v)).toString(16).padStart(digits, '0');
+
+/**
+ * dump_regs of arm64/traps.c: pc (ELR_EL2 now: past an SMC already skipped), lr, SPSR_EL2 and the
+ * EL it names, sp, the ELR_EL2 of the trap, ESR_EL2 as EC IL ISS, then x0..x29 three a line.
+ */
+function dumpRegs(t: TrapContext, skipped: boolean): string {
+  const p = t.pstate?.() ?? { spsr: 0, sp: 0n };
+  const esr = t.esr >>> 0;
+  const lines = [
+    ` pc: ${hex(t.elr + (skipped ? 4 : 0), 16)}   lr: ${hex(t.regs.get(30), 16)} spsr: ${hex(p.spsr, 8)}     EL${(p.spsr >> 2) & 3}`,
+    ` sp: ${hex(p.sp, 16)}  elr: ${hex(t.elr, 16)}  esr: ${hex(esr >>> 26, 2)} ${(esr >>> 25) & 1} ${hex(esr & 0x1ff_ffff, 7)}`,
+  ];
+  let regs = '';
+  for (let i = 0; i < 30; i++) regs += `${i < 10 ? ' ' : ''}x${i}: ${hex(t.regs.get(i), 16)}${i % 3 === 2 ? '\n' : '  '}`;
+  return `${lines.join('\n')}\n${regs}`;
 }
 
 function ipaOf(t: TrapContext): number {
