@@ -8,7 +8,7 @@ import { HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../actors/hyperviso
 import { extractDelta, snapshotConsolePage } from '../actors/hypervisor/driver/console.js';
 import { decodeLatin1 } from '../shared/text.js';
 import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord, readCellCpus, readCellName } from '../actors/hypervisor/driver/layout.js';
-import { CpuState, CpuWord } from '../actors/cpu/layout.js';
+import { CpuState, CpuWord, GuestStatus } from '../actors/cpu/layout.js';
 
 export interface CpuView {
   cpu: number;
@@ -19,6 +19,34 @@ export interface CpuView {
   vmexits?: Record<string, number>;
   /** jhsim's isolation monitor: violations found in this CPU's guest accesses (CpuWord.ISO_VIOLATIONS). */
   isolationViolations: number;
+  /** Where the CPU's guest code is, while the A64 engine runs it (cells, guest run). */
+  guest?: GuestView;
+}
+
+export interface GuestView {
+  pc: number;
+  el: number;
+  /** Set while the PC is in the guest's EL1 vector table: what sent it there. */
+  vector?: { esr: number; elr: number; far: number; insn: number | null };
+}
+
+const u64 = (m: Machine, cpu: number, lo: number): number =>
+  (m.cpuWord(cpu, lo + 1) >>> 0) * 0x1_0000_0000 + (m.cpuWord(cpu, lo) >>> 0);
+
+/** The guest engine's published state (guest/observe.ts), or undefined when the engine is not running there. */
+export function guestView(m: Machine, cpu: number): GuestView | undefined {
+  if (m.cpuWord(cpu, CpuWord.GUEST_STATUS) === GuestStatus.NONE) return undefined;
+  const out: GuestView = { pc: u64(m, cpu, CpuWord.GUEST_PC_LO), el: m.cpuWord(cpu, CpuWord.GUEST_EL) };
+  if (m.cpuWord(cpu, CpuWord.GUEST_VEC_VALID)) {
+    const insn = m.cpuWord(cpu, CpuWord.GUEST_VEC_INSN);
+    out.vector = {
+      esr: m.cpuWord(cpu, CpuWord.GUEST_VEC_ESR) >>> 0,
+      elr: u64(m, cpu, CpuWord.GUEST_VEC_ELR_LO),
+      far: u64(m, cpu, CpuWord.GUEST_VEC_FAR_LO),
+      insn: insn === -1 ? null : insn >>> 0,
+    };
+  }
+  return out;
 }
 
 export function driverWord(m: Machine, w: number): number {
@@ -58,6 +86,7 @@ export function cpuViews(m: Machine, topo: { mpidr: number }[]): CpuView[] {
     hypervisor: m.hvActive(cpu),
     vmexits: m.hvActive(cpu) || m.cpuState(cpu) === CpuState.PARKED ? vmexits(m, cpu) : undefined,
     isolationViolations: m.cpuWord(cpu, CpuWord.ISO_VIOLATIONS),
+    guest: guestView(m, cpu),
   }));
 }
 

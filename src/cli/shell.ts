@@ -210,18 +210,24 @@ export class Shell {
     if (args[0] === '--json') {
       const rows = views.map((v) => ({
         cpu: v.cpu, mpidr: v.mpidr, state: v.state, online: v.online, hypervisor: v.hypervisor, cell: cellOf(v),
-        vmexits: v.vmexits ?? null, isolation_violations: v.isolationViolations,
+        vmexits: v.vmexits ?? null, isolation_violations: v.isolationViolations, guest: v.guest ?? null,
       }));
       this.io.out(`${JSON.stringify(rows)}\n`);
       return 0;
     }
     const head = 'CPU  MPIDR    STATE       ONLINE  HYP  CELL          ';
-    this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc  iso\n`);
+    this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc  iso  guest\n`);
     for (const v of views) {
       const x = v.vmexits ? Object.values(v.vmexits).join(' ') : '-';
       const cell = cellOf(v).slice(0, 13);
       const line = `${String(v.cpu).padEnd(5)}0x${v.mpidr.toString(16).padStart(6, '0')} ${v.state.padEnd(12)}${(v.online ? 'yes' : 'no').padEnd(8)}${(v.hypervisor ? 'yes' : 'no').padEnd(5)}${cell.padEnd(14)}`;
-      this.io.out(`${line}${x}  ${v.isolationViolations}\n`);
+      const g = v.guest;
+      this.io.out(`${line}${x}  ${v.isolationViolations}${g ? `  pc 0x${g.pc.toString(16)} EL${g.el}` : ''}\n`);
+      const vec = g?.vector;
+      if (vec) {
+        const insn = vec.insn === null ? 'not fetchable' : `0x${vec.insn.toString(16).padStart(8, '0')}`;
+        this.io.out(`       in its EL1 vector table: ESR_EL1 0x${vec.esr.toString(16)}, ELR_EL1 0x${vec.elr.toString(16)}, FAR_EL1 0x${vec.far.toString(16)}, instruction at ELR ${insn}\n`);
+      }
     }
     return 0;
   }

@@ -7,6 +7,7 @@ import { HangError, signal, word } from '../../shared/sync.js';
 import { PPI_PTIMER, PPI_VTIMER } from '../gic/index.js';
 import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
 import { cellPageTable } from '../hypervisor/core/setup.js';
+import { publishGuestState } from './guest/observe.js';
 import { GuestEngine } from './guest/engine.js';
 import { trapIrq } from '../hypervisor/core/traps.js';
 import type { CpuAction } from '../hypervisor/core/percpu-control.js';
@@ -226,6 +227,7 @@ export class CpuActor {
     const n = this.guest!.retired;
     Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_LO), n % 0x1_0000_0000);
     Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_HI), Math.floor(n / 0x1_0000_0000));
+    publishGuestState(this.c, this.guest!);
   }
 
   /** One slice of guest code, then interrupts; WFI/WFE wait on the wake word. */

@@ -74,6 +74,19 @@ export const CpuWord = {
    * guest made, i.e. emulated writes that changed interrupt, PCI or ivshmem state of another cell.
    */
   ISO_VIOLATIONS: 46,
+  /** The guest engine's PC (lo/hi) and exception level, published after every slice (guest/observe.ts). */
+  GUEST_PC_LO: 47,
+  GUEST_PC_HI: 48,
+  GUEST_EL: 49,
+  /** 1 while the PC lies in the guest's vector table; then the registers that sent it there. */
+  GUEST_VEC_VALID: 50,
+  GUEST_VEC_ESR: 51,
+  GUEST_VEC_ELR_LO: 52,
+  GUEST_VEC_ELR_HI: 53,
+  GUEST_VEC_FAR_LO: 54,
+  GUEST_VEC_FAR_HI: 55,
+  /** The instruction word at ELR_EL1 (-1 if it cannot be fetched). */
+  GUEST_VEC_INSN: 56,
 } as const;
 
 /** CpuWord.GUEST_CMD values. */

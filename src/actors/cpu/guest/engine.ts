@@ -23,6 +23,8 @@ import { Stage2 } from '../a64/mmu-stage2.js';
 import type { Stage1Regs } from '../a64/mmu-types.js';
 import { CpuGuestMemory } from './memory.js';
 import { GenericTimer } from './timer.js';
+import { isSimdFpEncoding } from './observe.js';
+import { printk } from '../../hypervisor/core/printk.js';
 import { addressTranslate } from './address-translate.js';
 
 /** Why a slice ended. */
@@ -96,6 +98,8 @@ export class GuestEngine {
   private hv: Hv | undefined = undefined;
   /** The trap frame stage2Trap reuses (traps are taken one at a time on this CPU). */
   private readonly trapCtx: TrapContext;
+  /** Instruction words already reported as UNDEFINED (reportUndefined). */
+  private readonly undefinedSeen = new Set<number>();
   /** What a trap inside translated code decided for this CPU. */
   private trapEnd: SliceEnd | undefined = undefined;
 
@@ -267,6 +271,10 @@ export class GuestEngine {
         retire(s, r);
         this.retired++;
         return undefined;
+      case 'undefined':
+        this.reportUndefined(hv, r.word, r.pc);
+        deliverToGuest(s, r);
+        return undefined;
       case 'eret':
         // An illegal return leaves PSTATE.IL set: the instruction at ELR_EL1 takes the Illegal
         // Execution State exception before it executes (taken here, at once).
@@ -278,6 +286,18 @@ export class GuestEngine {
         deliverToGuest(s, r);
         return undefined;
     }
+  }
+
+  /**
+   * A jhsim diagnostic (not a Jailhouse message), once per instruction word on this CPU: the
+   * guest is about to take an UNDEFINED exception for `word`, which the engine does not decode
+   * (unallocated, or not implemented: FP/SIMD above all). Guests often spin in their vector then.
+   */
+  private reportUndefined(hv: Hv | undefined, word: number, pc: number): void {
+    if (!hv || this.undefinedSeen.has(word)) return;
+    this.undefinedSeen.add(word);
+    const what = isSimdFpEncoding(word) ? 'an FP/Advanced SIMD instruction, which the engine does not implement yet' : 'unallocated, or not implemented by the engine';
+    printk(hv, `jhsim: CPU ${this.c.cpu}: UNDEFINED instruction 0x${(word >>> 0).toString(16).padStart(8, '0')} at 0x${pc.toString(16)} (${what}); the guest takes it at its EL1 vector\n`);
   }
 
   /** SPSR_EL2 and SP of the guest as a trap leaves them (for the hypervisor's FATAL dump). */
