@@ -17,6 +17,8 @@ const split64 = (v: number): [number, number] => [v >>> 0, Math.floor(v / 0x1_00
 
 export class UserProcess {
   readonly base: number;
+  /** Bytes of the argument area the last ioctl filled. */
+  private argUsed = 0;
 
   constructor(
     readonly m: Machine,
@@ -41,6 +43,10 @@ export class UserProcess {
       if (payload.length > ARG_MAX) throw new Error(`ioctl argument of ${payload.length} bytes is too large`);
       p = this.base + ARG_OFF;
       this.m.mem.copyIn(p, payload);
+      // A fresh buffer, as the tool's malloc gives one: nothing of an earlier call's argument
+      // stays behind it (a driver reading past a short or empty file must not find an old config).
+      if (this.argUsed > payload.length) this.m.mem.copyIn(p + payload.length, new Uint8Array(this.argUsed - payload.length));
+      this.argUsed = payload.length;
     }
     const [lo, hi] = split64(p);
     return this.m.syscall(this.caller, Sys.IOCTL, [cmd | 0, lo, hi], opts ?? this.opts);

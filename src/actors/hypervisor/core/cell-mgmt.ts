@@ -11,7 +11,7 @@ import { cellReconfigCompleted, cellReconfigOk, cellShutdownOk, commRegionReset,
 import type { Hv } from './hv.js';
 import { BSS, CELL, CellState, NUM_TEMPORARY_PAGES, PAGE_SIZE, PSCI_INVALID_ADDRESS, PUB, pages } from './layout.js';
 import { MmioHandler, isSubpage, mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
-import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingVirt2Phys } from './paging.js';
+import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingInputLimit, pagingVirt2Phys } from './paging.js';
 import { archParkCpu, archResetCpu, cellResume, cellSuspend } from './percpu-control.js';
 import { irqchipCellExit, irqchipCellInit, irqchipCellReset, irqchipConfigCommit } from './irqchip-cell.js';
 import { pciCellExit, pciCellInit, pciCellReset, pciConfigCommit } from './pci.js';
@@ -70,7 +70,11 @@ function unmapFromRootCell(hv: Hv, mem: MemRegion): number {
     mmioRegionUnregister(hv, hv.rootCell, tmp.virt);
     return 0;
   }
-  return pagingDestroy(hv.c.mem, hv.memPool, cellPageTable(hv, hv.rootCell), tmp.virt, tmp.size, { coherent: true });
+  // Root maps nothing beyond its stage-2 input range: a physical range above it has nothing to unmap.
+  const pt = cellPageTable(hv, hv.rootCell);
+  const end = Math.min(tmp.virt + tmp.size, pagingInputLimit(pt));
+  if (tmp.virt >= end) return 0;
+  return pagingDestroy(hv.c.mem, hv.memPool, pt, tmp.virt, end - tmp.virt, { coherent: true });
 }
 
 /**
@@ -135,7 +139,8 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
   }
   const pt = cellPageTable(hv, cell);
   for (const r of cellMemRegions(hv, cell)) {
-    if (!isSubpage(r)) pagingDestroy(m, hv.memPool, pt, r.virt, r.size, { coherent: true });
+    // A region beyond the stage-2 input range was never mapped (archMapMemoryRegion refused it).
+    if (!isSubpage(r) && r.virt + r.size <= pagingInputLimit(pt)) pagingDestroy(m, hv.memPool, pt, r.virt, r.size, { coherent: true });
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) remapToRootCell(hv, r, false);
   }
   // Units' cell_exit: the irqchip masks the cell's SPIs and gives root back its own.
@@ -216,6 +221,16 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   if (newCpus.some((cpu) => !cellOwnsCpu(hv, root, cpu))) return fail(-Errno.EBUSY);
   err = armPagingCellInit(hv, cell);
   if (err) return fail(err);
+  // Before anything is taken from root: every region must fit the cell's stage-2 input range
+  // (Jailhouse does not check, and would index past its root table).
+  const limit = pagingInputLimit(cellPageTable(hv, cell));
+  const wild = cellMemRegions(hv, cell).find((r) => !isSubpage(r) && r.virt + r.size > limit);
+  if (wild) {
+    printk(hv, `jhsim: memory region at IPA 0x${wild.virt.toString(16)} (size 0x${wild.size.toString(16)}) is beyond the stage-2 input range (0x${limit.toString(16)})\n`);
+    pagingFreeRoot(hv.memPool, cellPageTable(hv, cell));
+    m.write64(cell + CELL.MM_ROOT, 0);
+    return fail(-Errno.EINVAL);
+  }
   // Units' cell_init: the irqchip (ownership, GICD/GICR regions), then PCI (ECAM region,
   // devices taken from root, ivshmem endpoints).
   err = irqchipCellInit(hv, cell);

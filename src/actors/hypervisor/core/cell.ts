@@ -5,6 +5,7 @@
 import { CELL_DESC_SIZE, CELL_OFF, MEM_OFF, MEMORY_SIZE, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import type { Hv } from './hv.js';
+import { printk } from './printk.js';
 import { getU64, type PhysicalMemory } from '../../../shared/phys-mem.js';
 import { CELL, COMM } from './layout.js';
 import { mmioCellExit, mmioCellInit } from './mmio.js';
@@ -75,6 +76,12 @@ export function cellInit(hv: Hv, cell: number, cfg: number): number {
   const m = hv.c.mem;
   const cpuSetSize = m.read32(cfg + CELL_OFF.cpu_set_size);
   if (cpuSetSize > 4096) return -Errno.EINVAL;
+  if (cpuSetSize === 0) {
+    // Jailhouse computes max_cpu_id = 0 * 8 - 1 (all ones) and for_each_cpu then reads past the
+    // 8-byte inline bitmap into the struct cell: refuse the config instead of walking garbage.
+    printk(hv, 'jhsim: cell config with cpu_set_size 0 refused (Jailhouse would walk its CPU set past the bitmap)\n');
+    return -Errno.EINVAL;
+  }
   m.write64(cell + CELL.CONFIG, cfg);
   let set = cell + CELL.CPU_SET_INLINE;
   if (cpuSetSize > 8) {

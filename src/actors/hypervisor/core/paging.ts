@@ -299,6 +299,12 @@ function destroyAt(
  * paging_create: map [virt, virt+size) to phys with the given terminal attributes. phys/virt are
  * truncated to pages, size is rounded up. Returns 0 or -ENOMEM (parts already written stay).
  */
+/** The first address beyond what the table's root level can translate (its input range). */
+export function pagingInputLimit(pt: PageTable): number {
+  const top = pt.format.levels[0]!;
+  return top.div * top.entries;
+}
+
 export function pagingCreate(
   mem: PhysicalMemory,
   pool: PagePool,

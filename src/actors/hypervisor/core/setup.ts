@@ -33,7 +33,7 @@ import {
   pages,
 } from './layout.js';
 import { PoolFlags } from './page-pool.js';
-import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, pagingCreateRepeat, s2Flags, stage2Format, type PageTable } from './paging.js';
+import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, pagingCreateRepeat, pagingInputLimit, s2Flags, stage2Format, type PageTable } from './paging.js';
 import { hex, printk } from './printk.js';
 import { irqchipGlobalInit } from './gic-init.js';
 import { irqchipCpuInit, irqchipCpuShutdown } from './irqchip.js';
@@ -369,6 +369,12 @@ function initLate(hv: Hv): number {
 /** arch_map_memory_region for stage 2 (sub-page regions are left to MMIO dispatch). */
 export function archMapMemoryRegion(hv: Hv, cell: number, pt: PageTable, r: { phys: number; virt: number; size: number; flags: number }): number {
   if (r.virt % PAGE_SIZE || r.size % PAGE_SIZE) return 0;
+  const limit = pagingInputLimit(pt);
+  if (r.virt + r.size > limit) {
+    // Jailhouse would index past its concatenated root table here; refuse the region instead.
+    printk(hv, `jhsim: memory region at IPA 0x${r.virt.toString(16)} (size 0x${r.size.toString(16)}) is beyond the stage-2 input range (0x${limit.toString(16)})\n`);
+    return -Errno.EINVAL;
+  }
   const phys = r.flags & MemFlags.COMM_REGION ? cell + CELL.COMM_PAGE : r.phys;
   const flags = s2Flags({ read: !!(r.flags & MemFlags.READ), write: !!(r.flags & MemFlags.WRITE), device: !!(r.flags & MemFlags.IO) });
   return pagingCreate(hv.c.mem, hv.memPool, pt, phys, r.size, r.virt, flags, { huge: !(r.flags & MemFlags.NO_HUGEPAGES), coherent: true });

@@ -5,7 +5,7 @@
  * and the destroy-all that disable runs first.
  */
 import { pciClaimDevices, pciReleaseDevices } from './pci.js';
-import { CELL_DESC_SIZE, CELL_OFF, CELL_SIGNATURE, CONFIG_REVISION, CellFlags, MEMORY_SIZE, MEM_OFF, MemFlags, cellMemRegionsOffset } from '../../../shared/config/layout.js';
+import { CELL_DESC_SIZE, CELL_OFF, CELL_SIGNATURE, CONFIG_REVISION, CellFlags, MEMORY_SIZE, MEM_OFF, MemFlags, cellConfigSize, cellMemRegionsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { Hc, PAGE_SIZE } from '../core/layout.js';
@@ -86,6 +86,11 @@ export function jailhouseCmdCellCreate(k: Kernel, caller: number, arg: number): 
     k.printk(`jailhouse: Configuration architecture mismatch (config ${v.getUint8(CELL_OFF.architecture)}, driver 2 = arm64)`);
     return 0;
   }
+  // jhsim: the counts must describe no more than was passed. Jailhouse's driver does not check
+  // this, and the hypervisor then reads the rest of the config from whatever follows the
+  // driver's copy in root RAM.
+  const described = cellConfigSize(v, 0);
+  if (described > cfgSize) return err(k, Errno.EINVAL, `the configuration's counts describe ${described} bytes but only ${cfgSize} were given (cpu_set_size ${v.getUint32(CELL_OFF.cpu_set_size, true)}, ${v.getUint32(CELL_OFF.num_memory_regions, true)} memory regions, ${v.getUint32(CELL_OFF.num_irqchips, true)} irqchips, ${v.getUint32(CELL_OFF.num_pci_devices, true)} PCI devices, ${v.getUint32(CELL_OFF.num_pci_caps, true)} PCI caps)`);
   cfg[CELL_OFF.name + 31] = 0;
   const flags = v.getUint32(CELL_OFF.flags, true);
   if (flags & CellFlags.VIRTUAL_CONSOLE_ACTIVE) v.setUint32(CELL_OFF.flags, (flags | CellFlags.VIRTUAL_CONSOLE_PERMITTED) >>> 0, true);
