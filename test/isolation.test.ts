@@ -67,7 +67,7 @@ describe('narrow and unaligned GIC distributor accesses from a cell beside a vic
     expect(cpus.map((c) => c.isolation_violations)).toEqual([0, 0, 0, 1]);
     expect(cpus[3]!.cell).toBe('iso-attacker');
     expect((await b.run('cat /sys/kernel/debug/jhsim/isolation_violations /sys/kernel/debug/jhsim/cpu3/isolation_violations')).out).toBe('1\n1\n');
-    expect((await b.run('cpus')).out.split('\n')[4]).toMatch(/^3 .* 1$/);
+    expect((await b.run('cpus')).out.split('\n')[4]).toMatch(/^3 .* 1 {2}pc 0x[0-9a-f]+ EL1$/);
   });
 
   it('attack 12 with --filters fixed: the corrected filter shifts the mask to the byte lane and SPI 146 keeps its priority', async () => {

@@ -158,10 +158,11 @@ const hex = (v: bigint | number, digits: number): string => BigInt.asUintN(64, B
  */
 function dumpRegs(t: TrapContext, skipped: boolean): string {
   const p = t.pstate?.() ?? { spsr: 0, sp: 0n };
+  const elr = Number.isSafeInteger(t.elr) ? t.elr : 0;
   const esr = t.esr >>> 0;
   const lines = [
-    ` pc: ${hex(t.elr + (skipped ? 4 : 0), 16)}   lr: ${hex(t.regs.get(30), 16)} spsr: ${hex(p.spsr, 8)}     EL${(p.spsr >> 2) & 3}`,
-    ` sp: ${hex(p.sp, 16)}  elr: ${hex(t.elr, 16)}  esr: ${hex(esr >>> 26, 2)} ${(esr >>> 25) & 1} ${hex(esr & 0x1ff_ffff, 7)}`,
+    ` pc: ${hex(elr + (skipped ? 4 : 0), 16)}   lr: ${hex(t.regs.get(30), 16)} spsr: ${hex(p.spsr, 8)}     EL${(p.spsr >> 2) & 3}`,
+    ` sp: ${hex(p.sp, 16)}  elr: ${hex(elr, 16)}  esr: ${hex(esr >>> 26, 2)} ${(esr >>> 25) & 1} ${hex(esr & 0x1ff_ffff, 7)}`,
   ];
   let regs = '';
   for (let i = 0; i < 30; i++) regs += `${i < 10 ? ' ' : ''}x${i}: ${hex(t.regs.get(i), 16)}${i % 3 === 2 ? '\n' : '  '}`;
