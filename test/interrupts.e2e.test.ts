@@ -178,8 +178,12 @@ flag:   .quad 0
 ${COMMON}`);
     expect(r.output).toContain('M\n');
     const v = r.cpus[1]!.vmexits;
-    expect(v.vmexits_maintenance).toBeGreaterThanOrEqual(1);
+    // Eight distinct SGIs through four LRs take at least two injection rounds, each its own exit:
+    // the underflow maintenance interrupt, or another SGI_INJECT when the sender's later SGIs
+    // arrive after the first round. Which one depends on timing, and an exit counts only its first
+    // interrupt (so a maintenance interrupt acknowledged after an SGI_INJECT goes uncounted).
     expect(v.vmexits_virt_sgi).toBeGreaterThanOrEqual(1);
+    expect(v.vmexits_maintenance + v.vmexits_virt_sgi).toBeGreaterThanOrEqual(2);
   });
 });
 
