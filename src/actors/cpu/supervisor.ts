@@ -41,8 +41,9 @@ export interface MachineOptions {
  * fails at once with this error instead of waiting forever.
  */
 export class MachineBrokenError extends Error {
-  constructor(hang: HangReport) {
-    super(`the machine is broken: CPU ${hang.cpu} hung in "${hang.what}" after ${hang.ms} ms, and no task can run any more (\`cpus\` still shows every CPU; restart jhsim)`);
+  /** `why`: what stopped the CPU ("hung in … after … ms", or the internal error). */
+  constructor(cpu: number, why: string) {
+    super(`the machine is broken: CPU ${cpu} ${why}, and no task can run any more (\`cpus\` still shows every CPU; restart jhsim)`);
     this.name = 'MachineBrokenError';
   }
 }
@@ -301,7 +302,7 @@ export class Machine {
   /** A CPU is HUNG in shared memory but its report (a worker message) has not arrived: wait for it, briefly. */
   private async hangReportsIn(): Promise<void> {
     const hung = (): number => Array.from({ length: this.nr }, (_, cpu) => this.cpuState(cpu)).filter((st) => st === CpuState.HUNG).length;
-    for (let i = 0; i < 50 && this.hangs.length < hung(); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && this.hangs.length + this.faults.length < hung(); i++) await new Promise((r) => setTimeout(r, 10));
   }
 
   /**
@@ -310,9 +311,12 @@ export class Machine {
    */
   checkBroken(): void {
     const h = this.hangs[0];
-    if (h) throw new MachineBrokenError(h);
+    if (h) throw new MachineBrokenError(h.cpu, `hung in "${h.what}" after ${h.ms} ms`);
     for (let cpu = 0; cpu < this.nr; cpu++) {
-      if (this.cpuState(cpu) === CpuState.HUNG) throw new MachineBrokenError({ cpu, what: 'a wait past its watchdog (report on its way)', ms: Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) });
+      if (this.cpuState(cpu) !== CpuState.HUNG) continue;
+      // A CPU stopped by an internal error (a fault report) rather than a watchdog.
+      const f = this.faults.find((x) => x.cpu === cpu);
+      throw new MachineBrokenError(cpu, f ? `stopped on an internal error (${f.message.split('\n')[0]})` : 'hung past its watchdog (the report is on its way)');
     }
   }
 
