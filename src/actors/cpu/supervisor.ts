@@ -301,7 +301,12 @@ export class Machine {
 
   /** A CPU is HUNG in shared memory but its report (a worker message) has not arrived: wait for it, briefly. */
   private async hangReportsIn(): Promise<void> {
-    const hung = (): number => Array.from({ length: this.nr }, (_, cpu) => this.cpuState(cpu)).filter((st) => st === CpuState.HUNG).length;
+    // Runs before every syscall: count without allocating.
+    const hung = (): number => {
+      let n = 0;
+      for (let cpu = 0; cpu < this.nr; cpu++) if (this.cpuState(cpu) === CpuState.HUNG) n++;
+      return n;
+    };
     for (let i = 0; i < 50 && this.hangs.length + this.faults.length < hung(); i++) await new Promise((r) => setTimeout(r, 10));
   }
 

@@ -106,7 +106,8 @@ export class Gic {
   /** Make SPI `irq` pending (a device's edge, or GICD_ISPENDR / SETSPI). */
   raiseSpi(irq: number): void {
     if (irq < 32 || irq >= this.nrIrqs) return;
-    Atomics.or(this.i32, GicdWord.PENDING + (irq >> 5), 1 << (irq & 31));
+    const old = Atomics.or(this.i32, GicdWord.PENDING + (irq >> 5), 1 << (irq & 31));
+    if (!(old & (1 << (irq & 31)))) this.note(GicField.PENDING, -1, irq);
     this.spiChanged(irq);
   }
 
@@ -209,12 +210,7 @@ export class Gic {
         Atomics.add(g, GicdWord.SPI_GEN, 1);
         for (let cpu = 0; cpu < this.nrCpus; cpu++) this.kick(cpu);
       } else if (off === GICD_SETSPI_NSR || off === GICD_SETSPI_SR) {
-        const irq = v & 0x3ff;
-        if (this.isSpiImplemented(irq)) {
-          const old = Atomics.load(g, GicdWord.PENDING + (irq >> 5));
-          if (!(old & (1 << (irq & 31)))) this.note(GicField.PENDING, -1, irq);
-        }
-        this.raiseSpi(irq);
+        this.raiseSpi(v & 0x3ff);
       } else if (off === GICD_CLRSPI_NSR || off === GICD_CLRSPI_SR) {
         this.clearSpi(v & 0x3ff);
       }
