@@ -203,13 +203,12 @@ vectors:
     expect(out.done).toBe(0n);
   });
 
-  it('DC IVAC outside the cell takes a stage-2 abort without syndrome and parks the CPU; ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 writes are unhandled traps', async () => {
-    const r = await guestRun('traps', `
-        cmp   x0, #1
-        b.eq  cpu1
-        cmp   x0, #2
-        b.eq  cpu2
-        // CPU 0: DC CVAC and DC IVAC of its own RAM are fine; DC IVAC of hypervisor memory is not.
+  // One failing CPU per run (CPU 1 turns itself off): each FATAL dump is about 1.3 KB and the hypervisor console is a
+  // 2 KB ring (as upstream's), so three simultaneous dumps can outrun the reader on a busy host.
+  it('DC IVAC outside the cell takes a stage-2 abort without syndrome and parks the CPU', async () => {
+    const r = await guestRun('dc-ivac', `
+        cbnz  x0, cpu_off
+        // DC CVAC and DC IVAC of its own RAM are fine; DC IVAC of hypervisor memory is not.
         mov64 x1, #${LOAD}
         dc    cvac, x1
         dc    ivac, x1
@@ -217,30 +216,27 @@ vectors:
         bl    putc
         mov   x1, #10
         bl    putc
-        adr   x1, flag
-        mov   x2, #1
-        stlr  x2, [x1]
         mov64 x1, #0x7fc00000
         dc    ivac, x1
         b     cpu_off
-cpu1:   adr   x1, flag
-1:      ldar  x2, [x1]
-        cbz   x2, 1b
-        msr   icc_sgi0r_el1, xzr
-        b     cpu_off
-cpu2:   adr   x1, flag
-1:      ldar  x2, [x1]
-        cbz   x2, 1b
-        msr   icc_asgi1r_el1, xzr
-        b     cpu_off
 ${LIB}
-        .balign 8
-flag:   .quad 0
-`, 3, 1);
+`, 2, 1);
+    expect(r.lost).toBe(0);
     expect(r.output).toContain('O\n');
     expect(r.output).toContain('Unhandled data write at 0x7fc00000(1)');
     expect(r.output).toContain('FATAL: unhandled trap (exception class 0x24)');
-    expect(r.output.match(/FATAL: unhandled trap \(exception class 0x18\)/g)?.length).toBe(2);
-    expect(r.cpus.map((c) => c.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(r.cpus.map((c) => c.status)).toEqual(['failed', 'off']);
+  });
+
+  it.each(['icc_sgi0r_el1', 'icc_asgi1r_el1'])('an %s write is an unhandled trap', async (reg) => {
+    const r = await guestRun(`trap-${reg}`, `
+        cbnz  x0, cpu_off
+        msr   ${reg}, xzr
+        b     cpu_off
+${LIB}
+`, 2, 1);
+    expect(r.lost).toBe(0);
+    expect(r.output.match(/FATAL: unhandled trap \(exception class 0x18\)/g)?.length).toBe(1);
+    expect(r.cpus.map((c) => c.status)).toEqual(['failed', 'off']);
   });
 });

@@ -24,7 +24,7 @@ cpu_off:
 `;
 
 export interface GuestCpuReport { cpu: number; status: string; instructions: number; vmexits: Record<string, number> }
-export interface GuestReport { output: string; cpus: GuestCpuReport[] }
+export interface GuestReport { output: string; cpus: GuestCpuReport[]; /** Console characters overwritten before guest run could read them. */ lost: number }
 
 /** Assembles `src` at LOAD into `dir`, runs it on `cpus` CPUs; `code` is the expected exit status (1 when a CPU failed). */
 export async function guestRunAsm(dir: string, name: string, src: string, cpus = 2, code = 0): Promise<GuestReport> {
