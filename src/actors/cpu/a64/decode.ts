@@ -9,7 +9,7 @@
  *
  * Coverage: the general-purpose integer A64 base instruction set as emitted by
  * freestanding GCC/Clang (-mgeneral-regs-only) and used by bare-metal code and
- * hypervisors, plus LSE atomics. Not covered (UNDEFINED): SIMD/FP, SVE/SME,
+ * hypervisors, plus LSE atomics, plus FP and Advanced SIMD (simd/). Not covered (UNDEFINED): SVE/SME, crypto,
  * pointer authentication (except hint-space forms, which decode as HINT),
  * MTE, CRC32, RCPC (LDAPR*), LORegions, FEAT_FlagM, BC.cond, WFET/WFIT, MOPS,
  * CSSC, TME, LS64, DSB nXS, SB, debug-state instructions (DCPSn, DRPS).
@@ -21,6 +21,7 @@ import { decodeDpImm } from './decode-dpimm.js';
 import { decodeDpReg } from './decode-dpreg.js';
 import { decodeLdSt } from './decode-ldst.js';
 import { decodeBranchSys } from './decode-branch.js';
+import { decodeSimdDp, decodeSimdMem } from './simd/decode.js';
 
 export type { Insn } from './insn.js';
 
@@ -34,15 +35,19 @@ export function decode(word: number): Insn {
     case 11:
       return decodeBranchSys(w);
     case 4:
-    case 6:
     case 12:
-    case 14:
       return decodeLdSt(w);
+    case 6:
+    case 14:
+      return decodeSimdMem(w); // loads/stores of SIMD&FP registers (V = 1)
+    case 7:
+    case 15:
+      return decodeSimdDp(w);
     case 5:
     case 13:
       return decodeDpReg(w);
     default:
-      // 0000 reserved (UDF, SME), 0001/0011 unallocated, 0010 SVE, x111 SIMD&FP
+      // 0000 reserved (UDF, SME), 0001/0011 unallocated, 0010 SVE
       return undef(w);
   }
 }

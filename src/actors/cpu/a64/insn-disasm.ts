@@ -76,6 +76,7 @@ export function disassemble(insn: Insn, pc: number | bigint = 0): string {
     case 'MSR_REG': return `msr\t${sysregText(insn)}, ${xr(insn.rt)}`;
     case 'SYS': return sys(insn);
     case 'SYSL': return `sysl\t${xr(insn.rt)}, #${insn.op1}, C${insn.crn}, C${insn.crm}, #${insn.op2}`;
+    case 'SIMD': return insn.text;
     case 'UNDEFINED':
       return (insn.word >>> 16) === 0
         ? `udf\t#${insn.word & 0xffff}`

@@ -35,6 +35,9 @@
  * SMULH/UMULH) that does not hold its required value.
  */
 
+import type { A64State } from './state.js';
+import type { GuestMemory, StepException } from './interp-types.js';
+
 export { disassemble } from './insn-disasm.js';
 
 /** Register number, 31 = XZR/WZR. */
@@ -316,8 +319,29 @@ export interface Cas { op: 'CAS'; size: SizeLog2; acquire: boolean; release: boo
 /** CASP{A}{L}: pairs (rs, rs+1) and (rt, rt+1), both even; size per register (2|3). */
 export interface Casp { op: 'CASP'; size: 2 | 3; acquire: boolean; release: boolean; rs: RegZR; rt: RegZR; rn: RegSP; }
 
-/** Unallocated, reserved, CONSTRAINED UNPREDICTABLE (see header) or unsupported (SIMD/FP, SVE, ...). */
+/** Unallocated, reserved, CONSTRAINED UNPREDICTABLE (see header) or unsupported (SVE, ...). */
 export interface Undefined { op: 'UNDEFINED'; word: number; }
+
+/**
+ * Runs one decoded FP/Advanced SIMD instruction on the state (the caller has checked
+ * CPACR_EL1.FPEN and set nothing else): returns the exception of a faulting load/store, else
+ * undefined after writing its results (pc is advanced by the caller).
+ */
+export type SimdExec = (s: A64State, mem: GuestMemory, pc: number) => StepException | undefined;
+
+/**
+ * An FP/Advanced SIMD instruction (decoded by simd/decode.ts): its fields live in the closure
+ * `exec`, so executors need no per-form switch. `text` is its disassembly (objdump style).
+ */
+export interface SimdFp {
+  op: 'SIMD';
+  /** Upper-case mnemonic (FADD, LD1, ...). */
+  name: string;
+  text: string;
+  /** It accesses memory (loads and stores). */
+  mem: boolean;
+  exec: SimdExec;
+}
 
 export type Insn =
   | AddSubImm | LogicImm | MoveWide | Adr | Bitfield | Extr
@@ -325,7 +349,7 @@ export type Insn =
   | Branch | BranchCond | CompareBranch | TestBranch | BranchReg | Eret
   | ExceptionGen | Hint | Barrier | MsrImm | Mrs | MsrReg | Sys | Sysl
   | LdStImm | LdStReg | LdrLit | Prfm | LdStPair | LdExcl | StExcl | Ldar | Stlr | Atomic | Cas | Casp
-  | Undefined;
+  | SimdFp | Undefined;
 
 export type InsnOp = Insn['op'];
 

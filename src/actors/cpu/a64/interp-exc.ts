@@ -107,6 +107,8 @@ export function guestSyndrome(s: A64State, r: StepException): Syndrome | undefin
     case 'pcAlignment': return { ec: EC.PC_ALIGN, iss: 0, far: r.pc };
     case 'illegalState': return { ec: EC.ILLEGAL_STATE, iss: 0 };
     case 'spAlignment': return { ec: EC.SP_ALIGN, iss: 0 };
+    // CV = 1, COND = AL (0xe), as QEMU's syn_fp_access_trap(1, 0xe, false, 0) for A64.
+    case 'fpAccess': return { ec: EC.FP_ACCESS, iss: (1 << 24) | (0xe << 20) };
     default: return undefined;
   }
 }

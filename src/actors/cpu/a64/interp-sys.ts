@@ -3,17 +3,18 @@
  * maintenance instructions.
  *
  * Ownership. The interpreter OWNS (stores in A64State.sysregs or computes) the EL1/EL0 registers
- * of an ARMv8.0 Cortex-A57-like CPU without FP/SIMD, PMU or AArch32, plus LSE atomics:
+ * of an ARMv8.0 Cortex-A57-like CPU without PMU or AArch32, plus LSE atomics:
  *  - control/translation/exception: SCTLR, ACTLR, CPACR, TTBR0/1, TCR, MAIR, AMAIR, VBAR, ELR,
  *    SPSR, ESR, FAR, AFSR0/1, PAR, CONTEXTIDR, TPIDR_EL1, CNTKCTL, CSSELR (all _EL1);
- *    TPIDR_EL0, TPIDRRO_EL0; SP_EL0, NZCV, DAIF, CurrentEL, SPSel;
+ *    TPIDR_EL0, TPIDRRO_EL0; SP_EL0, NZCV, DAIF, CurrentEL, SPSel; FPCR, FPSR (gated by
+ *    CPACR_EL1.FPEN: 'fp', EC 0x07);
  *  - identification: MIDR, MPIDR (hooks.mpidr), REVIDR, AIDR, CLIDR, CCSIDR, CTR_EL0, DCZID_EL0 and
  *    the whole ID space op0=3 op1=0 CRn=0 CRm=1..7 (unlisted ones RAZ, as architected);
  *  - debug (storage only, no breakpoints): MDSCR, OSLAR/OSLSR, OSDLR, MDCCINT, OSDTRRX/TX, OSECCR,
  *    DBGPRCR, DBGCLAIMSET/CLR, DBGAUTHSTATUS, MDRAR, MDCCSR_EL0, DBGBVR/BCR0..5, DBGWVR/WCR0..3.
  * The generic timer (CNTFRQ, CNTPCT, CNTVCT, CNTV_*, CNTP_*) goes to hooks, gated at EL0 by
  * CNTKCTL_EL1. Other KNOWN registers accessible at EL1 (GICv3 ICC_*, ISR_EL1) are 'trap' (the
- * caller's capability). UNDEFINED: EL2/EL3/EL12/secure (op1 >= 4), FP (FPCR/FPSR), PMU,
+ * caller's capability). UNDEFINED: EL2/EL3/EL12/secure (op1 >= 4), PMU,
  * PAN/UAO/DIT/SSBS, DBGDTR_EL0, unknown encodings (except the RAZ ID space), the wrong direction
  * (MSR to a read-only or MRS of a write-only register) and EL1 registers from EL0.
  */
@@ -36,7 +37,7 @@ export const KEY = {
   TPIDRRO_EL0: k('TPIDRRO_EL0'), CTR_EL0: k('CTR_EL0'), DCZID_EL0: k('DCZID_EL0'), MIDR_EL1: k('MIDR_EL1'),
   MPIDR_EL1: k('MPIDR_EL1'), CCSIDR_EL1: k('CCSIDR_EL1'), CSSELR_EL1: k('CSSELR_EL1'), OSLAR_EL1: k('OSLAR_EL1'),
   OSLSR_EL1: k('OSLSR_EL1'), CNTKCTL_EL1: k('CNTKCTL_EL1'), TCR_EL1: k('TCR_EL1'), TTBR0_EL1: k('TTBR0_EL1'),
-  TTBR1_EL1: k('TTBR1_EL1'), MAIR_EL1: k('MAIR_EL1'),
+  TTBR1_EL1: k('TTBR1_EL1'), MAIR_EL1: k('MAIR_EL1'), FPCR: k('FPCR'), FPSR: k('FPSR'), CPACR_EL1: k('CPACR_EL1'),
 } as const;
 
 /** SCTLR_EL1 bits used here. */
@@ -46,8 +47,8 @@ export const SCTLR = { UMA: 1n << 9n, DZE: 1n << 14n, UCT: 1n << 15n, nTWI: 1n <
 const CONST_READ = new Map<number, bigint>([
   [k('MIDR_EL1'), 0x411f_d071n], [k('REVIDR_EL1'), 0n], [k('AIDR_EL1'), 0n],
   [k('CLIDR_EL1'), 0x0a20_0023n],
-  // EL0..EL3 AArch64 only, FP and AdvSIMD not implemented, GICv3 system registers.
-  [k('ID_AA64PFR0_EL1'), 0x01ff_1111n],
+  // EL0..EL3 AArch64 only, FP and AdvSIMD (no half-precision arithmetic), GICv3 system registers.
+  [k('ID_AA64PFR0_EL1'), 0x0100_1111n],
   // DebugVer 6, 6 breakpoints, 4 watchpoints, 2 context-aware breakpoints, no PMU.
   [k('ID_AA64DFR0_EL1'), 0x1030_5006n],
   // LSE atomics only (no AES/SHA/CRC32).
@@ -71,7 +72,7 @@ const EL1_STORAGE = new Set<number>([
 const TRANSLATION_REGS = new Set<number>([KEY.TCR_EL1, KEY.TTBR0_EL1, KEY.TTBR1_EL1, KEY.MAIR_EL1]);
 
 /** Known registers that are UNDEFINED on this CPU (besides op1 >= 4 and PMU). */
-const UNDEF_NAMES = new Set(['FPCR', 'FPSR', 'PAN', 'UAO', 'DIT', 'SSBS', 'DBGDTR_EL0']);
+const UNDEF_NAMES = new Set(['PAN', 'UAO', 'DIT', 'SSBS', 'DBGDTR_EL0']);
 
 /** Access direction of every known register. */
 const DIRECTION = new Map<number, 'r' | 'w' | 'rw'>(Object.values(SYSREGS).map((spec) => [sysregKey(spec), spec.access]));
@@ -81,8 +82,13 @@ const TIMER_REGS = new Map<number, TimerReg>(([
   'CNTP_CTL_EL0', 'CNTP_CVAL_EL0', 'CNTP_TVAL_EL0',
 ] as const).map((n) => [k(n), n]));
 
-/** What an MRS/MSR does: a value / done, UNDEFINED, or a trap to the caller. */
-export type SysAccess = bigint | 'undef' | 'trap';
+/** What an MRS/MSR does: a value / done, UNDEFINED, a trap to the caller, or EC 0x07 (FPEN). */
+export type SysAccess = bigint | 'undef' | 'trap' | 'fp';
+
+/** FPCR bits this CPU implements: AHP, DN, FZ, RMode (no FP16 arithmetic, no trapped exceptions: as QEMU). */
+export const FPCR_MASK = 0x07c0_0000;
+/** FPSR bits: QC, IDC, IXC, UFC, OFC, DZC, IOC (NZCV is AArch32's). */
+export const FPSR_MASK = 0x0800_009f;
 
 function isIdSpace(i: Mrs | MsrReg): boolean {
   return i.op0 === 3 && i.op1 === 0 && i.crn === 0 && i.crm >= 1;
@@ -123,6 +129,8 @@ export function readSysreg(s: A64State, hooks: InterpHooks, i: Mrs): SysAccess {
   if (i.op1 >= 4) return 'undef';
   switch (key) {
     case KEY.NZCV: return BigInt(s.nzcv);
+    case KEY.FPCR: return s.fpAllowed() ? BigInt(s.fpcr) : 'fp';
+    case KEY.FPSR: return s.fpAllowed() ? BigInt(s.fpsr) : 'fp';
     case KEY.DAIF: return el0 && (s.sysreg(SCTLR_EL1_KEY) & SCTLR.UMA) === 0n ? 'undef' : BigInt(s.daif);
     case KEY.TPIDR_EL0: case KEY.TPIDRRO_EL0: return s.sysreg(key);
     case KEY.CTR_EL0: return el0 && (s.sysreg(SCTLR_EL1_KEY) & SCTLR.UCT) === 0n ? 'undef' : 0x8444_c004n;
@@ -157,6 +165,8 @@ export function writeSysreg(s: A64State, i: MsrReg, v: bigint, hooks: InterpHook
   if (i.op1 >= 4) return 'undef';
   switch (key) {
     case KEY.NZCV: s.nzcv = Number(v & 0xf000_0000n); return 0n;
+    case KEY.FPCR: if (!s.fpAllowed()) return 'fp'; s.fpcr = Number(v & BigInt(FPCR_MASK)); return 0n;
+    case KEY.FPSR: if (!s.fpAllowed()) return 'fp'; s.fpsr = Number(v & BigInt(FPSR_MASK)); return 0n;
     case KEY.DAIF:
       if (el0 && (s.sysreg(SCTLR_EL1_KEY) & SCTLR.UMA) === 0n) return 'undef';
       s.daif = Number(v & 0x3c0n);

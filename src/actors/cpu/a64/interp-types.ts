@@ -157,6 +157,8 @@ export type ExceptionEvent =
   | { type: 'wfi' | 'wfe'; trapToEl1: boolean }
   | { type: 'sev' | 'sevl' | 'yield' }
   | { type: 'undefined'; word: number }
+  /** An FP/Advanced SIMD instruction (or FPCR/FPSR access) while CPACR_EL1.FPEN traps it (EC 0x07). */
+  | { type: 'fpAccess' }
   /**
    * MRS/MSR to a known register the interpreter does not own (GICv3 ICC_*, ISR_EL1, ...). For
    * MSR `value` is Xt; for MRS it is 0n and the caller supplies the result to retire().
@@ -191,7 +193,7 @@ export interface RunResult {
 
 /** Exception classes (ESR_ELx.EC) used by the interpreter's syndrome helpers. */
 export const EC = {
-  UNKNOWN: 0x00, WFX: 0x01, ILLEGAL_STATE: 0x0e, SVC64: 0x15, HVC64: 0x16, SMC64: 0x17, SYSREG: 0x18,
+  UNKNOWN: 0x00, WFX: 0x01, FP_ACCESS: 0x07, ILLEGAL_STATE: 0x0e, SVC64: 0x15, HVC64: 0x16, SMC64: 0x17, SYSREG: 0x18,
   IABT_LOWER: 0x20, IABT_CUR: 0x21, PC_ALIGN: 0x22, DABT_LOWER: 0x24, DABT_CUR: 0x25,
   SP_ALIGN: 0x26, BRK64: 0x3c,
 } as const;

@@ -148,6 +148,7 @@ export function execute(s: A64State, mem: GuestMemory, hooks: InterpHooks, i: In
     case 'MRS': {
       const v = readSysreg(s, hooks, i);
       if (v === 'undef') return undef(pc, word);
+      if (v === 'fp') return { kind: 'exception', pc, type: 'fpAccess' };
       if (v === 'trap') return sysregTrap(i, true, 0n, pc);
       s.setReg(i.rt, v, true, false);
       break;
@@ -156,6 +157,7 @@ export function execute(s: A64State, mem: GuestMemory, hooks: InterpHooks, i: In
       const value = s.xreg(i.rt);
       const r = writeSysreg(s, i, value, hooks);
       if (r === 'undef') return undef(pc, word);
+      if (r === 'fp') return { kind: 'exception', pc, type: 'fpAccess' };
       if (r === 'trap') return sysregTrap(i, false, value, pc);
       break;
     }
@@ -176,6 +178,10 @@ export function execute(s: A64State, mem: GuestMemory, hooks: InterpHooks, i: In
     case 'ATOMIC': e = execAtomic(s, mem, i, pc); break;
     case 'CAS': e = execCas(s, mem, i, pc); break;
     case 'CASP': e = execCasp(s, mem, i, pc); break;
+    case 'SIMD':
+      if (!s.fpAllowed()) return { kind: 'exception', pc, type: 'fpAccess' };
+      e = i.exec(s, mem, pc);
+      break;
     case 'UNDEFINED': return undef(pc, word);
     default: {
       const unreachable: never = i;

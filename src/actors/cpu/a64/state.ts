@@ -1,7 +1,8 @@
 /**
  * Architectural register state of one simulated AArch64 CPU as seen by EL1/EL0 guest code:
  * X0..X30, SP_EL0/SP_EL1, PC, PSTATE (NZCV, DAIF, EL, SPSel), the EL1/EL0 system registers the
- * interpreter owns (keyed by the packed sysreg key of sysregs.ts) and the local exclusive monitor.
+ * interpreter owns (keyed by the packed sysreg key of sysregs.ts), the local exclusive monitor,
+ * and the FP/Advanced SIMD state: V0..V31 (128 bits each), FPCR and FPSR.
  *
  * ADDRESSES AS NUMBERS. `pc` (and every VA handed to GuestMemory) is a JavaScript number holding
  * the 64-bit address interpreted as a SIGNED value: lower-half (TTBR0) addresses are 0..2^52,
@@ -31,6 +32,9 @@ export const DAIF_D = 0x200;
 export const DAIF_A = 0x100;
 export const DAIF_I = 0x80;
 export const DAIF_F = 0x40;
+
+/** Packed key of CPACR_EL1 (FPEN, bits 21:20, is cached in {@link A64State.fpen}). */
+export const CPACR_EL1_KEY = packSysregKey(3, 0, 1, 0, 2);
 
 /** Packed key of SCTLR_EL1 and its ARMv8.0 RES1 bits (the reset value used here). */
 export const SCTLR_EL1_KEY = packSysregKey(3, 0, 1, 0, 0);
@@ -99,6 +103,23 @@ export class A64State {
   /** Interpreter-owned EL1/EL0 system registers by packed key (absent = 0, see interp-sys.ts). */
   readonly sysregs = new Map<number, bigint>();
   exclusive: ExclusiveMonitor | undefined = undefined;
+
+  /**
+   * V0..V31, 16 bytes each, little-endian (V[n] byte b at n * 16 + b; lane k of element size
+   * e bytes at n * 16 + k * e). Read and written as bit patterns, never through a float view
+   * (a float view may change a NaN's payload): see simd/vregs.ts.
+   */
+  readonly vbuf = new ArrayBuffer(32 * 16);
+  readonly v8 = new Uint8Array(this.vbuf);
+  readonly v16 = new Uint16Array(this.vbuf);
+  readonly v32 = new Uint32Array(this.vbuf);
+  readonly v64 = new BigUint64Array(this.vbuf);
+  /** FPCR (AHP 26, DN 25, FZ 24, RMode 23:22, FZ16 19; trap enables read as zero). */
+  fpcr = 0;
+  /** FPSR (N Z C V of AArch32 unused; QC 27; IDC 7, IXC 4, UFC 3, OFC 2, DZC 1, IOC 0). */
+  fpsr = 0;
+  /** CPACR_EL1.FPEN (0..3), kept in step with the register by setSysreg. */
+  fpen = 0;
 
   constructor() {
     this.sysregs.set(SCTLR_EL1_KEY, SCTLR_EL1_RES1);
@@ -186,6 +207,12 @@ export class A64State {
 
   setSysreg(key: number, value: bigint): void {
     this.sysregs.set(key, BigInt.asUintN(64, value));
+    if (key === CPACR_EL1_KEY) this.fpen = Number((value >> 20n) & 3n);
+  }
+
+  /** CPACR_EL1.FPEN lets the current EL use FP/Advanced SIMD (else EC 0x07 to EL1). */
+  fpAllowed(): boolean {
+    return this.fpen === 3 || (this.fpen === 1 && this.el === 1);
   }
 
   /** Deep copy (for differential testing against other executors). */
@@ -201,6 +228,10 @@ export class A64State {
     c.daif = this.daif;
     for (const [k, v] of this.sysregs) c.sysregs.set(k, v);
     c.exclusive = this.exclusive === undefined ? undefined : { ...this.exclusive };
+    c.v8.set(this.v8);
+    c.fpcr = this.fpcr;
+    c.fpsr = this.fpsr;
+    c.fpen = this.fpen;
     return c;
   }
 }

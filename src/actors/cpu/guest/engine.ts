@@ -297,7 +297,7 @@ export class GuestEngine {
     // UDF #imm16 (bits 31:16 zero) is UNDEFINED on purpose: nothing to report.
     if (!hv || word >>> 16 === 0 || this.undefinedSeen.has(word)) return;
     this.undefinedSeen.add(word);
-    const what = isSimdFpEncoding(word) ? 'an FP/Advanced SIMD instruction, which the engine does not implement yet' : 'unallocated, or not implemented by the engine';
+    const what = isSimdFpEncoding(word) ? 'an FP/Advanced SIMD encoding the engine does not implement' : 'unallocated, or not implemented by the engine';
     printk(hv, `jhsim: CPU ${this.c.cpu}: UNDEFINED instruction 0x${(word >>> 0).toString(16).padStart(8, '0')} at 0x${pc.toString(16)} (${what}); the guest takes it at its EL1 vector\n`);
   }
 
