@@ -30,7 +30,7 @@ export interface GuestReport { output: string; cpus: GuestCpuReport[]; /** Conso
 export async function guestRunAsm(dir: string, name: string, src: string, cpus = 2, code = 0): Promise<GuestReport> {
   const file = join(dir, `${name}.bin`);
   writeFileSync(file, assemble(src, LOAD).bytes);
-  const r = await jhsim(['--cpus', String(cpus), 'guest', 'run', file, '--json', '--timeout', '60']);
+  const r = await jhsim(['--cpus', String(cpus), 'guest', 'run', '--all-cpus', file, '--json', '--timeout', '60']);
   expect(r.code, r.stderr + r.stdout).toBe(code);
   return JSON.parse(r.stdout) as GuestReport;
 }

@@ -63,7 +63,7 @@ const C_PROGRAMS = ['crc32', 'sieve', 'qsort', 'format'];
 describe('C programs built with a cross toolchain print what the native build prints', () => {
   for (const prog of C_PROGRAMS) {
     it(`${prog}.elf`, async () => {
-      const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', join(PROGS, `${prog}.elf`)]);
+      const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', join(PROGS, `${prog}.elf`)]);
       expect(r.code).toBe(0);
       expect(j.format).toBe('elf');
       expect(j.output).toBe(readFileSync(join(PROGS, `${prog}.expected`), 'utf8'));
@@ -99,7 +99,7 @@ describe('C programs built with a cross toolchain print what the native build pr
 describe('two CPUs share a counter: no lost update over 10^6 increments', () => {
   for (const [prog, what] of [['smp', 'LDAXR/STXR spinlock and exclusive-pair atomic add (C, ARMv8.0)'], ['smp-lse', 'SWPA spinlock and LDADDAL (C, ARMv8.1)']] as const) {
     it(`${prog}.elf: ${what}`, async () => {
-      const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', join(PROGS, `${prog}.elf`), '--timeout', '100']);
+      const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', join(PROGS, `${prog}.elf`), '--timeout', '100']);
       expect(r.code).toBe(0);
       expect(j.output).toBe('locked counter 1000000, atomic counter 1000000 (expected 1000000 each)\n');
     });
@@ -150,7 +150,7 @@ counter: .quad 0
         cbnz  w4, 1b
         stxr  w5, w9, [x1]
         cbnz  w5, 1b`));
-    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--timeout', '100']);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', img, '--timeout', '100']);
     expect(r.code).toBe(0);
     expect(j.output).toBe('no lost update\n');
   });
@@ -160,9 +160,65 @@ counter: .quad 0
 1:      mov   w4, #0
         casa  w4, w9, [x1]
         cbnz  w4, 1b`));
-    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--timeout', '100']);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', img, '--timeout', '100']);
     expect(r.code).toBe(0);
     expect(j.output).toBe('no lost update\n');
+  });
+});
+
+describe('boot convention', () => {
+  // QEMU virt: only the boot CPU enters the image; the others are off until PSCI CPU_ON, which
+  // gives them their entry point and x0 (context). So a program written for QEMU prints once.
+  const IMG = `
+        adr   x4, hello
+        bl    puts
+        movz  x0, #0x0003
+        movk  x0, #0xc400, lsl #16       // CPU_ON (SMC64)
+        mov   x1, #1                     // MPIDR of CPU 1
+        adr   x2, second
+        mov   x3, #0x55
+        smc   #0
+        mov   x20, x0
+        adr   x1, flag
+1:      ldar  x2, [x1]
+        cbz   x2, 1b
+        adr   x4, back
+        cbz   x20, 2f
+        adr   x4, failed
+2:      bl    puts
+        b     cpu_off
+second: cmp   x0, #0x55
+        adr   x4, sec_ok
+        b.eq  3f
+        adr   x4, sec_bad
+3:      bl    puts
+        adr   x1, flag
+        mov   x2, #1
+        stlr  x2, [x1]
+        b     cpu_off
+${PUTS}
+hello:  .asciz "boot CPU\\n"
+sec_ok: .asciz "CPU 1 started by CPU_ON with its context\\n"
+sec_bad: .asciz "CPU 1 started with the wrong x0\\n"
+back:   .asciz "boot CPU done\\n"
+failed: .asciz "CPU_ON failed\\n"
+        .balign 8
+flag:   .quad 0
+`;
+
+  it('only CPU 0 starts; the others wait for PSCI CPU_ON; --all-cpus starts every CPU', async () => {
+    const img = asmImage('boot-convention', IMG);
+    const { r, j } = await runJson(['--cpus', '3', 'guest', 'run', img]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(j.output).toBe('boot CPU\nCPU 1 started by CPU_ON with its context\nboot CPU done\n');
+    expect(j.cpus.map((c) => c.status)).toEqual(['off', 'off', 'off']);
+    expect(j.cpus[2]!.instructions).toBe(0);
+    const all = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', img, '--max-instructions', '20000']);
+    // Both CPUs run the boot path and print "boot CPU" (characters may interleave); CPU 1's
+    // CPU_ON of itself is ALREADY_ON, so nobody sets the flag and both spend their budget.
+    const sorted = (t: string): string => [...t].sort().join('');
+    expect(sorted(all.j.output)).toBe(sorted('boot CPU\n'.repeat(2)));
+    expect(all.j.cpus.map((c) => c.status)).toEqual(['budget', 'budget']);
   });
 });
 
@@ -205,7 +261,7 @@ vectors:
         .skip 0x200
         b     sync_handler
 `);
-    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img]);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', img]);
     expect(r.code).toBe(0);
     expect(j.output).toBe('before\nundefined instruction caught, EC 0x00 at the right ELR\nafter\n');
     // Taken by the guest itself: no exit for it.
@@ -238,7 +294,7 @@ ${PUTS}
 good:   .asciz "mmio ok\\n"
 bad:    .asciz "MMIO WRONG\\n"
 `);
-    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img]);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', img]);
     expect(r.code).toBe(0);
     expect(j.output).toBe('mmio ok\n');
     expect(j.cpus[0]!.vmexits.vmexits_mmio).toBe(5);
@@ -265,7 +321,7 @@ alive:  .asciz "cpu1 alive\\n"
         .balign 8
 flag:   .quad 0
 `);
-    const r = await jhsim(['--cpus', '2', 'guest', 'run', img]);
+    const r = await jhsim(['--cpus', '2', 'guest', 'run', '--all-cpus', img]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('cpu1 alive');
     expect(r.stdout).toContain('Unhandled data read at 0x8010004(4)');
@@ -283,7 +339,7 @@ flag:   .quad 0
         b     .
 ${PUTS}
 `);
-    const r = await jhsim(['--cpus', '2', 'guest', 'run', img]);
+    const r = await jhsim(['--cpus', '2', 'guest', 'run', '--all-cpus', img]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Unhandled data read at 0x8f00000(1)');
   });
@@ -293,7 +349,7 @@ ${PUTS}
 1:      add   x1, x1, #1
         b     1b
 `);
-    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--max-instructions', '123457']);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', '--all-cpus', img, '--max-instructions', '123457']);
     expect(r.code).toBe(0);
     expect(j.cpus.map((c) => [c.status, c.instructions])).toEqual([['budget', 123457], ['budget', 123457]]);
   });
@@ -304,7 +360,7 @@ describe('bad images are rejected before anything runs', () => {
     const whole = readFileSync(join(PROGS, 'crc32.elf'));
     const file = join(tmp, 'truncated.elf');
     writeFileSync(file, whole.subarray(0, 200));
-    const r = await jhsim(['guest', 'run', file]);
+    const r = await jhsim(['guest', 'run', '--all-cpus', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^jhsim: truncated\.elf: .*(ENOEXEC|EINVAL)/m);
@@ -316,17 +372,17 @@ describe('bad images are rejected before anything runs', () => {
     bytes[19] = 0;
     const file = join(tmp, 'x86.elf');
     writeFileSync(file, bytes);
-    const r = await jhsim(['guest', 'run', file]);
+    const r = await jhsim(['guest', 'run', '--all-cpus', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/x86\.elf: .*x86-64.*AArch64/i);
   });
 
   it('an entry point outside the image, and a raw image outside RAM', async () => {
     const img = asmImage('tiny', 'b .');
-    let r = await jhsim(['guest', 'run', img, '--entry', '0x50000000']);
+    let r = await jhsim(['guest', 'run', '--all-cpus', img, '--entry', '0x50000000']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/tiny\.bin: entry .*0x50000000/);
-    r = await jhsim(['guest', 'run', img, '--load', '0x1000']);
+    r = await jhsim(['guest', 'run', '--all-cpus', img, '--load', '0x1000']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/tiny\.bin: segment \[0x1000, 0x1004\).*does not fit.*root RAM \[0x40000000/);
   });

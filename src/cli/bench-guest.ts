@@ -93,6 +93,7 @@ function benchRun(image: Uint8Array, name: string, maxInstructions: number): Pro
     name,
     configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
     maxInstructions,
+    allCpus: true,
     timeoutMs: 300_000,
   });
 }

@@ -112,6 +112,7 @@ export async function measureIrqLatency(rounds: number, notifyUs: number): Promi
     name: 'irq-latency.bin',
     configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
     maxInstructions: 0,
+    allCpus: true,
     timeoutMs: 120_000,
   });
   const ticks = Number(/(\d+)\s*$/.exec(r.output.trim())?.[1] ?? NaN);

@@ -102,6 +102,7 @@ export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<
       name: 'crc32.elf',
       configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
       maxInstructions: 0,
+      allCpus: true,
       timeoutMs: 60_000,
       onOutput: (t) => io.out(t),
       uartLogDir: uartLogFrom(opts),

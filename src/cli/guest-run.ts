@@ -1,8 +1,10 @@
 /**
  * `jhsim guest run IMAGE`: the bare-machine harness. Boots the board, enables the hypervisor
  * with a root cell that owns every CPU (flat, identity-mapped stage 2), copies the image into
- * root RAM like a boot loader, then hands every CPU from root-cell Linux to the image at EL1
- * (x0 = the CPU's logical number; MPIDR_EL1 tells them apart too). Guest console output (the
+ * root RAM like a boot loader, then hands the CPUs from root-cell Linux to the image at EL1 as
+ * QEMU virt boots one: the boot CPU (0) starts at the entry, the others wait powered off until
+ * the image's PSCI CPU_ON. With `allCpus` every CPU starts at the entry (x0 = the CPU's
+ * logical number; MPIDR_EL1 tells them apart too). Guest console output (the
  * DEBUG_CONSOLE_PUTC hypercall) is streamed as it appears, and so are the lines the guest
  * writes to the PL011 UARTs, prefixed with the cell's name (the root cell's here); at the end
  * each CPU's instruction count, how it stopped and its vmexit counters are reported.
@@ -42,6 +44,8 @@ export interface GuestRunOptions {
   configFile: string;
   /** Per-CPU instruction budget (0 = none). */
   maxInstructions: number;
+  /** Start every CPU at the entry (x0 = CPU number) instead of the boot CPU only. */
+  allCpus?: boolean;
   /** Wall-clock limit for the whole run. */
   timeoutMs: number;
   watchdogMs?: number;
@@ -108,7 +112,7 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
     let pos = hvConsoleSince(m, 0).tail;
     loadImage(m.mem, image);
     const t0 = performance.now();
-    for (let cpu = 0; cpu < m.nr; cpu++) m.startGuest(cpu, image.entry, cpu, o.maxInstructions);
+    for (let cpu = 0; cpu < m.nr; cpu++) m.startGuest(cpu, image.entry, cpu, o.maxInstructions, cpu !== 0 && !o.allCpus);
     let output = '';
     let lost = 0;
     const uartLines: UartLine[] = [];
@@ -176,6 +180,7 @@ export interface GuestCliOptions {
   timeout: string;
   config: string;
   json?: boolean;
+  allCpus?: boolean;
 }
 
 function parseAddress(flag: string, v: string | undefined): number | undefined {
@@ -203,6 +208,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     entry: parseAddress('--entry', o.entry),
     configFile: o.config,
     maxInstructions: parseIntOption('--max-instructions', o.maxInstructions, 1, Number.MAX_SAFE_INTEGER) ?? 0,
+    allCpus: !!o.allCpus,
     timeoutMs: (parseIntOption('--timeout', o.timeout, 1, 86_400) ?? 60) * 1000,
     watchdogMs,
     isolation,

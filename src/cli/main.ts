@@ -113,11 +113,12 @@ program
 
 const guest = program.command('guest').description('run AArch64 guest code on the simulated CPUs (bare-machine harness)');
 guest.command('run')
-  .description('enable the hypervisor, load IMAGE (raw or ELF) into root RAM and run it at EL1 on every CPU (x0 = CPU number)')
+  .description('enable the hypervisor, load IMAGE (raw or ELF) into root RAM and run it at EL1 as QEMU virt boots it: CPU 0 at the entry, the others powered off until PSCI CPU_ON')
   .argument('<image>', 'raw binary or AArch64 ELF64 executable')
   .option('--entry <addr>', 'entry point (default: the ELF entry, or the load address of a raw image)')
   .option('--load <addr>', `load address of a raw image (default 0x${DEFAULT_RAW_LOAD.toString(16)})`)
   .option('--max-instructions <n>', 'stop each CPU after N instructions (default: run until CPU_OFF)')
+  .option('--all-cpus', 'start every CPU at the entry, x0 = its CPU number (default: only CPU 0)')
   .option('--timeout <s>', 'wall-clock limit in seconds', '60')
   .option('--config <file>', 'root cell config (CPU set adapted to the board)', DEFAULT_GUEST_CONFIG)
   .option('--json', 'print one JSON object (output, per-CPU instructions and vmexits) instead of streaming')

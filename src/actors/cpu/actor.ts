@@ -10,7 +10,7 @@ import { cellPageTable } from '../hypervisor/core/setup.js';
 import { publishGuestState } from './guest/observe.js';
 import { GuestEngine } from './guest/engine.js';
 import { trapIrq } from '../hypervisor/core/traps.js';
-import type { CpuAction } from '../hypervisor/core/percpu-control.js';
+import { armCpuPark, type CpuAction } from '../hypervisor/core/percpu-control.js';
 import { enterHypervisor, leaveHypervisor } from '../hypervisor/driver/main.js';
 import type { CpuContext } from './context.js';
 import { CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus } from './layout.js';
@@ -109,7 +109,7 @@ export class CpuActor {
       case CpuState.GUEST:
       case CpuState.LINUX:
         if (c.state === CpuState.GUEST && this.guest) return this.guestStep(gen);
-        if (Atomics.load(c.cpus, c.my(CpuWord.GUEST_CMD)) === GuestCmd.START) {
+        if (Atomics.load(c.cpus, c.my(CpuWord.GUEST_CMD)) !== GuestCmd.NONE) {
           this.startGuest();
           return true;
         }
@@ -194,7 +194,7 @@ export class CpuActor {
    */
   private startGuest(): void {
     const c = this.c;
-    Atomics.store(c.cpus, c.my(CpuWord.GUEST_CMD), GuestCmd.NONE);
+    const off = Atomics.exchange(c.cpus, c.my(CpuWord.GUEST_CMD), GuestCmd.NONE) === GuestCmd.START_OFF;
     const hv = this.k.hv;
     if (!c.hvActive || !hv) {
       this.setGuestStatus(GuestStatus.REFUSED);
@@ -204,8 +204,10 @@ export class CpuActor {
     signal(word(c.cpus, c.machine(MachineWord.SCHED_GEN)));
     this.guest = new GuestEngine(c);
     const entry = (Atomics.load(c.cpus, c.my(CpuWord.GUEST_ENTRY_HI)) >>> 0) * 0x1_0000_0000 + (Atomics.load(c.cpus, c.my(CpuWord.GUEST_ENTRY_LO)) >>> 0);
-    this.resetGuest(entry, Atomics.load(c.cpus, c.my(CpuWord.GUEST_X0)) >>> 0);
     this.guest.budget = (Atomics.load(c.cpus, c.my(CpuWord.GUEST_BUDGET_HI)) >>> 0) * 0x1_0000_0000 + (Atomics.load(c.cpus, c.my(CpuWord.GUEST_BUDGET_LO)) >>> 0);
+    this.resetGuest(entry, Atomics.load(c.cpus, c.my(CpuWord.GUEST_X0)) >>> 0);
+    // Powered off like after PSCI CPU_OFF (arm_cpu_park): the guest's CPU_ON resets it.
+    if (off) this.apply(armCpuPark(hv));
   }
 
   private resetGuest(entry: number, context: number): void {

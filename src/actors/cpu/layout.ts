@@ -94,6 +94,12 @@ export const GuestCmd = {
   NONE: 0,
   /** Leave root-cell Linux and run guest code from GUEST_ENTRY (the harness's kexec). */
   START: 1,
+  /**
+   * Leave root-cell Linux for guest code, but powered off (as PSCI CPU_OFF leaves a CPU): it
+   * waits in the hypervisor's parking loop until a PSCI CPU_ON of the guest (QEMU virt's
+   * convention for secondary CPUs).
+   */
+  START_OFF: 2,
 } as const;
 
 /** CpuWord.GUEST_STATUS values. */

@@ -223,9 +223,10 @@ export class Machine {
   /**
    * Hands `cpu` from root-cell Linux to guest code at `entry` (EL1, x0 = `x0`), stopping after
    * `budget` instructions (0 = no limit). The CPU refuses (GuestStatus.REFUSED) unless the
-   * hypervisor is enabled on it.
+   * hypervisor is enabled on it. With `off`, the CPU leaves Linux powered off instead: it waits
+   * for the guest's PSCI CPU_ON, which gives the entry point and x0.
    */
-  startGuest(cpu: number, entry: number, x0: number, budget: number): void {
+  startGuest(cpu: number, entry: number, x0: number, budget: number, off = false): void {
     const set = (w: number, v: number): void => {
       Atomics.store(this.cpus, cpuWord(cpu, w), v);
     };
@@ -235,7 +236,7 @@ export class Machine {
     set(CpuWord.GUEST_BUDGET_LO, budget % 0x1_0000_0000);
     set(CpuWord.GUEST_BUDGET_HI, Math.floor(budget / 0x1_0000_0000));
     set(CpuWord.GUEST_STATUS, GuestStatus.NONE);
-    set(CpuWord.GUEST_CMD, GuestCmd.START);
+    set(CpuWord.GUEST_CMD, off ? GuestCmd.START_OFF : GuestCmd.START);
     this.kick(cpu);
   }
 
