@@ -241,7 +241,7 @@ export class CpuActor {
       return true;
     }
     if (this.irqExit()) return true;
-    const end = g.runSlice(this.k.hv, GUEST_SLICE);
+    const end = g.runSlice(this.k.hv, GUEST_SLICE, gen);
     this.publishRetired();
     switch (end.kind) {
       case 'running':

@@ -41,13 +41,13 @@ export function vaOf(addr: bigint): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-function unrepresentable(addr: bigint, write: boolean): Fault {
+export function unrepresentable(addr: bigint, write: boolean): Fault {
   return { fault: 'translation', va: Number(BigInt.asIntN(64, addr)), write, level: 0 };
 }
 
 /** Syndrome of an access: what ISV=1 reports (ignored when !isv). */
-interface Syn { isv: boolean; sas: SizeLog2; sse: boolean; srt: number; sf: boolean; ar: boolean }
-const NO_SYN: Syn = { isv: false, sas: 0, sse: false, srt: 0, sf: false, ar: false };
+export interface Syn { isv: boolean; sas: SizeLog2; sse: boolean; srt: number; sf: boolean; ar: boolean }
+export const NO_SYN: Syn = { isv: false, sas: 0, sse: false, srt: 0, sf: false, ar: false };
 
 /** Builds a data-abort result. wnr undefined: taken from fault.write. */
 export function dataAbort(pc: number, f: Fault, syn: Syn, wnr?: boolean, cm = false): StepException {
@@ -59,17 +59,17 @@ export function dataAbort(pc: number, f: Fault, syn: Syn, wnr?: boolean, cm = fa
   return { kind: 'exception', pc, type: 'dataAbort', fault: f, iss: encodeDataAbortIss(d), syndrome: d };
 }
 
-function alignmentFault(va: number, write: boolean): Fault {
+export function alignmentFault(va: number, write: boolean): Fault {
   return { fault: 'alignment', va, write };
 }
 
 /** SCTLR_EL1.A: alignment checking for ordinary accesses. */
-function alignCheck(s: A64State): boolean {
+export function alignCheck(s: A64State): boolean {
   return (s.sysreg(SCTLR_EL1_KEY) & 2n) !== 0n;
 }
 
 /** Base register value, or an SP alignment fault when the base is a misaligned SP (SCTLR_EL1.SA/SA0). */
-function base(s: A64State, rn: number, pc: number): bigint | StepException {
+export function base(s: A64State, rn: number, pc: number): bigint | StepException {
   if (rn !== 31) return s.x[rn]!;
   const sp = s.currentSp();
   if ((sp & 15n) !== 0n && (s.sysreg(SCTLR_EL1_KEY) & (s.el === 0 ? 16n : 8n)) !== 0n) {

@@ -11,7 +11,7 @@ import type { Hv } from '../../hypervisor/core/hv.js';
 import { archHandleTrap, type TrapContext, type TrapRegs } from '../../hypervisor/core/trap-dispatch.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import type { CpuContext } from '../context.js';
-import { CpuWord, cpuWord } from '../layout.js';
+import { CpuWord, cpuWord, now } from '../layout.js';
 import { A64State } from '../a64/state.js';
 import { TRAP_RESUME, TRAP_STOP, TRAP_STOP_SKIP, Translator } from '../a64/jit.js';
 import { deliverToGuest, el2Syndrome, eret, retire, takeException } from '../a64/interp-exc.js';
@@ -41,6 +41,8 @@ export type SliceEnd =
 
 /** PSTATE.I in A64State.daif. */
 const DAIF_I = 0x80;
+/** Longest run of guest instructions between two checks for a posted interrupt or a due timer. */
+export const EVENT_CHECK_INSNS = 1000;
 
 /** The EL1 GIC CPU-interface registers served by the (virtual) CPU interface. */
 const ICC_REGS = new Set<string>([
@@ -166,16 +168,21 @@ export class GuestEngine {
   }
 
   /** Runs up to `max` instructions; `hv` is the hypervisor under this CPU (undefined: none). */
-  runSlice(hv: Hv | undefined, max: number): SliceEnd {
+  runSlice(hv: Hv | undefined, max: number, wakeGen?: number): SliceEnd {
     this.takeFlushRequest();
     this.takeVirtualIrq();
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
     this.hv = hv;
+    const c = this.c;
     while (left > 0) {
-      const executed = this.jit.run(left);
+      // Short runs, so an interrupt posted to this CPU (its wake word moved) or a timer that
+      // became due is taken within EVENT_CHECK_INSNS instructions, not at the end of the slice.
+      const executed = this.jit.run(Math.min(left, EVENT_CHECK_INSNS));
       this.retired += executed;
       left -= executed;
+      if (left > 0 && wakeGen !== undefined && !this.jit.stopped && this.jit.exception === undefined &&
+        (Atomics.load(c.wake.view, c.wake.index) !== wakeGen || this.timerDue())) break;
       if (this.jit.stopped) {
         // Translated code exited to EL2 (stage2Trap) and the hypervisor stopped this CPU.
         const end = this.trapEnd;
@@ -196,6 +203,17 @@ export class GuestEngine {
     }
     if (this.budget > 0 && this.retired >= this.budget) return { kind: 'budget' };
     return { kind: 'running' };
+  }
+
+  /** The deadline the slice last ended for (so a fired timer ends one slice, not every one). */
+  private timerSeen = Infinity;
+
+  /** A timer reached its deadline since the last check (the actor then samples the PPI lines). */
+  private timerDue(): boolean {
+    const at = this.timer.fireAt();
+    if (at === Infinity || at === this.timerSeen || now() < at) return false;
+    this.timerSeen = at;
+    return true;
   }
 
   /** The virtual IRQ line (a deliverable LR) with PSTATE.I clear: the guest takes its IRQ vector. */

@@ -18,6 +18,10 @@ export class GenericTimer {
   private readonly hz: bigint;
   private virt: TimerRegs = { ctl: 0n, cval: 0n };
   private phys: TimerRegs = { ctl: 0n, cval: 0n };
+  /** Bumped by every register write and reset (invalidates the cached deadline). */
+  private gen = 0;
+  private cachedGen = -1;
+  private cachedFireAt = Infinity;
 
   constructor(hz: number) {
     this.hz = BigInt(hz);
@@ -26,6 +30,20 @@ export class GenericTimer {
   reset(): void {
     this.virt = { ctl: 0n, cval: 0n };
     this.phys = { ctl: 0n, cval: 0n };
+    this.gen++;
+  }
+
+  /**
+   * When (on the shared monotonic clock, ms) the next enabled, unmasked timer that has not
+   * fired yet will fire; Infinity if none. Cheap: recomputed only after a register write, so
+   * running guest code can poll it between short runs.
+   */
+  fireAt(): number {
+    if (this.cachedGen !== this.gen) {
+      this.cachedGen = this.gen;
+      this.cachedFireAt = now() + this.msUntilFire();
+    }
+    return this.cachedFireAt;
   }
 
   /** The system counter: microseconds of the shared monotonic clock scaled to the frequency. */
@@ -73,6 +91,7 @@ export class GenericTimer {
   }
 
   write(reg: TimerReg, v: bigint): void {
+    this.gen++;
     switch (reg) {
       case 'CNTV_CTL_EL0': this.virt.ctl = v & (CTL_ENABLE | CTL_IMASK); break;
       case 'CNTP_CTL_EL0': this.phys.ctl = v & (CTL_ENABLE | CTL_IMASK); break;

@@ -7,68 +7,93 @@
  * Values are the format's bits as an unsigned bigint (16, 32 or 64 bits). `env` is read for
  * FPCR and has FPSR's flag bits or'ed in (A64State satisfies FpEnv).
  *
- * TO BE IMPLEMENTED: every function below throws until then.
+ * The implementation works on exact values (sign, bigint significand, exponent) and rounds
+ * once (softfloat-round.ts); see the softfloat-*.ts files. FZ flushes single and double
+ * denormals (inputs: IDC, outputs: UFC); half precision is never flushed (no FEAT_FP16, so
+ * FZ16 is inert). Half precision appears in conversions, where FPCR.AHP selects the
+ * alternative format.
  */
+import { Rounding, type FpEnv, type FpSize, type RoundingMode } from './softfloat-types.js';
+import { addSub, div, mul, mulAdd, sqrt, stepFused } from './softfloat-arith.js';
+import { compare, compareCond, maxMin, maxMinNum } from './softfloat-compare.js';
+import { convert, fromFixed, roundInt, toFixed } from './softfloat-convert.js';
+import { recipEstimateFp, recpX, rsqrtEstimateFp } from './softfloat-estimate.js';
+import { fastAdd, fastDiv, fastMul, fastSqrt } from './softfloat-fast.js';
 
-/** Floating-point format width in bits (16 = half, 32 = single, 64 = double). */
-export type FpSize = 16 | 32 | 64;
-
-/** The FPCR an operation reads and the FPSR it sets flags in. */
-export interface FpEnv { fpcr: number; fpsr: number }
-
-/** FPRounding: TIEEVEN (RN), POSINF (RP), NEGINF (RM), ZERO (RZ), TIEAWAY (FCVTA*, FRINTA), ODD (FCVTXN). */
-export const Rounding = { TIEEVEN: 0, POSINF: 1, NEGINF: 2, ZERO: 3, TIEAWAY: 4, ODD: 5 } as const;
-export type RoundingMode = 0 | 1 | 2 | 3 | 4 | 5;
-
-/** FPSR cumulative exception bits. */
-export const FPSR = { IOC: 1, DZC: 2, OFC: 4, UFC: 8, IXC: 16, IDC: 128, QC: 1 << 27 } as const;
-
-/** FPCR fields. */
-export const FPCR = { AHP: 1 << 26, DN: 1 << 25, FZ: 1 << 24, RMODE_SHIFT: 22, FZ16: 1 << 19 } as const;
-
-const todo = (name: string): never => { throw new Error(`softfloat: ${name} is not implemented`); };
-
-/** FPRoundingMode(FPCR): RMode as a RoundingMode (0..3). */
-export function fpcrRounding(env: FpEnv): RoundingMode {
-  return ((env.fpcr >>> FPCR.RMODE_SHIFT) & 3) as RoundingMode;
-}
+export { FPCR, FPSR, Rounding, fpcrRounding } from './softfloat-types.js';
+export type { FpEnv, FpSize, RoundingMode } from './softfloat-types.js';
 
 /** FPAdd / FPSub. */
-export function fpAdd(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpAdd'); }
-export function fpSub(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpSub'); }
+export function fpAdd(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
+  return fastAdd(a, b, size, env) ?? addSub(a, b, 0, size, env);
+}
+export function fpSub(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
+  return fastAdd(a, b ^ (1n << BigInt(size - 1)), size, env) ?? addSub(a, b, 1, size, env);
+}
 /** FPMul, FPMulX (0 × ∞ = ±2.0). */
-export function fpMul(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMul'); }
-export function fpMulX(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMulX'); }
-export function fpDiv(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpDiv'); }
+export function fpMul(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
+  return fastMul(a, b, size, env) ?? mul(a, b, false, size, env);
+}
+export function fpMulX(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
+  return fastMul(a, b, size, env) ?? mul(a, b, true, size, env);
+}
+/** FPDiv. */
+export function fpDiv(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
+  return fastDiv(a, b, size, env) ?? div(a, b, size, env);
+}
 /** FPMulAdd(addend, op1, op2): addend + op1 × op2 with one rounding (FMADD, FMLA; negate operands for FMSUB/FNMADD/FMLS). */
-export function fpMulAdd(_addend: bigint, _a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMulAdd'); }
-export function fpSqrt(_a: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpSqrt'); }
+export function fpMulAdd(addend: bigint, a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
+  return mulAdd(addend, a, b, size, env);
+}
+/** FPSqrt. */
+export function fpSqrt(a: bigint, size: FpSize, env: FpEnv): bigint {
+  return fastSqrt(a, size, env) ?? sqrt(a, size, env);
+}
 /** FPMax / FPMin (NaN-propagating) and FPMaxNum / FPMinNum (a quiet NaN loses to a number). */
-export function fpMax(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMax'); }
-export function fpMin(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMin'); }
-export function fpMaxNum(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMaxNum'); }
-export function fpMinNum(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpMinNum'); }
+export function fpMax(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMin(a, b, true, size, env); }
+export function fpMin(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMin(a, b, false, size, env); }
+export function fpMaxNum(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMinNum(a, b, true, size, env); }
+export function fpMinNum(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMinNum(a, b, false, size, env); }
 /** FPCompare: NZCV as a 4-bit value (N=8 Z=4 C=2 V=1); signalNaNs for FCMPE (any NaN raises IOC). */
-export function fpCompare(_a: bigint, _b: bigint, _size: FpSize, _signalNaNs: boolean, _env: FpEnv): number { return todo('fpCompare'); }
+export function fpCompare(a: bigint, b: bigint, size: FpSize, signalNaNs: boolean, env: FpEnv): number {
+  return compare(a, b, size, signalNaNs, env);
+}
 /** FPCompareEQ/GE/GT (vector compares: GE/GT signal on any NaN, EQ only on signalling NaNs). */
-export function fpCompareEQ(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): boolean { return todo('fpCompareEQ'); }
-export function fpCompareGE(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): boolean { return todo('fpCompareGE'); }
-export function fpCompareGT(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): boolean { return todo('fpCompareGT'); }
+export function fpCompareEQ(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return compareCond(a, b, size, 0, env); }
+export function fpCompareGE(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return compareCond(a, b, size, 1, env); }
+export function fpCompareGT(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return compareCond(a, b, size, 2, env); }
 /** FPRoundInt (FRINT*): `exact` raises IXC when the result differs (FRINTX). */
-export function fpRoundInt(_a: bigint, _size: FpSize, _rounding: RoundingMode, _exact: boolean, _env: FpEnv): bigint { return todo('fpRoundInt'); }
-/** FPToFixed: to a signed/unsigned `outBits`-bit integer with `fbits` fraction bits, saturating (IOC). */
-export function fpToFixed(_a: bigint, _size: FpSize, _fbits: number, _unsigned: boolean, _rounding: RoundingMode, _outBits: 32 | 64, _env: FpEnv): bigint { return todo('fpToFixed'); }
+export function fpRoundInt(a: bigint, size: FpSize, rounding: RoundingMode, exact: boolean, env: FpEnv): bigint {
+  return roundInt(a, size, rounding, exact, env);
+}
+/**
+ * FPToFixed: to a signed/unsigned `outBits`-bit integer with `fbits` fraction bits, saturating
+ * (IOC; NaN gives 0 with IOC), IXC when inexact. Returns the integer's `outBits`-bit two's
+ * complement pattern (an unsigned bigint).
+ */
+export function fpToFixed(a: bigint, size: FpSize, fbits: number, unsigned: boolean, rounding: RoundingMode, outBits: 32 | 64, env: FpEnv): bigint {
+  return toFixed(a, size, fbits, unsigned, rounding, outBits, env);
+}
 /** FixedToFP: a signed/unsigned `inBits`-bit integer with `fbits` fraction bits, rounded. */
-export function fixedToFp(_v: bigint, _inBits: 16 | 32 | 64, _fbits: number, _unsigned: boolean, _size: FpSize, _rounding: RoundingMode, _env: FpEnv): bigint { return todo('fixedToFp'); }
+export function fixedToFp(v: bigint, inBits: 16 | 32 | 64, fbits: number, unsigned: boolean, size: FpSize, rounding: RoundingMode, env: FpEnv): bigint {
+  return fromFixed(v, inBits, fbits, unsigned, size, rounding, env);
+}
 /** FPConvert between formats (FCVT, FCVTL/FCVTN; half uses FPCR.AHP); `rounding` for narrowing. */
-export function fpConvert(_a: bigint, _from: FpSize, _to: FpSize, _rounding: RoundingMode, _env: FpEnv): bigint { return todo('fpConvert'); }
+export function fpConvert(a: bigint, from: FpSize, to: FpSize, rounding: RoundingMode, env: FpEnv): bigint {
+  return convert(a, from, to, rounding, env);
+}
 /** FPRecipEstimate (FRECPE), FPRSqrtEstimate (FRSQRTE), FPRecpX (FRECPX). */
-export function fpRecipEstimate(_a: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpRecipEstimate'); }
-export function fpRSqrtEstimate(_a: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpRSqrtEstimate'); }
-export function fpRecpX(_a: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpRecpX'); }
+export function fpRecipEstimate(a: bigint, size: FpSize, env: FpEnv): bigint { return recipEstimateFp(a, size, env); }
+export function fpRSqrtEstimate(a: bigint, size: FpSize, env: FpEnv): bigint { return rsqrtEstimateFp(a, size, env); }
+export function fpRecpX(a: bigint, size: FpSize, env: FpEnv): bigint { return recpX(a, size, env); }
 /** FPRecipStepFused (FRECPS: 2 - a×b) and FPRSqrtStepFused (FRSQRTS: (3 - a×b) / 2). */
-export function fpRecipStepFused(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpRecipStepFused'); }
-export function fpRSqrtStepFused(_a: bigint, _b: bigint, _size: FpSize, _env: FpEnv): bigint { return todo('fpRSqrtStepFused'); }
+export function fpRecipStepFused(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return stepFused(a, b, false, size, env); }
+export function fpRSqrtStepFused(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return stepFused(a, b, true, size, env); }
 /** FPAbs / FPNeg: sign bit only, no NaN processing, no flags. */
 export function fpAbs(a: bigint, size: FpSize): bigint { return a & ((1n << BigInt(size - 1)) - 1n); }
 export function fpNeg(a: bigint, size: FpSize): bigint { return a ^ (1n << BigInt(size - 1)); }
+
+/** FPRound of the exact value (-1)^sign × m × 2^e (m > 0) to `size` (exported for tests and executors). */
+export { fpRound } from './softfloat-round.js';
+export { fmt } from './softfloat-format.js';
+void Rounding;
