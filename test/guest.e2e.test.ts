@@ -222,6 +222,18 @@ flag:   .quad 0
   });
 });
 
+describe('interrupt latency', () => {
+  it('a spinning guest takes its timer interrupt within EVENT_CHECK_INSNS instructions of the deadline', async () => {
+    // Counted in guest instructions, not time: the engine looks for due timers every
+    // EVENT_CHECK_INSNS instructions whatever the host's speed.
+    const { measureTimerLatency } = await import('../dist/cli/bench-timer.js');
+    const { EVENT_CHECK_INSNS } = await import('../dist/actors/cpu/guest/engine.js');
+    const t = await measureTimerLatency(40);
+    expect(t.busy_late_insns.max).toBeLessThanOrEqual(EVENT_CHECK_INSNS);
+    expect(t.idle_us.min).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('exceptions, traps and the budget', () => {
   it('an undefined instruction is taken by the guest through VBAR_EL1 (EC 0x00), which returns past it with ERET', async () => {
     const img = asmImage('undef', `

@@ -257,11 +257,13 @@ export class CpuActor {
         // Re-check under the captured generation: an interrupt posted after the slice ended
         // bumps the wake word, so the wait returns at once. WFE may also wake spuriously (no
         // global monitor events are modelled), so it waits briefly.
+        // The deadline first, then the lines: a timer firing in between is either on its line
+        // already or still ahead of the wait (msUntilFire skips a timer that has fired).
+        const toTimer = g.timer.msUntilFire();
         this.sampleLines();
         if (!c.gicc.signalled() && !c.gicc.vSignalled()) {
           // The guest's timer fires without anyone notifying: sleep until shortly before its
           // deadline (a host timed wait can overshoot by a fraction of a millisecond), then poll.
-          const toTimer = g.timer.msUntilFire();
           if (toTimer <= TIMER_POLL_MS) {
             const until = performance.now() + toTimer;
             while (performance.now() < until && Atomics.load(c.wake.view, c.wake.index) === gen) {

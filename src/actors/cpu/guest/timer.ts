@@ -41,7 +41,9 @@ export class GenericTimer {
   fireAt(): number {
     if (this.cachedGen !== this.gen) {
       this.cachedGen = this.gen;
-      this.cachedFireAt = now() + this.msUntilFire();
+      // 1 µs early: the counter is floored to microseconds, so the guest may see CVAL reached
+      // up to that much before the exact deadline; checking early never misses it.
+      this.cachedFireAt = now() + this.msUntilFire() - 0.001;
     }
     return this.cachedFireAt;
   }
