@@ -601,6 +601,19 @@ describe('a64 AdvSIMD FP: decoding', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('the A64 decoder routes every corpus word here (advsimd.ts) and none of the UNDEFINED ones', () => {
+    const wrong: string[] = [];
+    for (const [w, text] of DECODE_CORPUS) {
+      const i = decode(w);
+      const got = i.op === 'SIMD' ? i.text.replace(/\s+/g, ' ') : i.op;
+      if (got !== text) wrong.push(`${w.toString(16).padStart(8, '0')}: got '${got}' want '${text}'`);
+    }
+    for (const [w, text] of UNDEFINED_WORDS) {
+      if (decode(w).op !== 'UNDEFINED') wrong.push(`${w.toString(16).padStart(8, '0')} (${text}) decodes`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('names the instruction in upper case', () => {
     expect(decodeFp(0x4e22d420)).toMatchObject({ op: 'SIMD', name: 'FADD', mem: false });
     expect(decodeFp(0x6e30c820)).toMatchObject({ name: 'FMAXNMV' });
