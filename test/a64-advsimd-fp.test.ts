@@ -6,9 +6,10 @@
  * aarch64`); the decoder must produce exactly objdump's text. UNDEFINED_WORDS: reserved
  * combinations and later-extension forms (objdump's text in the comment).
  *
- * QEMU_VECTORS: every form (vector 2S/4S/2D, scalar S/D) run once under qemu-aarch64 -cpu
- * cortex-a57 (ARMv8.0) by a static program that set FPCR, loaded V0-V3, cleared FPSR, ran the
- * word and printed the destination and FPSR. V0-V3 are not listed: {@link inputs} regenerates
+ * QEMU_VECTORS: every form (vector 2S/4S/2D, scalar S/D; 1-4 cases each, the first with FPCR = 0,
+ * others with DN/FZ/RMode/AHP) run under qemu-aarch64 -cpu cortex-a57 (ARMv8.0) by a static
+ * program that set FPCR, loaded V0-V3, cleared FPSR, ran the word and printed the destination
+ * and FPSR. V0-V3 are not listed: {@link inputs} regenerates
  * them from the case index with a seeded generator (mulberry32) over pools of special values
  * (signed zeros, infinities, quiet and signalling NaNs with payloads, denormals, integer-range
  * edges) and random near-one values, exactly as the generator of the table did. Each line holds
