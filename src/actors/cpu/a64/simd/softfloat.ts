@@ -13,7 +13,7 @@
  * FZ16 is inert). Half precision appears in conversions, where FPCR.AHP selects the
  * alternative format.
  */
-import { Rounding, type FpEnv, type FpSize, type RoundingMode } from './softfloat-types.js';
+import type { FpEnv, FpSize, RoundingMode } from './softfloat-types.js';
 import { addSub, div, mul, mulAdd, sqrt, stepFused } from './softfloat-arith.js';
 import { compare, compareCond, maxMin, maxMinNum } from './softfloat-compare.js';
 import { convert, fromFixed, roundInt, toFixed } from './softfloat-convert.js';
@@ -96,4 +96,3 @@ export function fpNeg(a: bigint, size: FpSize): bigint { return a ^ (1n << BigIn
 /** FPRound of the exact value (-1)^sign × m × 2^e (m > 0) to `size` (exported for tests and executors). */
 export { fpRound } from './softfloat-round.js';
 export { fmt } from './softfloat-format.js';
-void Rounding;
