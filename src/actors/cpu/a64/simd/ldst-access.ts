@@ -40,25 +40,34 @@ const sc64 = new BigUint64Array(buf);
  * What one instruction moves, fixed at decode: `total` bytes at the address; Mem[] element
  * size `esize` (8 for Q registers); `align`, the alignment SCTLR_EL1.A demands (the size of
  * each Mem[] access: element, or the whole register for LDR/LDP); and the register bytes:
- * V byte `dst[j]` (index into A64State.v8) ⇄ block byte `src[j]`. For a load every byte of
- * every register written is listed (zeroed bytes come from {@link ZERO}; a replicated element
- * is listed once per lane); for a store only the bytes stored.
+ * V byte `dst[j]` (index into A64State.v8) ⇄ block byte `src[j]`, or, when `words`, V word
+ * `dst[j]` (index into A64State.v32) ⇄ block word `src[j]` (4 times fewer copies: every
+ * form but the byte/halfword structure and lane forms). For a load every byte of every
+ * register written is listed (zeroed bytes come from {@link ZERO}; a replicated element is
+ * listed once per lane); for a store only the bytes stored.
  */
 export interface Xfer {
   readonly load: boolean;
   readonly total: number;
   readonly esize: AccessSize;
   readonly align: number;
+  readonly words: boolean;
   readonly dst: Uint16Array;
   readonly src: Uint8Array;
 }
 
-/** Builds an Xfer from (V byte, block byte) pairs. */
+/** Builds an Xfer from (V byte, block byte) pairs, as word pairs when they come in aligned fours. */
 export function xfer(load: boolean, total: number, esize: AccessSize, align: number, pairs: [number, number][]): Xfer {
+  const words = pairs.length % 4 === 0 && pairs.every(([d, s], j) => {
+    const [d0, s0] = pairs[j & ~3]!;
+    return d0 % 4 === 0 && s0 % 4 === 0 && d === d0 + (j & 3) && s === s0 + (j & 3);
+  });
+  const used = words ? pairs.filter((_, j) => j % 4 === 0) : pairs;
+  const k = words ? 4 : 1;
   return {
-    load, total, esize, align,
-    dst: Uint16Array.from(pairs, (p) => p[0]),
-    src: Uint8Array.from(pairs, (p) => p[1]),
+    load, total, esize, align, words,
+    dst: Uint16Array.from(used, (p) => p[0] / k),
+    src: Uint8Array.from(used, (p) => p[1] / k),
   };
 }
 
@@ -67,15 +76,26 @@ export function transferAt(s: A64State, mem: GuestMemory, pc: number, addr: bigi
   const va = vaOf(addr);
   if (va === undefined) return dataAbort(pc, unrepresentable(addr, !x.load), NO_SYN, !x.load);
   if (va % x.align !== 0 && alignCheck(s)) return dataAbort(pc, alignmentFault(va, !x.load), NO_SYN, !x.load);
-  const v8 = s.v8;
   const { dst, src } = x;
   if (x.load) {
     const e = readBlock(s, mem, pc, addr, va, x.total, x.esize);
     if (e) return e;
-    for (let j = 0; j < dst.length; j++) v8[dst[j]!] = sc8[src[j]!]!;
+    if (x.words) {
+      const v32 = s.v32;
+      for (let j = 0; j < dst.length; j++) v32[dst[j]!] = sc32[src[j]!]!;
+    } else {
+      const v8 = s.v8;
+      for (let j = 0; j < dst.length; j++) v8[dst[j]!] = sc8[src[j]!]!;
+    }
     return undefined;
   }
-  for (let j = 0; j < dst.length; j++) sc8[src[j]!] = v8[dst[j]!]!;
+  if (x.words) {
+    const v32 = s.v32;
+    for (let j = 0; j < dst.length; j++) sc32[src[j]!] = v32[dst[j]!]!;
+  } else {
+    const v8 = s.v8;
+    for (let j = 0; j < dst.length; j++) sc8[src[j]!] = v8[dst[j]!]!;
+  }
   return writeBlock(s, mem, pc, addr, va, x.total, x.esize);
 }
 
