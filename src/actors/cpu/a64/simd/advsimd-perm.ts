@@ -1,0 +1,105 @@
+/**
+ * Byte rearrangements: Advanced SIMD permute (UZP1/2, TRN1/2, ZIP1/2), extract (EXT) and table
+ * lookup (TBL, TBX with 1-4 registers). Permute and EXT are a fixed byte shuffle of the 32-byte
+ * concatenation Vn (bytes 0-15) : Vm (bytes 16-31), computed once at decode time.
+ */
+import type { SimdExec, SimdFp } from '../insn.js';
+import { bit, bits, simdInsn } from './insn.js';
+import { zeroAbove } from './advsimd-lanes.js';
+import { asm, vreg } from './advsimd-text.js';
+import type { ESize } from './vregs.js';
+
+const src = new Uint8Array(64);
+
+/** Vd byte j = (Vn:Vm)[table[j]]; bytes beyond the table are zeroed. */
+export function shuffle(d: number, n: number, m: number, table: Uint8Array): SimdExec {
+  const len = table.length;
+  return (s) => {
+    const v = s.v8;
+    src.set(v.subarray(n * 16, n * 16 + 16), 0);
+    src.set(v.subarray(m * 16, m * 16 + 16), 16);
+    for (let j = 0; j < len; j++) v[d * 16 + j] = src[table[j]!]!;
+    zeroAbove(s, d, len);
+    return undefined;
+  };
+}
+
+/** Byte table of a permute op for esize-bit elements over `bytes` (8 or 16) bytes. */
+function permTable(kind: number, part: number, esize: number, bytes: number): Uint8Array {
+  const eb = esize / 8;
+  const elements = bytes / eb;
+  const t = new Uint8Array(bytes);
+  // Element e of the operand concatenation (operand1 elements first): its byte offset in src.
+  const opElem = (e: number): number => (e < elements ? e * eb : 16 + (e - elements) * eb);
+  for (let e = 0; e < elements; e++) {
+    let from: number;
+    if (kind === 1) from = opElem(2 * e + part); // UZP
+    else if (kind === 2) { // TRN
+      const p = e >> 1;
+      from = (e & 1) === 0 ? opElem(2 * p + part) : opElem(elements + 2 * p + part);
+    } else { // ZIP
+      const base = part * (elements / 2) + (e >> 1);
+      from = (e & 1) === 0 ? opElem(base) : opElem(elements + base);
+    }
+    for (let b = 0; b < eb; b++) t[e * eb + b] = from + b;
+  }
+  return t;
+}
+
+const PERM_NAMES = ['', 'uzp', 'trn', 'zip'];
+
+/** Permute: 0 Q 001110 size 0 Rm 0 opcode 10 Rn Rd. */
+export function decodePermute(w: number): SimdFp | undefined {
+  const q = bit(w, 30), size = bits(w, 23, 22), opcode = bits(w, 14, 12);
+  const m = bits(w, 20, 16), n = bits(w, 9, 5), d = bits(w, 4, 0);
+  const kind = opcode & 3, part = opcode >> 2;
+  if (kind === 0 || (size === 3 && !q)) return undefined;
+  const esize = (8 << size) as ESize;
+  const name = `${PERM_NAMES[kind]}${part + 1}`;
+  const text = asm(name, vreg(d, esize, q), vreg(n, esize, q), vreg(m, esize, q));
+  return simdInsn(name.toUpperCase(), text, shuffle(d, n, m, permTable(kind, part, esize, q ? 16 : 8)));
+}
+
+/** EXT: 0 Q 101110 00 0 Rm 0 imm4 0 Rn Rd: bytes imm4.. of Vm:Vn (Vn low). */
+export function decodeExt(w: number): SimdFp | undefined {
+  const q = bit(w, 30), op2 = bits(w, 23, 22), imm4 = bits(w, 14, 11);
+  const m = bits(w, 20, 16), n = bits(w, 9, 5), d = bits(w, 4, 0);
+  if (op2 !== 0 || (!q && imm4 >= 8)) return undefined;
+  const bytes = q ? 16 : 8;
+  const t = new Uint8Array(bytes);
+  for (let j = 0; j < bytes; j++) {
+    const k = imm4 + j;
+    t[j] = k < bytes ? k : 16 + k - bytes;
+  }
+  const text = asm('ext', vreg(d, 8, q), vreg(n, 8, q), vreg(m, 8, q), `#${imm4}`);
+  return simdInsn('EXT', text, shuffle(d, n, m, t));
+}
+
+/** TBL/TBX: 0 Q 001110 00 0 Rm 0 len op 00 Rn Rd; the table is V[n]..V[n + len] (mod 32). */
+export function decodeTable(w: number): SimdFp | undefined {
+  const q = bit(w, 30), op2 = bits(w, 23, 22), len = bits(w, 14, 13), tbx = bit(w, 12) === 1;
+  const m = bits(w, 20, 16), n = bits(w, 9, 5), d = bits(w, 4, 0);
+  if (op2 !== 0) return undefined;
+  const regs = len + 1;
+  const bytes = q ? 16 : 8;
+  const list = Array.from({ length: regs }, (_, i) => `v${(n + i) % 32}.16b`).join(', ');
+  const name = tbx ? 'tbx' : 'tbl';
+  const text = asm(name, vreg(d, 8, q), `{${list}}`, vreg(m, 8, q));
+  const limit = regs * 16;
+  const idx = new Uint8Array(16);
+  return simdInsn(name.toUpperCase(), text, (s) => {
+    const v = s.v8;
+    for (let r = 0; r < regs; r++) {
+      const t = ((n + r) % 32) * 16;
+      src.set(v.subarray(t, t + 16), r * 16);
+    }
+    idx.set(v.subarray(m * 16, m * 16 + bytes));
+    for (let j = 0; j < bytes; j++) {
+      const k = idx[j]!;
+      if (k < limit) v[d * 16 + j] = src[k]!;
+      else if (!tbx) v[d * 16 + j] = 0;
+    }
+    zeroAbove(s, d, bytes);
+    return undefined;
+  });
+}
