@@ -1,0 +1,68 @@
+/**
+ * DIFFERENTIAL TEST of jhsim's A64 engine against QEMU: random straight-line instruction
+ * streams of every class jhsim implements (integer data processing, loads/stores, MRS/MSR of
+ * NZCV/FPCR/FPSR, scalar FP, Advanced SIMD, SIMD&FP loads/stores) run by qemu-aarch64 as a
+ * Linux process and by jhsim's interpreter and block translator from the same state; X0-X30,
+ * SP, NZCV, FPCR, FPSR, V0-V31 and the scratch memory must agree bit for bit. See
+ * test/qemu-diff/ (program.ts: the QEMU side; gen.ts: generation; runner.ts: the run).
+ *
+ *   JHSIM_SEED=<n>          re-run one seed (every run prints its seed first)
+ *   JHSIM_DIFF_ONLY=<k>     with JHSIM_SEED: only case k (as printed with a mismatch)
+ *   JHSIM_DIFF_CASES=<n>    cases to run (default below; 8-32 instructions each)
+ *   JHSIM_QEMU=<path>       the qemu-aarch64 binary
+ *
+ * Without qemu-aarch64 the test is skipped, loudly. The cross compiler is never needed: the
+ * program is assembled by jhsim's own assembler and written as an ELF by test/qemu-diff/elf.ts.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDiff } from './qemu-diff/runner.js';
+import { cleanupQemu, qemuVersion, QEMU } from './qemu-diff/qemu.js';
+import { coverageReport, mismatchReport, rerunCommand } from './qemu-diff/report.js';
+import { INT_CLASSES } from './qemu-diff/classes-int.js';
+import { FP_CLASSES } from './qemu-diff/classes-fp.js';
+import { SIMD_CLASSES } from './qemu-diff/classes-simd.js';
+
+/** About 60 s on a 2-CPU CI machine (measured: see the report's timing line). */
+const DEFAULT_CASES = 40_000;
+/** Cases per QEMU process, and inputs per case (a case is translated once for all of them). */
+const BATCH = 1024;
+const REPS = 8;
+
+const seed = process.env.JHSIM_SEED ? Number(process.env.JHSIM_SEED) : Date.now() % 1_000_000;
+const only = process.env.JHSIM_DIFF_ONLY ? Number(process.env.JHSIM_DIFF_ONLY) : undefined;
+const count = process.env.JHSIM_DIFF_CASES ? Number(process.env.JHSIM_DIFF_CASES) : DEFAULT_CASES;
+const version = qemuVersion();
+
+console.log(`a64-qemu-diff: seed ${seed} (re-run: ${rerunCommand(seed)})`);
+if (version === undefined) {
+  console.warn(
+    `\n*** a64-qemu-diff: SKIPPED: '${QEMU}' cannot be run, so jhsim's A64 engine is NOT being compared with QEMU.\n` +
+    '*** Install qemu-user (Debian: apt-get install qemu-user) or set JHSIM_QEMU=<path to qemu-aarch64>.\n',
+  );
+}
+
+describe('A64 engine ≡ QEMU (qemu-aarch64 -cpu max)', () => {
+  afterAll(() => cleanupQemu());
+
+  it.skipIf(version === undefined)(
+    version === undefined ? `SKIPPED: ${QEMU} not found (install qemu-user to run the differential test)` : `random instruction streams, seed ${seed}`,
+    async () => {
+      console.log(`a64-qemu-diff: ${version}; ${only === undefined ? `${count} cases` : `case ${only} only`}`);
+      const r = await runDiff({
+        seed,
+        indices: only === undefined ? Array.from({ length: count }, (_, k) => k) : [only],
+        batchSize: BATCH,
+        reps: REPS,
+        classes: [...INT_CLASSES, ...FP_CLASSES, ...SIMD_CLASSES],
+        log: (l) => console.log(l),
+      });
+      console.log(coverageReport(r));
+      const details = mismatchReport(r, seed);
+      if (details !== '') console.log(details);
+      expect(r.instructions).toBeGreaterThan(0);
+      expect({ mismatchingCases: r.found.length, jhsimErrors: r.stats.engineErrors.length })
+        .toEqual({ mismatchingCases: 0, jhsimErrors: 0 });
+    },
+    30 * 60_000,
+  );
+});

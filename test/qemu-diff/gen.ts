@@ -1,0 +1,171 @@
+/**
+ * Case generation: a random starting state, then instruction words drawn class by class, each
+ * kept only if jhsim decodes it and runs it without an exception from the state the case has
+ * reached (stepped on jhsim's interpreter through the range-checked memory). So every kept
+ * memory access stays in the compared scratch bytes (or reads the slot's loader code), and the
+ * case is straight-line code both sides can run to the end.
+ *
+ * A case depends only on (seed, index) and on the source of jhsim's decoder, never on earlier
+ * cases: JHSIM_SEED and JHSIM_DIFF_ONLY re-create exactly one.
+ */
+import { decodeCached } from '../../src/actors/cpu/a64/interp.js';
+import type { Insn } from '../../src/actors/cpu/a64/insn.js';
+import { type A64State, toVa } from '../../src/actors/cpu/a64/state.js';
+import type { JhsimMachine } from './jhsim.js';
+import { type Snapshot, emptySnapshot, loadState } from './layout.js';
+import { MAX_WORDS, SLOT_SIZE, WORDS_OFF } from './program.js';
+import { SLOTS_VA } from './layout.js';
+import type { Stats } from './stats.js';
+import { type ClassDef, InsnClass } from './template.js';
+import { BASES, INDEX, caseSeed, randomSnapshot, rng } from './values.js';
+
+export interface GenCase {
+  /** Global index (JHSIM_DIFF_ONLY). */
+  index: number;
+  words: number[];
+  /** Class of each word. */
+  classes: string[];
+  /** The states it runs from (see generate). */
+  inputs: Snapshot[];
+}
+
+/** Ops the templates must never produce (they leave the straight line or the sandbox). */
+const EXCLUDED = new Set<Insn['op']>(['B', 'B_COND', 'CB', 'TB', 'BR_REG', 'ERET', 'EXCEPTION', 'HINT', 'BARRIER', 'MSR_IMM', 'SYS', 'SYSL']);
+
+const MIN_WORDS = 8;
+
+/** One input's generation-time state, and room to roll it back without allocating. */
+interface GenRun { st: A64State; scratch: Uint8Array; bak: Snapshot; excl: A64State['exclusive'] }
+
+function backup(x: GenRun): void {
+  const b = x.bak;
+  const st = x.st;
+  b.x.set(st.x);
+  b.v.set(st.v8);
+  b.scratch.set(x.scratch);
+  b.sp = st.spEl0;
+  b.nzcv = st.nzcv;
+  b.fpcr = st.fpcr;
+  b.fpsr = st.fpsr;
+  x.excl = st.exclusive;
+}
+
+function restore(x: GenRun): void {
+  loadState(x.st, x.bak);
+  x.st.exclusive = x.excl;
+  x.scratch.set(x.bak.scratch);
+}
+
+/**
+ * A STXR whose address or size differs from the open LDXR's is CONSTRAINED UNPREDICTABLE
+ * (QEMU 7.2 even stores and reports failure), so the generator keeps only matching ones.
+ */
+function stxrMismatch(st: A64State, i: Insn): boolean {
+  const e = st.exclusive;
+  if (i.op !== 'STXR' || e === undefined) return false;
+  const base = i.rn === 31 ? st.spEl0 : st.x[i.rn]!;
+  return toVa(base) !== e.addr || ((i.pair ? 2 : 1) << i.size) !== e.size;
+}
+
+export class Generator {
+  readonly classes: InsnClass[];
+  private readonly weights: number[];
+  private readonly total: number;
+
+  constructor(defs: readonly ClassDef[], private readonly m: JhsimMachine, private readonly stats: Stats) {
+    this.classes = defs.map((d) => new InsnClass(d.name, d.templates, d.weight));
+    // Draw each class about equally often among the words jhsim accepts: a class is drawn
+    // inversely to the share of its encodings jhsim decodes (a fixed probe, so the weights do
+    // not depend on the seed); classes jhsim lacks entirely are still drawn, to count them.
+    const probe = rng(1);
+    this.weights = this.classes.map((c) => {
+      let ok = 0;
+      for (let k = 0; k < 200; k++) {
+        const ws = c.generate({ r: probe, index: 0 });
+        if (decodeCached(ws[ws.length - 1]!).op !== 'UNDEFINED') ok++;
+      }
+      return ok === 0 ? 0.2 : c.weight / Math.max(ok / 200, 0.1);
+    });
+    this.total = this.weights.reduce((a, b) => a + b, 0);
+  }
+
+  private pick(x: number): InsnClass {
+    for (let k = 0; k < this.classes.length; k++) {
+      x -= this.weights[k]!;
+      if (x < 0) return this.classes[k]!;
+    }
+    return this.classes[this.classes.length - 1]!;
+  }
+
+  /**
+   * Case `index` of a run with `seed`, for slot `slot` of its batch, with `reps` inputs that
+   * share their addressing registers (bases, index, SP) and differ in everything else.
+   */
+  generate(seed: number, index: number, slot: number, reps: number): GenCase {
+    const r = rng(caseSeed(seed, index));
+    const inputs = Array.from({ length: reps }, () => randomSnapshot(r));
+    for (const s of inputs.slice(1)) {
+      for (const b of [...BASES, INDEX]) s.x[b] = inputs[0]!.x[b]!;
+      s.sp = inputs[0]!.sp;
+    }
+    const n = MIN_WORDS + r.int(MAX_WORDS - MIN_WORDS + 1);
+    const slotVa = SLOTS_VA + slot * SLOT_SIZE;
+    const wordsVa = slotVa + WORDS_OFF;
+    const m = this.m;
+    m.genMem.roStart = slotVa;
+    m.genMem.roEnd = wordsVa;
+    const runs = inputs.map((input) => {
+      const st = m.newState();
+      loadState(st, input);
+      return { st, scratch: input.scratch.slice(), bak: emptySnapshot(), excl: st.exclusive };
+    });
+    const words: number[] = [];
+    const classes: string[] = [];
+    for (let tries = 0; words.length < n && tries < n * 20; tries++) {
+      const cls = this.pick((r.u32() / 4294967296) * this.total);
+      const cand = cls.generate({ r, index: words.length });
+      if (words.length + cand.length > n) continue;
+      const insns = cand.map((w) => decodeCached(w));
+      const undef = insns.findIndex((i) => i.op === 'UNDEFINED');
+      if (undef >= 0) {
+        this.stats.notImplemented(cls.name, cand[undef]!);
+        continue;
+      }
+      if (insns.some((i) => EXCLUDED.has(i.op))) throw new Error(`class ${cls.name} produced an excluded instruction`);
+      // Every input must run the words without an exception; else the inputs run so far roll back.
+      let why: string | undefined;
+      let stepped = 0;
+      for (; stepped < runs.length && why === undefined; stepped++) {
+        const x = runs[stepped]!;
+        backup(x);
+        m.setScratch(x.scratch);
+        for (let j = 0; j < cand.length && why === undefined; j++) {
+          const pc = wordsVa + 4 * (words.length + j);
+          if (stxrMismatch(x.st, insns[j]!)) {
+            why = 'STXR not matching the LDXR';
+            break;
+          }
+          try {
+            const e = m.stepWord(x.st, insns[j]!, cand[j]!, pc);
+            if (e !== undefined) why = e.type;
+          } catch (err) {
+            why = 'threw';
+            this.stats.engineError(cls.name, cand[j]!, (err as Error).message, pc, { ...x.bak, x: x.bak.x.slice(), v: x.bak.v.slice(), scratch: x.bak.scratch.slice() });
+          }
+        }
+        m.scratchInto(x.scratch);
+      }
+      if (why !== undefined) {
+        for (let k = 0; k < stepped; k++) restore(runs[k]!);
+        this.stats.rejected(cls.name, why);
+        continue;
+      }
+      for (const w of cand) {
+        words.push(w);
+        classes.push(cls.name);
+        this.stats.accepted(cls.name, w);
+      }
+    }
+    return { index, words, classes, inputs };
+  }
+}
