@@ -310,3 +310,164 @@ describe('LD1-LD4/ST1-ST4 (multiple structures)', () => {
     expectOk(run1(0x4c400800, { x }, mem), {}); // ld4 {v0.4s-v3.4s}
   });
 });
+
+describe('LD1-LD4/ST1-ST4 (single structure) and LD1R-LD4R', () => {
+  const x = { 0: DATA, 1: -4, 2: 100, 5: 7 };
+  /** V[n] with bytes [from, from + data.length / 2) replaced. */
+  const withLane = (n: number, from: number, data: string): string => V0(n, 0, from) + data + V0(n, from + data.length / 2);
+
+  it('a lane load changes only that lane', () => {
+    expectOk(run1(0x0d401400, { x }), { 0: withLane(0, 5, '00') }, { 0: DATA }); // ld1 {v0.b}[5]
+    expectOk(run1(0x4ddf5800, { x }), { 0: withLane(0, 14, '0001') }, { 0: DATA + 2 });
+    expectOk(run1(0x0d409000, { x }), { 0: withLane(0, 4, seq(0, 4)) }); // ld1 {v0.s}[1], Q = 0 too
+    expectOk(run1(0x4dc28400, { x }), { 0: withLane(0, 8, seq(0, 8)) }, { 0: DATA + 100 });
+    expectOk(run1(0x4d601c00, { x }), { 0: withLane(0, 15, '00'), 1: withLane(1, 15, '01') });
+    expectOk(run1(0x4ddf3c00, { x }), { 0: withLane(0, 15, '00'), 1: withLane(1, 15, '01'), 2: withLane(2, 15, '02') },
+      { 0: DATA + 3 });
+    expectOk(run1(0x0d407000, { x }), { 0: withLane(0, 4, '0001'), 1: withLane(1, 4, '0203'), 2: withLane(2, 4, '0405') });
+    expectOk(run1(0x4de5a400, { x }), {
+      0: withLane(0, 8, seq(0, 8)), 1: withLane(1, 8, seq(8, 8)), 2: withLane(2, 8, seq(16, 8)), 3: withLane(3, 8, seq(24, 8)),
+    }, { 0: DATA + 7 });
+    expectOk(run1(0x4d60a01f, { x }), {
+      31: withLane(31, 8, seq(0, 4)), 0: withLane(0, 8, seq(4, 4)), 1: withLane(1, 8, seq(8, 4)), 2: withLane(2, 8, seq(12, 4)),
+    });
+  });
+
+  it('a lane store writes one element per register', () => {
+    const sp = run1(0x4d0093e0, { sp: DATA + 0x40 }); // st1 {v0.s}[3], [sp]
+    expect(sp.mem.get(DATA + 0x3f, 6)).toBe('3f' + V0(0, 12, 16) + '44');
+    const b = run1(0x4d9f0400, { x }); // st1 {v0.b}[9], [x0], #1
+    expectOk(b, {}, { 0: DATA + 1 });
+    expect(b.mem.get(DATA, 2)).toBe(V0(0, 9, 10) + '01');
+    expect(run1(0x0d208400, { x }).mem.get(DATA, 17)).toBe(V0(0, 0, 8) + V0(1, 0, 8) + '10'); // st2 .d[0]
+    const s3 = run1(0x4d9fb000, { x }); // st3 {v0.s-v2.s}[3], [x0], #12
+    expectOk(s3, {}, { 0: DATA + 12 });
+    expect(s3.mem.get(DATA, 13)).toBe(V0(0, 12, 16) + V0(1, 12, 16) + V0(2, 12, 16) + '0c');
+    const h4 = run1(0x4da17000, { x }); // st4 {v0.h-v3.h}[6], [x0], x1
+    expectOk(h4, {}, { 0: DATA - 4 });
+    expect(h4.mem.get(DATA, 9)).toBe([0, 1, 2, 3].map((r) => V0(r, 12, 14)).join('') + '08');
+  });
+
+  it('LDnR replicates one structure to all lanes; 64-bit forms zero the upper half', () => {
+    expectOk(run1(0x4d40c000, { x: { 0: DATA + 0x37 } }), { 0: '37'.repeat(16) });
+    expectOk(run1(0x4ddfc400, { x }), { 0: '0001'.repeat(8) }, { 0: DATA + 2 });
+    expectOk(run1(0x0d40c800, { x }), { 0: '00010203'.repeat(2) + Z(8) });
+    expectOk(run1(0x4de2c800, { x }), { 0: seq(0, 4).repeat(4), 1: seq(4, 4).repeat(4) }, { 0: DATA + 100 });
+    expectOk(run1(0x0d40e000, { x }), { 0: '00'.repeat(8) + Z(8), 1: '01'.repeat(8) + Z(8), 2: '02'.repeat(8) + Z(8) });
+    expectOk(run1(0x0dffec00, { x }), {
+      0: seq(0, 8) + Z(8), 1: seq(8, 8) + Z(8), 2: seq(16, 8) + Z(8), 3: seq(24, 8) + Z(8),
+    }, { 0: DATA + 32 });
+    expectOk(run1(0x4d60ec00, { x }), { 0: seq(0, 8).repeat(2), 1: seq(8, 8).repeat(2), 2: seq(16, 8).repeat(2), 3: seq(24, 8).repeat(2) });
+  });
+});
+
+// ------------------------------------------------------------------------------- faults
+
+/** A memory with a fault injected on [start, start + len). */
+function faulty(start: number, len: number, kind: FaultKind = 'translation', on: 'r' | 'w' | 'rw' = 'rw'): TestMem {
+  const mem = new TestMem();
+  mem.faults.push({ start, end: start + len, kind, on });
+  return mem;
+}
+
+describe('faults', () => {
+  it('a load that faults part way writes no register and does not write back; ISV = 0', () => {
+    const ldp = expectFault(run1(0xadff07e0, { sp: DATA + 0x40 }, faulty(DATA + 0x38, 8))); // ldp q0, q1, [sp, #-32]!
+    expect(ldp).toMatchObject({ type: 'dataAbort', fault: { fault: 'translation', va: DATA + 0x38 } });
+    if (ldp.type !== 'dataAbort') throw new Error('unreachable');
+    expect(ldp.syndrome).toMatchObject({ isv: false, wnr: false, sas: 0, srt: 0, dfsc: 0x07 });
+    expect(ldp.iss & (1 << 24)).toBe(0);
+    expectFault(run1(0x4c400000, { x: { 0: DATA } }, faulty(DATA + 63, 1))); // ld4 {v0.16b-v3.16b}
+    expectFault(run1(0x4dc28400, { x: { 0: DATA, 2: 8 } }, faulty(DATA, 1))); // ld1 {v0.d}[1], [x0], x2
+    expectFault(run1(0x4d60ec00, { x: { 0: DATA } }, faulty(DATA + 31, 1))); // ld4r {v0.2d-v3.2d}
+    expectFault(run1(0xfc5f8420, { x: { 1: DATA + 8 } }, faulty(DATA + 8, 8))); // ldr d0, [x1], #-8
+  });
+
+  it('a store that faults part way keeps the accesses before the fault, as STP does; no writeback', () => {
+    const q = run1(0x3d800445, { x: { 2: DATA } }, faulty(DATA + 24, 8, 'permission', 'w')); // str q5, [x2, #16]
+    const e = expectFault(q);
+    expect(e).toMatchObject({ type: 'dataAbort', fault: { fault: 'permission', va: DATA + 24 }, syndrome: { isv: false, wnr: true } });
+    expect(q.mem.get(DATA + 16, 16)).toBe(V0(5, 0, 8) + seq(24, 8));
+    const stp = run1(0xad817c1e, { x: { 0: DATA } }, faulty(DATA + 48, 16)); // stp q30, q31, [x0, #32]!
+    expectFault(stp);
+    expect(stp.mem.get(DATA + 32, 32)).toBe(V0(30) + seq(48, 16));
+    const st4 = run1(0x4c000800, { x: { 0: DATA } }, faulty(DATA, 4, 'translation', 'w')); // st4 {v0.4s-v3.4s}
+    expectFault(st4);
+    expect(st4.mem.get(DATA, 64)).toBe(seq(0, 64));
+  });
+
+  it('stage-2 aborts (the hypervisor\'s MMIO traps) and external aborts carry no instruction syndrome', () => {
+    const s2 = expectFault(run1(0x3dc00000, { x: { 0: DATA } }, faulty(DATA, 16, 'stage2'))); // ldr q0, [x0]
+    expect(s2).toMatchObject({ type: 'dataAbort', fault: { fault: 'stage2', ipa: 0x4000_0000 }, syndrome: { isv: false } });
+    const ext = expectFault(run1(0x4c9f2000, { x: { 0: DATA } }, faulty(DATA + 8, 8, 'external'))); // st1 x4
+    expect(ext).toMatchObject({ type: 'dataAbort', syndrome: { isv: false, ea: true, wnr: true } });
+    if (ext.type === 'dataAbort') expect(ext.iss & 0x1ff_ffff).toBe((1 << 9) | (1 << 6) | 0x10);
+  });
+
+  it('an address that is not representable is a level-0 translation fault', () => {
+    const a = expectFault(run1(0x3dc00000, { x: { 0: 0x7fff_ffff_ffff_fff0n } }));
+    expect(a).toMatchObject({ type: 'dataAbort', fault: { fault: 'translation', level: 0 } });
+    // the second half of a Q register just past 2^53
+    const anywhere = new TestMem();
+    anywhere.read = (va, size, acc): bigint | Fault => (va > DATA ? 0n : TestMem.prototype.read.call(anywhere, va, size, acc));
+    const b = expectFault(run1(0x3dc00000, { x: { 0: 2 ** 53 - 8 } }, anywhere));
+    expect(b).toMatchObject({ type: 'dataAbort', fault: { fault: 'translation', level: 0 } });
+  });
+});
+
+describe('alignment', () => {
+  const A = 2n; // SCTLR_EL1.A
+  it('SCTLR_EL1.A checks each access against its Mem[] size (register, or element)', () => {
+    const q = expectFault(run1(0x3dc00000, { x: { 0: DATA + 8 }, sctlr: A })); // ldr q0, [x0]
+    expect(q).toMatchObject({ type: 'dataAbort', fault: { fault: 'alignment', va: DATA + 8 }, syndrome: { dfsc: 0x21 } });
+    expectOk(run1(0x3dc00000, { x: { 0: DATA + 16 }, sctlr: A }), { 0: seq(16, 16) });
+    expectOk(run1(0x4c407800, { x: { 0: DATA + 4 }, sctlr: A }), { 0: seq(4, 16) }); // ld1 {v0.4s}
+    expectFault(run1(0x4c407800, { x: { 0: DATA + 2 }, sctlr: A }));
+    expectOk(run1(0x4c407000, { x: { 0: DATA + 1 }, sctlr: A }), { 0: seq(1, 16) }); // ld1 {v0.16b}
+    expectOk(run1(0x6cc11404, { x: { 0: DATA + 8 }, sctlr: A }), { 4: seq(8, 8) + Z(8), 5: seq(16, 8) + Z(8) });
+    expectOk(run1(0x3cc030c6, { x: { 6: DATA + 1 } }), { 6: seq(4, 16) }); // A clear: anything goes
+  });
+
+  it('SP-based accesses check SP alignment when SCTLR_EL1.SA is set', () => {
+    const SA = 8n;
+    expect(expectFault(run1(0x3c9f0fe3, { sp: DATA + 0x108, sctlr: SA }))).toMatchObject({ type: 'spAlignment' });
+    expect(expectFault(run1(0x4d0093e0, { sp: DATA + 0x44, sctlr: SA }))).toMatchObject({ type: 'spAlignment' });
+    expect(run1(0x4d0093e0, { sp: DATA + 0x44 }).r).toEqual({ kind: 'ok' });
+    expect(run1(0x3c9f0fe3, { sp: DATA + 0x100, sctlr: SA }).r).toEqual({ kind: 'ok' });
+    expect(run1(0x4c407000, { x: { 0: DATA + 4 }, sctlr: SA }).r).toEqual({ kind: 'ok' }); // not SP-based
+  });
+
+  /** Memory whose first page is Device: unaligned accesses fault (as CpuGuestMemory with the MMU off). */
+  const device = (): TestMem => {
+    const mem = new TestMem();
+    mem.device.push({ start: DATA, end: DATA + 0x1000 });
+    return mem;
+  };
+  const loads = (n: number, size: number, at: number, step = size): TestMem['log'] =>
+    [...Array(n).keys()].map((i) => ({ va: at + i * step, size, kind: 'load' as const }));
+
+  it('on Device memory, element accesses that are aligned succeed; unaligned ones fault', () => {
+    const s4 = run1(0x4c407800, { x: { 0: DATA + 4 } }, device()); // ld1 {v0.4s}
+    expectOk(s4, { 0: seq(4, 16) });
+    expect(dataLog(s4.mem)).toEqual([{ va: DATA + 4, size: 8, kind: 'load' }, ...loads(4, 4, DATA + 4)]);
+    const b = run1(0x4c407000, { x: { 0: DATA + 3 } }, device()); // ld1 {v0.16b}
+    expectOk(b, { 0: seq(3, 16) });
+    expect(dataLog(b.mem).slice(1)).toEqual(loads(16, 1, DATA + 3));
+    const st = run1(0x4c007400, { x: { 0: DATA + 2 } }, device()); // st1 {v0.8h}
+    expectOk(st, {});
+    expect(st.mem.get(DATA + 2, 16)).toBe(V0(0));
+    expect(dataLog(st.mem).slice(1).every((a) => a.size === 2 && a.kind === 'store')).toBe(true);
+    const bad = expectFault(run1(0x4c407800, { x: { 0: DATA + 2 } }, device()));
+    expect(bad).toMatchObject({ type: 'dataAbort', fault: { fault: 'alignment', va: DATA + 2 } });
+    expectFault(run1(0x3dc00000, { x: { 0: DATA + 4 } }, device())); // ldr q0: two 8-byte accesses
+  });
+
+  it('access sizes: one per B/H/S/D register, two 8-byte ones per Q register, 8-byte chunks of elements', () => {
+    const log = (w: number, at = DATA): TestMem['log'] => dataLog(run1(w, { x: { 0: at, 2: at } }).mem);
+    expect(log(0xbd400443)).toEqual(loads(1, 4, DATA + 4)); // ldr s3, [x2, #4]
+    expect(log(0x3dc00000)).toEqual(loads(2, 8, DATA)); // ldr q0, [x0]
+    expect(log(0x4c407000)).toEqual(loads(2, 8, DATA)); // ld1 {v0.16b}
+    expect(log(0x4ddf3c00)).toEqual(loads(3, 1, DATA)); // ld3 {v0.b-v2.b}[15]
+    expect(log(0x4d60ec00)).toEqual(loads(4, 8, DATA)); // ld4r {v0.2d-v3.2d}
+  });
+});
