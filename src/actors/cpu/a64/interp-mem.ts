@@ -7,6 +7,8 @@
  * modified": a fault on the second access of STP, or on the second half of a 16-byte STXP/CASP
  * (performed as two 8-byte compare-and-swaps, the first rolled back on failure), leaves the first
  * 8 bytes written, which the architecture permits for STP (the memory contents are UNKNOWN).
+ * The SIMD&FP loads/stores (simd/ldst-access.ts) use `base` and the helpers exported here and
+ * follow the same rule for their multi-access stores.
  *
  * Alignment: exclusives, LDAR/STLR, atomics and CAS must be naturally aligned (to the total size
  * for pairs), always; other accesses only when SCTLR_EL1.A is set. SP alignment (SCTLR_EL1.SA /
