@@ -32,7 +32,8 @@ export function runQemu(elf: Uint8Array): Promise<Buffer> {
   const file = join(dir, `batch-${process.pid}-${seq++}.elf`);
   writeFileSync(file, elf, { mode: 0o755 });
   return new Promise((resolve, reject) => {
-    const p = spawn(QEMU, ['-cpu', 'max', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Straight-line cases cannot loop: a batch that takes minutes is a hung QEMU.
+    const p = spawn(QEMU, ['-cpu', 'max', file], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     p.stdout.on('data', (b: Buffer) => out.push(b));

@@ -32,6 +32,10 @@ export function coverageReport(r: DiffResult): string {
   for (const [name, c] of classes) {
     if (c.mnemonics.size > 0) lines.push(`  ${name}: ${[...c.mnemonics].sort().join(' ')}`);
   }
+  const odd = classes.flatMap(([name, c]) => [...c.rejected].filter(([why]) => why !== 'dataAbort').map(([why, n]) => `${name}: ${why} ×${n}`));
+  if (odd.length > 0) lines.push(`decoded words jhsim refused to run while generating, not for an access outside the scratch: ${odd.join(', ')}`);
+  const crashed = classes.filter(([, c]) => c.probesCrashed.length > 0);
+  for (const [name, c] of crashed) lines.push(`QEMU aborted on probes of ${name}: ${c.probesCrashed.slice(0, 12).map(hex8).join(' ')}`);
   const gaps = classes.filter(([, c]) => c.probesExecuted.length > 0);
   if (gaps.length > 0) {
     lines.push('not decoded by jhsim but executed by QEMU (sample words, by class):');

@@ -39,7 +39,7 @@ const memoNames = new Map<string, string>();
 export function mnemonic(word: number): string {
   const i = decodeCached(word);
   switch (i.op) {
-    case 'SIMD': return i.name;
+    case 'SIMD': return i.name.toUpperCase();
     case 'ADDSUB_IMM': case 'ADDSUB_SHIFT': case 'ADDSUB_EXT': return `${i.sub ? 'SUB' : 'ADD'}${i.setFlags ? 'S' : ''}`;
     case 'ADDSUB_CARRY': return `${i.sub ? 'SBC' : 'ADC'}${i.setFlags ? 'S' : ''}`;
     case 'LOGIC_IMM': return LOGIC[i.opc]!;

@@ -116,20 +116,18 @@ function xValueSlow(r: Rng): bigint {
  */
 const POOL = 4096;
 interface Pool { p8: Uint8Array; p16: Uint16Array; p32: Uint32Array }
-const pools = new Map<string, Pool>();
+/** By esize / 8 + (fp ? 16 : 0). */
+const pools: (Pool | undefined)[] = [];
 
-function pool(kind: 'fp' | 'int', esize: 8 | 16 | 32 | 64): Pool {
-  const key = `${kind}${esize}`;
-  let p = pools.get(key);
+function pool(fp: boolean, esize: 8 | 16 | 32 | 64): Pool {
+  const key = esize / 8 + (fp ? 16 : 0);
+  let p = pools[key];
   if (p === undefined) {
-    const r = rng(esize * 7 + (kind === 'fp' ? 1 : 0));
+    const r = rng(key);
     const dv = new DataView(new ArrayBuffer(POOL * 8));
-    for (let k = 0; k < POOL; k++) {
-      const v = kind === 'fp' ? fpValue(r, esize as FpSize) : intValue(r, esize);
-      dv.setBigUint64(8 * k, v, true);
-    }
+    for (let k = 0; k < POOL; k++) dv.setBigUint64(8 * k, fp ? fpValue(r, esize as FpSize) : intValue(r, esize), true);
     p = { p8: new Uint8Array(dv.buffer), p16: new Uint16Array(dv.buffer), p32: new Uint32Array(dv.buffer) };
-    pools.set(key, p);
+    pools[key] = p;
   }
   return p;
 }
@@ -153,7 +151,7 @@ export function fillLanes(r: Rng, out: Uint8Array): void {
   const o32 = new Uint32Array(out.buffer, out.byteOffset, out.length / 4);
   for (let q = 0; q < out.length; q += 16) {
     const esize = ESIZES[r.int(ESIZES.length)]!;
-    const { p8, p16, p32 } = pool(esize !== 8 && r.chance(0.65) ? 'fp' : 'int', esize);
+    const { p8, p16, p32 } = pool(esize !== 8 && r.chance(0.65), esize);
     for (let o = q; o < q + 16; o += esize / 8) {
       const u = r.u32();
       const fresh = (u & 3) === 0; // a quarter of the lanes: fresh random bits
