@@ -21,6 +21,7 @@ import { coverageReport, mismatchReport, rerunCommand } from './qemu-diff/report
 import { INT_CLASSES } from './qemu-diff/classes-int.js';
 import { FP_CLASSES } from './qemu-diff/classes-fp.js';
 import { SIMD_CLASSES } from './qemu-diff/classes-simd.js';
+import { driverCheck, plantedCheck } from './qemu-diff/selfcheck.js';
 
 /** About 60 s on a 2-CPU CI machine (measured: see the report's timing line). */
 const DEFAULT_CASES = 40_000;
@@ -41,8 +42,23 @@ if (version === undefined) {
   );
 }
 
+const CLASSES = [...INT_CLASSES, ...FP_CLASSES, ...SIMD_CLASSES];
+
 describe('A64 engine ≡ QEMU (qemu-aarch64 -cpu max)', () => {
   afterAll(() => cleanupQemu());
+
+  it.skipIf(version === undefined)('the harness: signals are recorded per input and the run goes on; planted differences are found', async () => {
+    const ADD1 = (k: number, r: number, adds = 1): bigint => BigInt(1000 * k + 10 * r + adds);
+    expect(await driverCheck()).toEqual([
+      [0, -1, ADD1(0, 0)], [0, -1, ADD1(0, 1)], [0, -1, ADD1(0, 2)],
+      [4, 1, 0n], [4, 1, 0n], [4, 1, 0n], // SIGILL at the UDF, every input
+      [0, -1, ADD1(2, 0, 2)], [11, 1, 0n], [0, -1, ADD1(2, 2, 2)], // SIGSEGV for input 1 only
+      [0, -1, ADD1(3, 0)], [0, -1, ADD1(3, 1)], [0, -1, ADD1(3, 2)],
+    ]);
+    const r = await plantedCheck(CLASSES, 64);
+    expect(r.clean).toBe(0);
+    expect(r.planted).toBeGreaterThan(r.runs * 0.9);
+  }, 120_000);
 
   it.skipIf(version === undefined)(
     version === undefined ? `SKIPPED: ${QEMU} not found (install qemu-user to run the differential test)` : `random instruction streams, seed ${seed}`,
@@ -53,7 +69,7 @@ describe('A64 engine ≡ QEMU (qemu-aarch64 -cpu max)', () => {
         indices: only === undefined ? Array.from({ length: count }, (_, k) => k) : [only],
         batchSize: BATCH,
         reps: REPS,
-        classes: [...INT_CLASSES, ...FP_CLASSES, ...SIMD_CLASSES],
+        classes: CLASSES,
         log: (l) => console.log(l),
       });
       console.log(coverageReport(r));

@@ -1,8 +1,8 @@
 /**
  * jhsim's side: one simulated CPU at EL0 (as QEMU runs the program) with the MMU on, over
  * memory laid out like the QEMU process: the batch's code at the same VAs (read-only,
- * executable: LDR literal and ADR see what QEMU sees) and the scratch page read-write. Nothing
- * else is mapped, so an access QEMU could make elsewhere faults here instead.
+ * executable: LDR literal and ADR see what QEMU sees) and the two scratch pages read-write.
+ * Nothing else is mapped, so an access QEMU could make elsewhere faults here instead.
  *
  * Three uses: stepping single words while a case is generated (through a memory that also
  * refuses anything outside the scratch area and the slot's own loader code, so every accepted
@@ -18,9 +18,11 @@ import type { Insn } from '../../src/actors/cpu/a64/insn.js';
 import type { Access, AccessSize, Fault, GuestMemory, InterpHooks, StepException } from '../../src/actors/cpu/a64/interp-types.js';
 import { KEY } from '../../src/actors/cpu/a64/interp-sys.js';
 import { Translator } from '../../src/actors/cpu/a64/jit.js';
-import { CODE_VA, SCRATCH_SIZE, SCRATCH_VA, type Snapshot, loadState, stateSnapshot } from './layout.js';
+import { CODE_VA, SCRATCH_PAGES, SCRATCH_SIZE, SCRATCH_VA, type Snapshot, loadState, stateSnapshot } from './layout.js';
 
 const MB2 = 0x20_0000;
+/** Scratch bytes in each of its two pages. */
+const HALF = SCRATCH_SIZE / 2;
 /** BRK #0: written after a case's last word so a translated block ends exactly there. */
 export const BRK0 = 0xd4200000;
 
@@ -32,8 +34,9 @@ export class JhsimMachine {
   readonly mem: CpuGuestMemory;
   readonly tlb: SoftTlb;
   readonly hooks: InterpHooks = { mpidr: () => 0x8000_0000n, timerRead: () => 0n, timerWrite: () => undefined };
-  /** Scratch page's PA (it is mapped at SCRATCH_VA). */
-  private readonly scratchPa: number;
+  /** PA of the scratch bytes in the first page and in the second (see SCRATCH_PAGES). */
+  private readonly scratchLo: number;
+  private readonly scratchHi: number;
   private readonly sysregs: [number, bigint][];
   private jit: Translator | undefined;
   private readonly jitState: A64State;
@@ -46,7 +49,10 @@ export class JhsimMachine {
     const size = (codeBlocks + 1) * MB2;
     this.phys = new PhysicalMemory([{ base: CODE_VA, size, sab: new SharedArrayBuffer(size) }]);
     const tables = CODE_VA + codeBlocks * MB2;
-    this.scratchPa = tables + 0x10000;
+    const page0 = tables + 0x20000;
+    const page1 = tables + 0x10000;
+    this.scratchLo = page0 + (SCRATCH_VA - SCRATCH_PAGES);
+    this.scratchHi = page1;
     const AF = 1n << 10n;
     const SH = 3n << 8n;
     const l1 = tables;
@@ -57,9 +63,11 @@ export class JhsimMachine {
       // 2 MiB blocks, read-only at EL0 and EL1 (AP = 11), executable at EL0, Normal WB.
       this.phys.write64big(l2 + 8 * b, BigInt(CODE_VA + b * MB2) | 1n | AF | SH | (3n << 6n) | (1n << 53n));
     }
-    this.phys.write64big(l2 + 8 * ((SCRATCH_VA - CODE_VA) / MB2), BigInt(l3) | 3n);
-    // The scratch page: read-write at EL0 (AP = 01), never executable.
-    this.phys.write64big(l3, BigInt(this.scratchPa) | 3n | AF | SH | (1n << 6n) | (3n << 53n));
+    this.phys.write64big(l2 + 8 * ((SCRATCH_PAGES - CODE_VA) / MB2), BigInt(l3) | 3n);
+    // The scratch pages: read-write at EL0 (AP = 01), never executable.
+    const l3i = ((SCRATCH_PAGES - CODE_VA) % MB2) / 0x1000;
+    this.phys.write64big(l3 + 8 * l3i, BigInt(page0) | 3n | AF | SH | (1n << 6n) | (3n << 53n));
+    this.phys.write64big(l3 + 8 * (l3i + 1), BigInt(page1) | 3n | AF | SH | (1n << 6n) | (3n << 53n));
     const sctlr = SCTLR_EL1_RES1 | 1n | 4n | 0x1000n; // M, C, I; no alignment checks (A, SA0), as Linux
     const regs = {
       SCTLR_EL1: sctlr,
@@ -98,16 +106,20 @@ export class JhsimMachine {
   }
 
   setScratch(bytes: Uint8Array): void {
-    this.phys.copyIn(this.scratchPa, bytes);
+    this.phys.copyIn(this.scratchLo, bytes.subarray(0, HALF));
+    this.phys.copyIn(this.scratchHi, bytes.subarray(HALF));
   }
 
   scratch(): Uint8Array {
-    return this.phys.copyOut(this.scratchPa, SCRATCH_SIZE);
+    const out = new Uint8Array(SCRATCH_SIZE);
+    this.scratchInto(out);
+    return out;
   }
 
   scratchInto(out: Uint8Array): void {
-    const r = this.phys.ramAt(this.scratchPa, SCRATCH_SIZE)!;
-    out.set(r.u8.subarray(this.scratchPa - r.base, this.scratchPa - r.base + SCRATCH_SIZE));
+    const r = this.phys.ramAt(this.scratchLo, 1)!;
+    out.set(r.u8.subarray(this.scratchLo - r.base, this.scratchLo - r.base + HALF), 0);
+    out.set(r.u8.subarray(this.scratchHi - r.base, this.scratchHi - r.base + HALF), HALF);
   }
 
   /** Generation: one word at pc on `s` (and the scratch); an exception or a throw leaves it to the caller. */

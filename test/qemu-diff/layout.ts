@@ -13,9 +13,14 @@ export const CODE_VA = 0x4000_0000;
 /** Driver code and its data (assembled per batch); the case slots follow. */
 export const DRIVER_SIZE = 0x1000;
 export const SLOTS_VA = CODE_VA + DRIVER_SIZE;
-/** One page of read-write memory; only its first SCRATCH_SIZE bytes are loaded and compared. */
-export const SCRATCH_VA = 0x5000_0000;
+/**
+ * The SCRATCH_SIZE bytes of read-write memory cases may access, loaded and compared. They
+ * straddle a page boundary (SCRATCH_PAGES is the two pages' VA), so accesses that cross a page
+ * are tested too: jhsim maps the two pages to non-adjacent physical pages, in reverse order.
+ */
+export const SCRATCH_PAGES = 0x5000_0000;
 export const SCRATCH_SIZE = 512;
+export const SCRATCH_VA = SCRATCH_PAGES + 0x1000 - SCRATCH_SIZE / 2;
 /** Input blocks, then output blocks, then the signal stack (not mapped in jhsim). */
 export const DATA_VA = 0x6000_0000;
 

@@ -22,7 +22,7 @@
  */
 import { assemble } from '../../src/actors/cpu/a64/asm-text.js';
 import { writeElf } from './elf.js';
-import { B, BLOCK_SIZE, CODE_VA, DATA_VA, DRIVER_SIZE, SCRATCH_SIZE, SCRATCH_VA, SLOTS_VA, type Snapshot, writeBlock } from './layout.js';
+import { B, BLOCK_SIZE, CODE_VA, DATA_VA, DRIVER_SIZE, SCRATCH_PAGES, SCRATCH_SIZE, SCRATCH_VA, SLOTS_VA, type Snapshot, writeBlock } from './layout.js';
 
 /** Most test words per case. */
 export const MAX_WORDS = 32;
@@ -292,7 +292,7 @@ export function buildProgram(cases: readonly ProgramCase[], reps: number): Progr
   const dataMem = layout(n, reps).altStack + ALTSTACK_SIZE - DATA_VA;
   const elf = writeElf(CODE_VA, [
     { vaddr: CODE_VA, data: code, memSize: code.length, flags: { r: true, x: true } },
-    { vaddr: SCRATCH_VA, data: new Uint8Array(0), memSize: 0x1000, flags: { r: true, w: true } },
+    { vaddr: SCRATCH_PAGES, data: new Uint8Array(0), memSize: 0x2000, flags: { r: true, w: true } },
     { vaddr: DATA_VA, data: input, memSize: dataMem, flags: { r: true, w: true } },
   ]);
   return {
