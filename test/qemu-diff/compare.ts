@@ -46,8 +46,18 @@ export interface Outcome {
   diffs: string[];
 }
 
+/** QEMU's signal for a jhsim exception type (SIGILL for UNDEFINED, SIGBUS or SIGSEGV for aborts). */
+const SIGNALS: Readonly<Record<string, readonly number[]>> = { undefined: [4], dataAbort: [7, 11] };
+
+/** Both sides refused the same word the same way (a refusal probe, see gen.ts). */
+function bothRefused(q: QemuResult, i: JhsimRun, j: JhsimRun): boolean {
+  const word = (q.faultOff - WORDS_OFF) / 4;
+  return q.crash === undefined && [i.fault, j.fault].every((f) => f !== undefined && f.word === word && (SIGNALS[f.type] ?? []).includes(q.signal));
+}
+
 export function compare(q: QemuResult, i: JhsimRun, j: JhsimRun): Outcome {
   const problems: string[] = [];
+  if (q.signal !== 0 && bothRefused(q, i, j)) return { qemu: q, interp: i, jit: j, problems, diffs: [] };
   if (q.crash !== undefined) problems.push(`QEMU crashed: ${q.crash}`);
   else if (q.signal !== 0) problems.push(`QEMU: signal ${q.signal} at word ${(q.faultOff - WORDS_OFF) / 4}`);
   if (i.error !== undefined) problems.push(`jhsim interpreter: ${i.error}`);

@@ -50,6 +50,13 @@ function backup(x: GenRun): void {
   x.excl = st.exclusive;
 }
 
+function copyOf(s: Snapshot): Snapshot {
+  return { ...s, x: s.x.slice(), v: s.v.slice(), scratch: s.scratch.slice() };
+}
+
+/** Why most candidates are dropped: an access outside the compared scratch bytes. */
+export const OUTSIDE = 'outside the scratch';
+
 function restore(x: GenRun): void {
   loadState(x.st, x.bak);
   x.st.exclusive = x.excl;
@@ -146,11 +153,18 @@ export class Generator {
             break;
           }
           try {
+            m.genMem.refused = false;
             const e = m.stepWord(x.st, insns[j]!, cand[j]!, pc);
-            if (e !== undefined) why = e.type;
+            if (e !== undefined) {
+              why = m.genMem.refused ? OUTSIDE : e.type;
+              // jhsim itself refused it (an alignment fault, an UNDEFINED it decodes): QEMU judges.
+              // Not a STXR: QEMU 7.2 fails one without an open monitor before checking alignment,
+              // where the Arm ARM (ExclusiveMonitorsPass) takes the alignment fault first, as jhsim.
+              if (!m.genMem.refused && j === 0 && insns[j]!.op !== 'STXR') this.stats.refusal(cls.name, cand[j]!, e.type, copyOf(x.bak));
+            }
           } catch (err) {
             why = 'threw';
-            this.stats.engineError(cls.name, cand[j]!, (err as Error).message, pc, { ...x.bak, x: x.bak.x.slice(), v: x.bak.v.slice(), scratch: x.bak.scratch.slice() });
+            this.stats.engineError(cls.name, cand[j]!, (err as Error).message, pc, copyOf(x.bak));
           }
         }
         m.scratchInto(x.scratch);

@@ -27,7 +27,19 @@ const HALF = SCRATCH_SIZE / 2;
 export const BRK0 = 0xd4200000;
 
 /** How a jhsim run ended, besides its state. */
-export interface JhsimRun { snap: Snapshot; error?: string }
+export interface JhsimRun {
+  snap: Snapshot;
+  /** Anything but running all words: an exception, a JS error, a short run. */
+  error?: string;
+  /** The exception that stopped it, and at which word. */
+  fault?: { type: string; word: number };
+}
+
+function describe(e: StepException, pc: number): { error: string; fault: { type: string; word: number } } {
+  const word = (e.pc - pc) / 4;
+  const kind = 'fault' in e ? ` (${e.fault.fault})` : '';
+  return { error: `${e.type}${kind} exception at word ${word}`, fault: { type: e.type, word } };
+}
 
 export class JhsimMachine {
   readonly phys: PhysicalMemory;
@@ -135,14 +147,14 @@ export class JhsimMachine {
     loadState(s, input);
     s.pc = pc;
     this.setScratch(input.scratch);
-    let error: string | undefined;
+    let out: Omit<JhsimRun, 'snap'> = {};
     try {
       const r = run(s, this.mem, this.hooks, n);
-      if (r.result.kind !== 'ok') error = `${r.result.type} exception at word ${(r.result.pc - pc) / 4}`;
+      if (r.result.kind !== 'ok') out = describe(r.result, pc);
     } catch (e) {
-      error = `threw: ${(e as Error).message}`;
+      out = { error: `threw: ${(e as Error).message}` };
     }
-    return { snap: stateSnapshot(s, this.scratch()), ...(error === undefined ? {} : { error }) };
+    return { snap: stateSnapshot(s, this.scratch()), ...out };
   }
 
   /** The block translator on `n` words from pc (blocks of one batch are kept until loadCode). */
@@ -152,16 +164,16 @@ export class JhsimMachine {
     loadState(s, input);
     s.pc = pc;
     this.setScratch(input.scratch);
-    let error: string | undefined;
+    let out: Omit<JhsimRun, 'snap'> = {};
     try {
       const done = this.jit.run(n);
       const e = this.jit.exception;
-      if (e !== undefined) error = `${e.type} exception at word ${(e.pc - pc) / 4}`;
-      else if (done !== n || s.pc !== pc + 4 * n) error = `stopped after ${done} of ${n} words at pc 0x${s.pc.toString(16)}`;
+      if (e !== undefined) out = describe(e, pc);
+      else if (done !== n || s.pc !== pc + 4 * n) out = { error: `stopped after ${done} of ${n} words at pc 0x${s.pc.toString(16)}` };
     } catch (e) {
-      error = `threw: ${(e as Error).message}`;
+      out = { error: `threw: ${(e as Error).message}` };
     }
-    return { snap: stateSnapshot(s, this.scratch()), ...(error === undefined ? {} : { error }) };
+    return { snap: stateSnapshot(s, this.scratch()), ...out };
   }
 }
 
@@ -172,11 +184,15 @@ export class JhsimMachine {
 export class CheckedMemory implements GuestMemory {
   roStart = 0;
   roEnd = 0;
+  /** Set when this range check (not jhsim) refused an access; the caller clears it. */
+  refused = false;
   constructor(private readonly inner: GuestMemory) {}
 
   private ok(va: number, size: number, write: boolean): boolean {
     if (va >= SCRATCH_VA && va + size <= SCRATCH_VA + SCRATCH_SIZE) return true;
-    return !write && va >= this.roStart && va + size <= this.roEnd;
+    if (!write && va >= this.roStart && va + size <= this.roEnd) return true;
+    this.refused = true;
+    return false;
   }
 
   read(va: number, size: AccessSize, acc: Access): bigint | Fault {

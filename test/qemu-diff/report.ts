@@ -3,6 +3,7 @@ import { formatMismatch } from './compare.js';
 import type { DiffResult } from './runner.js';
 import { disasm, mnemonic } from './stats.js';
 import { FIELDS, fieldValue } from './compare.js';
+import { OUTSIDE } from './gen.js';
 
 const hex8 = (w: number): string => (w >>> 0).toString(16).padStart(8, '0');
 
@@ -32,7 +33,7 @@ export function coverageReport(r: DiffResult): string {
   for (const [name, c] of classes) {
     if (c.mnemonics.size > 0) lines.push(`  ${name}: ${[...c.mnemonics].sort().join(' ')}`);
   }
-  const odd = classes.flatMap(([name, c]) => [...c.rejected].filter(([why]) => why !== 'dataAbort').map(([why, n]) => `${name}: ${why} ×${n}`));
+  const odd = classes.flatMap(([name, c]) => [...c.rejected].filter(([why]) => why !== OUTSIDE).map(([why, n]) => `${name}: ${why} ×${n}`));
   if (odd.length > 0) lines.push(`decoded words jhsim refused to run while generating, not for an access outside the scratch: ${odd.join(', ')}`);
   const crashed = classes.filter(([, c]) => c.probesCrashed.length > 0);
   for (const [name, c] of crashed) lines.push(`QEMU aborted on probes of ${name}: ${c.probesCrashed.slice(0, 12).map(hex8).join(' ')}`);
@@ -41,6 +42,7 @@ export function coverageReport(r: DiffResult): string {
     lines.push('not decoded by jhsim but executed by QEMU (sample words, by class):');
     for (const [name, c] of gaps) lines.push(`  ${name}: ${c.probesExecuted.slice(0, 12).map(hex8).join(' ')}`);
   }
+  lines.push(`words jhsim refused to run (not for leaving the scratch), checked alone with QEMU: ${r.stats.refusalsChecked}, of which QEMU ran ${r.refusedOnlyByJhsim.length}`);
   const bad = classes.filter(([, c]) => c.mismatches > 0).map(([n]) => n);
   lines.push(bad.length === 0 ? 'classes with mismatches: none' : `classes with mismatches: ${bad.join(', ')}`);
   return lines.join('\n');
@@ -64,6 +66,10 @@ export function mismatchReport(r: DiffResult, seed: number): string {
   for (const u of r.unreduced) {
     out.push('--- no single word reproduces this case:');
     out.push(formatMismatch(seed, u.c, u.rep, u.wordsVa, u.outcome, rerunCommand(seed, u.c.index)));
+  }
+  for (const f of r.refusedOnlyByJhsim) {
+    out.push('--- jhsim refused this word (an exception) where QEMU ran it:');
+    out.push(formatMismatch(seed, f.c, 0, f.wordsVa, f.outcome, '(found while generating; any seed that generates the word)'));
   }
   for (const e of r.stats.engineErrors) {
     out.push(`--- jhsim threw while running ${hex8(e.word)} ${disasm(e.word, e.pc)} (${e.cls}): ${e.message}`);

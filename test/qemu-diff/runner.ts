@@ -44,6 +44,8 @@ export interface DiffResult {
   reduced: Reduced[];
   /** Mismatching cases no single word reproduces (an interaction between words). */
   unreduced: Found[];
+  /** Words jhsim decodes but refused to run (e.g. an alignment fault) where QEMU ran them. */
+  refusedOnlyByJhsim: Found[];
   ms: { gen: number; qemuWait: number; jhsim: number; total: number };
 }
 
@@ -146,17 +148,17 @@ export async function runDiff(o: DiffOptions): Promise<DiffResult> {
     account(b, await finish(b));
   }
 
-  const { reduced, unreduced } = await reduceAndProbe(m, stats, found.slice(0, REDUCE_LIMIT), o.batchSize, launch, finish);
-  for (const r of reduced) stats.of(r.one.c.classes[0]!).mismatches++;
+  const { reduced, unreduced, refusedOnlyByJhsim } = await reduceAndProbe(m, stats, found.slice(0, REDUCE_LIMIT), o.batchSize, launch, finish);
+  for (const r of [...reduced.map((x) => x.one), ...refusedOnlyByJhsim]) stats.of(r.c.classes[0]!).mismatches++;
   for (const u of unreduced) for (const cls of new Set(u.c.classes)) stats.of(cls).mismatches++;
   ms.total = performance.now() - t0;
-  return { stats, cases, instructions, found, reduced, unreduced, ms };
+  return { stats, cases, instructions, found, reduced, unreduced, refusedOnlyByJhsim, ms };
 }
 
 async function reduceAndProbe(
   m: JhsimMachine, stats: Stats, bad: Found[], batchSize: number,
   launch: (cs: GenCase[]) => Batch, finish: (b: Batch) => Promise<Found[]>,
-): Promise<{ reduced: Reduced[]; unreduced: Found[] }> {
+): Promise<{ reduced: Reduced[]; unreduced: Found[]; refusedOnlyByJhsim: Found[] }> {
   const singles = new Map<GenCase, { origin: Found; k: number }>();
   for (const f of bad) {
     m.writeCode(f.wordsVa, f.c.words);
@@ -169,7 +171,9 @@ async function reduceAndProbe(
   for (const [cls, s] of stats.classes) {
     for (const word of s.undefSample) probes.set({ index: -1, words: [word], classes: [cls], inputs: [randomSnapshot(rng(word))] }, cls);
   }
-  const all = [...singles.keys(), ...probes.keys()];
+  // Words jhsim refused while generating: run alone from the same state, QEMU should refuse too.
+  const refusals = new Set<GenCase>(stats.refusals.map((x) => ({ index: -1, words: [x.word], classes: [x.cls], inputs: [x.input] })));
+  const all = [...singles.keys(), ...refusals, ...probes.keys()];
   const failing = new Map<GenCase, Found>();
   for (let start = 0; start < all.length; start += batchSize) {
     const b = launch(all.slice(start, start + batchSize));
@@ -183,9 +187,11 @@ async function reduceAndProbe(
       else if (q.signal === 4) stats.of(cls).probesRefused++;
       else stats.of(cls).probesExecuted.push(c.words[0]!);
     });
-    const n = b.cases.filter((c) => singles.has(c)).length;
+    const n = b.cases.filter((c) => singles.has(c) || refusals.has(c)).length;
     for (const f of await finish({ cases: b.cases.slice(0, n), prog: b.prog, results: Promise.resolve(results) })) failing.set(f.c, f);
   }
+  stats.refusalsChecked = refusals.size;
+  const refusedOnlyByJhsim = [...refusals].flatMap((c) => failing.get(c) ?? []);
   const reduced: Reduced[] = [];
   const unreduced: Found[] = [];
   for (const f of bad) {
@@ -193,5 +199,5 @@ async function reduceAndProbe(
     if (first === undefined) unreduced.push(f);
     else reduced.push({ origin: f, k: first[1].k, one: failing.get(first[0])! });
   }
-  return { reduced, unreduced };
+  return { reduced, unreduced, refusedOnlyByJhsim };
 }

@@ -73,10 +73,20 @@ export function disasm(word: number, pc: number): string {
 export interface EngineError { cls: string; word: number; message: string; pc: number; input: Snapshot }
 
 const UNDEF_SAMPLE = 24;
+/** Refusal probes kept per mnemonic and exception type, and in all. */
+const REFUSALS_PER_KIND = 4;
+const REFUSALS_MAX = 1000;
+
+/** A word jhsim decodes but refused to run from `input` (not for the harness's range check). */
+export interface Refusal { cls: string; word: number; type: string; input: Snapshot }
 
 export class Stats {
   readonly classes = new Map<string, ClassStats>();
   readonly engineErrors: EngineError[] = [];
+  readonly refusals: Refusal[] = [];
+  /** How many refusals were checked with QEMU (after the run). */
+  refusalsChecked = 0;
+  private readonly refusalKinds = new Map<string, number>();
   private readonly errorKeys = new Set<string>();
 
   of(name: string): ClassStats {
@@ -97,6 +107,14 @@ export class Stats {
   rejected(cls: string, why: string): void {
     const m = this.of(cls).rejected;
     m.set(why, (m.get(why) ?? 0) + 1);
+  }
+
+  refusal(cls: string, word: number, type: string, input: Snapshot): void {
+    const key = `${mnemonic(word)}:${type}`;
+    const n = this.refusalKinds.get(key) ?? 0;
+    if (n >= REFUSALS_PER_KIND || this.refusals.length >= REFUSALS_MAX) return;
+    this.refusalKinds.set(key, n + 1);
+    this.refusals.push({ cls, word, type, input });
   }
 
   /** A JS error from jhsim: kept once per mnemonic and message. */
