@@ -821,11 +821,10 @@ const UNDEFINED_WORDS: ReadonlyArray<readonly [number, string]> = [
 [0x00000000, 'udf #0'],
   [0x0000ffff, 'udf #65535'],
   [0xffffffff, '.inst 0xffffffff ; undefined'],
-  [0x1e222820, 'fadd s0, s1, s2'],
-  [0x4e228420, 'add v0.16b, v1.16b, v2.16b'],
-  [0xfd400020, 'ldr d0, [x1]'],
-  [0x3d800000, 'str q0, [x0]'],
-  [0xad400440, 'ldp q0, q1, [x2]'],
+  // FP/SIMD beyond ARMv8.0 (FEAT_FP16 arithmetic) and the crypto extension
+  [0x1ee22820, 'fadd h0, h1, h2'],
+  [0x4e284800, 'aese v0.16b, v0.16b'],
+  [0x5e280800, 'sha1h s0, s0'],
   [0x04a00000, 'add z0.s, z0.s, z0.s'],
   [0x25d8e3e0, 'ptrue p0.d'],
   [0xd61f0800, '.inst 0xd61f0800 ; undefined'],
@@ -1218,8 +1217,10 @@ describe('a64 decode: properties', () => {
 
   it('decode is pure and reduces its input modulo 2^32', () => {
     fc.assert(fc.property(u32, (w) => {
-      expect(decode(w)).toEqual(decode(w));
-      expect(decode(w | 0)).toEqual(decode(w));
+      // FP/SIMD results carry a fresh closure per decode: compare what they describe.
+      const norm = (i: ReturnType<typeof decode>): unknown => (i.op === 'SIMD' ? { op: i.op, name: i.name, text: i.text, mem: i.mem } : i);
+      expect(norm(decode(w))).toEqual(norm(decode(w)));
+      expect(norm(decode(w | 0))).toEqual(norm(decode(w)));
     }), { numRuns: 2000 });
   });
 

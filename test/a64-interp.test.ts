@@ -842,12 +842,19 @@ describe('a64 interpreter: system registers and PSTATE', () => {
     expect([X(m2, 9), m2.s.pc]).toEqual([27n, BASE + 4]);
   });
 
-  it('UNDEFINED: EL2 registers, unknown encodings, wrong direction, FP, EL1 registers from EL0', () => {
+  it('UNDEFINED: EL2 registers, unknown encodings, wrong direction, EL1 registers from EL0; FPCR/FPSR trap while CPACR_EL1.FPEN does', () => {
     for (const src of ['mrs x0, hcr_el2', 'msr vbar_el2, x0', 'mrs x0, s3_0_c15_c0_0', 'msr s3_0_c0_c0_0, x0',
-      'mrs x0, s3_0_c12_c11_5', 'mrs x0, fpcr', 'msr pan, #1', 'mrs x0, pmcr_el0', 'sysl x0, #0, c7, c5, #0']) {
+      'mrs x0, s3_0_c12_c11_5', 'msr pan, #1', 'mrs x0, pmcr_el0', 'sysl x0, #0, c7, c5, #0']) {
       const { r } = one(src);
       expect(r, src).toMatchObject({ type: 'undefined' });
     }
+    // FPEN resets to 0 (as QEMU's system mode): EC 0x07 until the guest enables FP.
+    expect(one('mrs x0, fpcr').r).toMatchObject({ type: 'fpAccess' });
+    expect(one('msr fpsr, x0').r).toMatchObject({ type: 'fpAccess' });
+    const fpOn = (m: { s: A64State }): void => { m.s.setSysreg(sysregByName('CPACR_EL1')!, 3n << 20n); };
+    expect(one('mrs x0, fpcr', fpOn).r.kind).toBe('ok');
+    // FPEN = 01: EL1 may, EL0 may not.
+    expect(one('mrs x0, fpsr', (m) => { m.s.setSysreg(sysregByName('CPACR_EL1')!, 1n << 20n); m.s.el = 0; }).r).toMatchObject({ type: 'fpAccess' });
     for (const src of ['mrs x0, sctlr_el1', 'msr daifset, #2', 'mrs x0, cntvct_el0', 'hvc #0', 'eret',
       'mrs x0, currentel', 'tlbi vmalle1', 'msr tpidrro_el0, x0']) {
       const { r } = one(src, (m) => { m.s.el = 0; });
@@ -1207,7 +1214,7 @@ describe('a64 interpreter: robustness', () => {
         }
       },
     ), { numRuns: 3000 });
-  });
+  }, 120_000); // the deep state comparison includes the V registers: slow on a loaded host
 });
 
 // ------------------------------------------------------------------------------- arithmetic oracle

@@ -89,3 +89,8 @@ export async function runCellOp(u: UserProcess, rng: Rng, op: CellOp, nrCpus: nu
       return u.ioctl(JAILHOUSE_CELL_DESTROY, cellIdBytes(sel));
   }
 }
+
+/** Destroys every stress cell that exists (ENOENT for the others), as a user cleans up. */
+export async function destroyStressCells(u: UserProcess): Promise<void> {
+  for (let n = 0; n < STRESS_CELL_SLOTS; n++) await u.ioctl(JAILHOUSE_CELL_DESTROY, cellIdBytes({ id: -1, name: stressCellName(n) }));
+}

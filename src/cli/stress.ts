@@ -14,7 +14,7 @@ import { Rng } from '../shared/rng.js';
 import { Gate } from './gate.js';
 import { checkQuiescent, epochResults, type Expectations } from './stress-check.js';
 import { UserProcess } from './user.js';
-import { CELL_OPS, runCellOp, type CellOp } from './stress-cells.js';
+import { CELL_OPS, destroyStressCells, runCellOp, type CellOp } from './stress-cells.js';
 
 export interface StressOptions {
   board: Board;
@@ -186,7 +186,11 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   try {
     await Promise.all(Array.from({ length: o.callers }, (_, i) => caller(i)));
     if (!aborted) {
-      // Leave the machine as found: every CPU online, hypervisor disabled, then check it.
+      // Leave the machine as found: cells destroyed, every CPU online, hypervisor disabled, then
+      // check it. The cells go first: a CPU a cell took while it was offline returns to root
+      // offline (the driver onlines only the CPUs it offlined itself), and disable refuses with
+      // EBUSY while a root CPU is offline, as upstream's does.
+      if (o.cells) await withWatchdog(destroyStressCells(checker), 'final cell destroy');
       for (let cpu = 0; cpu < o.board.cpus; cpu++) await withWatchdog(checker.writeFile(`/sys/devices/system/cpu/cpu${cpu}/online`, '1', { avoid: cpu }), 'final online');
       const r = await withWatchdog(checker.ioctl(JAILHOUSE_DISABLE), 'final disable');
       if (r !== 0 && r !== -Errno.EINVAL) violation(`final disable failed with ${errnoName(r)}`);

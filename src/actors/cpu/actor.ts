@@ -114,7 +114,7 @@ export class CpuActor {
           return true;
         }
         if (this.k.pollIrq()) return true;
-        if (Atomics.load(c.cpus, c.my(CpuWord.DYING))) {
+        if (Atomics.load(c.cpus, c.my(CpuWord.DYING)) > 0) {
           cpuDie(this.k);
           return true;
         }

@@ -40,7 +40,11 @@ export const CpuWord = {
   IRQS: 22,
   /** Times this CPU left Atomics.wait (idle wake-ups). */
   WAKEUPS: 23,
-  /** Pending hotplug death: set by take_cpu_down in IRQ context, acted on when it returns. */
+  /**
+   * Hotplug death of this CPU: -(requester + 1) once cpu_down asked for it, requester + 1 once
+   * take_cpu_down ran here (IRQ context; the idle loop then dies), 0 after cpu_die's CPU_OFF
+   * (cpu_report_death: what the requester's cpu_wait_death waits for).
+   */
   DYING: 24,
   /** CPU id + 1 to kick once this CPU has come online (cpu_up's requester). */
   BOOT_NOTIFY: 25,

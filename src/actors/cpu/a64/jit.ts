@@ -8,7 +8,8 @@
  * is translated (exception generation, hints such as WFI, barriers, system register and SYS
  * accesses, ERET, UNDEFINED: those always run in the interpreter), or after 64 instructions.
  * Other instructions the emitter does not translate (exclusives, atomics, rare ALU forms) call
- * the interpreter from inside the block. A block whose last branch goes back to its own start
+ * the interpreter from inside the block; FP/Advanced SIMD instructions call their decoded
+ * closure (simd/) directly. A block whose last branch goes back to its own start
  * loops inside the function while the instruction budget allows, so a tight loop costs one
  * call per slice. Loads and stores go through FastMem; anything it cannot serve hands that one
  * instruction to the interpreter (`bail`), which performs it or reports its exception with the
@@ -95,7 +96,8 @@ export class JitRuntime {
   el2: El2FaultRegs = { esr: 0, far: 0, hpfar: 0, elr: 0 };
   constructor(
     private readonly s: A64State,
-    private readonly mem: GuestMemory,
+    /** The guest's memory as the interpreter sees it (FP/SIMD closures access it directly). */
+    readonly mem: GuestMemory,
     private readonly hooks: InterpHooks,
     private readonly fast: FastMem,
   ) {}
@@ -211,7 +213,8 @@ export class Translator {
 
   constructor(
     private readonly s: A64State,
-    private readonly mem: GuestMemory,
+    /** The guest's memory as the interpreter sees it (FP/SIMD closures access it directly). */
+    readonly mem: GuestMemory,
     private readonly hooks: InterpHooks,
     phys: PhysicalMemory,
     private readonly tlb: SoftTlb,
@@ -412,7 +415,11 @@ function build(insns: { i: Insn; word: number; pc: number }[], start: number): B
       body += branch(i, pc);
       return;
     }
-    const code = emit(i, { pc, bail, stop });
+    const code = i.op === 'SIMD'
+      // FP/SIMD: the decoded closure itself, no interpreter dispatch; with FP trapped or on a
+      // fault (state untouched) the interpreter redoes it and reports the exception.
+      ? `if(!s.fpAllowed()||I[${k}].exec(s,X.mem,${pc})!==undefined){${bail}}`
+      : emit(i, { pc, bail, stop });
     if (code !== null) body += code;
     else body += `s.pc=${pc};if(!X.exec(I[${k}],${pc},${insns[k]!.word})){s.pc=${pc};M.bail=1;return cnt+${k};}`;
     if (k === n - 1) body += `nx=${pc + 4};`;

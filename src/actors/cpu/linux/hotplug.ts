@@ -86,9 +86,14 @@ function takeDownReserved(k: Kernel, target: number): number {
   const c = k.c;
   const slot = cpuWord(target, CpuWord.TASK_STATUS);
   if (!k.isOnline(target)) return 0;
+  // The death is requested before the IPI (negative: not dying yet), so cpu_wait_death below
+  // waits for this request's cpu_report_death: a target still busy elsewhere (suspended by a
+  // hypervisor management call, say) has not run take_cpu_down yet, and must not count as dead.
+  const dying = cpuWord(target, CpuWord.DYING);
+  Atomics.store(c.cpus, dying, -(k.cpu + 1));
   k.smpCallFunctionSingle(target, SmpFunc.TAKE_CPU_DOWN, k.cpu, false);
   // cpu_wait_death, then op_cpu_kill: PSCI AFFINITY_INFO must report the CPU off.
-  k.waitIrqsOn(() => Atomics.load(c.cpus, cpuWord(target, CpuWord.DYING)) === 0 && k.c.stateOf(target) !== CpuState.LINUX && k.c.stateOf(target) !== CpuState.GUEST, `cpu_wait_death for CPU ${target}`);
+  k.waitIrqsOn(() => Atomics.load(c.cpus, dying) === 0, `cpu_wait_death for CPU ${target}`);
   const mpidr = c.topo[target]!.mpidr;
   let off = false;
   for (let i = 0; i < 10 && !off; i++) off = k.smc(Psci.AFFINITY_INFO_64, mpidr).x0 === 1;

@@ -131,10 +131,12 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
   setCellState(hv, cell, CellState.SHUT_DOWN);
   const cpus = cellCpus(hv, cell);
   for (const cpu of cpus) {
+    // failed = false before the park (upstream clears it after arch_park_cpu; no difference to
+    // the hypervisor): the CPU parks as a healthy root CPU, not as the failed cell's.
+    hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
     archParkCpu(hv, cpu);
     cellSetCpu(hv, root, cpu, true);
     m.write64(hv.pub(cpu) + PUB.CELL, root);
-    hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
     hv.zeroStats(cpu);
   }
   const pt = cellPageTable(hv, cell);
