@@ -12,8 +12,8 @@ import { decodeCached } from '../../src/actors/cpu/a64/interp.js';
 import type { Insn } from '../../src/actors/cpu/a64/insn.js';
 import { type A64State, toVa } from '../../src/actors/cpu/a64/state.js';
 import type { JhsimMachine } from './jhsim.js';
-import { type Snapshot, emptySnapshot, loadState } from './layout.js';
-import { MAX_WORDS, SLOT_SIZE, WORDS_OFF } from './program.js';
+import { type Snapshot, emptySnapshot, loadState, stateSnapshot } from './layout.js';
+import { MAX_WORDS, SLOT_PREFIX, SLOT_SIZE, WORDS_OFF } from './program.js';
 import { SLOTS_VA } from './layout.js';
 import type { Stats } from './stats.js';
 import { type ClassDef, InsnClass } from './template.js';
@@ -27,6 +27,8 @@ export interface GenCase {
   classes: string[];
   /** The states it runs from (see generate). */
   inputs: Snapshot[];
+  /** Where generation's stepping left each input: the interpreter's run must end there too. */
+  expected?: Snapshot[];
 }
 
 /** Ops the templates must never produce (they leave the straight line or the sandbox). */
@@ -121,6 +123,7 @@ export class Generator {
     const m = this.m;
     m.genMem.roStart = slotVa;
     m.genMem.roEnd = wordsVa;
+    m.writeCode(slotVa, SLOT_PREFIX); // what LDR literal reads there, as in the finished program
     const runs = inputs.map((input) => {
       const st = m.newState();
       loadState(st, input);
@@ -180,6 +183,6 @@ export class Generator {
         this.stats.accepted(cls.name, w);
       }
     }
-    return { index, words, classes, inputs };
+    return { index, words, classes, inputs, expected: runs.map((x) => stateSnapshot(x.st, x.scratch)) };
   }
 }

@@ -89,6 +89,8 @@ function template(loadRest: number, saveRest: number, vars: number): Template {
 export const SLOT_SIZE = template(0, 0, 0).words.length * 4;
 /** Offset of the test words inside a slot. */
 export const WORDS_OFF = template(0, 0, 0).wordsOff;
+/** The words before the test words, the same in every slot (LDR literal may read them). */
+export const SLOT_PREFIX: readonly number[] = Array.from(template(0, 0, 0).words.subarray(0, WORDS_OFF / 4));
 
 /** Where the driver's variables go: after the output blocks (cur: block index; cur_out). */
 function layout(n: number, reps: number): { outBase: number; vars: number; altStack: number } {

@@ -100,7 +100,7 @@ export async function runDiff(o: DiffOptions): Promise<DiffResult> {
   };
 
   /** Runs jhsim on a finished batch and compares with QEMU's output. */
-  const finish = async (b: Batch): Promise<Found[]> => {
+  const finish = async (b: Batch, refusals?: ReadonlySet<GenCase>): Promise<Found[]> => {
     const tw = performance.now();
     const results = await b.results;
     ms.qemuWait += performance.now() - tw;
@@ -112,7 +112,7 @@ export async function runDiff(o: DiffOptions): Promise<DiffResult> {
       const va = b.prog.wordsVa(k);
       c.inputs.forEach((input, rep) => {
         const q = results[k * b.prog.reps + rep]!;
-        const r = compare(q, m.runInterp(input, va, c.words.length), m.runJit(input, va, c.words.length));
+        const r = compare(q, m.runInterp(input, va, c.words.length), m.runJit(input, va, c.words.length), refusals?.has(c), c.expected?.[rep]);
         if (failed(r)) bad.push({ c, rep, wordsVa: va, outcome: r });
       });
     });
@@ -157,7 +157,7 @@ export async function runDiff(o: DiffOptions): Promise<DiffResult> {
 
 async function reduceAndProbe(
   m: JhsimMachine, stats: Stats, bad: Found[], batchSize: number,
-  launch: (cs: GenCase[]) => Batch, finish: (b: Batch) => Promise<Found[]>,
+  launch: (cs: GenCase[]) => Batch, finish: (b: Batch, refusals?: ReadonlySet<GenCase>) => Promise<Found[]>,
 ): Promise<{ reduced: Reduced[]; unreduced: Found[]; refusedOnlyByJhsim: Found[] }> {
   const singles = new Map<GenCase, { origin: Found; k: number }>();
   for (const f of bad) {
@@ -188,7 +188,7 @@ async function reduceAndProbe(
       else stats.of(cls).probesExecuted.push(c.words[0]!);
     });
     const n = b.cases.filter((c) => singles.has(c) || refusals.has(c)).length;
-    for (const f of await finish({ cases: b.cases.slice(0, n), prog: b.prog, results: Promise.resolve(results) })) failing.set(f.c, f);
+    for (const f of await finish({ cases: b.cases.slice(0, n), prog: b.prog, results: Promise.resolve(results) }, refusals)) failing.set(f.c, f);
   }
   stats.refusalsChecked = refusals.size;
   const refusedOnlyByJhsim = [...refusals].flatMap((c) => failing.get(c) ?? []);
