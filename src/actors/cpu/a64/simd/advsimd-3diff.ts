@@ -33,7 +33,7 @@ export function decodeThreeDiff(w: number, scalar: boolean): SimdFp | undefined 
   const pre = s ? 's' : 'u';
   const L = spec(esize, q, 64 / esize, d, n, m, s);
   const mk = (name: string, text: string, over: Partial<LongSpec>): SimdFp =>
-    simdInsn(name.toUpperCase() + sfx, text, longExec({ ...L, ...over }));
+    simdInsn(name.toUpperCase() + sfx, text, longExec({ ...L, ...over }, name));
   switch (opcode) {
     case 0x0: return mk(pre + 'addl', long(pre + 'addl'), { g: (a, b) => a + b });
     case 0x1: return mk(pre + 'addw', wide(pre + 'addw'), { g: (_a, b) => b, base: n });

@@ -7,7 +7,8 @@
 import type { SimdExec, SimdFp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { decodeAdvSimdFp } from './advsimd-fp.js';
-import { lanes, view, zeroAbove, type Lanes, type NumESize } from './advsimd-lanes.js';
+import { lanes, type Lanes } from './advsimd-lanes.js';
+import { specialise, zeroSource } from './advsimd-specialise.js';
 import { sameOp } from './advsimd-3same-ops.js';
 import { decodeLogic } from './advsimd-logic.js';
 import { decodePairwiseSame } from './advsimd-pairwise.js';
@@ -46,7 +47,7 @@ export function decodeThreeSame(w: number, scalar: boolean): SimdFp | undefined 
   const count = scalar ? 1 : (q ? 128 : 64) / esize;
   const exec = (op.name === 'add' || op.name === 'sub')
     ? addSub(esize, count, d, n, m, op.name === 'sub')
-    : lanes({ esize, count, d, n, m, mIdx: -1, sn: op.signed, sd: op.signed } satisfies Lanes, op.f, op.f64);
+    : lanes({ esize, count, d, n, m, mIdx: -1, sn: op.signed, sd: op.signed } satisfies Lanes, op.f, op.f64, `3same:${op.name}`);
   return exec && simdInsn(op.name.toUpperCase(), text, exec);
 }
 
@@ -55,25 +56,27 @@ export function decodeThreeSame(w: number, scalar: boolean): SimdFp | undefined 
  * 32-bit halves with the carry/borrow propagated by hand.
  */
 function addSub(esize: ESize, count: number, d: number, n: number, m: number, sub: boolean): SimdExec {
-  const bytes = (count * esize) / 8;
+  const op = sub ? '-' : '+';
+  let loop: string;
   if (esize === 64) {
-    const dw = d * 4, nw = n * 4, mw = m * 4;
-    return (s) => {
-      const v = s.v32;
-      for (let i = 0; i < count * 2; i += 2) {
-        const nl = v[nw + i]!, ml = v[mw + i]!;
-        const hi = sub ? v[nw + i + 1]! - v[mw + i + 1]! - (nl < ml ? 1 : 0) : v[nw + i + 1]! + v[mw + i + 1]! + (nl + ml > 0xffff_ffff ? 1 : 0);
-        v[dw + i] = sub ? nl - ml : nl + ml;
-        v[dw + i + 1] = hi;
-      }
-      zeroAbove(s, d, bytes);
-      return undefined;
-    };
+    const carry = sub ? '(nl < ml ? 1 : 0)' : '(nl + ml > 0xffffffff ? 1 : 0)';
+    loop = `const v = s.v32;
+  for (let i = 0; i < ${count * 2}; i += 2) {
+    const nl = v[n * 4 + i], ml = v[m * 4 + i];
+    const hi = v[n * 4 + i + 1] ${op} v[m * 4 + i + 1] ${op} ${carry};
+    v[d * 4 + i] = nl ${op} ml;
+    v[d * 4 + i + 1] = hi;
+  }`;
+  } else {
+    const per = 128 / esize;
+    loop = `const a = s.v${esize};
+  for (let i = 0; i < ${count}; i++) a[d * ${per} + i] = a[n * ${per} + i] ${op} a[m * ${per} + i];`;
   }
-  const e = esize as NumESize;
-  const per = 128 / e;
-  const dn = d * per, nn = n * per, mm = m * per;
-  return sub
-    ? (s) => { const a = view(s, e); for (let i = 0; i < count; i++) a[dn + i] = a[nn + i]! - a[mm + i]!; zeroAbove(s, d, bytes); return undefined; }
-    : (s) => { const a = view(s, e); for (let i = 0; i < count; i++) a[dn + i] = a[nn + i]! + a[mm + i]!; zeroAbove(s, d, bytes); return undefined; };
+  const body = `
+return (s) => {
+  ${loop}
+  ${zeroSource((count * esize) / 8)}
+  return undefined;
+};`;
+  return specialise<(d: number, n: number, m: number) => SimdExec>(`addsub:${esize}:${count}:${+sub}`, ['d', 'n', 'm'], body)(d, n, m);
 }

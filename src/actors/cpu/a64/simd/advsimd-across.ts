@@ -4,11 +4,11 @@
  * The result is a scalar in Vd (the rest zeroed); 4s is the widest source (size 11 and 2s are
  * reserved).
  */
-import type { SimdFp } from '../insn.js';
+import type { SimdExec, SimdFp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { decodeAdvSimdFp } from './advsimd-fp.js';
-import { view, type NumESize } from './advsimd-lanes.js';
-import { halves } from './advsimd-arith.js';
+import type { NumESize } from './advsimd-lanes.js';
+import { readLane, specialise } from './advsimd-specialise.js';
 import { asm, sreg, vreg } from './advsimd-text.js';
 import type { ESize } from './vregs.js';
 
@@ -29,26 +29,27 @@ export function decodeAcrossLanes(w: number): SimdFp | undefined {
     default: return undefined;
   }
   const count = (q ? 128 : 64) / esize;
-  const per = 128 / esize, sh = 32 - esize;
+  const per = 128 / esize;
   const rsize = (kind === 'addl' ? esize * 2 : esize) as ESize;
   const text = asm(name, sreg(d, rsize), vreg(n, esize, q));
   const sx = signed && kind !== 'add';
-  return simdInsn(name.toUpperCase(), text, (s) => {
-    const a = view(s, esize);
-    let r = sx ? (a[n * per]! << sh) >> sh : a[n * per]!;
-    for (let i = 1; i < count; i++) {
-      const x = sx ? (a[n * per + i]! << sh) >> sh : a[n * per + i]!;
-      if (kind === 'max') { if (x > r) r = x; } else if (kind === 'min') { if (x < r) r = x; } else r += x;
-    }
-    const v32 = s.v32;
-    v32.fill(0, d * 4, d * 4 + 4);
-    if (rsize === 64) {
-      const [lo, hi] = halves(r);
-      v32[d * 4] = lo;
-      v32[d * 4 + 1] = hi;
-    } else {
-      view(s, rsize as NumESize)[d * (128 / rsize)] = r;
-    }
-    return undefined;
-  });
+  const step = kind === 'max' ? 'if (x > r) r = x;' : kind === 'min' ? 'if (x < r) r = x;' : 'r += x;';
+  const write = rsize === 64
+    ? 'v[d * 4] = r >>> 0; v[d * 4 + 1] = Math.floor(r / 4294967296) >>> 0;'
+    : `s.v${rsize}[d * ${128 / rsize}] = r;`;
+  const body = `
+return (s) => {
+  const a = s.v${esize};
+  let r = ${readLane(`a[n * ${per}]`, esize, sx)};
+  for (let i = 1; i < ${count}; i++) {
+    const x = ${readLane(`a[n * ${per} + i]`, esize, sx)};
+    ${step}
+  }
+  const v = s.v32;
+  v[d * 4] = 0; v[d * 4 + 1] = 0; v[d * 4 + 2] = 0; v[d * 4 + 3] = 0;
+  ${write}
+  return undefined;
+};`;
+  const exec = specialise<(d: number, n: number) => SimdExec>(`across:${name}:${esize}:${count}`, ['d', 'n'], body)(d, n);
+  return simdInsn(name.toUpperCase(), text, exec);
 }

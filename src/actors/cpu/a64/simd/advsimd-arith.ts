@@ -73,11 +73,6 @@ export function add64(v: Uint32Array, w: number, lo: number, hi: number, sub: bo
   v[w + 1] = v[w + 1]! + hi + (l > 0xffff_ffff ? 1 : 0);
 }
 
-/** An exact integer |x| < 2^53 as 64-bit two's complement halves [lo, hi]. */
-export function halves(x: number): [number, number] {
-  return [x >>> 0, Math.floor(x / 4294967296) >>> 0];
-}
-
 /** Count of leading zero bits of an esize-bit value (esize ≤ 32). */
 export function clz(x: number, esize: number): number {
   return Math.clz32(x) - (32 - esize);
@@ -88,17 +83,6 @@ export function cls(x: number, esize: number): number {
   const mask = esize === 32 ? 0xffff_ffff : 2 ** esize - 1;
   const t = ((x ^ (x >>> 1)) & (mask >>> 1)) >>> 0;
   return clz(t, esize - 1);
-}
-
-/** CountLeadingSignBits / CountLeadingZeroBits of a 64-bit value. */
-export function clsBig(x: bigint): number {
-  return clzBig(BigInt.asUintN(63, x ^ (x >> 1n))) - 1;
-}
-
-export function clzBig(x: bigint): number {
-  const u = BigInt.asUintN(64, x);
-  const hi = Number(u >> 32n);
-  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(Number(u & 0xffff_ffffn));
 }
 
 /** Population count of each byte, and each byte bit-reversed (CNT, RBIT). */

@@ -41,7 +41,7 @@ export function decodeByElement(w: number, scalar: boolean): SimdFp | undefined 
     const op = sameOp(0x16, opcode === 13 ? 1 : 0, esize)!;
     const text = scalar ? asm(op.name, sreg(d, esize), sreg(n, esize), el) : asm(op.name, vreg(d, esize, q), vreg(n, esize, q), el);
     const count = scalar ? 1 : (q ? 128 : 64) / esize;
-    return simdInsn(op.name.toUpperCase(), text, numLanes({ esize, count, d, n, m, mIdx: index, sn: true, sd: true }, op.f));
+    return simdInsn(op.name.toUpperCase(), text, numLanes({ esize, count, d, n, m, mIdx: index, sn: true, sd: true }, op.f, `3same:${op.name}`));
   }
   // SQDMLAL, SQDMLSL, SQDMULL: vector and scalar.
   if (!u && (opcode === 3 || opcode === 7 || opcode === 11)) {
@@ -58,7 +58,7 @@ export function decodeByElement(w: number, scalar: boolean): SimdFp | undefined 
     const op = sameOp(opcode === 8 ? 0x13 : 0x12, opcode === 4 ? 1 : 0, esize)!;
     const text = asm(name, vreg(d, esize, q), vreg(n, esize, q), el);
     const count = (q ? 128 : 64) / esize;
-    return simdInsn(name.toUpperCase(), text, numLanes({ esize, count, d, n, m, mIdx: index, sn: false, sd: false }, op.f));
+    return simdInsn(name.toUpperCase(), text, numLanes({ esize, count, d, n, m, mIdx: index, sn: false, sd: false }, op.f, `3same:${op.name}`));
   }
   // SMULL UMULL SMLAL UMLAL SMLSL UMLSL
   if (opcode === 2 || opcode === 6 || opcode === 10) {
@@ -68,7 +68,7 @@ export function decodeByElement(w: number, scalar: boolean): SimdFp | undefined 
       ...spec(esize, q, 64 / esize, d, n, m, u === 0), mIdx: index, mul: true,
       base: opcode === 10 ? -1 : d, sub: opcode === 6,
     };
-    return simdInsn(name.toUpperCase() + sfx, text, longExec(L));
+    return simdInsn(name.toUpperCase() + sfx, text, longExec(L, name));
   }
   return undefined;
 }

@@ -2,7 +2,8 @@
  * Lane-wise executors shared by the Advanced SIMD integer groups. An instruction whose result
  * lane i depends only on lane i of its sources (plus, for by-element forms, one fixed element
  * of Vm) is run by {@link numLanes} (8/16/32-bit lanes as numbers, on the state's typed views)
- * or {@link bigLanes} (64-bit lanes as bigints); the op is a small lane function.
+ * or {@link bigLanes} (64-bit lanes as bigints); the op is a small lane function, and the loop
+ * around it is compiled per operation and shape (see advsimd-specialise.ts).
  *
  * Aliasing: lane i of every source is read before lane i of Vd is written, and a by-element
  * operand is read before the loop, so Vd may be any of the sources.
@@ -13,6 +14,7 @@
 import type { SimdExec } from '../insn.js';
 import type { A64State } from '../state.js';
 import type { ESize } from './vregs.js';
+import { readLane, specialise, zeroSource } from './advsimd-specialise.js';
 
 /** FPSR.QC. */
 export const QC = 0x0800_0000;
@@ -22,16 +24,6 @@ export const sat = { qc: false };
 
 /** Element sizes kept as JavaScript numbers. */
 export type NumESize = 8 | 16 | 32;
-
-/** The typed view of the V registers for esize-bit lanes (lane k of V[n] at n * 128/esize + k). */
-export function view(s: A64State, esize: NumESize): Uint8Array | Uint16Array | Uint32Array {
-  return esize === 8 ? s.v8 : esize === 16 ? s.v16 : s.v32;
-}
-
-/** Sets FPSR.QC if a lane function saturated since `sat.qc` was last cleared. */
-export function foldQc(s: A64State): void {
-  if (sat.qc) s.fpsr = (s.fpsr | QC) >>> 0;
-}
 
 /** Zeroes V[d] above its first `bytes` bytes (a 64-bit vector or scalar result). */
 export function zeroAbove(s: A64State, d: number, bytes: number): void {
@@ -85,53 +77,63 @@ export interface Lanes {
 export type NumFn = (a: number, b: number, acc: number) => number;
 export type BigFn = (a: bigint, b: bigint, acc: bigint) => bigint;
 
-/** Element-wise op on 8/16/32-bit lanes. */
-export function numLanes(L: Lanes, f: NumFn): SimdExec {
+type Factory<F> = (f: F, sat: { qc: boolean }, d: number, n: number, m: number, idx: number) => SimdExec;
+
+/** The lane function's arguments as source: operands it does not declare are passed as 0. */
+function laneArgs(arity: number, x: string, y: string, c: string, zero: string): string {
+  return [x, arity >= 2 ? y : zero, arity >= 3 ? c : zero].join(', ');
+}
+
+/**
+ * Element-wise op on 8/16/32-bit lanes; `key` names the lane function for specialisation
+ * (two lane-function literals must not share a key).
+ */
+export function numLanes(L: Lanes, f: NumFn, key: string): SimdExec {
   const esize = L.esize as NumESize;
   const { count, d, n, m, mIdx, sn, sd } = L;
   const per = 128 / esize;
-  const sh = 32 - esize;
-  const dn = d * per, nn = n * per, mm = m * per;
-  const written = (count * esize) / 8;
-  return (s) => {
-    const a = view(s, esize);
-    sat.qc = false;
-    const fixed = mIdx >= 0 ? (sn ? (a[mm + mIdx]! << sh) >> sh : a[mm + mIdx]!) : 0;
-    for (let i = 0; i < count; i++) {
-      const x = sn ? (a[nn + i]! << sh) >> sh : a[nn + i]!;
-      const y = mIdx >= 0 ? fixed : sn ? (a[mm + i]! << sh) >> sh : a[mm + i]!;
-      const acc = sd ? (a[dn + i]! << sh) >> sh : a[dn + i]!;
-      a[dn + i] = f(x, y, acc);
-    }
-    zeroAbove(s, d, written);
-    foldQc(s);
-    return undefined;
-  };
+  const byElem = mIdx >= 0;
+  const args = laneArgs(f.length, readLane('a[nn + i]', esize, sn),
+    byElem ? 'y' : readLane('a[mm + i]', esize, sn), readLane('a[dn + i]', esize, sd), '0');
+  const body = `
+const dn = d * ${per}, nn = n * ${per}, mm = m * ${per};
+return (s) => {
+  const a = s.v${esize};
+  sat.qc = false;
+  ${byElem ? `const y = ${readLane('a[mm + idx]', esize, sn)};` : ''}
+  for (let i = 0; i < ${count}; i++) a[dn + i] = f(${args});
+  ${zeroSource((count * esize) / 8)}
+  if (sat.qc) s.fpsr = (s.fpsr | ${QC}) >>> 0;
+  return undefined;
+};`;
+  const k = `lanes:${key}:${esize}:${count}:${+sn}${+sd}${+byElem}${f.length}`;
+  return specialise<Factory<NumFn>>(k, ['f', 'sat', 'd', 'n', 'm', 'idx'], body)(f, sat, d, n, m, mIdx);
 }
 
-/** Element-wise op on 64-bit lanes (count 1 or 2). */
-export function bigLanes(L: Lanes, f: BigFn): SimdExec {
+/** Element-wise op on 64-bit lanes (count 1 or 2); `key` as for numLanes. */
+export function bigLanes(L: Lanes, f: BigFn, key: string): SimdExec {
   const { count, d, n, m, mIdx, sn, sd } = L;
-  const dn = d * 2, nn = n * 2, mm = m * 2;
-  const written = count * 8;
-  return (s) => {
-    const a = s.v64;
-    sat.qc = false;
-    const fixed = mIdx >= 0 ? (sn ? BigInt.asIntN(64, a[mm + mIdx]!) : a[mm + mIdx]!) : 0n;
-    for (let i = 0; i < count; i++) {
-      const x = sn ? BigInt.asIntN(64, a[nn + i]!) : a[nn + i]!;
-      const y = mIdx >= 0 ? fixed : sn ? BigInt.asIntN(64, a[mm + i]!) : a[mm + i]!;
-      const acc = sd ? BigInt.asIntN(64, a[dn + i]!) : a[dn + i]!;
-      a[dn + i] = BigInt.asUintN(64, f(x, y, acc));
-    }
-    zeroAbove(s, d, written);
-    foldQc(s);
-    return undefined;
-  };
+  const rd = (x: string, signed: boolean): string => (signed ? `BigInt.asIntN(64, ${x})` : x);
+  const byElem = mIdx >= 0;
+  const args = laneArgs(f.length, rd('a[nn + i]', sn), byElem ? 'y' : rd('a[mm + i]', sn), rd('a[dn + i]', sd), '0n');
+  // A BigUint64Array store wraps the result modulo 2^64 (ToBigUint64).
+  const body = `
+const dn = d * 2, nn = n * 2, mm = m * 2;
+return (s) => {
+  const a = s.v64;
+  sat.qc = false;
+  ${byElem ? `const y = ${rd('a[mm + idx]', sn)};` : ''}
+  for (let i = 0; i < ${count}; i++) a[dn + i] = f(${args});
+  ${zeroSource(count * 8)}
+  if (sat.qc) s.fpsr = (s.fpsr | ${QC}) >>> 0;
+  return undefined;
+};`;
+  const k = `lanes64:${key}:${count}:${+sn}${+sd}${+byElem}${f.length}`;
+  return specialise<Factory<BigFn>>(k, ['f', 'sat', 'd', 'n', 'm', 'idx'], body)(f, sat, d, n, m, mIdx);
 }
 
-/** Either executor by element size (f64 may be undefined when 64-bit lanes are reserved). */
-export function lanes(L: Lanes, f: NumFn, f64: BigFn | undefined): SimdExec | undefined {
-  if (L.esize === 64) return f64 ? bigLanes(L, f64) : undefined;
-  return numLanes(L, f);
+/** Either executor by element size (f64 undefined: the 64-bit form is reserved). */
+export function lanes(L: Lanes, f: NumFn, f64: BigFn | undefined, key: string): SimdExec | undefined {
+  if (L.esize === 64) return f64 ? bigLanes(L, f64, key) : undefined;
+  return numLanes(L, f, key);
 }

@@ -6,6 +6,7 @@
 import type { SimdExec, SimdFp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { asm, vreg } from './advsimd-text.js';
+import { specialise } from './advsimd-specialise.js';
 
 type WordFn = (n: number, m: number, d: number) => number;
 
@@ -35,28 +36,24 @@ export function decodeLogic(w: number): SimdFp {
   return simdInsn(op.name.toUpperCase(), text, logicExec(op.name, d, n, m, words));
 }
 
+/**
+ * The op on `words` 32-bit words: AND, ORR, EOR and MOV as plain expressions (memcpy/memset-style
+ * code and vectorised masks), the rest through their word function, each in its own loop.
+ */
 function logicExec(name: string, d: number, n: number, m: number, words: number): SimdExec {
-  const dw = d * 4, nw = n * 4, mw = m * 4;
-  const tail = (v: Uint32Array): undefined => {
-    if (words === 2) { v[dw + 2] = 0; v[dw + 3] = 0; }
-    return undefined;
-  };
-  // The common ones get their own loops (memcpy/memset-style code and vectorised masks).
-  switch (name) {
-    case 'and':
-      return (s) => { const v = s.v32; for (let i = 0; i < words; i++) v[dw + i] = v[nw + i]! & v[mw + i]!; return tail(v); };
-    case 'orr':
-      if (n === m) return (s) => { const v = s.v32; for (let i = 0; i < words; i++) v[dw + i] = v[nw + i]!; return tail(v); };
-      return (s) => { const v = s.v32; for (let i = 0; i < words; i++) v[dw + i] = v[nw + i]! | v[mw + i]!; return tail(v); };
-    case 'eor':
-      return (s) => { const v = s.v32; for (let i = 0; i < words; i++) v[dw + i] = v[nw + i]! ^ v[mw + i]!; return tail(v); };
-    default: {
-      const f = OPS.find((o) => o.name === name)!.f;
-      return (s) => {
-        const v = s.v32;
-        for (let i = 0; i < words; i++) v[dw + i] = f(v[nw + i]!, v[mw + i]!, v[dw + i]!);
-        return tail(v);
-      };
-    }
-  }
+  const expr = name === 'and' ? 'v[nw + i] & v[mw + i]'
+    : name === 'orr' ? (n === m ? 'v[nw + i]' : 'v[nw + i] | v[mw + i]')
+      : name === 'eor' ? 'v[nw + i] ^ v[mw + i]'
+        : 'f(v[nw + i], v[mw + i], v[dw + i])';
+  const body = `
+const dw = d * 4, nw = n * 4, mw = m * 4;
+return (s) => {
+  const v = s.v32;
+  for (let i = 0; i < ${words}; i++) v[dw + i] = ${expr};
+  ${words === 2 ? 'v[dw + 2] = 0; v[dw + 3] = 0;' : ''}
+  return undefined;
+};`;
+  const f = OPS.find((o) => o.name === name)!.f;
+  const key = `logic:${name}:${words}:${+(n === m)}`;
+  return specialise<(f: WordFn, d: number, n: number, m: number) => SimdExec>(key, ['f', 'd', 'n', 'm'], body)(f, d, n, m);
 }

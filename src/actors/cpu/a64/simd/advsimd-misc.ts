@@ -12,11 +12,11 @@ import { decodeAdvSimdFp } from './advsimd-fp.js';
 import { clamp, clampBig, lanes, sRange, uMax, S64_MAX, S64_MIN, U64_MAX, type BigFn, type NumESize, type NumFn } from './advsimd-lanes.js';
 import { cls, clz, POPCOUNT8, RBIT8 } from './advsimd-arith.js';
 import { shuffle } from './advsimd-perm.js';
-import { addLongPairwise } from './advsimd-pairwise.js';
+import { decodeAddLongPairwise } from './advsimd-pairwise.js';
 import { extractFns, narrowExec } from './advsimd-narrow.js';
 import { longExec } from './advsimd-long.js';
 import { spec } from './advsimd-3diff.js';
-import { asm, sizeLetter, sreg, vreg } from './advsimd-text.js';
+import { asm, sreg, vreg } from './advsimd-text.js';
 import type { ESize } from './vregs.js';
 
 interface MiscOp { name: string; signed: boolean; acc?: 'signed' | 'unsigned'; f: NumFn; f64?: BigFn; zero?: boolean }
@@ -89,13 +89,13 @@ export function decodeTwoRegMisc(w: number, scalar: boolean): SimdFp | undefined
       ? asm(narrowKind, sreg(d, esize), sreg(n, we))
       : asm(narrowKind + sfx, vreg(d, esize, q), vreg(n, we, 1));
     const count = scalar ? 1 : 64 / esize;
-    return simdInsn(narrowKind.toUpperCase() + sfx, text, narrowExec(e, scalar ? 0 : q, count, d, n, signed, f, f64));
+    return simdInsn(narrowKind.toUpperCase() + sfx, text, narrowExec(e, scalar ? 0 : q, count, d, n, signed, f, f64, narrowKind));
   }
   if (scalar) {
     const op = elementOp(opcode, u, esize);
     if (!op || (opcode >= 0x08 && size !== 3)) return undefined;
     const text = asm(op.name, sreg(d, esize), sreg(n, esize), ...(op.zero ? ['#0'] : []));
-    const exec = lanes({ esize, count: 1, d, n, m: n, mIdx: -1, sn: op.signed, sd: op.acc === 'signed' }, op.f, op.f64);
+    const exec = lanes({ esize, count: 1, d, n, m: n, mIdx: -1, sn: op.signed, sd: op.acc === 'signed' }, op.f, op.f64, `misc:${op.name}`);
     return exec && simdInsn(op.name.toUpperCase(), text, exec);
   }
   switch (opcode) {
@@ -107,26 +107,25 @@ export function decodeTwoRegMisc(w: number, scalar: boolean): SimdFp | undefined
       return simdInsn(name.toUpperCase(), asm(name, vreg(d, esize, q), vreg(n, esize, q)),
         shuffle(d, n, n, revTable(container, esize / 8, q ? 16 : 8)));
     }
-    case 0x02: case 0x06: {
-      if (size === 3) return undefined;
-      const name = `${u ? 'u' : 's'}${opcode === 2 ? 'addlp' : 'adalp'}`;
-      const text = asm(name, `v${d}.${(q ? 64 : 32) / esize}${sizeLetter((esize * 2) as ESize)}`, vreg(n, esize, q));
-      return simdInsn(name.toUpperCase(), text, addLongPairwise(esize as NumESize, q, d, n, u === 0, opcode === 6));
-    }
+    case 0x02: case 0x06:
+      return decodeAddLongPairwise(q, u, size, opcode === 6, d, n);
     case 0x13: { // SHLL
       if (!u || size === 3) return undefined;
       const e = esize as NumESize, sfx = q ? '2' : '';
       const scale = 2 ** esize;
       const text = asm('shll' + sfx, vreg(d, (esize * 2) as ESize, 1), vreg(n, esize, q), `#${esize}`);
-      return simdInsn('SHLL' + sfx, text, longExec({ ...spec(e, q, 64 / esize, d, n, n, false), g: (a) => a * scale }));
+      return simdInsn('SHLL' + sfx, text, longExec({ ...spec(e, q, 64 / esize, d, n, n, false), g: (a) => a * scale }, 'shll'));
     }
   }
   const op = elementOp(opcode, u, esize) ?? vectorOnlyOp(opcode, u, size, esize);
   if (!op || (size === 3 && !q)) return undefined;
-  // CNT, NOT and RBIT work on bytes; their size field only selects the operation.
-  if (opcode === 0x05) esize = 8;
-  const text = asm(op.name, vreg(d, esize, q), vreg(n, esize, q), ...(op.zero ? ['#0'] : []));
-  const exec = lanes({ esize, count: (q ? 128 : 64) / esize, d, n, m: n, mIdx: -1, sn: op.signed, sd: op.acc === 'signed' }, op.f, op.f64);
+  // CNT, NOT and RBIT work on bytes (their size field selects the operation); NOT is bitwise,
+  // so it runs on 32-bit words.
+  if (opcode === 0x05) esize = op.name === 'mvn' ? 32 : 8;
+  const text = opcode === 0x05
+    ? asm(op.name, vreg(d, 8, q), vreg(n, 8, q))
+    : asm(op.name, vreg(d, esize, q), vreg(n, esize, q), ...(op.zero ? ['#0'] : []));
+  const exec = lanes({ esize, count: (q ? 128 : 64) / esize, d, n, m: n, mIdx: -1, sn: op.signed, sd: op.acc === 'signed' }, op.f, op.f64, `misc:${op.name}`);
   return exec && simdInsn(op.name.toUpperCase(), text, exec);
 }
 

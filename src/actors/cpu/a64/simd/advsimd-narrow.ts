@@ -8,52 +8,47 @@
  * 64-bit sources reach the lane function as 32-bit halves, so the extracts need no bigint.
  */
 import type { SimdExec } from '../insn.js';
-import { clamp, foldQc, sat, sRange, uMax, view, zeroAbove, type NumESize } from './advsimd-lanes.js';
+import { clamp, sat, sRange, uMax, QC, type NumESize } from './advsimd-lanes.js';
+import { readLane, specialise, zeroSource } from './advsimd-specialise.js';
 
 /** Lane function on a 16/32-bit source (signed or unsigned as requested). */
 export type NarrowFn = (x: number) => number;
 /** Lane function on a 64-bit source as halves (lo unsigned, hi signed int32 or unsigned). */
 export type NarrowFn64 = (lo: number, hi: number) => number;
 
-const tr = new Float64Array(8);
+type NarrowFactory = (f: NarrowFn, f64: NarrowFn64, sat: { qc: boolean }, d: number, n: number) => SimdExec;
 
 /**
  * Narrows `count` source lanes (64 / esize for vectors, 1 for scalars) of V[n] into the `part`
- * half of V[d]. `signed` selects how source lanes are read.
+ * half of V[d]. `signed` selects how source lanes are read; `key` names the lane functions
+ * (as for numLanes).
  */
 export function narrowExec(esize: NumESize, part: number, count: number, d: number, n: number, signed: boolean,
-  f: NarrowFn, f64: NarrowFn64): SimdExec {
-  const per = 128 / esize;
-  const dst = d * per + part * count;
-  const keep = part ? 16 : (count * esize) / 8;
+  f: NarrowFn, f64: NarrowFn64, key: string): SimdExec {
+  const dst = part * count;
+  const lines: string[] = [];
   if (esize < 32) {
-    const we = (esize * 2) as NumESize, wper = 128 / we, sh = 32 - we;
-    return (s) => {
-      sat.qc = false;
-      const w = view(s, we);
-      for (let i = 0; i < count; i++) {
-        const x = w[n * wper + i]!;
-        tr[i] = f(signed ? (x << sh) >> sh : x);
-      }
-      const a = view(s, esize);
-      for (let i = 0; i < count; i++) a[dst + i] = tr[i]!;
-      zeroAbove(s, d, keep);
-      foldQc(s);
-      return undefined;
-    };
-  }
-  return (s) => {
-    sat.qc = false;
-    const v = s.v32;
+    const we = esize * 2, wper = 128 / we;
+    lines.push(`const w = s.v${we};`);
+    for (let i = 0; i < count; i++) lines.push(`const r${i} = f(${readLane(`w[n * ${wper} + ${i}]`, we, signed)});`);
+  } else {
+    lines.push('const w = s.v32;');
     for (let i = 0; i < count; i++) {
-      const hi = v[n * 4 + 2 * i + 1]!;
-      tr[i] = f64(v[n * 4 + 2 * i]!, signed ? hi | 0 : hi);
+      lines.push(`const r${i} = f64(w[n * 4 + ${2 * i}], ${readLane(`w[n * 4 + ${2 * i + 1}]`, 32, signed)});`);
     }
-    for (let i = 0; i < count; i++) v[dst + i] = tr[i]!;
-    zeroAbove(s, d, keep);
-    foldQc(s);
-    return undefined;
-  };
+  }
+  lines.push(`const a = s.v${esize};`);
+  for (let i = 0; i < count; i++) lines.push(`a[d * ${128 / esize} + ${dst + i}] = r${i};`);
+  const body = `
+return (s) => {
+  sat.qc = false;
+  ${lines.join('\n  ')}
+  ${zeroSource(part ? 16 : (count * esize) / 8)}
+  if (sat.qc) s.fpsr = (s.fpsr | ${QC}) >>> 0;
+  return undefined;
+};`;
+  const k = `narrow:${key}:${esize}:${count}:${part}:${+signed}`;
+  return specialise<NarrowFactory>(k, ['f', 'f64', 'sat', 'd', 'n'], body)(f, f64, sat, d, n);
 }
 
 /** XTN, SQXTN, UQXTN, SQXTUN lane functions for esize-bit results. */

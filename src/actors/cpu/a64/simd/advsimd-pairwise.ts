@@ -3,61 +3,58 @@
  * lane i combines lanes 2i and 2i + 1 of the concatenation Vm:Vn) and the scalar pairwise
  * group's ADDP (D) (its FP opcodes go to advsimd-fp.ts); and the two-register-misc pairwise
  * long adds (SADDLP, UADDLP, SADALP, UADALP).
+ *
+ * Every source lane is read into a local before Vd is written (Vd may alias Vn or Vm); the
+ * code is unrolled per shape (advsimd-specialise.ts).
  */
 import type { SimdExec, SimdFp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { decodeAdvSimdFp } from './advsimd-fp.js';
-import { view, zeroAbove, type NumESize } from './advsimd-lanes.js';
-import { add64, halves } from './advsimd-arith.js';
-import { asm, sreg, vreg } from './advsimd-text.js';
+import type { NumESize } from './advsimd-lanes.js';
+import { add64 } from './advsimd-arith.js';
+import { readLane, specialise, zeroSource } from './advsimd-specialise.js';
+import { asm, sizeLetter, sreg, vreg } from './advsimd-text.js';
 import type { ESize } from './vregs.js';
 
-/** Scratch for the source lanes (both operands are read before Vd is written). */
-const tmp = new Float64Array(32);
+/** Source combining locals `x` and `y` for each pairwise op. */
+const COMBINE: Record<string, (x: string, y: string) => string> = {
+  addp: (x, y) => `${x} + ${y}`,
+  maxp: (x, y) => `(${x} > ${y} ? ${x} : ${y})`,
+  minp: (x, y) => `(${x} < ${y} ? ${x} : ${y})`,
+};
 
 /** Vector three-same opcodes 10100 (MAXP), 10101 (MINP), 10111 (ADDP, U = 0). */
 export function decodePairwiseSame(w: number): SimdFp | undefined {
   const q = bit(w, 30), u = bit(w, 29), size = bits(w, 23, 22), opcode = bits(w, 15, 11);
   const m = bits(w, 20, 16), n = bits(w, 9, 5), d = bits(w, 4, 0);
   const esize = (8 << size) as ESize;
-  let name: string;
-  let f: (a: number, b: number) => number;
+  let op: 'addp' | 'maxp' | 'minp';
   if (opcode === 0x17) {
     if (u || (size === 3 && !q)) return undefined;
-    name = 'addp';
-    f = (a, b) => a + b;
+    op = 'addp';
   } else {
     if (size === 3) return undefined;
-    const max = opcode === 0x14;
-    name = `${u ? 'u' : 's'}${max ? 'max' : 'min'}p`;
-    f = max ? (a, b) => (a > b ? a : b) : (a, b) => (a < b ? a : b);
+    op = opcode === 0x14 ? 'maxp' : 'minp';
   }
+  const name = op === 'addp' ? op : `${u ? 'u' : 's'}${op}`;
   const text = asm(name, vreg(d, esize, q), vreg(n, esize, q), vreg(m, esize, q));
-  if (esize === 64) {
-    return simdInsn('ADDP', text, (s) => {
-      const v = s.v64;
-      const r0 = v[n * 2]! + v[n * 2 + 1]!, r1 = v[m * 2]! + v[m * 2 + 1]!;
-      v[d * 2] = r0;
-      v[d * 2 + 1] = r1;
-      return undefined;
-    });
+  const elements = (q ? 128 : 64) / esize;
+  const per = 128 / esize;
+  const signed = u === 0 && op !== 'addp';
+  const lines = [`const a = s.v${esize};`];
+  for (let i = 0; i < 2 * elements; i++) {
+    const src = i < elements ? `n * ${per} + ${i}` : `m * ${per} + ${i - elements}`;
+    lines.push(`const t${i} = ${esize === 64 ? `a[${src}]` : readLane(`a[${src}]`, esize, signed)};`);
   }
-  const e = esize as NumESize;
-  const elements = (q ? 128 : 64) / e;
-  const per = 128 / e;
-  const sh = 32 - e;
-  const signed = u === 0 && name !== 'addp';
-  return simdInsn(name.toUpperCase(), text, (s) => {
-    const a = view(s, e);
-    for (let i = 0; i < elements; i++) {
-      const x = a[n * per + i]!, y = a[m * per + i]!;
-      tmp[i] = signed ? (x << sh) >> sh : x;
-      tmp[elements + i] = signed ? (y << sh) >> sh : y;
-    }
-    for (let i = 0; i < elements; i++) a[d * per + i] = f(tmp[2 * i]!, tmp[2 * i + 1]!);
-    zeroAbove(s, d, q ? 16 : 8);
-    return undefined;
-  });
+  for (let i = 0; i < elements; i++) lines.push(`a[d * ${per} + ${i}] = ${COMBINE[op]!(`t${2 * i}`, `t${2 * i + 1}`)};`);
+  const body = `
+return (s) => {
+  ${lines.join('\n  ')}
+  ${zeroSource(q ? 16 : 8)}
+  return undefined;
+};`;
+  const exec = specialise<(d: number, n: number, m: number) => SimdExec>(`pairwise:${name}:${esize}:${q}`, ['d', 'n', 'm'], body)(d, n, m);
+  return simdInsn(name.toUpperCase(), text, exec);
 }
 
 /** Advanced SIMD scalar pairwise: ADDP (D); FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP are FP. */
@@ -74,36 +71,43 @@ export function decodeScalarPairwise(w: number): SimdFp | undefined {
   });
 }
 
+/** SADDLP, UADDLP, SADALP, UADALP (two-register misc 00010 / 00110). */
+export function decodeAddLongPairwise(q: number, u: number, size: number, acc: boolean, d: number, n: number): SimdFp | undefined {
+  if (size === 3) return undefined;
+  const esize = (8 << size) as NumESize;
+  const name = `${u ? 'u' : 's'}${acc ? 'adalp' : 'addlp'}`;
+  const text = asm(name, `v${d}.${(q ? 64 : 32) / esize}${sizeLetter((esize * 2) as ESize)}`, vreg(n, esize, q));
+  return simdInsn(name.toUpperCase(), text, addLongPairwise(esize, q, d, n, u === 0, acc));
+}
+
 /**
- * SADDLP, UADDLP (`acc` false), SADALP, UADALP (`acc` true): result lane i (2 × esize bits) =
- * [Vd lane i +] Vn lane 2i + Vn lane 2i + 1. The sums are exact numbers; 64-bit result lanes
- * are accumulated as 32-bit halves.
+ * Result lane i (2 × esize bits) = [Vd lane i +] Vn lane 2i + Vn lane 2i + 1. The sums are exact
+ * numbers; 64-bit result lanes are accumulated as 32-bit halves.
  */
-export function addLongPairwise(esize: NumESize, q: number, d: number, n: number, signed: boolean, acc: boolean): SimdExec {
+function addLongPairwise(esize: NumESize, q: number, d: number, n: number, signed: boolean, acc: boolean): SimdExec {
   const count = (q ? 64 : 32) / esize;
-  const per = 128 / esize, sh = 32 - esize;
-  return (s) => {
-    const a = view(s, esize);
-    for (let i = 0; i < 2 * count; i++) {
-      const x = a[n * per + i]!;
-      tmp[i] = signed ? (x << sh) >> sh : x;
+  const per = 128 / esize;
+  const lines = [`const a = s.v${esize};`];
+  for (let i = 0; i < count; i++) {
+    lines.push(`const r${i} = ${readLane(`a[n * ${per} + ${2 * i}]`, esize, signed)} + ${readLane(`a[n * ${per} + ${2 * i + 1}]`, esize, signed)};`);
+  }
+  if (esize === 32) {
+    lines.push('const v = s.v32;');
+    for (let i = 0; i < count; i++) {
+      const lo = `r${i} >>> 0`, hi = `Math.floor(r${i} / 4294967296) >>> 0`;
+      lines.push(acc ? `add64(v, d * 4 + ${2 * i}, ${lo}, ${hi}, false);` : `v[d * 4 + ${2 * i}] = ${lo}; v[d * 4 + ${2 * i + 1}] = ${hi};`);
     }
-    if (esize === 32) {
-      const v = s.v32;
-      for (let i = 0; i < count; i++) {
-        const [lo, hi] = halves(tmp[2 * i]! + tmp[2 * i + 1]!);
-        const k = d * 4 + 2 * i;
-        if (acc) add64(v, k, lo, hi, false);
-        else { v[k] = lo; v[k + 1] = hi; }
-      }
-    } else {
-      const w = view(s, (esize * 2) as NumESize), wper = 64 / esize;
-      for (let i = 0; i < count; i++) {
-        const r = tmp[2 * i]! + tmp[2 * i + 1]!;
-        w[d * wper + i] = acc ? w[d * wper + i]! + r : r;
-      }
-    }
-    zeroAbove(s, d, q ? 16 : 8);
-    return undefined;
-  };
+  } else {
+    const we = esize * 2, wper = 128 / we;
+    lines.push(`const w = s.v${we};`);
+    for (let i = 0; i < count; i++) lines.push(`w[d * ${wper} + ${i}] ${acc ? '+=' : '='} r${i};`);
+  }
+  const body = `
+return (s) => {
+  ${lines.join('\n  ')}
+  ${zeroSource(q ? 16 : 8)}
+  return undefined;
+};`;
+  const key = `addlp:${esize}:${q}:${+signed}:${+acc}`;
+  return specialise<(add: typeof add64, d: number, n: number) => SimdExec>(key, ['add64', 'd', 'n'], body)(add64, d, n);
 }

@@ -6,22 +6,36 @@
 import type { SimdExec, SimdFp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { zeroAbove } from './advsimd-lanes.js';
+import { specialise, zeroSource } from './advsimd-specialise.js';
+
+const table = new Uint8Array(64);
+const idx = new Uint8Array(16);
 import { asm, vreg } from './advsimd-text.js';
 import type { ESize } from './vregs.js';
 
-const src = new Uint8Array(64);
-
-/** Vd byte j = (Vn:Vm)[table[j]]; bytes beyond the table are zeroed. */
+/**
+ * Vd byte j = (Vn:Vm)[table[j]]; bytes beyond the table are zeroed. Compiled per table into
+ * moves of the widest unit (word, halfword or byte) the table keeps together; all sources are
+ * read into locals first (Vd may alias Vn or Vm).
+ */
 export function shuffle(d: number, n: number, m: number, table: Uint8Array): SimdExec {
   const len = table.length;
-  return (s) => {
-    const v = s.v8;
-    src.set(v.subarray(n * 16, n * 16 + 16), 0);
-    src.set(v.subarray(m * 16, m * 16 + 16), 16);
-    for (let j = 0; j < len; j++) v[d * 16 + j] = src[table[j]!]!;
-    zeroAbove(s, d, len);
-    return undefined;
-  };
+  let g = 4;
+  while (g > 1 && !table.every((t, j) => t % g === (j % g) && (j % g === 0 || t === table[j - 1]! + 1))) g >>= 1;
+  const per = 16 / g;
+  const lines = [`const a = s.v${g * 8};`];
+  for (let j = 0; j < len / g; j++) {
+    const k = table[j * g]! / g;
+    lines.push(`const t${j} = a[${k < per ? `n * ${per} + ${k}` : `m * ${per} + ${k - per}`}];`);
+  }
+  for (let j = 0; j < len / g; j++) lines.push(`a[d * ${per} + ${j}] = t${j};`);
+  const body = `
+return (s) => {
+  ${lines.join('\n  ')}
+  ${zeroSource(len)}
+  return undefined;
+};`;
+  return specialise<(d: number, n: number, m: number) => SimdExec>(`shuffle:${table.join(',')}`, ['d', 'n', 'm'], body)(d, n, m);
 }
 
 /** Byte table of a permute op for esize-bit elements over `bytes` (8 or 16) bytes. */
@@ -82,21 +96,38 @@ export function decodeTable(w: number): SimdFp | undefined {
   if (op2 !== 0) return undefined;
   const regs = len + 1;
   const bytes = q ? 16 : 8;
-  const list = Array.from({ length: regs }, (_, i) => `v${(n + i) % 32}.16b`).join(', ');
+  // objdump writes three or four consecutive registers as a range unless they wrap past V31.
+  const list = regs >= 3 && n + len < 32
+    ? `v${n}.16b-v${n + len}.16b`
+    : Array.from({ length: regs }, (_, i) => `v${(n + i) % 32}.16b`).join(', ');
   const name = tbx ? 'tbx' : 'tbl';
   const text = asm(name, vreg(d, 8, q), `{${list}}`, vreg(m, 8, q));
   const limit = regs * 16;
-  const idx = new Uint8Array(16);
+  const aliased = d === m || ((d - n + 32) % 32) <= len;
+  if (!aliased && n + len < 32) {
+    // Nothing to copy out: the table is contiguous and Vd is neither it nor the indices.
+    return simdInsn(name.toUpperCase(), text, (s) => {
+      const v = s.v8;
+      for (let j = 0; j < bytes; j++) {
+        const k = v[m * 16 + j]!;
+        if (k < limit) v[d * 16 + j] = v[n * 16 + k]!;
+        else if (!tbx) v[d * 16 + j] = 0;
+      }
+      zeroAbove(s, d, bytes);
+      return undefined;
+    });
+  }
   return simdInsn(name.toUpperCase(), text, (s) => {
     const v = s.v8;
+    // Table and indices are copied out first: Vd may be one of them.
     for (let r = 0; r < regs; r++) {
       const t = ((n + r) % 32) * 16;
-      src.set(v.subarray(t, t + 16), r * 16);
+      for (let b = 0; b < 16; b++) table[r * 16 + b] = v[t + b]!;
     }
-    idx.set(v.subarray(m * 16, m * 16 + bytes));
+    for (let j = 0; j < bytes; j++) idx[j] = v[m * 16 + j]!;
     for (let j = 0; j < bytes; j++) {
       const k = idx[j]!;
-      if (k < limit) v[d * 16 + j] = src[k]!;
+      if (k < limit) v[d * 16 + j] = table[k]!;
       else if (!tbx) v[d * 16 + j] = 0;
     }
     zeroAbove(s, d, bytes);

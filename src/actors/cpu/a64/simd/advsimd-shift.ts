@@ -8,11 +8,12 @@
  * The element size is the highest set bit of immh; right shifts are 2 × esize - immh:immb
  * (1..esize), left shifts immh:immb - esize (0..esize - 1).
  */
-import type { SimdFp } from '../insn.js';
+import type { SimdExec, SimdFp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { decodeAdvSimdFp } from './advsimd-fp.js';
 import { clamp, clampBig, lanes, sRange, uMax, S64_MAX, S64_MIN, U64_MAX, type BigFn, type NumESize, type NumFn } from './advsimd-lanes.js';
-import { rshift, rshiftBig } from './advsimd-arith.js';
+import { add64, rshift, rshiftBig } from './advsimd-arith.js';
+import { specialise, zeroSource } from './advsimd-specialise.js';
 import { narrowExec } from './advsimd-narrow.js';
 import { longExec } from './advsimd-long.js';
 import { spec } from './advsimd-3diff.js';
@@ -28,19 +29,21 @@ function shiftOp(opcode: number, u: number, esize: number, sh: number): ShiftOp 
   const s = u === 0;
   const p = s ? 's' : 'u';
   const bsh = BigInt(sh);
+  // Right shifts as exact divisions by powers of two (the Arm ARM's infinite-precision >>).
+  const div = 2 ** sh, half = 2 ** (sh - 1);
   switch (opcode) {
-    case 0x00: return { name: p + 'shr', signed: s, acc: false, f: (a) => rshift(a, sh, false), f64: (a) => rshiftBig(a, sh, false) };
-    case 0x02: return { name: p + 'sra', signed: s, acc: true, f: (a, _b, c) => c + rshift(a, sh, false), f64: (a, _b, c) => c + rshiftBig(a, sh, false) };
-    case 0x04: return { name: p + 'rshr', signed: s, acc: false, f: (a) => rshift(a, sh, true), f64: (a) => rshiftBig(a, sh, true) };
-    case 0x06: return { name: p + 'rsra', signed: s, acc: true, f: (a, _b, c) => c + rshift(a, sh, true), f64: (a, _b, c) => c + rshiftBig(a, sh, true) };
+    case 0x00: return { name: p + 'shr', signed: s, acc: false, f: (a) => Math.floor(a / div), f64: (a) => rshiftBig(a, sh, false) };
+    case 0x02: return { name: p + 'sra', signed: s, acc: true, f: (a, _b, c) => c + Math.floor(a / div), f64: (a, _b, c) => c + rshiftBig(a, sh, false) };
+    case 0x04: return { name: p + 'rshr', signed: s, acc: false, f: (a) => Math.floor((a + half) / div), f64: (a) => rshiftBig(a, sh, true) };
+    case 0x06: return { name: p + 'rsra', signed: s, acc: true, f: (a, _b, c) => c + Math.floor((a + half) / div), f64: (a, _b, c) => c + rshiftBig(a, sh, true) };
     case 0x08: {
       if (s) return undefined;
       // SRI: the top `sh` bits of each Vd element are kept.
-      const mask = Math.floor(uMax(esize) / 2 ** sh);
+      const mask = Math.floor(uMax(esize) / div);
       const mask64 = M64 >> bsh;
       return {
         name: 'sri', signed: false, acc: true,
-        f: (a, _b, c) => (c & ~mask) | Math.floor(a / 2 ** sh),
+        f: (a, _b, c) => (c & ~mask) | Math.floor(a / div),
         f64: (a, _b, c) => (c & ~mask64) | (a >> bsh),
       };
     }
@@ -84,7 +87,7 @@ export function decodeShiftImm(w: number, scalar: boolean): SimdFp | undefined {
     const text = asm(name + sfx, vreg(d, we, 1), vreg(n, esize, q), ...(sh === 0 ? [] : [`#${sh}`]));
     const scale = 2 ** sh;
     return simdInsn((u ? 'USHLL' : 'SSHLL') + sfx, text,
-      longExec({ ...spec(esize as NumESize, q, 64 / esize, d, n, n, u === 0), g: (a) => a * scale }));
+      longExec({ ...spec(esize as NumESize, q, 64 / esize, d, n, n, u === 0), g: (a) => a * scale }, 'sshll'));
   }
   const left = opcode >= 0x0a;
   const sh = left ? immhb - esize : 2 * esize - immhb;
@@ -95,7 +98,8 @@ export function decodeShiftImm(w: number, scalar: boolean): SimdFp | undefined {
     ? asm(op.name, sreg(d, esize), sreg(n, esize), `#${sh}`)
     : asm(op.name, vreg(d, esize, q), vreg(n, esize, q), `#${sh}`);
   const count = scalar ? 1 : (q ? 128 : 64) / esize;
-  const exec = lanes({ esize, count, d, n, m: n, mIdx: -1, sn: op.signed, sd: false }, op.f, op.f64);
+  const fast = esize === 64 ? shift64(op.name, sh, count, d, n) : undefined;
+  const exec = fast ?? lanes({ esize, count, d, n, m: n, mIdx: -1, sn: op.signed, sd: false }, op.f, op.f64, `shift:${op.name}`);
   return exec && simdInsn(op.name.toUpperCase(), text, exec);
 }
 
@@ -133,5 +137,44 @@ function narrowing(w: number, scalar: boolean, q: number, u: number, opcode: num
     ? asm(name, sreg(d, esize), sreg(n, we), `#${sh}`)
     : asm(name + sfx, vreg(d, esize, q), vreg(n, we, 1), `#${sh}`);
   const count = scalar ? 1 : 64 / esize;
-  return simdInsn(name.toUpperCase() + sfx, text, narrowExec(e, scalar ? 0 : q, count, d, n, signed, f, f64));
+  return simdInsn(name.toUpperCase() + sfx, text, narrowExec(e, scalar ? 0 : q, count, d, n, signed, f, f64, name));
+}
+
+/**
+ * SHL, USHR, SSHR, USRA, SSRA on 64-bit lanes as 32-bit halves (int64 loops and hashes shift
+ * in every iteration; bigints cost several times more), compiled per shift amount.
+ */
+function shift64(name: string, sh: number, count: number, d: number, n: number): SimdExec | undefined {
+  let code: string;
+  const hs = '(hi | 0)';
+  switch (name) {
+    case 'shl':
+      code = sh === 0 ? 'rl = lo; rh = hi;'
+        : sh < 32 ? `rh = ((hi << ${sh}) | (lo >>> ${32 - sh})) >>> 0; rl = (lo << ${sh}) >>> 0;`
+          : `rh = (lo << ${sh - 32}) >>> 0; rl = 0;`;
+      break;
+    case 'ushr': case 'usra':
+      code = sh < 32 ? `rl = ((lo >>> ${sh}) | (hi << ${32 - sh})) >>> 0; rh = hi >>> ${sh};`
+        : sh < 64 ? `rl = hi >>> ${sh - 32}; rh = 0;` : 'rl = 0; rh = 0;';
+      break;
+    case 'sshr': case 'ssra':
+      code = sh < 32 ? `rl = ((lo >>> ${sh}) | (hi << ${32 - sh})) >>> 0; rh = (${hs} >> ${sh}) >>> 0;`
+        : sh < 64 ? `rl = (${hs} >> ${sh - 32}) >>> 0; rh = (${hs} >> 31) >>> 0;` : `rl = rh = (${hs} >> 31) >>> 0;`;
+      break;
+    default:
+      return undefined;
+  }
+  const acc = name.endsWith('sra');
+  const lines = ['const v = s.v32; let lo = 0, hi = 0, rl = 0, rh = 0;'];
+  for (let i = 0; i < count; i++) {
+    lines.push(`lo = v[n * 4 + ${2 * i}]; hi = v[n * 4 + ${2 * i + 1}];`, code);
+    lines.push(acc ? `add64(v, d * 4 + ${2 * i}, rl, rh, false);` : `v[d * 4 + ${2 * i}] = rl; v[d * 4 + ${2 * i + 1}] = rh;`);
+  }
+  const body = `
+return (s) => {
+  ${lines.join('\n  ')}
+  ${zeroSource(count * 8)}
+  return undefined;
+};`;
+  return specialise<(add: typeof add64, d: number, n: number) => SimdExec>(`shift64:${name}:${sh}:${count}`, ['add64', 'd', 'n'], body)(add64, d, n);
 }
