@@ -53,7 +53,7 @@ export function fpValue(r: Rng, size: FpSize): bigint {
   const bias = (1n << (e - 1n)) - 1n;
   const mant = (): bigint => BigInt.asUintN(Number(m), r.u64());
   const make = (ex: bigint, mn: bigint): bigint => sign | (ex << m) | mn;
-  switch (r.int(16)) {
+  switch (r.int(19)) {
     case 0: return sign; // ±0
     case 1: return make(expMax, 0n); // ±inf
     case 2: return make(expMax, (1n << (m - 1n)) | (r.chance(0.5) ? 0n : mant())); // qNaN, payload
@@ -73,6 +73,14 @@ export function fpValue(r: Rng, size: FpSize): bigint {
     }
     case 10: case 11: case 12: // moderate magnitudes (integer-ish, halves, rounding cases)
       return make(bias + BigInt(r.int(Number(m) + 4)) - 2n, mant());
+    case 13: case 14: { // few significant bits near 1: sums and products exact or exactly halfway
+      const top = BigInt(1 + r.int(4));
+      return make(bias + BigInt(r.int(5)) - 2n, (mant() >> (m - top)) << (m - top));
+    }
+    case 15: // near the bottom of the normal range (results that become denormal or flush)
+      return make(BigInt(1 + r.int(Number(m) + 2)), mant());
+    case 16: // near the top (results that overflow)
+      return make(expMax - 1n - BigInt(r.int(3)), mant());
     default: return BigInt.asUintN(size, r.u64());
   }
 }
