@@ -19,6 +19,7 @@ import { SLOTS_VA } from './layout.js';
 import type { Stats } from './stats.js';
 import { type ClassDef, InsnClass } from './template.js';
 import { BASES, INDEX, caseSeed, randomSnapshot, rng } from './values.js';
+import { qemuHasLse2 } from './qemu.js';
 
 export interface GenCase {
   /** Global index (JHSIM_DIFF_ONLY). */
@@ -63,11 +64,18 @@ function copyOf(s: Snapshot): Snapshot {
  *    Arm ARM (ExclusiveMonitorsPass) takes the alignment fault first, as jhsim does;
  *  - a translation fault: only addresses jhsim cannot represent get one here (a non-zero top
  *    byte), and QEMU's Linux runs EL0 with TCR_EL1.TBI0 = 1, where jhsim's machine has TBI off
- *    (with TBI0 = 1 jhsim still faults on such pointers: see the report).
+ *    (with TBI0 = 1 jhsim still faults on such pointers: see the report);
+ *  - an unaligned atomic, LDAR or STLR when QEMU has FEAT_LSE2 (see qemu.ts).
  */
+const LSE2_OPS = new Set<Insn['op']>(['ATOMIC', 'CAS', 'CASP', 'LDAR', 'STLR']);
+let lse2: boolean | undefined;
+
 function judgedByQemu(i: Insn, e: StepException): boolean {
   if (i.op === 'STXR') return false;
-  return !(e.type === 'dataAbort' && e.fault.fault === 'translation');
+  if (e.type !== 'dataAbort') return true;
+  if (e.fault.fault === 'translation') return false;
+  lse2 ??= qemuHasLse2();
+  return !(lse2 && e.fault.fault === 'alignment' && LSE2_OPS.has(i.op));
 }
 
 /** Why most candidates are dropped: an access outside the compared scratch bytes. */

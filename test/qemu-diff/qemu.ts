@@ -23,6 +23,15 @@ export function qemuVersion(): string | undefined {
   return r.stdout.split('\n')[0];
 }
 
+/**
+ * QEMU 8.1 gave `-cpu max` FEAT_LSE2, under which LSE atomics and LDAR/STLR may be unaligned
+ * (jhsim, ARMv8.0 + LSE, faults): such refusals are not judged by a newer QEMU.
+ */
+export function qemuHasLse2(): boolean {
+  const m = /version (\d+)\.(\d+)/.exec(qemuVersion() ?? '');
+  return m !== null && (Number(m[1]) > 8 || (Number(m[1]) === 8 && Number(m[2]) >= 1));
+}
+
 let dir: string | undefined;
 let seq = 0;
 
