@@ -114,7 +114,7 @@ function advance(): string {
 9:`;
 }
 
-function driverSrc(n: number, reps: number): string {
+function driverSrc(n: number, reps: number, slotsVa: number): string {
   const { outBase, vars, altStack } = layout(n, reps);
   const actions = SIGNALS.map((s) => `
         mov x0, #${s}
@@ -236,7 +236,7 @@ fail:   mov x0, #99
         mov x8, #94
         svc #0
         .balign 8
-lit_slots: .quad ${SLOTS_VA}
+lit_slots: .quad ${slotsVa}
 lit_in: .quad ${DATA_VA}
 lit_out: .quad ${outBase}
 lit_total: .quad ${n * reps * BLOCK_SIZE}
@@ -261,21 +261,27 @@ export interface Program {
   elf: Uint8Array;
   code: Uint8Array;
   reps: number;
+  firstSlot: number;
   /** VA of case k's first test word. */
   wordsVa(k: number): number;
   /** Bytes of output QEMU writes: case k's output for input r is block k * reps + r. */
   outputSize: number;
 }
 
-/** Every case must have `reps` inputs. */
-export function buildProgram(cases: readonly ProgramCase[], reps: number): Program {
+/**
+ * Every case must have `reps` inputs. The cases take consecutive slots from `firstSlot` (a case
+ * re-run alone keeps the slot, so the pc, it had in its batch).
+ */
+export function buildProgram(cases: readonly ProgramCase[], reps: number, firstSlot = 0): Program {
   const n = cases.length;
-  const drv = assemble(driverSrc(n, reps), CODE_VA);
+  const slotsVa = SLOTS_VA + firstSlot * SLOT_SIZE;
+  const drv = assemble(driverSrc(n, reps, slotsVa), CODE_VA);
   if (drv.bytes.length > DRIVER_SIZE) throw new Error(`driver is ${drv.bytes.length} bytes, more than ${DRIVER_SIZE}`);
   const sym = (s: string): number => Number(drv.symbols.get(s)!);
   const { vars } = layout(n, reps);
   const t = template(sym('load_rest'), sym('save_rest'), vars);
-  const codeSize = DRIVER_SIZE + n * SLOT_SIZE + 4;
+  const first = DRIVER_SIZE + firstSlot * SLOT_SIZE;
+  const codeSize = first + n * SLOT_SIZE + 4;
   const code = new Uint8Array(codeSize);
   code.set(drv.bytes, 0);
   const cw = new Uint32Array(code.buffer, 0, codeSize / 4);
@@ -283,13 +289,13 @@ export function buildProgram(cases: readonly ProgramCase[], reps: number): Progr
   cases.forEach((c, k) => {
     if (c.words.length > MAX_WORDS) throw new Error(`case ${k} has ${c.words.length} words, more than ${MAX_WORDS}`);
     if (c.inputs.length !== reps) throw new Error(`case ${k} has ${c.inputs.length} inputs, not ${reps}`);
-    const base = DRIVER_SIZE + k * SLOT_SIZE;
+    const base = first + k * SLOT_SIZE;
     cw.set(t.words, base / 4);
     c.words.forEach((w, i) => { cw[(base + t.wordsOff) / 4 + i] = w >>> 0; });
     c.inputs.forEach((s, r) => writeBlock(input, (k * reps + r) * BLOCK_SIZE, s));
   });
   // After the last slot: b done.
-  const endOff = DRIVER_SIZE + n * SLOT_SIZE;
+  const endOff = first + n * SLOT_SIZE;
   cw[endOff / 4] = (0x14000000 | (((sym('done') - (CODE_VA + endOff)) / 4) & 0x3ffffff)) >>> 0;
   const dataMem = layout(n, reps).altStack + ALTSTACK_SIZE - DATA_VA;
   const elf = writeElf(CODE_VA, [
@@ -298,7 +304,7 @@ export function buildProgram(cases: readonly ProgramCase[], reps: number): Progr
     { vaddr: DATA_VA, data: input, memSize: dataMem, flags: { r: true, w: true } },
   ]);
   return {
-    elf, code, reps, outputSize: n * reps * BLOCK_SIZE,
-    wordsVa: (k) => SLOTS_VA + k * SLOT_SIZE + t.wordsOff,
+    elf, code, reps, firstSlot, outputSize: n * reps * BLOCK_SIZE,
+    wordsVa: (k) => slotsVa + k * SLOT_SIZE + t.wordsOff,
   };
 }

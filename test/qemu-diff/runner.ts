@@ -60,8 +60,8 @@ const REDUCE_LIMIT = 40;
  * on a few encodings ("code should not be reached"): a run QEMU aborts is split until the case
  * that kills it is alone.
  */
-async function qemuResults(cases: readonly GenCase[], reps: number, lo: number, hi: number, prog?: Program): Promise<QemuResult[]> {
-  const p = prog ?? buildProgram(cases.map((c, k) => ({ words: k >= lo && k < hi ? c.words : [], inputs: c.inputs })), reps);
+async function qemuResults(cases: readonly GenCase[], reps: number, firstSlot: number, lo: number, hi: number, prog?: Program): Promise<QemuResult[]> {
+  const p = prog ?? buildProgram(cases.map((c, k) => ({ words: k >= lo && k < hi ? c.words : [], inputs: c.inputs })), reps, firstSlot);
   let out: Buffer | Error;
   try {
     out = await runQemu(p.elf);
@@ -80,7 +80,7 @@ async function qemuResults(cases: readonly GenCase[], reps: number, lo: number, 
     return Array.from({ length: reps }, () => ({ ...readBlock(new Uint8Array(BLOCK_SIZE), 0), crash }));
   }
   const mid = (lo + hi) >> 1;
-  return [...await qemuResults(cases, reps, lo, mid), ...await qemuResults(cases, reps, mid, hi)];
+  return [...await qemuResults(cases, reps, firstSlot, lo, mid), ...await qemuResults(cases, reps, firstSlot, mid, hi)];
 }
 
 export async function runDiff(o: DiffOptions): Promise<DiffResult> {
@@ -93,10 +93,10 @@ export async function runDiff(o: DiffOptions): Promise<DiffResult> {
   let instructions = 0;
   let cases = 0;
 
-  const launch = (cs: GenCase[]): Batch => {
+  const launch = (cs: GenCase[], firstSlot = 0): Batch => {
     const reps = cs[0]!.inputs.length;
-    const prog = buildProgram(cs, reps);
-    return { cases: cs, prog, results: qemuResults(cs, reps, 0, cs.length, prog) };
+    const prog = buildProgram(cs, reps, firstSlot);
+    return { cases: cs, prog, results: qemuResults(cs, reps, firstSlot, 0, cs.length, prog) };
   };
 
   /** Runs jhsim on a finished batch and compares with QEMU's output. */
@@ -134,9 +134,11 @@ export async function runDiff(o: DiffOptions): Promise<DiffResult> {
   for (let start = 0; start < o.indices.length; start += o.batchSize) {
     const tg = performance.now();
     const idx = o.indices.slice(start, start + o.batchSize);
-    const cs = idx.map((i, slot) => gen.generate(o.seed, i, slot, o.reps));
+    // Case i has slot i % batchSize, as in a full run, also when it runs alone (JHSIM_DIFF_ONLY).
+    const first = idx[0]! % o.batchSize;
+    const cs = idx.map((i, k) => gen.generate(o.seed, i, first + k, o.reps));
     ms.gen += performance.now() - tg;
-    inflight.push(launch(cs));
+    inflight.push(launch(cs, first));
     // One batch in QEMU while this process generates the next keeps both sides busy.
     while (inflight.length > 1) {
       const b = inflight.shift()!;
