@@ -33,18 +33,19 @@ printf 'locked counter 1000000, atomic counter 1000000 (expected 1000000 each)\n
 # C programs on jhsim's C inmate runtime, built with standard flags (no -mgeneral-regs-only: the
 # compiler uses the V registers for floating point, copies, varargs and vectorised loops):
 #   <name>-<opt>.elf          for `jhsim guest run` (linked at QEMU virt's 0x40080000)
-#   <name>-<opt>.cell.bin     raw image for configs/cells/c-inmate.json (linked at 0x70000000)
+#   <name>-<opt>.cell.bin     raw image for configs/cells/c-inmate.json (linked at 0x70000000,
+#                             printing through the PL011 the cell shares with root)
 #   <name>-<opt>.linux.elf    the same source as a static Linux process for qemu-aarch64
 #   <name>-<opt>.expected     what qemu-aarch64 prints for it (the oracle's output, committed)
 RT=../../src/actors/cpu/inmates/c
 RTFLAGS="-ffreestanding -nostdlib -fno-pic -no-pie -fno-stack-protector -fno-asynchronous-unwind-tables -I$RT -Wall -Wextra -Wl,--build-id=none -Wl,--no-warn-rwx-segments"
-RTSRC="$RT/header.S $RT/console.c $RT/format.c $RT/string.c $RT/psci.c $RT/timer.c $RT/gic.c"
+RTSRC="$RT/header.S $RT/console.c $RT/format.c $RT/string.c $RT/psci.c $RT/timer.c $RT/gic.c $RT/mmu.c"
 for prog in fpmath vector; do
   for opt in O0 O2 O3; do
     out=$prog-$opt
     ${CROSS}gcc -$opt $RTFLAGS -T $RT/inmate.ld -Wl,--defsym=INMATE_BASE=0x40080000 -o $out.elf $RTSRC $prog.c -lgcc
     ${CROSS}strip --strip-debug $out.elf
-    ${CROSS}gcc -$opt $RTFLAGS -T $RT/inmate.ld -Wl,--defsym=INMATE_BASE=0x70000000 -o /tmp/jhsim-$out.cell.elf $RTSRC $prog.c -lgcc
+    ${CROSS}gcc -$opt $RTFLAGS -DCONSOLE_PL011_BASE=0x09000000 -T $RT/inmate.ld -Wl,--defsym=INMATE_BASE=0x70000000 -o /tmp/jhsim-$out.cell.elf $RTSRC $prog.c -lgcc
     ${CROSS}objcopy -O binary /tmp/jhsim-$out.cell.elf $out.cell.bin
     rm -f /tmp/jhsim-$out.cell.elf
     ${CROSS}gcc -$opt $RTFLAGS -static -o $out.linux.elf lib/linux-start.S lib/linux-console.c $RT/format.c $RT/string.c $prog.c -lgcc

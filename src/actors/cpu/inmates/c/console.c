@@ -1,4 +1,7 @@
-/* Console output: Jailhouse's debug console hypercall by default, or a polled PL011. */
+/*
+ * Console output: Jailhouse's debug console hypercall by default, or a polled PL011 (chosen at
+ * run time with console_use_pl011, or at build time with -DCONSOLE_PL011_BASE=0x09000000).
+ */
 #include "inmate.h"
 
 #define JAILHOUSE_HC_DEBUG_CONSOLE_PUTC 8
@@ -6,7 +9,11 @@
 #define UART_FR 0x18
 #define UART_FR_TXFF (1u << 5)
 
+#ifdef CONSOLE_PL011_BASE
+static volatile uint32_t *pl011 = (volatile uint32_t *)CONSOLE_PL011_BASE;
+#else
 static volatile uint32_t *pl011;
+#endif
 
 void console_use_pl011(uintptr_t base)
 {

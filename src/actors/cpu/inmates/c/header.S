@@ -1,8 +1,9 @@
 /*
  * Start-up of a jhsim C inmate. Every CPU that enters here (the boot CPU at the image's entry;
  * others through cpu_on, see psci.c) enables FP/Advanced SIMD (CPACR_EL1.FPEN: compiled C uses
- * the V registers for memcpy, varargs and floating point), installs the vector table and takes
- * its own stack. The boot CPU clears .bss and calls inmate_main(); returning turns it off.
+ * the V registers for memcpy, varargs and floating point), installs the vector table, takes
+ * its own stack and turns the MMU on (mmu.c). The boot CPU clears .bss and calls
+ * inmate_main(); returning turns it off.
  */
         .section .text.start, "ax"
         .global _start
@@ -14,21 +15,25 @@ _start:
         msr     vbar_el1, x1
         isb
         mrs     x1, mpidr_el1
-        and     x1, x1, #0xff
+        and     x1, x1, #3
         ldr     x2, =__stack_top
-        lsl     x3, x1, #14             /* 16 KiB per CPU */
+        lsl     x3, x1, #14             /* 16 KiB per CPU (Aff0 mod 4) */
         sub     sp, x2, x3
         mov     x29, #0
-        cbnz    x1, secondary
+        /* The boot CPU enters with x0 = 0 (Jailhouse's cell start, QEMU's ELF boot); cpu_on
+         * passes its context. Not MPIDR: a cell's first CPU need not be CPU 0. */
+        cbnz    x19, secondary
         ldr     x1, =__bss_start
         ldr     x2, =__bss_end
 1:      cmp     x1, x2
         b.hs    2f
         str     xzr, [x1], #8
         b       1b
-2:      bl      inmate_main
+2:      bl      mmu_init
+        bl      inmate_main
         bl      cpu_off
 secondary:
+        bl      mmu_enable
         /* cpu_on passed &(struct secondary_start){entry, arg} as the context. */
         ldp     x2, x0, [x19]
         blr     x2

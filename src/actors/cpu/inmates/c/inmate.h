@@ -4,7 +4,9 @@
  * an EL1 vector table with an IRQ dispatcher, console output, printf-style formatting with
  * floating point, the generic timer, GICv3 helpers and PSCI. See README.md ("C inmates").
  *
- * The program defines   void inmate_main(void);   (CPU 0). Returning turns the CPU off.
+ * The program defines   void inmate_main(void);   run by the CPU that enters the image first
+ * (with x0 = 0: the cell's first CPU, QEMU's boot CPU). Returning turns the CPU off. Up to four
+ * CPUs (16 KiB of stack each, by MPIDR Aff0 mod 4).
  */
 #ifndef JHSIM_INMATE_H
 #define JHSIM_INMATE_H
