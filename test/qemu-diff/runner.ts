@@ -4,8 +4,10 @@
  * compared field by field. Mismatching cases are then REDUCED: every word of the case becomes
  * a one-word case starting from the state jhsim's interpreter had reached before it, and the
  * first one-word case that still mismatches is the minimal reproducer. The same last batch
- * PROBES a sample of the words jhsim does not decode: QEMU refusing them too means reserved
- * encodings, QEMU running them means a gap in jhsim.
+ * PROBES a sample of the words jhsim does not decode (QEMU refusing them too means reserved
+ * encodings, QEMU running them a gap in jhsim, often a later architecture feature) and runs the
+ * words jhsim decodes but refused to run while generating (alignment faults, UNDEFINED at
+ * execution), which QEMU must refuse too.
  */
 import { BLOCK_SIZE, DRIVER_SIZE, type QemuResult, readBlock } from './layout.js';
 import { BRK0, JhsimMachine } from './jhsim.js';
