@@ -80,7 +80,7 @@ export class JhsimMachine {
     const l3i = ((SCRATCH_PAGES - CODE_VA) % MB2) / 0x1000;
     this.phys.write64big(l3 + 8 * l3i, BigInt(page0) | 3n | AF | SH | (1n << 6n) | (3n << 53n));
     this.phys.write64big(l3 + 8 * (l3i + 1), BigInt(page1) | 3n | AF | SH | (1n << 6n) | (3n << 53n));
-    const sctlr = SCTLR_EL1_RES1 | 1n | 4n | 0x1000n; // M, C, I; no alignment checks (A, SA0), as Linux
+    const sctlr = SCTLR_EL1_RES1 | 1n | 4n | 0x1000n; // M, C, I; A = 0 as Linux; SA0 = 0: qemu-user checks no SP alignment (Linux would)
     const regs = {
       SCTLR_EL1: sctlr,
       TCR_EL1: 25n | (1n << 8n) | (1n << 10n) | (3n << 12n) | (1n << 23n) | (5n << 32n),
