@@ -1,6 +1,6 @@
 /**
  * Guest-engine benchmarks for `jhsim bench`: guest instructions per second per worker on an
- * integer loop and on a memory-heavy loop, and trapped MMIO accesses per second per worker
+ * integer loop, a memory-heavy loop and an FP/SIMD loop, and trapped MMIO accesses per second per worker
  * (sub-page window: every access is a data abort to EL2, decoded and performed by the
  * hypervisor), each with 1 and 2 CPUs running in parallel, all through `jhsim guest run`'s
  * harness. Where qemu-aarch64 is installed, its time on the same C program (sieve) is measured
@@ -19,7 +19,7 @@ export const GUEST_TARGET_INSNS_PER_S = 100e6;
 export const GUEST_TARGET_MMIO_PER_S = 5e6;
 
 export interface GuestBenchRow {
-  workload: 'integer' | 'memory' | 'mmio';
+  workload: 'integer' | 'memory' | 'mmio' | 'fp';
   workers: 1 | 2;
   /** Guest instructions per second per running worker. */
   insns_per_s: number;
@@ -41,6 +41,11 @@ function loopImage(body: string, workers: number): Uint8Array {
   return assemble(`
         cmp   x0, #${workers}
         b.hs  off
+        mov   x2, #0x300000
+        msr   cpacr_el1, x2          // FP/SIMD on (CPACR_EL1.FPEN = 3)
+        .inst 0x1e6f1001             // fmov d1, #1.5
+        .inst 0x1e6d1002             // fmov d2, #0.75
+        .inst 0x1e2e9005             // fmov s5, #1.25
         mov64 x1, #0x40200000
         mov64 x9, #0x08f00000
         lsl   x2, x0, #16
@@ -83,6 +88,16 @@ const BODIES = {
         str   w3, [x9]
         ldr   w4, [x9]
         add   x3, x3, #1`,
+  // FP and Advanced SIMD: scalar double/single arithmetic with a fused multiply-add, vector
+  // integer and FP lanes, Q-register loads and stores.
+  fp: `
+        .inst 0x1f420020             // fmadd d0, d1, d2, d0
+        .inst 0x1e612863             // fadd  d3, d3, d1
+        .inst 0x1e2508a4             // fmul  s4, s5, s5
+        .inst 0x4ea784c6             // add   v6.4s, v6.4s, v7.4s
+        .inst 0x4e2acd28             // fmla  v8.4s, v9.4s, v10.4s
+        .inst 0x3dc0002b             // ldr   q11, [x1]
+        .inst 0x3d80042b             // str   q11, [x1, #16]`,
 } as const;
 
 /** A 2-CPU board with the guest-harness root cell. */
@@ -104,7 +119,7 @@ function runLoop(workload: keyof typeof BODIES, workers: 1 | 2, budget: number):
 
 export async function measureGuest(budget: number): Promise<GuestBenchRow[]> {
   const rows: GuestBenchRow[] = [];
-  for (const workload of ['integer', 'memory', 'mmio'] as const) {
+  for (const workload of ['integer', 'memory', 'mmio', 'fp'] as const) {
     // Warm-up: V8 compiles the interpreter's hot paths for this mix before anything is timed.
     await runLoop(workload, 2, Math.max(1000, Math.floor(budget / 10)));
     let single = 0;
