@@ -155,7 +155,7 @@ export class Generator {
     const classes: string[] = [];
     for (let tries = 0; words.length < n && tries < n * 20; tries++) {
       const cls = this.pick((r.u32() / 4294967296) * this.total);
-      const cand = cls.generate({ r, index: words.length });
+      const cand = cls.generate({ r, index: words.length, recent: words.slice(-4).map((w) => w & 31) });
       if (words.length + cand.length > n) continue;
       const insns = cand.map((w) => decodeCached(w));
       const undef = insns.findIndex((i) => i.op === 'UNDEFINED');

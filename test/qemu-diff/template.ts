@@ -12,6 +12,8 @@ export interface GenCtx {
   r: Rng;
   /** Index of the word in its case. */
   index: number;
+  /** Destination register numbers (bits 4:0) of the last words kept, newest last. */
+  recent?: readonly number[];
 }
 
 export type FieldSpec = readonly number[] | ((c: GenCtx) => number);
@@ -61,6 +63,7 @@ function parse(def: TemplateDef): Parsed {
 /** General-register destinations avoid the reserved base/index registers most of the time. */
 const RESERVED = new Set<number>([...BASES, INDEX]);
 const GP_DEST = new Set(['Rd', 'Rt', 'Rt2', 'Rs']);
+const SOURCES = new Set(['Rn', 'Rm', 'Ra']);
 
 function fieldValue(f: Field, p: Parsed, c: GenCtx): number {
   const spec = p.def.fields?.[f.name];
@@ -68,6 +71,9 @@ function fieldValue(f: Field, p: Parsed, c: GenCtx): number {
   const { r } = c;
   if (p.def.mem && f.name === 'Rn') return r.pick([...BASES, 31]); // 31: SP, also in the scratch
   if (p.def.mem && f.name === 'Rm') return r.chance(0.85) ? INDEX : 31;
+  // Sources often read what the last words wrote: produced values (NaNs, saturated lanes,
+  // flags) flow into the next instruction instead of only the random inputs.
+  if (SOURCES.has(f.name) && c.recent !== undefined && c.recent.length > 0 && r.chance(0.3)) return r.pick(c.recent);
   if (GP_DEST.has(f.name)) {
     for (;;) {
       const v = r.int(32);
