@@ -526,8 +526,8 @@ describe('stress', () => {
 });
 
 describe('bench', () => {
-  it('--cpus-list 2 --cycles 5 --json prints one result with positive numbers', async () => {
-    const r = await jhsim(['bench', '--cpus-list', '2', '--cycles', '5', '--json']);
+  it('--cpus-list 2 --cycles 5 --guest-instructions 2000000 --json prints one result with positive numbers', async () => {
+    const r = await jhsim(['bench', '--cpus-list', '2', '--cycles', '5', '--guest-instructions', '2000000', '--json']);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as { results: Record<string, number>[] };
     expect(res).toHaveProperty('results');

@@ -80,6 +80,7 @@ export function hypervisorDisable(hv: Hv): number {
   spinLock(c.policy, lock, 'shutdown_lock');
   try {
     if (hv.load(hv.bss(BSS.DO_COMMON_SHUTDOWN))) {
+      printk(hv, 'Shutting down hypervisor\n');
       shutdown(hv);
       hv.store(hv.bss(BSS.DO_COMMON_SHUTDOWN), 0);
     }

@@ -7,7 +7,7 @@
 import { CELL_OFF, MEM_OFF, MEMORY_SIZE } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { cellConfigView, cellMemRegionsAddr } from './cell.js';
+import { cellConfigView, cellMemRegionsAddr, cellName } from './cell.js';
 import type { Hv } from './hv.js';
 import { irqchipIrqInCell } from './irqchip-cell.js';
 import { BSS, IVEP, IVLINK, PCIDEV } from './layout.js';
@@ -62,6 +62,8 @@ function shmemRegion(hv: Hv, ep: number, i: number): { phys: number; virt: numbe
 export function ivshmemInit(hv: Hv, cell: number, dev: number): number {
   const m = mem(hv);
   const info = pciDevInfo(hv, dev);
+  const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+  printk(hv, `Adding virtual PCI device ${hex2((info.bdf >> 8) & 0xff)}:${hex2((info.bdf >> 3) & 0x1f)}.${info.bdf & 7} to cell "${cellName(hv, cell)}"\n`);
   const dv = cellConfigView(hv, hv.cellConfig(cell));
   const numRegions = dv.getUint32(CELL_OFF.num_memory_regions, true);
   if (info.shmemRegionsStart + 2 + info.shmemPeers > numRegions || info.numMsixVectors > IVSHMEM_MAX_VECTORS) return -Errno.EINVAL;
