@@ -11,6 +11,12 @@
  *   JHSIM_DIFF_CASES=<n>    cases to run (default below; 8-32 instructions each)
  *   JHSIM_QEMU=<path>       the qemu-aarch64 binary
  *
+ * Known differences the harness steers around, each explained where it is handled: FPCR/FPSR
+ * bits of later features in `-cpu max` (classes-int.ts), QEMU 7.2's STXR without a monitor and
+ * tagged pointers under Linux's TBI0 (gen.ts), SP alignment (jhsim.ts), QEMU aborting on some
+ * FP16 encodings (runner.ts). A case depends on the seed, its index and jhsim's decoder (class
+ * weights): re-run a printed case with the same sources.
+ *
  * Without qemu-aarch64 the test is skipped, loudly. The cross compiler is never needed: the
  * program is assembled by jhsim's own assembler and written as an ELF by test/qemu-diff/elf.ts.
  */
