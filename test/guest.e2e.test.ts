@@ -234,6 +234,62 @@ describe('interrupt latency', () => {
   });
 });
 
+describe('FP/SIMD state across traps', () => {
+  it('hypercalls, trapped MMIO and SGIs leave V registers, FPCR and FPSR as the guest set them', async () => {
+    const img = asmImage('fp-traps', `
+        mov   x1, #0x300000
+        msr   cpacr_el1, x1
+        isb
+        .inst 0x1e6f1000                 // fmov d0, #1.5
+        .inst 0x4f04f401                 // fmov v1.4s, #-2.0
+        mov   x2, #0x55
+        .inst 0x4e010c42                 // dup  v2.16b, w2
+        mov   x3, #0x02000000
+        .inst 0xd51b4403                 // msr  fpcr, x3 (DN)
+        mov   x3, #0x10
+        .inst 0xd51b4423                 // msr  fpsr, x3 (IXC)
+        mov   x0, #8                     // a hypercall (DEBUG_CONSOLE_PUTC)
+        mov   x1, #0x2e
+        hvc   #0x4a48
+        mov64 x9, #0x08000000
+        ldr   w10, [x9, #4]              // GICD_TYPER: a trapped, emulated MMIO read
+        mov64 x11, #0x01000001
+        msr   icc_sgi1r_el1, x11         // SGI 1 to CPU 0: a trapped system register write
+        .inst 0x9e660004                 // fmov x4, d0
+        .inst 0x4e183c25                 // mov  x5, v1.d[1]
+        .inst 0x4e083c46                 // mov  x6, v2.d[0]
+        .inst 0xd53b4407                 // mrs  x7, fpcr
+        .inst 0xd53b4428                 // mrs  x8, fpsr
+        adr   x4, bad
+        mov64 x12, #0x3ff8000000000000
+        .inst 0x9e660000                 // fmov x0, d0
+        cmp   x0, x12
+        b.ne  out
+        mov64 x12, #0xc0000000c0000000
+        cmp   x5, x12
+        b.ne  out
+        mov64 x12, #0x5555555555555555
+        cmp   x6, x12
+        b.ne  out
+        mov   x12, #0x2000000
+        cmp   x7, x12
+        b.ne  out
+        cmp   x8, #0x10
+        b.ne  out
+        adr   x4, good
+out:    bl    puts
+        b     cpu_off
+${PUTS}
+good:   .asciz "V registers, FPCR and FPSR intact\\n"
+bad:    .asciz "FP state changed across a trap\\n"
+`);
+    const { r, j } = await runJson(['--cpus', '2', 'guest', 'run', img, '--timeout', '30']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(j.output).toBe('.V registers, FPCR and FPSR intact\n');
+    expect(j.cpus[0]!.vmexits.vmexits_mmio).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('exceptions, traps and the budget', () => {
   it('an undefined instruction is taken by the guest through VBAR_EL1 (EC 0x00), which returns past it with ERET', async () => {
     const img = asmImage('undef', `
