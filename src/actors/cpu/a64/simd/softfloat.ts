@@ -19,6 +19,10 @@ import { compare, compareCond, maxMin, maxMinNum } from './softfloat-compare.js'
 import { convert, fromFixed, roundInt, toFixed } from './softfloat-convert.js';
 import { recipEstimateFp, recpX, rsqrtEstimateFp } from './softfloat-estimate.js';
 import { fastAdd, fastDiv, fastMul, fastSqrt } from './softfloat-fast.js';
+import { fastMulAdd } from './softfloat-fast-fma.js';
+import {
+  fastCompare, fastCompareCond, fastConvert, fastFromFixed, fastMaxMin, fastRoundInt, fastToFixed,
+} from './softfloat-fast-misc.js';
 
 export { FPCR, FPSR, Rounding, fpcrRounding } from './softfloat-types.js';
 export type { FpEnv, FpSize, RoundingMode } from './softfloat-types.js';
@@ -43,28 +47,28 @@ export function fpDiv(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
 }
 /** FPMulAdd(addend, op1, op2): addend + op1 × op2 with one rounding (FMADD, FMLA; negate operands for FMSUB/FNMADD/FMLS). */
 export function fpMulAdd(addend: bigint, a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint {
-  return mulAdd(addend, a, b, size, env);
+  return fastMulAdd(addend, a, b, size, env) ?? mulAdd(addend, a, b, size, env);
 }
 /** FPSqrt. */
 export function fpSqrt(a: bigint, size: FpSize, env: FpEnv): bigint {
   return fastSqrt(a, size, env) ?? sqrt(a, size, env);
 }
 /** FPMax / FPMin (NaN-propagating) and FPMaxNum / FPMinNum (a quiet NaN loses to a number). */
-export function fpMax(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMin(a, b, true, size, env); }
-export function fpMin(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMin(a, b, false, size, env); }
-export function fpMaxNum(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMinNum(a, b, true, size, env); }
-export function fpMinNum(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return maxMinNum(a, b, false, size, env); }
+export function fpMax(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return fastMaxMin(a, b, true, size, env) ?? maxMin(a, b, true, size, env); }
+export function fpMin(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return fastMaxMin(a, b, false, size, env) ?? maxMin(a, b, false, size, env); }
+export function fpMaxNum(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return fastMaxMin(a, b, true, size, env) ?? maxMinNum(a, b, true, size, env); }
+export function fpMinNum(a: bigint, b: bigint, size: FpSize, env: FpEnv): bigint { return fastMaxMin(a, b, false, size, env) ?? maxMinNum(a, b, false, size, env); }
 /** FPCompare: NZCV as a 4-bit value (N=8 Z=4 C=2 V=1); signalNaNs for FCMPE (any NaN raises IOC). */
 export function fpCompare(a: bigint, b: bigint, size: FpSize, signalNaNs: boolean, env: FpEnv): number {
-  return compare(a, b, size, signalNaNs, env);
+  return fastCompare(a, b, size, env) ?? compare(a, b, size, signalNaNs, env);
 }
 /** FPCompareEQ/GE/GT (vector compares: GE/GT signal on any NaN, EQ only on signalling NaNs). */
-export function fpCompareEQ(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return compareCond(a, b, size, 0, env); }
-export function fpCompareGE(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return compareCond(a, b, size, 1, env); }
-export function fpCompareGT(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return compareCond(a, b, size, 2, env); }
+export function fpCompareEQ(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return fastCompareCond(a, b, size, 0, env) ?? compareCond(a, b, size, 0, env); }
+export function fpCompareGE(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return fastCompareCond(a, b, size, 1, env) ?? compareCond(a, b, size, 1, env); }
+export function fpCompareGT(a: bigint, b: bigint, size: FpSize, env: FpEnv): boolean { return fastCompareCond(a, b, size, 2, env) ?? compareCond(a, b, size, 2, env); }
 /** FPRoundInt (FRINT*): `exact` raises IXC when the result differs (FRINTX). */
 export function fpRoundInt(a: bigint, size: FpSize, rounding: RoundingMode, exact: boolean, env: FpEnv): bigint {
-  return roundInt(a, size, rounding, exact, env);
+  return fastRoundInt(a, size, rounding, exact, env) ?? roundInt(a, size, rounding, exact, env);
 }
 /**
  * FPToFixed: to a signed/unsigned `outBits`-bit integer with `fbits` fraction bits, saturating
@@ -72,15 +76,15 @@ export function fpRoundInt(a: bigint, size: FpSize, rounding: RoundingMode, exac
  * complement pattern (an unsigned bigint).
  */
 export function fpToFixed(a: bigint, size: FpSize, fbits: number, unsigned: boolean, rounding: RoundingMode, outBits: 32 | 64, env: FpEnv): bigint {
-  return toFixed(a, size, fbits, unsigned, rounding, outBits, env);
+  return fastToFixed(a, size, fbits, unsigned, rounding, outBits, env) ?? toFixed(a, size, fbits, unsigned, rounding, outBits, env);
 }
 /** FixedToFP: a signed/unsigned `inBits`-bit integer with `fbits` fraction bits, rounded. */
 export function fixedToFp(v: bigint, inBits: 16 | 32 | 64, fbits: number, unsigned: boolean, size: FpSize, rounding: RoundingMode, env: FpEnv): bigint {
-  return fromFixed(v, inBits, fbits, unsigned, size, rounding, env);
+  return fastFromFixed(v, inBits, fbits, unsigned, size, rounding, env) ?? fromFixed(v, inBits, fbits, unsigned, size, rounding, env);
 }
 /** FPConvert between formats (FCVT, FCVTL/FCVTN; half uses FPCR.AHP); `rounding` for narrowing. */
 export function fpConvert(a: bigint, from: FpSize, to: FpSize, rounding: RoundingMode, env: FpEnv): bigint {
-  return convert(a, from, to, rounding, env);
+  return fastConvert(a, from, to, rounding, env) ?? convert(a, from, to, rounding, env);
 }
 /** FPRecipEstimate (FRECPE), FPRSqrtEstimate (FRSQRTE), FPRecpX (FRECPX). */
 export function fpRecipEstimate(a: bigint, size: FpSize, env: FpEnv): bigint { return recipEstimateFp(a, size, env); }
