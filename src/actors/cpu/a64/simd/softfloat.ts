@@ -12,6 +12,11 @@
  * denormals (inputs: IDC, outputs: UFC); half precision is never flushed (no FEAT_FP16, so
  * FZ16 is inert). Half precision appears in conversions, where FPCR.AHP selects the
  * alternative format.
+ *
+ * Each entry point first tries a host-float fast path (softfloat-fast*.ts: round to nearest,
+ * ordinary operands and results, IXC from error-free transformations) which answers only
+ * when it is provably bit- and flag-identical to the exact core, and otherwise returns
+ * undefined so the core runs. Both were checked against qemu-aarch64 and each other.
  */
 import type { FpEnv, FpSize, RoundingMode } from './softfloat-types.js';
 import { addSub, div, mul, mulAdd, sqrt, stepFused } from './softfloat-arith.js';
