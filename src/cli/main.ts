@@ -117,7 +117,11 @@ program
   .addHelpText('after', FUZZ_HELP)
   .action(async (o: import('./fuzz/index.js').FuzzCliOptions) => {
     const { fuzzCli } = await import('./fuzz/index.js');
-    process.exitCode = await fuzzCli(globals(), o, processIo);
+    const code = await fuzzCli(globals(), o, processIo);
+    // A case that wedged a machine may leave its worker threads behind: the report is out, so
+    // the campaign ends here instead of waiting for them.
+    await new Promise<void>((r) => process.stdout.write('', () => process.stderr.write('', () => r())));
+    process.exit(code);
   });
 
 program

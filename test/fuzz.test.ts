@@ -1,0 +1,123 @@
+/**
+ * `jhsim fuzz`, bounded: every target runs a few seeded cases in-process and none may fail
+ * (the seed is printed; JHSIM_SEED=S re-runs it, `jhsim fuzz --seed S --target T` runs longer).
+ * The CLI prints its seed line first, a summary and JSON, and exits non-zero on a failure; the
+ * runner shrinks and replays a failing case. The bugs the fuzzer found are reproduced one by one
+ * at the end, as a user hit them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { TARGET_NAMES, formatReport, runCampaign, type TargetName } from '../dist/cli/fuzz/index.js';
+import { runTarget } from '../dist/cli/fuzz/runner.js';
+import { FuzzFailure, type FuzzEnv, type FuzzTarget } from '../dist/cli/fuzz/types.js';
+import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
+import { loadCellConfig, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
+import { CELL_OFF, SYS_OFF } from '../dist/shared/config/layout.js';
+import { jhsim } from './cli-process.js';
+import { bootRootShell, enableRoot } from './root-shell.js';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const tmp = mkdtempSync(join(tmpdir(), 'jhsim-fuzz-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const seed = Number(process.env.JHSIM_SEED ?? Date.now() % 1_000_000);
+
+const env: FuzzEnv = {
+  board: DEFAULT_BOARD,
+  guestBoard: loadBoard(undefined, 2),
+  watchdogMs: 5000,
+  caseTimeoutMs: 30_000,
+  workDir: tmp,
+  isolation: 0,
+  upstreamRaces: false,
+  jhsim: 'jhsim',
+};
+
+/** Cases per target: about 30 s in all on two cores (guest-code boots a machine per case). */
+const RUNS: Record<TargetName, number> = { tlp: 2000, 'cell-config': 200, 'system-config': 150, image: 300, shell: 200, 'guest-code': 10 };
+
+describe('jhsim fuzz: a bounded campaign over every target', () => {
+  it('runs cases on every target and none fails', async () => {
+    process.stdout.write(`fuzz: seed ${seed} (re-run: JHSIM_SEED=${seed} npx vitest run test/fuzz.test.ts; longer: jhsim fuzz --seed ${seed} --runs 1000)\n`);
+    const reports = await runCampaign({ targets: TARGET_NAMES, runs: RUNS, seed, shrinkMs: 10_000, env, onLine: (l) => process.stdout.write(`  ${l}\n`) });
+    const text = formatReport({ seed, rerun: `JHSIM_SEED=${seed} npx vitest run test/fuzz.test.ts`, workDir: tmp, targets: reports, ok: false }, (t, f) => `jhsim fuzz --target ${t} --runs ${RUNS[t]} --seed ${f.seed} --path ${f.path}`);
+    expect(reports.map((r) => r.target).sort()).toEqual([...TARGET_NAMES].sort());
+    for (const r of reports) {
+      expect(r.error, text).toBeUndefined();
+      expect(r.cases, `${r.target}\n${text}`).toBe(RUNS[r.target]);
+      expect(r.refused + r.accepted, r.target).toBe(r.cases);
+      expect(r.failures, text).toEqual([]);
+    }
+    // The generators reach both sides: something is refused and something gets through.
+    for (const t of ['tlp', 'cell-config', 'system-config', 'image'] as const) {
+      const r = reports.find((x) => x.target === t)!;
+      expect(r.refused, t).toBeGreaterThan(0);
+      expect(r.accepted, t).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('jhsim fuzz: the command', () => {
+  it('prints the seed and the re-run command first, then a progress line and the summary', async () => {
+    const r = await jhsim(['fuzz', '--target', 'tlp', '--runs', '200', '--seed', '7']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('seed 7 (re-run: jhsim fuzz --target tlp --runs 200 --seed 7)');
+    expect(lines[1]).toMatch(/^tlp: 200 cases \(\d+ refused, \d+ accepted\), 0 failures in /);
+    expect(r.stdout).toMatch(/target.*cases.*refused.*accepted.*failures/);
+    expect(r.stdout).toMatch(/no failure\n$/);
+  });
+
+  it('--json: one object on stdout, the seed line on stderr; bad options are EINVAL', async () => {
+    const r = await jhsim(['fuzz', '--target', 'tlp', '--runs', '50', '--seed', '3', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^seed 3 \(re-run: jhsim fuzz --target tlp --runs 50 --seed 3 --json\)/);
+    const j = JSON.parse(r.stdout) as { seed: number; ok: boolean; targets: { target: string; cases: number; failures: unknown[] }[] };
+    expect(j).toMatchObject({ seed: 3, ok: true });
+    expect(j.targets).toMatchObject([{ target: 'tlp', cases: 50, failures: [] }]);
+    const bad = await jhsim(['fuzz', '--target', 'nosuch']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--target nosuch: expected all or one of .*\(EINVAL 22\)/);
+  });
+});
+
+describe('jhsim fuzz: the runner', () => {
+  /** A target that fails on every number from 1000 up, with a JS exception from 5000 up. */
+  const picky: FuzzTarget = {
+    name: 'tlp',
+    start: async () => ({
+      arbitrary: fc.nat({ max: 100_000 }),
+      execute: async (c: unknown) => {
+        if ((c as number) >= 5000) throw new TypeError('boom');
+        if ((c as number) >= 1000) throw new FuzzFailure('oracle', `${String(c)} is too big`);
+        return (c as number) % 2 ? 'accepted' : 'refused';
+      },
+      describe: (c: unknown) => `n = ${String(c)}`,
+      reproduce: (c: unknown) => `echo ${String(c)}`,
+      reset: async () => {},
+      close: async () => {},
+      notes: () => ({}),
+    }),
+  };
+
+  it('shrinks a failure to its smallest case, reports it, and replays it from its path', async () => {
+    const r = await runTarget(picky, env, { runs: 200, seed: 1, shrinkMs: 10_000 });
+    expect(r.failures).toHaveLength(1);
+    const f = r.failures[0]!;
+    expect(f).toMatchObject({ invariant: 'oracle', message: '1000 is too big', case: 'n = 1000', reproduce: 'echo 1000', seed: 1 });
+    expect(r.cases).toBeGreaterThan(0);
+    const again = await runTarget(picky, env, { runs: 200, seed: 1, shrinkMs: 0, path: f.path });
+    expect(again.failures[0]).toMatchObject({ case: 'n = 1000' });
+  });
+
+  it('a JS exception out of a target is a failure; --keep-going goes on with the next seed', async () => {
+    const r = await runTarget(picky, env, { runs: 300, seed: 5, shrinkMs: 0, keepGoing: true });
+    expect(r.failures.length).toBeGreaterThan(1);
+    expect(new Set(r.failures.map((f) => f.seed)).size).toBe(r.failures.length);
+    expect(r.failures.some((f) => f.invariant === 'js-exception' && /TypeError: boom/.test(f.message))).toBe(true);
+  });
+});
