@@ -121,3 +121,41 @@ describe('jhsim fuzz: the runner', () => {
     expect(r.failures.some((f) => f.invariant === 'js-exception' && /TypeError: boom/.test(f.message))).toBe(true);
   });
 });
+
+describe('bugs the fuzzer found, as a user hits them', () => {
+  it('tool side: an oversized root config, an over-long path, a directory as a config, a load address near 2^64', async () => {
+    const b = await bootRootShell({ watchdogMs: 5000 });
+    try {
+      // jhsim fuzz --target system-config: `jailhouse enable` of a 600 KB binary threw "ioctl argument ... too large".
+      const big = join(tmp, 'big.cell');
+      writeFileSync(big, new Uint8Array(600_000).fill(0x41));
+      let r = await b.run(`jailhouse enable ${big}`);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/600000 bytes do not fit the tool's 524288-byte ioctl buffer \(E2BIG 7\)/);
+      // --target shell: `cat`, `ls` and `echo >` of a path beyond PATH_MAX threw "path too long".
+      const long = 'x'.repeat(5000);
+      r = await b.run(`cat ${long}`);
+      expect([r.code, r.err]).toEqual([1, `cat: ${long}: File name too long\n`]);
+      expect((await b.run(`ls ${long}`)).err).toMatch(/File name too long/);
+      expect((await b.run(`echo 1 > ${long}`)).err).toMatch(/write error on x+: File name too long/);
+      // --target shell: `jailhouse config check configs` threw EISDIR.
+      r = await b.run('jailhouse config check configs');
+      expect([r.code, r.err]).toEqual([1, 'configs: Is a directory\n']);
+      // --target image: `-a 0xfffffffffffffcf5` became 2^64 as a double, which the u64 field wrapped to 0: the image loaded at IPA 0.
+      await enableRoot(b);
+      expect((await b.run('jailhouse cell create configs/cells/hello.json')).code).toBe(0);
+      // Refusals before the ioctl name their errno too.
+      expect((await b.run(`jailhouse cell load hello ${big}`)).err).toMatch(/600080 bytes of images exceed the tool's 524288-byte ioctl buffer \(E2BIG 7\)/);
+      const page = join(tmp, 'page.bin');
+      writeFileSync(page, new Uint8Array(4096).fill(0x5a));
+      r = await b.run(`jailhouse cell load hello ${page} -a 0xfffffffffffffcf5`);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/EINVAL \(22\): no memory region of the cell contains the load address/);
+      expect((await b.run(`jailhouse cell load hello ${page} -a 0x1000`)).code).toBe(0);
+      expect(b.m.hangs).toEqual([]);
+      expect(b.m.faults).toEqual([]);
+    } finally {
+      await b.m.shutdown();
+    }
+  });
+});

@@ -45,7 +45,7 @@ export function configCheck(files: string[], o: ConfigCheckOptions, io: Io): num
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (e instanceof ConfigError) io.err(`${e.message}\n`);
-      else if (code === 'ENOENT') io.err(`${file}: ${strerror(Errno.ENOENT)}\n`);
+      else if (code !== undefined && code in Errno) io.err(`${file}: ${strerror(Errno[code as keyof typeof Errno])}\n`);
       else throw e;
       return 1;
     }

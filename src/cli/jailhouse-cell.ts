@@ -37,6 +37,21 @@ export function parseCInt(s: string): number | undefined {
   return undefined;
 }
 
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * strtoull(s, &end, 0) with a full-string check, exact (a double would round an address near
+ * 2^64 up to 2^64, which the u64 field then wraps to 0) and saturating at 2^64 - 1 as strtoull does.
+ */
+export function parseCU64(s: string): bigint | undefined {
+  let v: bigint;
+  if (/^0x[0-9a-f]+$/i.test(s)) v = BigInt(s);
+  else if (/^0[0-7]*$/.test(s)) v = s.length > 1 ? BigInt(`0o${s.slice(1)}`) : 0n;
+  else if (/^[1-9]\d*$/.test(s)) v = BigInt(s);
+  else return undefined;
+  return v > U64_MAX ? U64_MAX : v;
+}
+
 /** struct jailhouse_cell_id (40 bytes). */
 export function cellIdBytes(sel: CellSelector): Uint8Array {
   const b = new Uint8Array(40);
@@ -84,7 +99,7 @@ export async function cellCreate(ctx: ToolContext, file: string): Promise<number
   }
   const cfg = bytes;
   if (cfg.length + 16 > UserProcess.ARG_MAX) {
-    ctx.io.err(`${file}: ${cfg.length} bytes do not fit the tool's ioctl buffer\n`);
+    ctx.io.err(`${file}: ${cfg.length} bytes do not fit the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer (E2BIG ${Errno.E2BIG})\n`);
     return 1;
   }
   const from = ctx.user.m.kernelLog().tail;
@@ -132,7 +147,8 @@ export function cellLoadPayload(addr: number, sel: CellSelector, images: readonl
 
 export interface LoadImage {
   bytes: Uint8Array;
-  address: number;
+  /** Guest-physical load address (a bigint where it is beyond 2^53, as `-a` may give). */
+  address: number | bigint;
 }
 
 /** `cell load SEL { IMAGE | -s STRING } [-a ADDR] ...` */
@@ -154,10 +170,10 @@ export async function cellLoad(ctx: ToolContext, args: string[], usage: () => nu
       bytes = new Uint8Array(raw);
       i += 1;
     }
-    let address = 0;
+    let address: bigint = 0n;
     if (args[i] === '-a' || args[i] === '--address') {
       const a = args[i + 1];
-      const n = a === undefined ? undefined : parseCInt(a);
+      const n = a === undefined ? undefined : parseCU64(a);
       if (n === undefined) return usage();
       address = n;
       i += 2;
@@ -170,7 +186,7 @@ export async function cellLoad(ctx: ToolContext, args: string[], usage: () => nu
 function loadImages(ctx: ToolContext, sel: CellSelector, images: LoadImage[]): Promise<number> {
   const total = cellLoadPayloadSize(images);
   if (total > UserProcess.ARG_MAX) {
-    ctx.io.err(`jhsim: ${total} bytes of images exceed the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer\n`);
+    ctx.io.err(`jhsim: ${total} bytes of images exceed the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer (E2BIG ${Errno.E2BIG})\n`);
     return Promise.resolve(1);
   }
   return ioctlOrExplain(ctx, 'JAILHOUSE_CELL_LOAD', () =>

@@ -8,7 +8,7 @@ import { Errno, errnoName, strerror } from '../shared/errno.js';
 import { ConfigError, loadSystemConfig } from '../shared/config/index.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
 import type { Io } from './io.js';
-import type { UserProcess } from './user.js';
+import { UserProcess } from './user.js';
 import { looksLikeJson, resolveUserPath } from './paths.js';
 import { decodeLatin1 } from '../shared/text.js';
 import { cellCreate, cellLoad, cellSimple } from './jailhouse-cell.js';
@@ -187,6 +187,11 @@ async function enable(ctx: ToolContext, file: string): Promise<number> {
 
 
 async function enableIoctl(ctx: ToolContext, bytes: Uint8Array): Promise<number> {
+  if (bytes.length > UserProcess.ARG_MAX) {
+    // Refused before the ioctl, like cell create's oversized configs: the argument area is ARG_MAX bytes.
+    ctx.io.err(`jailhouse enable: the configuration's ${bytes.length} bytes do not fit the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer (E2BIG ${Errno.E2BIG})\n`);
+    return 1;
+  }
   const from = ctx.user.m.kernelLog().tail;
   const r = await ctx.user.ioctl(JAILHOUSE_ENABLE, bytes);
   if (r < 0) {

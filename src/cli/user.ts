@@ -4,6 +4,7 @@
  */
 import type { Machine, SyscallOptions } from '../actors/cpu/supervisor.js';
 import { Sys } from '../actors/cpu/linux/layout.js';
+import { Errno } from '../shared/errno.js';
 import { decodeUtf8, encodeUtf8 } from '../shared/text.js';
 
 const PATH_OFF = 0;
@@ -28,9 +29,10 @@ export class UserProcess {
     this.base = m.userBuffer(caller);
   }
 
-  private putPath(path: string): [number, number, number] {
+  /** The path in user memory ([lo, hi, length]), or -ENAMETOOLONG as the kernel answers a path beyond PATH_MAX. */
+  private putPath(path: string): [number, number, number] | number {
     const bytes = encodeUtf8(path);
-    if (bytes.length > PATH_MAX) throw new Error(`path too long: ${path}`);
+    if (bytes.length > PATH_MAX) return -Errno.ENAMETOOLONG;
     this.m.mem.copyIn(this.base + PATH_OFF, bytes);
     const [lo, hi] = split64(this.base + PATH_OFF);
     return [lo, hi, bytes.length];
@@ -65,7 +67,9 @@ export class UserProcess {
 
   /** Read a whole file: the data, or a negative errno. */
   async readFile(path: string): Promise<Uint8Array | number> {
-    const [lo, hi, len] = this.putPath(path);
+    const p = this.putPath(path);
+    if (typeof p === 'number') return p;
+    const [lo, hi, len] = p;
     const [blo, bhi] = split64(this.base + READ_OFF);
     const r = await this.m.syscall(this.caller, Sys.READ_FILE, [lo, hi, len, blo, bhi, READ_MAX], this.opts);
     return r < 0 ? r : this.m.mem.copyOut(this.base + READ_OFF, r);
@@ -77,7 +81,9 @@ export class UserProcess {
   }
 
   async writeFile(path: string, data: string, opts?: SyscallOptions): Promise<number> {
-    const [lo, hi, len] = this.putPath(path);
+    const p = this.putPath(path);
+    if (typeof p === 'number') return p;
+    const [lo, hi, len] = p;
     const bytes = encodeUtf8(data);
     this.m.mem.copyIn(this.base + READ_OFF, bytes);
     const [blo, bhi] = split64(this.base + READ_OFF);
@@ -86,14 +92,18 @@ export class UserProcess {
 
   /** pwrite(2) of raw bytes at a file offset: bytes written, or a negative errno. */
   async pwrite(path: string, data: Uint8Array, offset: number, opts?: SyscallOptions): Promise<number> {
-    const [lo, hi, len] = this.putPath(path);
+    const p = this.putPath(path);
+    if (typeof p === 'number') return p;
+    const [lo, hi, len] = p;
     this.m.mem.copyIn(this.base + READ_OFF, data);
     const [blo, bhi] = split64(this.base + READ_OFF);
     return this.m.syscall(this.caller, Sys.PWRITE_FILE, [lo, hi, len, blo, bhi, data.length, offset], opts ?? this.opts);
   }
 
   async listDir(path: string): Promise<string[] | number> {
-    const [lo, hi, len] = this.putPath(path);
+    const p = this.putPath(path);
+    if (typeof p === 'number') return p;
+    const [lo, hi, len] = p;
     const [blo, bhi] = split64(this.base + READ_OFF);
     const r = await this.m.syscall(this.caller, Sys.LIST_DIR, [lo, hi, len, blo, bhi, READ_MAX], this.opts);
     if (r < 0) return r;

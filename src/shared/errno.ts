@@ -20,6 +20,7 @@ export const Errno = {
   EISDIR: 21,
   EINVAL: 22,
   ERANGE: 34,
+  ENAMETOOLONG: 36,
   ENOSYS: 38,
 } as const;
 
@@ -44,6 +45,7 @@ const MESSAGES: Record<number, string> = {
   95: 'Operation not supported',
   22: 'Invalid argument',
   34: 'Numerical result out of range',
+  36: 'File name too long',
   38: 'Function not implemented',
 };
 
