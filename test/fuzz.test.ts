@@ -14,7 +14,7 @@ import { TARGET_NAMES, formatReport, runCampaign, type TargetName } from '../dis
 import { runTarget } from '../dist/cli/fuzz/runner.js';
 import { FuzzFailure, type FuzzEnv, type FuzzTarget } from '../dist/cli/fuzz/types.js';
 import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
-import { loadCellConfig, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
+import { loadCellConfig, loadSystemConfig, serializeCellConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { CELL_OFF, SYS_OFF } from '../dist/shared/config/layout.js';
 import { jhsim } from './cli-process.js';
 import { bootRootShell, enableRoot } from './root-shell.js';
@@ -154,6 +154,51 @@ describe('bugs the fuzzer found, as a user hits them', () => {
       expect((await b.run(`jailhouse cell load hello ${page} -a 0x1000`)).code).toBe(0);
       expect(b.m.hangs).toEqual([]);
       expect(b.m.faults).toEqual([]);
+    } finally {
+      await b.m.shutdown();
+    }
+  });
+});
+
+describe('bugs the fuzzer found in the driver and the hypervisor', () => {
+  it('a cell taking every online CPU, an unaligned hypervisor memory base, PCI caps past the config, an ivshmem state table outside RAM: errors, no hang, no fault', async () => {
+    const b = await bootRootShell({ watchdogMs: 5000 });
+    try {
+      // jhsim fuzz --target cell-config: a cell with every CPU of the board made the create loop forever, below the watchdog.
+      await enableRoot(b);
+      const cell = loadCellConfig('configs/cells/hello.json').config;
+      const all = join(tmp, 'all-cpus.cell');
+      writeFileSync(all, serializeCellConfig({ ...cell, cpus: [0, 1, 2, 3] }));
+      const before = (await b.run('cat /sys/devices/system/cpu/online /sys/devices/jailhouse/mem_pool_used')).out;
+      let r = await b.run(`jailhouse cell create ${all}`);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/EBUSY \(16\): "hello" would take every online CPU of root Linux \(0,1,2,3\)/);
+      expect((await b.run('cat /sys/devices/system/cpu/online /sys/devices/jailhouse/mem_pool_used')).out).toBe(before);
+      expect((await b.run('jailhouse disable')).code).toBe(0);
+      // --target system-config: hypervisor_memory.phys_start 0x7fb01001 crashed every CPU ("start offset of Int32Array").
+      const sys = loadSystemConfig('configs/qemu-arm64.json').config;
+      const unaligned = join(tmp, 'unaligned.cell');
+      writeFileSync(unaligned, serializeSystemConfig({ ...sys, hypervisor_memory: { ...sys.hypervisor_memory, phys_start: 0x7fb0_1001 } }));
+      r = await b.run(`jailhouse enable ${unaligned}`);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/EINVAL \(22\): hypervisor_memory.phys_start 0x7fb01001 is not page-aligned/);
+      // --target system-config: num_irqchips 0 moves the PCI device array onto other bytes; caps_start past pci_caps crashed the CPUs.
+      const bytes = serializeSystemConfig(sys);
+      new DataView(bytes.buffer).setUint32(SYS_OFF.root_cell + CELL_OFF.num_irqchips, 0, true);
+      const noIrqchips = join(tmp, 'no-irqchips.cell');
+      writeFileSync(noIrqchips, bytes);
+      r = await b.run(`jailhouse enable ${noIrqchips}`);
+      if (r.code === 0) expect((await b.run('jailhouse disable')).code).toBe(0);
+      else expect(r.err).toMatch(/E[A-Z]+ \(\d+\)/);
+      // --target system-config: the root's ivshmem state table (region 0) at physical 0 crashed a CPU in ivshmem_init.
+      const stateAt0 = join(tmp, 'state-table-at-0.cell');
+      writeFileSync(stateAt0, serializeSystemConfig({ ...sys, root_cell: { ...sys.root_cell, memory_regions: sys.root_cell.memory_regions.map((r, i) => (i === 0 ? { ...r, phys_start: 0 } : r)) } }));
+      r = await b.run(`jailhouse enable ${stateAt0}`);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/EINVAL \(22\)/);
+      expect(b.m.hangs).toEqual([]);
+      expect(b.m.faults).toEqual([]);
+      await enableRoot(b);
     } finally {
       await b.m.shutdown();
     }

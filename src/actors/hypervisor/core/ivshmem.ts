@@ -74,6 +74,13 @@ export function ivshmemInit(hv: Hv, cell: number, dev: number): number {
     printk(hv, `ERROR: ivshmem device ${info.bdf.toString(16)}: peer ${info.shmemDevId} already connected\n`);
     return -Errno.EBUSY;
   }
+  // The hypervisor itself writes the state table (region 0): it must be RAM, not whatever the config names.
+  const stateTable = cellMemRegionsAddr(hv, cell) + info.shmemRegionsStart * MEMORY_SIZE;
+  const statePhys = m.read64(stateTable + MEM_OFF.phys_start);
+  if (!m.contains(statePhys, Math.max(1, 4 * info.shmemPeers))) {
+    printk(hv, `ERROR: ivshmem device ${info.bdf.toString(16)}: state table at 0x${statePhys.toString(16)} is not RAM\n`);
+    return -Errno.EINVAL;
+  }
   const ep = hv.memPool.alloc(1);
   if (!ep) return -Errno.ENOMEM;
   m.copyIn(ep, new Uint8Array(IVEP.SIZE));

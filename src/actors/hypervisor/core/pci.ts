@@ -87,7 +87,10 @@ function devCaps(hv: Hv, cell: number, info: PciDevInfo): PciCap[] {
   const dv = cellConfigView(hv, hv.cellConfig(cell));
   const first = cellPciCapsOffset(dv, 0);
   const out: PciCap[] = [];
-  for (let i = 0; i < info.numCaps; i++) {
+  // caps_start and num_caps are not checked against the config (upstream neither): read only
+  // the config's own pci_caps array, so caps named past its end are left out, not read from beyond.
+  const n = Math.max(0, Math.min(info.numCaps, dv.getUint32(CELL_OFF.num_pci_caps, true) - info.capsStart));
+  for (let i = 0; i < n; i++) {
     const o = first + (info.capsStart + i) * PCI_CAP_SIZE;
     out.push({ id: dv.getUint16(o + PCI_CAP_OFF.id, true), start: dv.getUint16(o + PCI_CAP_OFF.start, true), len: dv.getUint16(o + PCI_CAP_OFF.len, true), flags: dv.getUint16(o + PCI_CAP_OFF.flags, true) });
   }

@@ -103,6 +103,9 @@ export function jailhouseCmdCellCreate(k: Kernel, caller: number, arg: number): 
     if (!d.enabled) return -Errno.EINVAL;
     if (findCell(d, JAILHOUSE_CELL_ID_UNUSED, name) >= 0) return err(k, Errno.EEXIST, `a cell named "${name}" already exists`);
     const root = rootSlot(d);
+    // Linux never takes its last CPU down (remove_cpu fails with EBUSY): a cell that would take
+    // every online CPU leaves the task nowhere to migrate to, so it is refused before anything moves.
+    if (k.onlineCpus().every((cpu) => cpus.includes(cpu))) return err(k, Errno.EBUSY, `"${name}" would take every online CPU of root Linux (${k.onlineCpus().join(',')})`);
     if (cpus.includes(k.cpu) && k.isOnline(k.cpu) && cpus.every((cpu) => d.cellCpus(root).includes(cpu))) {
       // remove_cpu() migrates the calling task away first; here the task restarts elsewhere.
       const g = c.machine(MachineWord.SCHED_GEN);

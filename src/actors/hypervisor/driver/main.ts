@@ -127,6 +127,8 @@ function enableLocked(k: Kernel, caller: number, arg: number, hdr: Uint8Array, m
   if (hvPhys < ram.end && hvPhys + hvSize > ram.start)
     return err(k, Errno.EINVAL, `request_mem_region failed for hypervisor memory at 0x${hvPhys.toString(16)}: in use as System RAM (reserve it with memmap= or mem=)`);
   if (!c.mem.contains(hvPhys, hvSize)) return err(k, Errno.EINVAL, `Unable to map RAM reserved for hypervisor at 0x${hvPhys.toString(16)}`);
+  // The image is linked for a page-aligned base (ioremap maps whole pages from there).
+  if (hvPhys % 0x1000) return err(k, Errno.EINVAL, `hypervisor_memory.phys_start 0x${hvPhys.toString(16)} is not page-aligned`);
 
   d.set64(DrvWord.HV_MEM_LO, DrvWord.HV_MEM_HI, hvPhys);
   d.set64(DrvWord.HV_MEM_SIZE_LO, DrvWord.HV_MEM_SIZE_HI, hvSize);
