@@ -16,6 +16,8 @@ import { FuzzFailure, type FuzzEnv, type FuzzTarget } from '../dist/cli/fuzz/typ
 import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
 import { loadCellConfig, loadSystemConfig, serializeCellConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { CELL_OFF, SYS_OFF } from '../dist/shared/config/layout.js';
+import { BufferIo } from '../dist/cli/io.js';
+import { tlpEncodeCli } from '../dist/cli/tlp.js';
 import { jhsim } from './cli-process.js';
 import { bootRootShell, enableRoot } from './root-shell.js';
 
@@ -201,6 +203,15 @@ describe('bugs the fuzzer found in the driver and the hypervisor', () => {
       await enableRoot(b);
     } finally {
       await b.m.shutdown();
+    }
+  });
+});
+
+describe('a bug the fuzzer found in the TLP codec', () => {
+  it('tlp encode of a data kind with a wild len= is EINVAL, not a RangeError', () => {
+    // jhsim fuzz --target tlp: newTlp allocated len * 4 bytes of default payload before checkTlp could refuse it.
+    for (const pairs of [['kind=FetchAdd', 'addr=0x0', 'data=1', 'len=0x40000001'], ['kind=IOWr', 'length=0x40000001'], ['kind=MWr', 'len=100000000']]) {
+      expect(() => tlpEncodeCli(pairs, {}, new BufferIo())).toThrow(/^tlp encode: length \d+ \(0x[0-9a-f]+\): expected an integer from 1 to 1024/);
     }
   });
 });

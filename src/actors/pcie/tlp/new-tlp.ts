@@ -42,7 +42,9 @@ export function newTlp(kind: TlpKind, fields: Partial<Tlp> = {}): Tlp {
     messageCode: 0,
     messageDw2: 0,
     messageDw3: 0,
-    data: data ? new Uint8Array(length * 4) : new Uint8Array(0),
+    // Only a Length encodeTlp can accept gets a default payload: a wild one (len=0x40000001) would
+    // throw RangeError here instead of the TlpError checkTlp gives it.
+    data: data && Number.isSafeInteger(length) && length >= 1 && length <= 1024 ? new Uint8Array(length * 4) : new Uint8Array(0),
   };
   // Field by field, so that an explicit `undefined` keeps the default instead of blanking it.
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) (t as unknown as Record<string, unknown>)[k] = v;
