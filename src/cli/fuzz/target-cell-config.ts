@@ -74,13 +74,19 @@ class CellConfigRun implements TargetRun<CellCase> {
     return file;
   }
 
+  /** The file's bytes as text: a name or field the case wrote may come back in messages. */
+  private input(c: CellCase): string {
+    return Buffer.from(applyMutations(this.bases[c.base]!.bytes, c.muts, this.space)).toString('latin1');
+  }
+
   async execute(c: CellCase): Promise<'refused' | 'accepted'> {
     const h = this.host;
     await h.prepare();
     const before = h.baseline!;
     const file = this.file(c, 'case');
-    const r = await h.runChecked(`jailhouse cell create ${file}`);
-    await h.checkConsole();
+    const input = this.input(c);
+    const r = await h.runChecked(`jailhouse cell create ${file}`, input);
+    await h.checkConsole(input);
     if (r.code !== 0) {
       const errnos = checkErrnoLines('`jailhouse cell create`', r.err);
       checkRefusalNamed('`jailhouse cell create`', r.out, r.err, file);
@@ -94,7 +100,7 @@ class CellConfigRun implements TargetRun<CellCase> {
     await h.expectState('`jailhouse cell create` and `jailhouse cell destroy`', before, ['memPoolUsed', 'remapPoolUsed']);
     const once = await h.snapshot();
     if (once.memPoolUsed !== before.memPoolUsed || once.remapPoolUsed !== before.remapPoolUsed) {
-      const again = await h.runChecked(`jailhouse cell create ${file}`);
+      const again = await h.runChecked(`jailhouse cell create ${file}`, input);
       if (again.code !== 0) throw new FuzzFailure('state-changed', `the same config, created and destroyed once, is refused the second time (${again.code}):\n${again.err}`);
       await this.destroyAll();
       await h.expectState('a second identical create/destroy cycle (pool pages leak per cycle)', once);

@@ -48,13 +48,19 @@ class SystemConfigRun implements TargetRun<SystemCase> {
     return file;
   }
 
+  /** The file's bytes as text: a name or field the case wrote may come back in messages. */
+  private input(c: SystemCase): string {
+    return Buffer.from(applyMutations(this.bases[c.base]!.bytes, c.muts, this.space)).toString('latin1');
+  }
+
   async execute(c: SystemCase): Promise<'refused' | 'accepted'> {
     const h = this.host;
     await h.prepare();
     const before = h.baseline!;
     const file = this.file(c, 'case');
-    const r = await h.runChecked(`jailhouse enable ${file}`);
-    await h.checkConsole();
+    const input = this.input(c);
+    const r = await h.runChecked(`jailhouse enable ${file}`, input);
+    await h.checkConsole(input);
     if (r.code !== 0) {
       const errnos = checkErrnoLines('`jailhouse enable`', r.err);
       checkRefusalNamed('`jailhouse enable`', r.out, r.err, file);
@@ -64,7 +70,7 @@ class SystemConfigRun implements TargetRun<SystemCase> {
     }
     const d = await h.runChecked('jailhouse disable');
     if (d.code !== 0) throw new FuzzFailure('cleanup', `the accepted config could not be disabled again (${d.code}):\n${d.err}`);
-    await h.checkConsole();
+    await h.checkConsole(input);
     await h.expectState('`jailhouse enable` and `jailhouse disable`', before);
     this.counters.add('enabled');
     return 'accepted';
