@@ -19,13 +19,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const enabled = enabledPerTest();
 
-/** At IPA 0: VBAR_EL1 = a table of `b .`, then FMOV D0, X1 (0x9e670020), which the engine does not implement. */
+/** At IPA 0: VBAR_EL1 = a table of `b .`, then FADD H0, H1, H2 (0x1ee22820: FEAT_FP16, which the engine does not implement). */
 const FP_AT_0X10 = `
         adr   x0, vectors
         msr   vbar_el1, x0
         isb
         mov   x1, #1
-        .inst 0x9e670020
+        .inst 0x1ee22820
         b     .
         .balign 2048
 vectors:
@@ -42,14 +42,14 @@ describe('a guest stuck in its own vector table', () => {
     }
     await sleep(300);
     const con = (await b.run('jailhouse console')).out;
-    const line = 'jhsim: CPU 1: UNDEFINED instruction 0x9e670020 at 0x10 (an FP/Advanced SIMD instruction, which the engine does not implement yet); the guest takes it at its EL1 vector\n';
+    const line = 'jhsim: CPU 1: UNDEFINED instruction 0x1ee22820 at 0x10 (an FP/Advanced SIMD encoding the engine does not implement); the guest takes it at its EL1 vector\n';
     expect(con.split(line).length - 1).toBe(1);
     const cpus = (await b.run('cpus')).out.split('\n');
     expect(cpus[2]).toMatch(/^1 .* hello .* {2}pc 0xa00 EL1$/);
-    expect(cpus[3]).toBe('       in its EL1 vector table: ESR_EL1 0x2000000, ELR_EL1 0x10, FAR_EL1 0x0, instruction at ELR 0x9e670020');
+    expect(cpus[3]).toBe('       in its EL1 vector table: ESR_EL1 0x2000000, ELR_EL1 0x10, FAR_EL1 0x0, instruction at ELR 0x1ee22820');
     const j = JSON.parse((await b.run('cpus --json')).out) as { cpu: number; guest: unknown }[];
     // Current EL with SP_ELx, synchronous: vector offset 0x200 (VBAR 0x800 + 0x200).
-    expect(j[1]!.guest).toEqual({ pc: 0xa00, el: 1, vector: { esr: 0x2000000, elr: 0x10, far: 0, insn: 0x9e670020 } });
+    expect(j[1]!.guest).toEqual({ pc: 0xa00, el: 1, vector: { esr: 0x2000000, elr: 0x10, far: 0, insn: 0x1ee22820 } });
     expect(j[0]!.guest).toBeNull();
   });
 });
