@@ -170,3 +170,14 @@ describe('config create', () => {
     expect(r.stdout).toBe('1\n');
   });
 });
+
+describe('config import of what is not a config file', () => {
+  it('a directory or a missing file: the errno and the name, exit 1, no stack trace', async () => {
+    const dir = await jhsim(['config', 'import', 'configs']);
+    expect(dir.code).toBe(1);
+    expect(dir.stderr).toBe('jhsim: configs: Is a directory (EISDIR 21)\n');
+    const missing = await jhsim(['config', 'import', 'no-such.cell']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('jhsim: no-such.cell: No such file or directory (ENOENT 2)\n');
+  });
+});

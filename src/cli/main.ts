@@ -3,9 +3,9 @@
  * jhsim: the command line. Global options pick the board and machine; subcommands run the
  * demo, a root-cell shell, scripts, stress campaigns, benchmarks and config tools.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ErrnoError, errnoName } from '../shared/errno.js';
+import { Errno, ErrnoError, errnoName } from '../shared/errno.js';
 import { ConfigError, adaptRootCpuSet, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
 import { buildFirmwareImage, readFirmwareHeader } from '../actors/hypervisor/core/firmware.js';
 import { runBench } from './bench.js';
@@ -242,6 +242,7 @@ tlp.command('encode')
 
 function loadAny(file: string, cell?: boolean): { bytes: Uint8Array; config: Parameters<typeof configToJson>[0] } {
   const p = resolveUserPath(file);
+  if (existsSync(p) && statSync(p).isDirectory()) throw new ErrnoError(Errno.EISDIR, `${file}: Is a directory`);
   return cell || !isSystemConfig(p) ? loadCellConfig(p) : loadSystemConfig(p);
 }
 
@@ -256,9 +257,13 @@ async function main(): Promise<void> {
       process.stderr.write(`jhsim: ${e.message} (${errnoName(e.errno)} ${e.errno})\n`);
       process.exitCode = 1;
     } else {
+      // A file the user named could not be read (missing, a directory, no permission): say
+      // which and why, as a Linux tool would, instead of a stack trace.
       const ne = e as NodeJS.ErrnoException;
-      if (ne.code === 'ENOENT' && ne.path) {
-        process.stderr.write(`jhsim: ${ne.path}: No such file or directory (ENOENT 2)\n`);
+      const errno = ne.code !== undefined ? (Errno as Record<string, number>)[ne.code] : undefined;
+      if (errno !== undefined && ne.syscall !== undefined) {
+        const what = ne.code === 'ENOENT' ? 'No such file or directory' : ne.code === 'EISDIR' ? 'Is a directory' : ne.code === 'EACCES' ? 'Permission denied' : ne.message;
+        process.stderr.write(`jhsim: ${ne.path ?? 'a file'}: ${what} (${ne.code} ${errno})\n`);
         process.exitCode = 1;
       } else throw e;
     }
