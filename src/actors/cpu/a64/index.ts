@@ -2,7 +2,9 @@
  * A64 (AArch64) instruction set support for guest code on the simulated CPUs.
  *
  * Owns, so far: the decoder (decode.ts → `Insn`, an executor-ready description of every
- * instruction GCC/Clang emit for freestanding code, UNDEFINED for anything else) with an
+ * ARMv8.0 instruction GCC/Clang emit, LSE atomics and the FP/Advanced SIMD instruction set
+ * (simd/: decoded into closures, softfloat after the Arm pseudocode), UNDEFINED for anything
+ * else) with an
  * objdump-compatible disassembler; the encoder and assembler (encode.ts, asm.ts builder,
  * asm-text.ts text front end) so the project's own guest programs need no cross toolchain; one
  * system-register table shared by both (sysregs.ts); and guest image loading (image.ts: raw
