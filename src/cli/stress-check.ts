@@ -5,7 +5,7 @@
  * nothing.
  */
 import type { Machine } from '../actors/cpu/supervisor.js';
-import { CpuState } from '../actors/cpu/layout.js';
+import { CpuState, CpuWord, TaskStatus } from '../actors/cpu/layout.js';
 import { KernelWord } from '../actors/cpu/linux/layout.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from '../actors/hypervisor/driver/layout.js';
 import { driverCells, driverWord, isolationViolations, type DriverCellView } from './inspect.js';
@@ -81,6 +81,13 @@ function checkIrqOwnership(m: Machine, hv: HvCellView[]): string[] {
   return v;
 }
 
+/** What a violation report adds about a CPU: its task slot, hotplug death word and last kernel lines. */
+function cpuDetail(m: Machine, cpu: number): string {
+  const task = Object.entries(TaskStatus).find(([, v]) => v === m.cpuWord(cpu, CpuWord.TASK_STATUS))?.[0] ?? '?';
+  const lines = m.kernelLog().text.split('\n').filter((l) => new RegExp(`CPU${cpu}\\b|CPU ${cpu}\\b`).test(l)).slice(-3);
+  return `task slot ${task}, dying ${m.cpuWord(cpu, CpuWord.DYING)}, last kernel lines: ${lines.length ? lines.map((l) => JSON.stringify(l.trim())).join(' ') : 'none'}`;
+}
+
 /** Check the whole machine; returns violation messages (empty = all good). */
 export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expectations): Promise<string[]> {
   const v: string[] = [];
@@ -107,7 +114,7 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
       if (!hv || (st !== CpuState.GUEST && st !== CpuState.PARKED && st !== CpuState.FAILED && !timedOut)) v.push(`CPU ${cpu} of cell ${owner.get(cpu)} is ${name}${hv ? ' under the hypervisor' : ''}`);
     } else {
       const ok = enabled ? (st === CpuState.PARKED && hv) || (st === CpuState.OFFLINE && !hv) : st === CpuState.OFFLINE && !hv;
-      if (!ok) v.push(`CPU ${cpu} is offline but ${name}${hv ? ' under the hypervisor' : ''}`);
+      if (!ok) v.push(`CPU ${cpu} is offline but ${name}${hv ? ' under the hypervisor' : ''} (${cpuDetail(m, cpu)})`);
     }
   }
   if (exp.enabledByResults !== undefined && exp.enabledByResults !== (enabled ? 1 : 0)) {
