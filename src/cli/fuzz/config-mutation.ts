@@ -5,6 +5,7 @@
  * that disagree with the file, CPU sets of every size, addresses and sizes at the edges of
  * 64-bit arithmetic and of the board's RAM, names without their NUL, truncation and garbage.
  */
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
   CACHE_OFF, CACHE_SIZE, CELL_DESC_SIZE, CELL_NAME_FIELD_SIZE, CELL_OFF, CONSOLE_OFF, IOMMU_OFF, IOMMU_SIZE, IRQCHIP_OFF, IRQCHIP_SIZE, MAX_IOMMU_UNITS,
@@ -224,6 +225,16 @@ export function applyMutations(base: Uint8Array, muts: readonly Mutation[], spac
 }
 
 /** One line per mutation, for failure reports. */
+/**
+ * Writes `base` with `muts` applied to `file` (mutated once) and returns the file's path and its
+ * bytes as latin1 text: a name or field the case wrote may come back in messages.
+ */
+export function writeMutated(file: string, base: Uint8Array, muts: readonly Mutation[], space: MutationSpace): { file: string; input: string } {
+  const bytes = applyMutations(base, muts, space);
+  writeFileSync(file, bytes);
+  return { file, input: Buffer.from(bytes).toString('latin1') };
+}
+
 export function describeMutations(muts: readonly Mutation[]): string {
   if (!muts.length) return '(the base file as it is)';
   const hex = (v: bigint): string => `0x${v.toString(16)}`;

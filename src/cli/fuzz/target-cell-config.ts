@@ -4,14 +4,14 @@
  * must name its errno and leave the machine as it was; a created cell must be destroyable,
  * after which the machine is as it was too.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadCellConfig, loadSystemConfig, serializeCellConfig } from '../../shared/config/index.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { MachineHost, ROOT_CONFIG, rootConfigFor } from './host.js';
 import { FuzzFailure, Counters, type FuzzEnv, type FuzzTarget, type TargetRun } from './types.js';
-import { applyMutations, describeMutations, mutationArb, type Mutation, type MutationSpace } from './config-mutation.js';
+import { describeMutations, mutationArb, type Mutation, type MutationSpace, writeMutated } from './config-mutation.js';
 import { checkErrnoLines, checkRefusalNamed } from './invariants.js';
 import { shellQuote } from './quote.js';
 
@@ -68,23 +68,16 @@ class CellConfigRun implements TargetRun<CellCase> {
     });
   }
 
-  private file(c: CellCase, tag: string): string {
-    const file = join(this.env.workDir, `cell-config-${tag}.cell`);
-    writeFileSync(file, applyMutations(this.bases[c.base]!.bytes, c.muts, this.space));
-    return file;
-  }
-
-  /** The file's bytes as text: a name or field the case wrote may come back in messages. */
-  private input(c: CellCase): string {
-    return Buffer.from(applyMutations(this.bases[c.base]!.bytes, c.muts, this.space)).toString('latin1');
+  /** The case's config written to a file of its own, and its bytes as text. */
+  private write(c: CellCase, tag: string): { file: string; input: string } {
+    return writeMutated(join(this.env.workDir, `cell-config-${tag}.cell`), this.bases[c.base]!.bytes, c.muts, this.space);
   }
 
   async execute(c: CellCase): Promise<'refused' | 'accepted'> {
     const h = this.host;
     await h.prepare();
     const before = h.baseline!;
-    const file = this.file(c, 'case');
-    const input = this.input(c);
+    const { file, input } = this.write(c, 'case');
     const r = await h.runChecked(`jailhouse cell create ${file}`, input);
     await h.checkConsole(input);
     if (r.code !== 0) {
@@ -125,7 +118,7 @@ class CellConfigRun implements TargetRun<CellCase> {
   }
 
   reproduce(c: CellCase, tag: string): string {
-    const file = this.file(c, tag);
+    const file = this.write(c, tag).file;
     return `${this.env.jhsim} run -c ${shellQuote(`jailhouse enable ${this.root}; jailhouse cell create ${file}; jailhouse cell list`)}`;
   }
 

@@ -4,13 +4,12 @@
  * machine. A refusal must name its errno and leave the machine disabled and as it was; an
  * accepted config must disable again, after which the machine is as it was too.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../../shared/config/index.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { MachineHost } from './host.js';
-import { applyMutations, describeMutations, mutationArb, type Mutation, type MutationSpace } from './config-mutation.js';
+import { describeMutations, mutationArb, type Mutation, type MutationSpace, writeMutated } from './config-mutation.js';
 import { checkErrnoLines, checkRefusalNamed } from './invariants.js';
 import { shellQuote } from './quote.js';
 import { interestingAddresses, type BaseFile } from './target-cell-config.js';
@@ -42,23 +41,16 @@ class SystemConfigRun implements TargetRun<SystemCase> {
     });
   }
 
-  private file(c: SystemCase, tag: string): string {
-    const file = join(this.env.workDir, `system-config-${tag}.cell`);
-    writeFileSync(file, applyMutations(this.bases[c.base]!.bytes, c.muts, this.space));
-    return file;
-  }
-
-  /** The file's bytes as text: a name or field the case wrote may come back in messages. */
-  private input(c: SystemCase): string {
-    return Buffer.from(applyMutations(this.bases[c.base]!.bytes, c.muts, this.space)).toString('latin1');
+  /** The case's config written to a file of its own, and its bytes as text. */
+  private write(c: SystemCase, tag: string): { file: string; input: string } {
+    return writeMutated(join(this.env.workDir, `system-config-${tag}.cell`), this.bases[c.base]!.bytes, c.muts, this.space);
   }
 
   async execute(c: SystemCase): Promise<'refused' | 'accepted'> {
     const h = this.host;
     await h.prepare();
     const before = h.baseline!;
-    const file = this.file(c, 'case');
-    const input = this.input(c);
+    const { file, input } = this.write(c, 'case');
     const r = await h.runChecked(`jailhouse enable ${file}`, input);
     await h.checkConsole(input);
     if (r.code !== 0) {
@@ -81,7 +73,7 @@ class SystemConfigRun implements TargetRun<SystemCase> {
   }
 
   reproduce(c: SystemCase, tag: string): string {
-    return `${this.env.jhsim} run -c ${shellQuote(`jailhouse enable ${this.file(c, tag)}; jailhouse disable`)}`;
+    return `${this.env.jhsim} run -c ${shellQuote(`jailhouse enable ${this.write(c, tag).file}; jailhouse disable`)}`;
   }
 
   reset(): Promise<void> {
