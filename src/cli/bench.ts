@@ -4,7 +4,7 @@
  * ratio (barrier rounds per cycle; target ≤ 12 for 4 and 8 CPUs) and peak RSS per CPU.
  */
 import { IRQ_TARGET_RATIO, measureIrqLatency } from './bench-irq.js';
-import { measureTimerLatency } from './bench-timer.js';
+import { measureTimerLatency, type Spread } from './bench-timer.js';
 import { EVENT_CHECK_INSNS } from '../actors/cpu/guest/engine.js';
 import { Worker } from 'node:worker_threads';
 import Table from 'cli-table3';
@@ -139,7 +139,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   process.stdout.write(
     `interrupt delivery (guest on CPU 0 pends an SPI → guest IRQ handler on CPU 1 in WFI → flag seen): ${irq.irq_roundtrip_us} µs round trip over ${irq.rounds} rounds; ratio to the bare ping-pong ${irq.ratio} (target ≤ ${IRQ_TARGET_RATIO}: ${irq.ratio <= IRQ_TARGET_RATIO ? 'met' : 'MISSED'})\n`,
   );
-  const sp = (x: { min: number; median: number; max: number }): string => `${x.min} / ${x.median} / ${x.max}`;
+  const sp = (x: Spread): string => `${x.min} / ${x.median} / ${x.max}`;
   process.stdout.write(
     `timer interrupt lateness (guest virtual timer, 1 ms ahead, ${timer.rounds} rounds each; min / median / max): idle in WFI ${sp(timer.idle_us)} µs (target ≈ 100 µs on a quiet host: ${timer.idle_us.median <= 100 ? 'met' : 'MISSED'}); spinning ${sp(timer.busy_us)} µs, ${sp(timer.busy_late_insns)} instructions after the guest saw the deadline (bound ${EVENT_CHECK_INSNS}: ${timer.busy_late_insns.max <= EVENT_CHECK_INSNS ? 'met' : 'MISSED'})\n`,
   );
