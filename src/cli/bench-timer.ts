@@ -9,7 +9,6 @@
 import { assemble } from '../actors/cpu/a64/asm-text.js';
 import { GICR_ISENABLER0 } from '../actors/gic/regs.js';
 import { PPI_VTIMER } from '../actors/gic/index.js';
-import { INMATE_LIB, INMATE_LIB_DATA } from '../actors/cpu/inmates/lib.js';
 import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
@@ -29,10 +28,13 @@ export interface TimerLatency {
   busy_late_insns: Spread;
 }
 
-/** `idle` rounds then `busy` rounds; prints "<late ticks> <late iterations>" per round. */
-function image(rounds: number): Uint8Array {
+/**
+ * `rounds` idle then `rounds` busy rounds; leaves two 64-bit words per round at `results`:
+ * lateness in ticks and spin iterations after the deadline (read back from guest memory).
+ */
+function image(rounds: number): { bytes: Uint8Array; results: number } {
   const gicr = DEFAULT_BOARD.gic.gicr_base;
-  return assemble(`
+  const a = assemble(`
         adr   x1, vectors
         msr   vbar_el1, x1
         adr   x1, stack_top
@@ -77,28 +79,11 @@ spin:   add   x5, x5, #1
 next:   add   x24, x24, #1
         cmp   x24, #${2 * rounds}
         b.lo  round
-// Print the results: per round "ticks iterations".
-        mov   x24, #0
-        adr   x23, results
-1:      ldr   x0, [x23], #8
-        bl    putdec
-        mov   x0, #8
-        mov   x1, #32
-        hvc   #0x4a48
-        ldr   x0, [x23], #8
-        bl    putdec
-        mov   x0, #8
-        mov   x1, #10
-        hvc   #0x4a48
-        add   x24, x24, #1
-        cmp   x24, #${2 * rounds}
-        b.lo  1b
 cpu_off:
         movz  x0, #0x0002
         movk  x0, #0x8400, lsl #16
         smc   #0
         b     cpu_off
-${INMATE_LIB}
         .balign 2048
 vectors:
         .space 0x280
@@ -118,13 +103,13 @@ vectors:
         eret
         .balign 8
 flag:   .quad 0
-${INMATE_LIB_DATA}
         .balign 16
         .space 1024
 stack_top:
 results:
         .skip ${2 * rounds * 16}
-`, DEFAULT_RAW_LOAD).bytes;
+`, DEFAULT_RAW_LOAD);
+  return { bytes: a.bytes, results: a.symbols.get('results')! };
 }
 
 function spread(xs: number[]): Spread {
@@ -135,18 +120,22 @@ function spread(xs: number[]): Spread {
 
 /** `rounds` idle and `rounds` spinning timer interrupts on CPU 0 of a 2-CPU board. */
 export async function measureTimerLatency(rounds: number): Promise<TimerLatency> {
+  const img = image(rounds);
+  const size = 2 * rounds * 16;
   const r = await runGuest({
     board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }),
-    image: image(rounds),
+    image: img.bytes,
     name: 'timer-latency.bin',
     configFile: resolveUserPath(DEFAULT_GUEST_CONFIG),
     maxInstructions: 0,
     timeoutMs: 120_000,
+    readBack: { address: img.results, size },
   });
-  const rows = r.output.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
-  if (rows.length !== 2 * rounds || rows.some((x) => x.length !== 2 || x.some((n) => !Number.isFinite(n)))) {
-    throw new Error(`timer latency bench: unexpected guest output: ${JSON.stringify(r.output.slice(-300))}`);
+  if (r.cpus[0]?.status !== 'off' || !r.memory) {
+    throw new Error(`timer latency bench: the guest did not finish (CPU 0 ${r.cpus[0]?.status}): ${JSON.stringify(r.output.slice(-300))}`);
   }
+  const words = new BigUint64Array(r.memory.buffer, r.memory.byteOffset, size / 8);
+  const rows = Array.from({ length: 2 * rounds }, (_, i) => [Number(words[2 * i]!), Number(words[2 * i + 1]!)]);
   const us = (ticks: number): number => ticks / (DEFAULT_BOARD.timer_hz / 1e6);
   // Three instructions per spin iteration (add, ldr, cbz).
   return {

@@ -57,6 +57,11 @@ export interface GuestRunOptions {
   onOutput?: (text: string) => void;
   /** Write each cell's UART lines to DIR/<cell name>.log. */
   uartLogDir?: string;
+  /**
+   * Guest memory to hand back after the run (physical = guest address in the flat root cell):
+   * results a program leaves in RAM, which a console of 2 KB could not carry reliably.
+   */
+  readBack?: { address: number; size: number };
 }
 
 export interface GuestCpuReport {
@@ -76,6 +81,8 @@ export interface GuestRunResult {
   uart: UartLine[];
   /** Console characters overwritten before the harness could read them. */
   lost: number;
+  /** The readBack range's bytes after the run. */
+  memory?: Uint8Array;
   timedOut: boolean;
   durationMs: number;
   /** Guest instructions per second over all CPUs (wall clock of the run). */
@@ -112,7 +119,16 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
     let pos = hvConsoleSince(m, 0).tail;
     loadImage(m.mem, image);
     const t0 = performance.now();
-    for (let cpu = 0; cpu < m.nr; cpu++) m.startGuest(cpu, image.entry, cpu, o.maxInstructions, cpu !== 0 && !o.allCpus);
+    if (!o.allCpus) {
+      // QEMU's secondaries are off before the boot CPU runs: park them first, or the image's
+      // CPU_ON could find one still in Linux (PSCI ALREADY_ON).
+      for (let cpu = 1; cpu < m.nr; cpu++) m.startGuest(cpu, image.entry, cpu, o.maxInstructions, true);
+      while (!Array.from({ length: m.nr - 1 }, (_, i) => m.guestStatus(i + 1)).every((st) => DONE.has(st))) {
+        if (m.hangs.length || m.faults.length || performance.now() - t0 > o.timeoutMs) break;
+        await m.waitSched(2);
+      }
+    }
+    for (let cpu = 0; cpu < (o.allCpus ? m.nr : 1); cpu++) m.startGuest(cpu, image.entry, cpu, o.maxInstructions);
     let output = '';
     let lost = 0;
     const uartLines: UartLine[] = [];
@@ -164,6 +180,7 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
       throw new ErrnoError(Errno.EIO, `guest run: the simulator failed: ${what.join('; ')}`);
     }
     return {
+      ...(o.readBack ? { memory: m.mem.copyOut(o.readBack.address, o.readBack.size) } : {}),
       image: o.name, format: image.format, entry: image.entry, cpus, output, uart: uartLines, lost, timedOut, durationMs,
       instructionsPerSecond: durationMs > 0 ? total / (durationMs / 1000) : 0,
     };
