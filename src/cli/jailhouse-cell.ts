@@ -80,6 +80,7 @@ function reasonFor(ioctl: string, errno: number): string {
     [Errno.EEXIST]: 'a cell with that name or id exists',
     [Errno.E2BIG]: 'the configuration is too large (more than 16 pages) or the cell id exceeds 255',
     [Errno.ENOMEM]: 'the hypervisor ran out of pool memory; see `jailhouse console`',
+    [Errno.EINTR]: 'a wait inside the machine was cut short by the watchdog (its report names the CPU and the wait), or the cell never answered the shutdown request',
   };
   return common[errno] ?? 'returned by the hypervisor; see `jailhouse console`';
 }

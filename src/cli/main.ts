@@ -32,7 +32,7 @@ program
   .option('--watchdog <ms>', 'deadline for any single wait inside the machine', '10000')
   .addOption(new Option('--filters <which>', "the hypervisor's GIC filters: Jailhouse's own (flaws included) or jhsim's corrected ones").choices(['upstream', 'fixed']).default('upstream'))
   .addOption(new Option('--isolation-monitor <on|off>', 'report emulated writes that change another cell\'s interrupts, PCI devices or ivshmem peers').choices(['on', 'off']).default('on'))
-  .option('--upstream-races', "keep the upstream driver's race windows (cell create releases the CPU hotplug lock before its hypercall), which jhsim closes by default")
+  .option('--upstream-races', "keep upstream's race windows (cell create releases the CPU hotplug lock before its hypercall; a failed create leaves its CPUs with a stale park), which jhsim closes by default")
   .option('--uart-log <dir>', "write each cell's UART output to DIR/<cell name>.log (shell, run, demo, guest run)")
   .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'))
   .showHelpAfterError();

@@ -16,6 +16,9 @@ import { Psci, PsciRet } from '../../hypervisor/core/psci.js';
 import { Sleep } from './sleep.js';
 import { gicCpuInit, migrateIrqsOff } from './irq-gic.js';
 
+/** How long __cpu_up waits for a started CPU to come online (arm64 Linux: 5000 ms). */
+const CPU_UP_TIMEOUT_MS = 5000;
+
 /** cpus_read_lock, waiting with interrupts enabled while a hotplug operation runs. */
 export function cpusReadLock(k: Kernel): void {
   const k32 = k.c.k32;
@@ -202,8 +205,15 @@ function bringUp(k: Kernel, target: number): number {
     k.printk(`CPU${target}: failed to boot: ${psciToErrno(r.x0)}`);
     return psciToErrno(r.x0);
   }
-  k.waitIrqsOn(() => k.isOnline(target), `waiting for CPU ${target} to come online`);
-  return 0;
+  // __cpu_up: wait_for_completion_timeout(&cpu_running, 5 s), then -EIO. A CPU that was told
+  // to start but never booted (the hypervisor kept it parked) leaves Linux with one CPU fewer,
+  // not a hung hotplug lock.
+  const deadline = performance.now() + CPU_UP_TIMEOUT_MS;
+  k.waitIrqsOn(() => k.isOnline(target) || performance.now() >= deadline, `waiting for CPU ${target} to come online`);
+  if (k.isOnline(target)) return 0;
+  Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), 0);
+  k.printk(`CPU${target}: failed to come online`);
+  return -Errno.EIO;
 }
 
 /** secondary_start_kernel on a CPU that was powered on (by firmware or by Jailhouse). */

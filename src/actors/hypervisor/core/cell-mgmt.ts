@@ -262,6 +262,13 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
       else err = archMapMemoryRegion(hv, cell, pt, r);
     }
     if (err) {
+      // err_destroy_cell. The new cell's CPUs parked above and sit in the parking loop, not in
+      // check_events: upstream's second arch_park_cpu (in cell_destroy_internal) leaves `park`
+      // set on them, and the driver's PSCI CPU_ON that follows is swallowed by it (check_events
+      // handles park before reset), so root Linux's cpu_up times out and the CPU stays offline.
+      // jhsim suspends them first, as cell_destroy does, so the park is consumed at once
+      // (--upstream-races keeps upstream's behaviour).
+      if (!hv.c.upstreamRaces) cellSuspend(hv, cell);
       cellDestroyInternal(hv, cell);
       freeCellPages(hv, cell);
       return err;
