@@ -281,6 +281,46 @@ loop:   add   x1, x1, #1
     expect(jit.stats.translated).toBeGreaterThan(10_000);
   });
 
+  it('TCR_EL1.TBI0: a tagged address loads, stores and branches through its untagged VA; without TBI it faults', () => {
+    // x27 = DATA with tag 0x40 in bits 63:56, x24 = 0x10 as an SXTX index (upstream's linux-loader
+    // style ldrsh x4, [x27, x24, sxtx]); x9 = the tagged address of "target".
+    const src = `
+        movz  x27, #0x4000, lsl #48
+        movk  x27, #${(DATA >>> 16) & 0xffff}, lsl #16
+        movz  x24, #0x10
+        ldrsh x4, [x27, x24, sxtx]
+        mov   x5, #0x1234
+        str   x5, [x27, #8]
+        ldr   x6, [x27, #8]
+        adr   x9, target
+        orr   x9, x9, #0x7f00000000000000
+        br    x9
+        hvc   #1
+target: hvc   #0`;
+    const code = assemble(src, CODE).bytes;
+    const TBI0 = 1n << 37n;
+    for (const run of ['interp', 'jit'] as const) {
+      for (const mmu of [false, true]) {
+        const m = machine(newPhys(), mmu);
+        m.phys.copyIn(CODE, code);
+        m.phys.write32(DATA + 0x10, 0x8001);
+        m.state.setSysreg(KEY.TCR_EL1, m.state.sysreg(KEY.TCR_EL1) | TBI0);
+        m.tlb.setRegs({ SCTLR_EL1: m.state.sysreg(SCTLR_EL1_KEY), TCR_EL1: m.state.sysreg(KEY.TCR_EL1), TTBR0_EL1: m.state.sysreg(KEY.TTBR0_EL1), TTBR1_EL1: 0n, MAIR_EL1: 0xffn });
+        m.state.pc = CODE;
+        const log = run === 'interp' ? runInterp(m, 1000) : runJit(m, 1000).log;
+        expect(log, `${run}, MMU ${mmu ? 'on' : 'off'}`).toEqual([`hvc@${(CODE + 4 * 11).toString(16)} `]);
+        expect(m.state.x[4]).toBe(0xffff_ffff_ffff_8001n);
+        expect(m.state.x[6]).toBe(0x1234n);
+        expect(m.phys.read32(DATA + 8)).toBe(0x1234);
+      }
+    }
+    // TBI0 clear: the same load is a translation fault (level 0) at the tagged address.
+    const m = machine(newPhys(), true);
+    m.phys.copyIn(CODE, code);
+    m.state.pc = CODE;
+    expect(runInterp(m, 1000)[0]).toMatch(/^dataAbort@4010000c .*"fault":"translation"/);
+  });
+
   it('a store into a translated instruction drops the block: the new instruction runs', () => {
     // The loop patches its own "add x0, x0, #1" into "add x0, x0, #100" after the first pass.
     const src = `

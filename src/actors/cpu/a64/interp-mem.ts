@@ -22,7 +22,7 @@ import {
   encodeDataAbortIss, faultStatusCode,
 } from './interp-types.js';
 import { extendValue } from './interp-alu.js';
-import { type A64State, M32, SCTLR_EL1_KEY, fromVa } from './state.js';
+import { type A64State, M32, SCTLR_EL1_KEY, fromVa, vaOfAddr } from './state.js';
 
 const SIZE_MASK: readonly bigint[] = [0xffn, 0xffffn, M32, 0xffff_ffff_ffff_ffffn];
 
@@ -37,10 +37,9 @@ export function accessFor(kind: AccessKind, el: 0 | 1, insnIsLoadStore = kind !=
   return ACCESS[KIND_INDEX[kind] * 4 + el * 2 + (insnIsLoadStore ? 1 : 0)]!;
 }
 
-/** A 64-bit address as a VA number, or undefined when it cannot be represented exactly. */
-export function vaOf(addr: bigint): number | undefined {
-  const n = Number(BigInt.asIntN(64, addr));
-  return Number.isSafeInteger(n) ? n : undefined;
+/** A 64-bit address as a VA number (a TBI tag stripped), or undefined when no exact number holds it. */
+export function vaOf(addr: bigint, s: A64State): number | undefined {
+  return vaOfAddr(s, addr);
 }
 
 export function unrepresentable(addr: bigint, write: boolean): Fault {
@@ -88,7 +87,7 @@ function transfer(
   sf: boolean, rt: number, acc: Access, syn: Syn, alwaysAligned: boolean,
 ): StepException | undefined {
   const bytes = (1 << size) as AccessSize;
-  const va = vaOf(addr);
+  const va = vaOf(addr, s);
   if (va === undefined) return dataAbort(pc, unrepresentable(addr, !load), syn, !load);
   if (va % bytes !== 0 && (alwaysAligned || alignCheck(s))) return dataAbort(pc, alignmentFault(va, !load), syn, !load);
   if (load) {
@@ -143,8 +142,8 @@ export function execLdStPair(s: A64State, mem: GuestMemory, i: LdStPair, pc: num
   if (isExc(b)) return b;
   const bytes = (1 << i.size) as AccessSize;
   const addr = i.writeback === 'post' ? b : b + BigInt(i.offset);
-  const va1 = vaOf(addr);
-  const va2 = vaOf(addr + BigInt(bytes));
+  const va1 = vaOf(addr, s);
+  const va2 = vaOf(addr + BigInt(bytes), s);
   if (va1 === undefined) return dataAbort(pc, unrepresentable(addr, !i.load), NO_SYN, !i.load);
   if (va2 === undefined) return dataAbort(pc, unrepresentable(addr + BigInt(bytes), !i.load), NO_SYN, !i.load);
   if (va1 % bytes !== 0 && alignCheck(s)) return dataAbort(pc, alignmentFault(va1, !i.load), NO_SYN, !i.load);
@@ -170,8 +169,8 @@ export function execLdStPair(s: A64State, mem: GuestMemory, i: LdStPair, pc: num
 }
 
 /** Address of an always-aligned access (exclusives, atomics): VA or an abort. */
-function alignedVa(addr: bigint, total: number, write: boolean, pc: number): number | StepException {
-  const va = vaOf(addr);
+function alignedVa(s: A64State, addr: bigint, total: number, write: boolean, pc: number): number | StepException {
+  const va = vaOf(addr, s);
   if (va === undefined) return dataAbort(pc, unrepresentable(addr, write), NO_SYN, write);
   if (va % total !== 0) return dataAbort(pc, alignmentFault(va, write), NO_SYN, write);
   return va;
@@ -181,7 +180,7 @@ export function execLdExcl(s: A64State, mem: GuestMemory, i: LdExcl, pc: number)
   const b = base(s, i.rn, pc);
   if (isExc(b)) return b;
   const total = i.pair ? 2 << i.size : 1 << i.size;
-  const va = alignedVa(b, total, false, pc);
+  const va = alignedVa(s, b, total, false, pc);
   if (isExc(va)) return va;
   const acc = accessFor('load', s.el);
   if (total === 16) {
@@ -210,7 +209,7 @@ export function execStExcl(s: A64State, mem: GuestMemory, i: StExcl, pc: number)
   const b = base(s, i.rn, pc);
   if (isExc(b)) return b;
   const total = i.pair ? 2 << i.size : 1 << i.size;
-  const va = alignedVa(b, total, true, pc);
+  const va = alignedVa(s, b, total, true, pc);
   if (isExc(va)) return va;
   const acc = accessFor('store', s.el);
   const mon = s.exclusive;
@@ -274,7 +273,7 @@ export function execAtomic(s: A64State, mem: GuestMemory, i: Atomic, pc: number)
   const b = base(s, i.rn, pc);
   if (isExc(b)) return b;
   const bytes = (1 << i.size) as AccessSize;
-  const va = alignedVa(b, bytes, true, pc);
+  const va = alignedVa(s, b, bytes, true, pc);
   if (isExc(va)) return va;
   const x = s.xreg(i.rs) & SIZE_MASK[i.size]!;
   const old = mem.atomic(va, bytes, atomicOp(i.aop, bytes * 8, x), accessFor('atomic', s.el));
@@ -287,7 +286,7 @@ export function execCas(s: A64State, mem: GuestMemory, i: Cas, pc: number): Step
   const b = base(s, i.rn, pc);
   if (isExc(b)) return b;
   const bytes = (1 << i.size) as AccessSize;
-  const va = alignedVa(b, bytes, true, pc);
+  const va = alignedVa(s, b, bytes, true, pc);
   if (isExc(va)) return va;
   const m = SIZE_MASK[i.size]!;
   const old = mem.cas(va, bytes, s.xreg(i.rs) & m, s.xreg(i.rt) & m, accessFor('atomic', s.el));
@@ -300,7 +299,7 @@ export function execCasp(s: A64State, mem: GuestMemory, i: Casp, pc: number): St
   const b = base(s, i.rn, pc);
   if (isExc(b)) return b;
   const total = 2 << i.size;
-  const va = alignedVa(b, total, true, pc);
+  const va = alignedVa(s, b, total, true, pc);
   if (isExc(va)) return va;
   const acc = accessFor('atomic', s.el);
   if (i.size === 2) {
@@ -328,7 +327,7 @@ export function execCasp(s: A64State, mem: GuestMemory, i: Casp, pc: number): St
  */
 export function execDcByVa(s: A64State, mem: GuestMemory, name: string, value: bigint, pc: number): StepException | undefined {
   if (mem.probe === undefined) return undefined;
-  const va = vaOf(value);
+  const va = vaOf(value, s);
   if (va === undefined) return dataAbort(pc, unrepresentable(value, true), NO_SYN, true, true);
   const f = mem.probe(va, name === 'IVAC', accessFor('store', s.el, false));
   if (f === undefined) return undefined;
@@ -339,7 +338,7 @@ export function execDcByVa(s: A64State, mem: GuestMemory, name: string, value: b
 
 export function execDcZva(s: A64State, mem: GuestMemory, value: bigint, pc: number): StepException | undefined {
   const addr = value & ~63n;
-  const va = vaOf(addr);
+  const va = vaOf(addr, s);
   if (va === undefined) return dataAbort(pc, unrepresentable(addr, true), NO_SYN, true);
   const acc = accessFor('store', s.el, false);
   for (let k = 0; k < 64; k += 8) {

@@ -29,7 +29,7 @@ import {
   execLdrLit, execStExcl,
 } from './interp-mem.js';
 import { KEY, SCTLR, readSysreg, sysOpAllowed, writePstateField, writeSysreg } from './interp-sys.js';
-import { type A64State, DAIF_I, SCTLR_EL1_KEY, fromVa, toVa } from './state.js';
+import { type A64State, DAIF_I, SCTLR_EL1_KEY, fromVa, toVa, vaOfAddr } from './state.js';
 
 const OK: StepResult = Object.freeze({ kind: 'ok' });
 
@@ -111,7 +111,8 @@ export function execute(s: A64State, mem: GuestMemory, hooks: InterpHooks, i: In
     case 'BR_REG': {
       const target = s.xreg(i.rn);
       if (i.kind === 'BLR') s.x[30] = fromVa(pc + 4);
-      next = toVa(target);
+      // BranchAddr: a TBI tag is not part of the PC.
+      next = vaOfAddr(s, target) ?? toVa(target);
       break;
     }
     case 'ERET':

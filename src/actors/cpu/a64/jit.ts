@@ -30,7 +30,7 @@ import { condExpr, emit, putConst } from './jit-emit.js';
 import { FastMem, type CodeMap, writesCode } from './jit-mem.js';
 import { TLB_FAULT, type SoftTlb } from './mmu-tlb.js';
 import { ACC_FETCH } from './mmu-types.js';
-import { type A64State, DAIF_I, RegWord, fromVa, toVa } from './state.js';
+import { type A64State, DAIF_I, RegWord, fromVa, toVa, vaOfAddr } from './state.js';
 
 const PAGE = 4096;
 const TWO32 = 0x1_0000_0000;
@@ -127,7 +127,8 @@ export class JitRuntime {
 
   /** Exact VA of X[n] when the halves' number is not exact. */
   va(n: number): number {
-    return toVa(this.s.x[n]!);
+    const x = this.s.x[n]!;
+    return vaOfAddr(this.s, x) ?? toVa(x);
   }
 
   bswap(v: number): number {

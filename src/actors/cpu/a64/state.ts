@@ -52,6 +52,27 @@ export function toVa(x: bigint): number {
   return Number(BigInt.asIntN(64, x));
 }
 
+export const TCR_EL1_KEY = packSysregKey(3, 0, 2, 0, 2);
+/** TCR_EL1.TBI0 (bit 37) and TBI1 (bit 38): top byte ignored for TTBR0 / TTBR1 addresses. */
+const TCR_TBI0 = 1n << 37n;
+const TCR_TBI1 = 1n << 38n;
+
+/**
+ * The VA a 64-bit address names at EL0/EL1, or undefined when no exact number can hold it.
+ * AddrTop: with TCR_EL1.TBIx set for the address's half (bit 55), bits 63:56 are a tag that
+ * translation ignores (ARMv8.0: data accesses and branch targets alike), so the VA is bits 55:0
+ * sign-extended. Only an address whose number is not exact can carry a tag: bits 63:53 equal
+ * make the tag a sign extension already.
+ */
+export function vaOfAddr(s: A64State, x: bigint): number | undefined {
+  const n = Number(BigInt.asIntN(64, x));
+  if (Number.isSafeInteger(n)) return n;
+  const tcr = s.sysreg(TCR_EL1_KEY);
+  if ((tcr & ((x >> 55n) & 1n ? TCR_TBI1 : TCR_TBI0)) === 0n) return undefined;
+  const t = Number(BigInt.asIntN(56, x));
+  return Number.isSafeInteger(t) ? t : undefined;
+}
+
 /** Signed-number VA → unsigned 64-bit register value. */
 export function fromVa(va: number): bigint {
   return BigInt.asUintN(64, BigInt(va));

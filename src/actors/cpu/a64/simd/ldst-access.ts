@@ -73,7 +73,7 @@ export function xfer(load: boolean, total: number, esize: AccessSize, align: num
 
 /** Performs the transfer at `addr`; a fault is returned with no register written. */
 export function transferAt(s: A64State, mem: GuestMemory, pc: number, addr: bigint, x: Xfer): StepException | undefined {
-  const va = vaOf(addr);
+  const va = vaOf(addr, s);
   if (va === undefined) return dataAbort(pc, unrepresentable(addr, !x.load), NO_SYN, !x.load);
   if (va % x.align !== 0 && alignCheck(s)) return dataAbort(pc, alignmentFault(va, !x.load), NO_SYN, !x.load);
   const { dst, src } = x;
