@@ -347,6 +347,33 @@ newinsn: add  x0, x0, #100`;
     }
   });
 
+  it('a chained successor that was overwritten is not run: the rewritten block is', () => {
+    // Two blocks that follow each other through the successor cache; the second patches the
+    // first ("add x0, x0, #1" → "add x0, x0, #100") on its first pass.
+    const src = `
+        mov   x0, #0
+        mov   x3, #3
+        adr   x4, patch
+        ldr   w5, newinsn
+loop:
+patch:  add   x0, x0, #1
+        b     second
+second: str   w5, [x4]
+        subs  x3, x3, #1
+        b.ne  loop
+        hvc   #0
+newinsn: add  x0, x0, #100`;
+    const code = assemble(src, CODE).bytes;
+    for (const mmu of [false, true]) {
+      const m = machine(newPhys(), mmu);
+      m.phys.copyIn(CODE, code);
+      m.state.pc = CODE;
+      const { log } = runJit(m, 1000);
+      expect(log[0]).toMatch(/^hvc/);
+      expect(m.state.x[0]).toBe(201n);
+    }
+  });
+
   it('after a TLBI the block is checked against the new translation and the new page runs', () => {
     const m = machine(newPhys(), true);
     // VA 0x4028_0000 runs "x0 = 1" from its identity page; then the VA's 2 MiB block is remapped

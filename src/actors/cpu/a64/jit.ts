@@ -51,6 +51,15 @@ interface Block {
   ppage: number;
   gen: number;
   el: number;
+  /**
+   * Chaining: the last two blocks that followed this one and their VAs, so going from block to
+   * block needs no map lookup. A cached successor is used only while its gen and el still match
+   * (a dropped block gets gen -1).
+   */
+  s0: Block | undefined;
+  p0: number;
+  s1: Block | undefined;
+  p1: number;
 }
 
 /** Interpreter-only marker: the instruction at this VA always runs in the interpreter. */
@@ -226,6 +235,7 @@ export class Translator {
 
   /** Drops every block (IC invalidation, reset, a flush request). */
   invalidateAll(): void {
+    for (const b of this.blocks.values()) if (b !== INTERP) b.gen = -1;
     this.blocks.clear();
     this.codeMaps.clear();
     this.pageBlocks.clear();
@@ -261,14 +271,30 @@ export class Translator {
     this.exception = undefined;
     this.stopped = false;
     let n = 0;
+    let prev: Block | undefined;
     while (n < max) {
       M.sync();
-      const b = this.lookup(s.pc, s.el);
+      const pc = s.pc;
+      let b: Block | typeof INTERP | undefined;
+      if (prev !== undefined) {
+        b = prev.p0 === pc ? prev.s0 : prev.p1 === pc ? prev.s1 : undefined;
+        if (b !== undefined && (b.gen !== this.tlb.generation || b.el !== s.el)) b = undefined;
+        if (b === undefined) {
+          b = this.lookup(pc, s.el);
+          if (b !== INTERP) chain(prev, pc, b);
+        }
+        prev = undefined;
+      } else {
+        b = this.lookup(pc, s.el);
+      }
       if (b !== INTERP && b.n <= max - n) {
         const k = b.fn(s, R, M, X, max - n);
         n += k;
         this.stats.translated += k;
-        if (M.bail === 0) continue;
+        if (M.bail === 0) {
+          prev = b;
+          continue;
+        }
         if (M.bail === 2) {
           M.bail = 0;
           this.stopped = true;
@@ -331,7 +357,7 @@ export class Translator {
       return INTERP;
     }
     const fn = build(insns, pc);
-    const block: Block = { fn, n: insns.length, ppage, gen: this.tlb.generation, el };
+    const block: Block = { fn, n: insns.length, ppage, gen: this.tlb.generation, el, s0: undefined, p0: Number.NaN, s1: undefined, p1: Number.NaN };
     this.blocks.set(pc, block);
     this.watch(ppage, pc, insns.length);
     this.stats.compiled++;
@@ -365,9 +391,25 @@ export class Translator {
   /** A store hit translated code in physical page ppage: its blocks go. */
   private dropPage(ppage: number): void {
     this.stats.codeWrites++;
-    for (const va of this.pageBlocks.get(ppage) ?? []) this.blocks.delete(va);
+    for (const va of this.pageBlocks.get(ppage) ?? []) {
+      const b = this.blocks.get(va);
+      if (b) b.gen = -1;
+      this.blocks.delete(va);
+    }
     this.pageBlocks.delete(ppage);
     this.codeMaps.get(ppage)?.fill(0);
+  }
+}
+
+/** Remembers `next` (at `pc`) as a successor of `b`, the older of its two entries making room. */
+function chain(b: Block, pc: number, next: Block): void {
+  if (b.p0 === pc) b.s0 = next;
+  else if (b.p1 === pc) b.s1 = next;
+  else {
+    b.s1 = b.s0;
+    b.p1 = b.p0;
+    b.s0 = next;
+    b.p0 = pc;
   }
 }
 
