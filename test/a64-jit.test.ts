@@ -170,11 +170,13 @@ function randomWord(r: () => number, ops: Set<string>, avoid: (w: number) => boo
   }
 }
 
-/** Encodes a conditional branch forward by `words` (B.cond, CBZ/CBNZ, TBZ/TBNZ, random register). */
+/** Encodes a branch forward by `words` (B.cond, CBZ/CBNZ, TBZ/TBNZ with a random register; B, BL). */
 function randomBranch(r: () => number, words: number): number {
   const reg = Math.floor(r() * 31);
-  switch (Math.floor(r() * 3)) {
+  switch (Math.floor(r() * 4)) {
     case 0: return (0x54000000 | ((words & 0x7ffff) << 5) | Math.floor(r() * 16)) >>> 0;
+    // B or BL: the translator follows it inside the block (a superblock).
+    case 3: return ((r() < 0.5 ? 0x14000000 : 0x94000000) | (words & 0x3ffffff)) >>> 0;
     case 1: return ((r() < 0.5 ? 0xb4000000 : 0xb5000000) | (r() < 0.5 ? 0 : 0) | ((words & 0x7ffff) << 5) | reg) >>> 0;
     default: {
       const bit = Math.floor(r() * 64);

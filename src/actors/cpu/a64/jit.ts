@@ -343,14 +343,27 @@ export class Translator {
 
   private compile(pc: number, el: number, ppage: number): Block | typeof INTERP {
     const insns: { i: Insn; word: number; pc: number }[] = [];
-    const pageEnd = (Math.floor(pc / PAGE) + 1) * PAGE;
-    for (let va = pc; va < pageEnd && insns.length < MAX_BLOCK; va += 4) {
+    const page = Math.floor(pc / PAGE);
+    const seen = new Set<number>();
+    // A direct B or BL inside the block's page is followed (a superblock): the branch costs
+    // nothing, and a loop split over two blocks by the compiler (test at the bottom, body behind
+    // a forward branch) becomes one block that loops inside its function. A branch back into
+    // the block ends it.
+    for (let va = pc; Math.floor(va / PAGE) === page && insns.length < MAX_BLOCK;) {
       const word = this.mem.fetch(va, accessFor('fetch', el === 0 ? 0 : 1));
       if (typeof word !== 'number') break;
       const i = decodeCached(word);
       if (LEAVES.has(i.op)) break;
       insns.push({ i, word, pc: va });
+      seen.add(va);
+      if (i.op === 'B') {
+        const target = va + i.offset;
+        if (Math.floor(target / PAGE) !== page || seen.has(target) || insns.length === MAX_BLOCK) break;
+        va = target;
+        continue;
+      }
       if (isBranch(i)) break;
+      va += 4;
     }
     if (insns.length === 0) {
       this.blocks.set(pc, INTERP);
@@ -359,21 +372,20 @@ export class Translator {
     const fn = build(insns, pc);
     const block: Block = { fn, n: insns.length, ppage, gen: this.tlb.generation, el, s0: undefined, p0: Number.NaN, s1: undefined, p1: Number.NaN };
     this.blocks.set(pc, block);
-    this.watch(ppage, pc, insns.length);
+    this.watch(ppage, pc, insns);
     this.stats.compiled++;
     return block;
   }
 
   /** Marks the block's words in its page's code map (a new map drops FastMem's write entries). */
-  private watch(ppage: number, pc: number, n: number): void {
+  private watch(ppage: number, pc: number, insns: readonly { pc: number }[]): void {
     let map = this.codeMaps.get(ppage);
     if (map === undefined) {
       map = new Uint8Array(PAGE / 4);
       this.codeMaps.set(ppage, map);
       this.fast.flush();
     }
-    const first = (((pc % PAGE) + PAGE) % PAGE) >> 2;
-    map.fill(1, first, first + n);
+    for (const x of insns) map[(((x.pc % PAGE) + PAGE) % PAGE) >> 2] = 1;
     const list = this.pageBlocks.get(ppage);
     if (list) list.push(pc);
     else this.pageBlocks.set(ppage, [pc]);
@@ -456,6 +468,11 @@ function build(insns: { i: Insn; word: number; pc: number }[], start: number): B
     const stop = (skip: boolean): string => (skip ? `s.pc=${pc + 4};M.bail=2;return cnt+${k + 1};` : `s.pc=${pc};M.bail=2;return cnt+${k};`);
     if (k === n - 1 && isBranch(i)) {
       body += branch(i, pc);
+      return;
+    }
+    if (i.op === 'B') {
+      // A followed branch (see compile): only BL's link register is left to do.
+      if (i.link) body += putConst(30, fromVa(pc + 4));
       return;
     }
     const code = i.op === 'SIMD'
