@@ -349,6 +349,45 @@ newinsn: add  x0, x0, #100`;
     }
   });
 
+  it('hotAfter: a block start runs in the interpreter until hot, then is translated at the next quiet point', () => {
+    const src = `
+        mov   x0, #0
+        mov   x3, #200
+loop:   add   x0, x0, #3
+        subs  x3, x3, #1
+        b.ne  loop
+        wfi
+        hvc   #0`;
+    const code = assemble(src, CODE).bytes;
+    const ref = machine(newPhys(), false);
+    ref.phys.copyIn(CODE, code);
+    ref.state.pc = CODE;
+    const refLog = runInterp(ref, 10_000);
+    const m = machine(newPhys(), false);
+    m.phys.copyIn(CODE, code);
+    m.state.pc = CODE;
+    const jit = new Translator(m.state, m.mem, m.hooks, m.phys, m.tlb, 2);
+    // The first 100 instructions: the loop is entered twice, interpreted, and queued; the
+    // end of the budget translates it.
+    expect(jit.run(100)).toBe(100);
+    expect(jit.stats.translated).toBe(0);
+    expect(jit.stats.compiled).toBeGreaterThan(0);
+    const log: string[] = [];
+    for (let left = 10_000; left > 0;) {
+      left -= jit.run(left);
+      const e = jit.exception;
+      if (e === undefined) break;
+      log.push(describeExc(e));
+      if (e.type === 'hvc') break;
+      retire(m.state, e);
+      left--;
+    }
+    expect(log).toEqual(refLog);
+    expect(snapshot(m)).toEqual(snapshot(ref));
+    expect(m.state.x[0]).toBe(600n);
+    expect(jit.stats.translated).toBeGreaterThan(400);
+  });
+
   it('a chained successor that was overwritten is not run: the rewritten block is', () => {
     // Two blocks that follow each other through the successor cache; the second patches the
     // first ("add x0, x0, #1" → "add x0, x0, #100") on its first pass.

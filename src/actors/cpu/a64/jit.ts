@@ -64,6 +64,14 @@ interface Block {
 
 /** Interpreter-only marker: the instruction at this VA always runs in the interpreter. */
 const INTERP = null;
+/** Not translated yet (see Translator.hotAfter): the interpreter runs this entry. */
+const COLD = 0;
+/** Cold instructions after which the queued blocks are translated without waiting for a quiet point. */
+const MAX_COLD_RUN = 1000;
+/** interpretOne's outcomes. */
+const STEP_ON = 0;
+const STOP = 1;
+const STOP_RETIRED = 2;
 
 /** Ops that always run in the interpreter and end a block before them. */
 const LEAVES = new Set<Insn['op']>(['EXCEPTION', 'HINT', 'BARRIER', 'MSR_IMM', 'MRS', 'MSR_REG', 'SYS', 'SYSL', 'ERET', 'UNDEFINED']);
@@ -213,6 +221,11 @@ export class Translator {
   private readonly codeMaps = new Map<number, CodeMap>();
   /** VAs of the blocks read from each physical page. */
   private readonly pageBlocks = new Map<number, number[]>();
+  /** Entries of each block start not translated yet, and the starts waiting for translation. */
+  private readonly heat = new Map<number, number>();
+  private readonly queued: { pc: number; el: number }[] = [];
+  /** Instructions interpreted as cold code since the queue was last drained. */
+  private coldRun = 0;
   readonly fast: FastMem;
   private readonly rt: JitRuntime;
   /** Set when the last run() ended at a trap whose outcome stops the CPU (see setTrap). */
@@ -228,6 +241,15 @@ export class Translator {
     private readonly hooks: InterpHooks,
     phys: PhysicalMemory,
     private readonly tlb: SoftTlb,
+    /**
+     * Entries of a block start that the interpreter runs before the block is translated (0:
+     * translate at first sight). Code that runs once (boot, init) is never translated, and a
+     * block that became hot is translated at the next quiet point (the end of run()'s budget,
+     * WFI/WFE) rather than in the middle of, say, an interrupt handler: translating ten
+     * blocks of a cold path costs a millisecond, which a guest measuring its interrupt
+     * latency would see.
+     */
+    private readonly hotAfter = 0,
   ) {
     this.fast = new FastMem(phys, tlb, this.codeMaps, (p) => this.dropPage(p));
     this.rt = new JitRuntime(s, mem, hooks, this.fast);
@@ -237,6 +259,8 @@ export class Translator {
   invalidateAll(): void {
     for (const b of this.blocks.values()) if (b !== INTERP) b.gen = -1;
     this.blocks.clear();
+    this.heat.clear();
+    this.queued.length = 0;
     this.codeMaps.clear();
     this.pageBlocks.clear();
     this.fast.flush();
@@ -275,17 +299,26 @@ export class Translator {
     while (n < max) {
       M.sync();
       const pc = s.pc;
-      let b: Block | typeof INTERP | undefined;
+      let b: Block | typeof INTERP | typeof COLD | undefined;
       if (prev !== undefined) {
         b = prev.p0 === pc ? prev.s0 : prev.p1 === pc ? prev.s1 : undefined;
         if (b !== undefined && (b.gen !== this.tlb.generation || b.el !== s.el)) b = undefined;
         if (b === undefined) {
           b = this.lookup(pc, s.el);
-          if (b !== INTERP) chain(prev, pc, b);
+          if (b !== INTERP && b !== COLD) chain(prev, pc, b);
         }
         prev = undefined;
       } else {
         b = this.lookup(pc, s.el);
+      }
+      if (b === COLD) {
+        // Cold code: the interpreter runs the block, up to the first change of control flow.
+        const k = this.interpretBlock(max - n);
+        n += k.n;
+        if (k.stop) return n;
+        // A long stretch in the interpreter is no short path being timed: translate now.
+        if ((this.coldRun += k.n) >= MAX_COLD_RUN) this.compileQueued();
+        continue;
       }
       if (b !== INTERP && b.n <= max - n) {
         const k = b.fn(s, R, M, X, max - n);
@@ -303,27 +336,73 @@ export class Translator {
         M.bail = 0;
         if (n >= max) break;
       }
-      const r = step(s, this.mem, this.hooks);
-      if (r.kind !== 'ok') {
-        this.exception = r;
-        return n;
-      }
+      const r = this.interpretOne();
+      if (r !== STEP_ON) return r === STOP_RETIRED ? n + 1 : n;
       n++;
-      this.stats.interpreted++;
-      // System instructions run here, among them the ones that unmask IRQs (MSR DAIFClr/DAIF):
-      // a pending interrupt is taken before the next instruction, as on hardware.
-      if ((s.daif & DAIF_I) === 0 && this.hooks.irqPending?.()) {
-        this.exception = { kind: 'exception', pc: s.pc, type: 'irq' };
-        return n;
-      }
     }
+    this.compileQueued();
     return n;
   }
 
-  private lookup(pc: number, el: number): Block | typeof INTERP {
+  /**
+   * One instruction in the interpreter. run() goes on (STEP_ON), or stops at an exception (in
+   * `exception`) that retired nothing (STOP) or at a pending IRQ the instruction just unmasked
+   * (STOP_RETIRED).
+   */
+  private interpretOne(): number {
+    const s = this.s;
+    const r = step(s, this.mem, this.hooks);
+    if (r.kind !== 'ok') {
+      this.exception = r;
+      if (r.type === 'wfi' || r.type === 'wfe') this.compileQueued();
+      return STOP;
+    }
+    this.stats.interpreted++;
+    // System instructions run here, among them the ones that unmask IRQs (MSR DAIFClr/DAIF):
+    // a pending interrupt is taken before the next instruction, as on hardware.
+    if ((s.daif & DAIF_I) === 0 && this.hooks.irqPending?.()) {
+      this.exception = { kind: 'exception', pc: s.pc, type: 'irq' };
+      return STOP_RETIRED;
+    }
+    return STEP_ON;
+  }
+
+  /** A cold block in the interpreter, until control flow leaves the straight line (or `left` runs out). */
+  private interpretBlock(left: number): { n: number; stop: boolean } {
+    const s = this.s;
+    let n = 0;
+    while (n < left && n < MAX_BLOCK) {
+      const pc = s.pc;
+      const r = this.interpretOne();
+      if (r !== STEP_ON) return { n: r === STOP_RETIRED ? n + 1 : n, stop: true };
+      n++;
+      if (s.pc !== pc + 4) break;
+    }
+    return { n, stop: false };
+  }
+
+  /** Translates the block starts that became hot (see hotAfter). */
+  compileQueued(): void {
+    this.coldRun = 0;
+    for (const { pc, el } of this.queued) {
+      this.heat.delete(pc);
+      if (this.blocks.has(pc)) continue;
+      const ppage = this.fetchPage(pc, el);
+      if (ppage >= 0) this.compile(pc, el, ppage);
+    }
+    this.queued.length = 0;
+  }
+
+  private lookup(pc: number, el: number): Block | typeof INTERP | typeof COLD {
     const b = this.blocks.get(pc);
     const gen = this.tlb.generation;
     if (b !== undefined && (b === INTERP || (b.gen === gen && b.el === el))) return b;
+    if (b === undefined && this.hotAfter > 0) {
+      const h = (this.heat.get(pc) ?? 0) + 1;
+      this.heat.set(pc, h);
+      if (h === this.hotAfter) this.queued.push({ pc, el });
+      return COLD;
+    }
     const ppage = this.fetchPage(pc, el);
     if (ppage < 0) return INTERP; // the interpreter reports the instruction abort
     if (b !== undefined && b !== INTERP && b.ppage === ppage) {

@@ -43,6 +43,12 @@ export type SliceEnd =
 const DAIF_I = 0x80;
 /** Longest run of guest instructions between two checks for a posted interrupt or a due timer. */
 export const EVENT_CHECK_INSNS = 1000;
+/**
+ * A block start runs in the interpreter on its first entry and is translated after the
+ * second (Translator.hotAfter): boot and init code that runs once is never translated, and an
+ * interrupt path is not translated while the guest is timing it.
+ */
+const HOT_AFTER = 2;
 
 /** The EL1 GIC CPU-interface registers served by the (virtual) CPU interface. */
 const ICC_REGS = new Set<string>([
@@ -128,7 +134,7 @@ export class GuestEngine {
   }
 
   private newTranslator(): Translator {
-    const jit = new Translator(this.state, this.mem, this.hooks, this.c.mem, this.tlb);
+    const jit = new Translator(this.state, this.mem, this.hooks, this.c.mem, this.tlb, HOT_AFTER);
     jit.setTrap(() => this.stage2Trap(), this.trapCtx);
     return jit;
   }
