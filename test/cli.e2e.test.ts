@@ -9,7 +9,7 @@
  * prompt before every line, and so the output of command i is the text between prompts i and
  * i + 1.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -97,6 +97,15 @@ beforeAll(() => {
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('output into a closed pipe', () => {
+  it('stops quietly with status 141 (SIGPIPE), no EPIPE stack trace', async () => {
+    // The reader closes after one byte while guest run is still printing.
+    const bash = spawnSync('bash', ['-c', `node ${CLI} guest run test/guest-programs/realbench.elf | head -c 1 >/dev/null; echo \${PIPESTATUS[0]}`], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
+    expect(bash.stderr).toBe('');
+    expect(bash.stdout.trim()).toBe('141');
+  });
 });
 
 describe('enable / disable through run -c', () => {

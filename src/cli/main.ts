@@ -247,6 +247,14 @@ function loadAny(file: string, cell?: boolean): { bytes: Uint8Array; config: Par
 }
 
 async function main(): Promise<void> {
+  // A reader that went away (`jhsim ... | head`): stop quietly as a Unix tool does, with
+  // SIGPIPE's status, instead of an unhandled EPIPE error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(141);
+    });
+  }
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
