@@ -36,6 +36,14 @@ describe('C programs with FP/SIMD: jhsim prints what qemu-aarch64 prints', () =>
     expect(j.cpus.every((c) => c.status === 'off')).toBe(true);
   });
 
+  it('realbench (the bench\'s real-code workload) under guest run: its checksum line is qemu-aarch64\'s', async () => {
+    const r = await jhsim(['guest', 'run', join(PROGS, 'realbench.elf'), '--json', '--timeout', '150']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { output: string };
+    expect(j.output.split('\n')[0]).toBe(expected('realbench').trim());
+    expect(j.output).toMatch(/^realbench: \d+ ticks per iteration at 62500000 Hz$/m);
+  });
+
   const boot = enabledPerTest();
   it.each(['fpmath-O2', 'vector-O3'])('%s in a cell (c-inmate.json, PL011 output)', async (name) => {
     const b = await boot();

@@ -16,6 +16,7 @@ import { Errno, ErrnoError } from '../shared/errno.js';
 import { parseIntOption } from './machine-options.js';
 import { DEFAULT_ROOT_CONFIG, resolveUserPath } from './paths.js';
 import { UserProcess } from './user.js';
+import { formatRealCode, measureRealCode } from './bench-real.js';
 import { GUEST_TARGET_INSNS_PER_S, GUEST_TARGET_MMIO_PER_S, compareQemu, measureGuest, type GuestBenchRow, type QemuComparison } from './bench-guest.js';
 import { Sys } from '../actors/cpu/linux/layout.js';
 
@@ -123,8 +124,9 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   const results = await measure(list, cycles);
   const guest = guestBudget ? await measureGuest(guestBudget) : [];
   const qemu = guestBudget ? await compareQemu() : undefined;
+  const real = guestBudget ? await measureRealCode() : undefined;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, guest, qemu })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, guest, qemu, real })}\n`);
     return 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
@@ -144,6 +146,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
     `timer interrupt lateness (guest virtual timer, 1 ms ahead, ${timer.rounds} rounds each; min / median / max): idle in WFI ${sp(timer.idle_us)} µs (target ≈ 100 µs on a quiet host: ${timer.idle_us.median <= 100 ? 'met' : 'MISSED'}); spinning ${sp(timer.busy_us)} µs, ${sp(timer.busy_late_insns)} instructions after the guest saw the deadline (bound ${EVENT_CHECK_INSNS}: ${timer.busy_late_insns.max <= EVENT_CHECK_INSNS ? 'met' : 'MISSED'})\n`,
   );
   if (guest.length) printGuest(guest, qemu);
+  if (real) process.stdout.write(formatRealCode(real));
   return 0;
 }
 
