@@ -341,7 +341,40 @@ export interface SimdFp {
   /** It accesses memory (loads and stores). */
   mem: boolean;
   exec: SimdExec;
+  /** The form, for the block translator, when it is one it generates code for (exec stays the reference). */
+  jit?: SimdJit;
 }
+
+/**
+ * The few SIMD&FP forms the block translator emits inline (jit-simd.ts), described by their
+ * decoded fields since an exec closure keeps its fields to itself.
+ *
+ *   ldst  whole registers at consecutive addresses: LDR/STR/LDUR/STUR of B/H/S/D/Q, LDP/STP/
+ *         LDNP/STNP of S/D/Q, LDR (literal), LD1/ST1 (multiple structures, 1 to 4 registers),
+ *         and LD1R (one element replicated into every lane)
+ *   fmov  FMOV between a general register and the low S/D (or, `top`, the upper D) of a V register
+ *   movi  V[d] = the 64-bit pattern (lo, hi), repeated when q, else upper half zero (MOVI/MVNI)
+ */
+export type SimdJit =
+  | {
+    kind: 'ldst'; load: boolean;
+    /** Bytes of memory per register (a 64-bit vector: 8, and a load zeroes its upper half). */
+    bytes: 1 | 2 | 4 | 8 | 16;
+    /** The registers, one after the other in memory. */
+    regs: readonly number[];
+    /** LD1R: the element fills 8 or 16 bytes of the register (8: upper half zeroed); else 0. */
+    replicate: 0 | 8 | 16;
+    /** The alignment SCTLR_EL1.A demands: the register size, or the element size of a vector. */
+    align: number;
+    /**
+     * imm: [Xn|SP, #offset], pre/post-indexed by writeback; reg: [Xn|SP, Rm, extend #amount];
+     * lit: pc + offset; postReg: [Xn|SP], post-indexed by Xm.
+     */
+    mode: 'imm' | 'reg' | 'lit' | 'postReg'; rn: RegSP; offset: number; writeback: 'none' | 'pre' | 'post';
+    rm: RegZR; extend: ExtendType; amount: number;
+  }
+  | { kind: 'fmov'; toGen: boolean; sf: boolean; top: boolean; d: number; n: number }
+  | { kind: 'movi'; d: number; lo: number; hi: number; q: boolean };
 
 export type Insn =
   | AddSubImm | LogicImm | MoveWide | Adr | Bitfield | Extr

@@ -7,6 +7,7 @@
  *   M    the FastMem (r/w → offset in M.dv, -1: not here)
  *   X    the runtime helpers (exec: the reference interpreter for one instruction, mul64, ...)
  *   SP   index in R of the current stack pointer, EL the exception level (constant per block)
+ *   V    A64State.v32 (the V registers as words: jit-simd.ts)
  *
  * emit() returns null for an instruction it does not translate; the block then calls the
  * reference interpreter for it (same semantics, slower). `bail` is the statement that hands the
@@ -29,11 +30,11 @@ export interface EmitCtx {
   stop: (skip: boolean) => string;
 }
 
-const lo = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP]' : '0') : `R[${2 * n}]`);
-const hi = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP+1]' : '0') : `R[${2 * n + 1}]`);
+export const lo = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP]' : '0') : `R[${2 * n}]`);
+export const hi = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP+1]' : '0') : `R[${2 * n + 1}]`);
 
 /** Writes (l, h) to register n (W writes pass h = '0'); nothing for XZR. */
-function put(n: number, l: string, h: string, sp = false): string {
+export function put(n: number, l: string, h: string, sp = false): string {
   if (n === 31) return sp ? `R[SP]=${l};R[SP+1]=${h};` : '';
   return `R[${2 * n}]=${l};R[${2 * n + 1}]=${h};`;
 }
@@ -108,7 +109,7 @@ function shiftInto(sf: boolean, type: number, k: number, x0: string, x1: string)
 }
 
 /** b0/b1 = extend(register rm, extend) << amount (ADD/SUB extended, register-offset addressing). */
-function extendInto(rm: number, extend: number, amount: number): string {
+export function extendInto(rm: number, extend: number, amount: number): string {
   let s: string;
   switch (extend) {
     case 0: s = `t0=${lo(rm)}&255;t1=0;`; break;
@@ -289,8 +290,8 @@ function dp3(i: Dp3): string | null {
  * va from the 64-bit address in (a0, a1) (the base) or (r0, r1) (base + offset): a signed
  * number, exact while it is a canonical VA.
  */
-const VA = 'va=(a1|0)*4294967296+a0;';
-const VA_R = 'va=(r1|0)*4294967296+r0;';
+export const VA = 'va=(a1|0)*4294967296+a0;';
+export const VA_R = 'va=(r1|0)*4294967296+r0;';
 
 /** The transfer of one register at offset `o` of `d` (after a successful lookup). */
 function loadReg(size: number, signed: boolean, sf: boolean, rt: number, at: string): string {
@@ -316,15 +317,15 @@ function storeReg(size: number, rt: number, at: string): string {
 }
 
 /** a0/a1 = base register (an SP base must be 16-byte aligned, else the interpreter decides). */
-function baseInto(rn: number, ctx: EmitCtx): string {
+export function baseInto(rn: number, ctx: EmitCtx): string {
   if (rn === 31) return `a0=R[SP];a1=R[SP+1];if((a0&15)!==0){${ctx.bail}}`;
   return `a0=${lo(rn)};a1=${hi(rn)};`;
 }
 
 /** (r0, r1) = (a0, a1) + (b0, b1). */
-const ADD64 = 'r0=a0+b0;c=r0>4294967295?1:0;r0=r0>>>0;r1=(a1+b1+c)>>>0;';
+export const ADD64 = 'r0=a0+b0;c=r0>4294967295?1:0;r0=r0>>>0;r1=(a1+b1+c)>>>0;';
 
-function offsetInto(off: number): string {
+export function offsetInto(off: number): string {
   const [l, h] = const64(BigInt(off));
   return `b0=${l};b1=${h};`;
 }

@@ -77,6 +77,11 @@ export class FastMem {
   bail = 0;
   /** TLB generation the cached entries were filled under. */
   private gen = -1;
+  /**
+   * 1 once a store dropped translated code (set by the translator); a block that ran a store
+   * through the interpreter (slow path) ends after it when set, so no stale instruction runs.
+   */
+  cw = 0;
   /** SCTLR_EL1.A (alignment checking of ordinary accesses). */
   strictAlign = false;
   /** The stage-2 fault stage2Fault() found: IPA page number and fault status code. */
@@ -89,6 +94,16 @@ export class FastMem {
     private readonly codeMaps: Map<number, CodeMap>,
     private readonly onCodeWrite: (ppage: number) => void,
   ) {}
+
+  /**
+   * A store hits translated code: its blocks go, and the store is left to the interpreter (-1),
+   * so the block running it ends there and the new instructions run next, as the interpreter
+   * runs them (the running block may hold the very instruction being overwritten).
+   */
+  private codeWrite(ppage: number): number {
+    this.onCodeWrite(ppage);
+    return -1;
+  }
 
   /** Drops every entry (TLB changed, alignment policy changed, a new code page appeared). */
   flush(): void {
@@ -130,7 +145,7 @@ export class FastMem {
     const off = va - page * PAGE;
     if (w.tag[i] === page * 2 + el && off + span <= PAGE && ((off & alignMask) === 0 || w.loose[i] === 1)) {
       const code = w.code[i]!;
-      if (code !== null && writesCode(code, off, span)) this.onCodeWrite(w.ppage[i]!);
+      if (code !== null && writesCode(code, off, span)) return this.codeWrite(w.ppage[i]!);
       this.dv = w.view[i]!;
       return w.off[i]! + off;
     }
@@ -196,7 +211,7 @@ export class FastMem {
     const code = this.codeMaps.get(ppage) ?? null;
     w.code[i] = code;
     if ((off & alignMask) !== 0 && !loose) return -1;
-    if (write && code !== null && writesCode(code, off, span)) this.onCodeWrite(ppage);
+    if (write && code !== null && writesCode(code, off, span)) return this.codeWrite(ppage);
     this.dv = ram.dv;
     return w.off[i]! + off;
   }

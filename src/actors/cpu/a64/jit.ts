@@ -9,11 +9,12 @@
  * accesses, ERET, UNDEFINED: those always run in the interpreter), or after 64 instructions.
  * Other instructions the emitter does not translate (exclusives, atomics, rare ALU forms) call
  * the interpreter from inside the block; FP/Advanced SIMD instructions call their decoded
- * closure (simd/) directly. A block whose last branch goes back to its own start
- * loops inside the function while the instruction budget allows, so a tight loop costs one
- * call per slice. Loads and stores go through FastMem; anything it cannot serve hands that one
- * instruction to the interpreter (`bail`), which performs it or reports its exception with the
- * exact syndrome, so the architectural results are those of the interpreter.
+ * closure (simd/) directly, but for the loads, stores and moves jit-simd.ts inlines. A block
+ * whose last branch goes back to its own start loops inside the function while the
+ * instruction budget allows, so a tight loop costs one call per slice. Loads and stores go
+ * through FastMem; anything it cannot serve hands that one instruction to the interpreter
+ * (`bail`), which performs it or reports its exception with the exact syndrome, so the
+ * architectural results are those of the interpreter.
  *
  * Validity. Blocks are keyed by VA and remember the physical page they were read from: after
  * any TLB change (TLBI, translation registers, stage-2 switch) a block is re-checked against a
@@ -27,6 +28,7 @@ import type { Insn } from './insn.js';
 import type { GuestMemory, InterpHooks, StepException } from './interp-types.js';
 import { accessFor } from './interp-mem.js';
 import { condExpr, emit, putConst } from './jit-emit.js';
+import { emitSimd } from './jit-simd.js';
 import { FastMem, type CodeMap, writesCode } from './jit-mem.js';
 import { TLB_FAULT, type SoftTlb } from './mmu-tlb.js';
 import { ACC_FETCH } from './mmu-types.js';
@@ -351,6 +353,7 @@ export class Translator {
    */
   private interpretOne(): number {
     const s = this.s;
+    this.fast.cw = 0;
     const r = step(s, this.mem, this.hooks);
     if (r.kind !== 'ok') {
       this.exception = r;
@@ -482,6 +485,7 @@ export class Translator {
   /** A store hit translated code in physical page ppage: its blocks go. */
   private dropPage(ppage: number): void {
     this.stats.codeWrites++;
+    this.fast.cw = 1;
     for (const va of this.pageBlocks.get(ppage) ?? []) {
       const b = this.blocks.get(va);
       if (b) b.gen = -1;
@@ -554,19 +558,23 @@ function build(insns: { i: Insn; word: number; pc: number }[], start: number): B
       if (i.link) body += putConst(30, fromVa(pc + 4));
       return;
     }
+    // FP/SIMD: inline for the forms jit-simd.ts knows, else the decoded closure itself, no
+    // interpreter dispatch; with FP trapped or on a fault (state untouched) the interpreter
+    // redoes it and reports the exception.
+    // After an instruction run outside the inline code: a store into translated code ends the block.
+    const smc = `if(M.cw!==0){M.cw=0;s.pc=${pc + 4};return cnt+${k + 1};}`;
+    const slow = `if(I[${k}].exec(s,X.mem,${pc})!==undefined){${bail}}${smc}`;
     const code = i.op === 'SIMD'
-      // FP/SIMD: the decoded closure itself, no interpreter dispatch; with FP trapped or on a
-      // fault (state untouched) the interpreter redoes it and reports the exception.
-      ? `if(!s.fpAllowed()||I[${k}].exec(s,X.mem,${pc})!==undefined){${bail}}`
+      ? emitSimd(i, { pc, bail, stop, slow }) ?? `if(!s.fpAllowed()){${bail}}${slow}`
       : emit(i, { pc, bail, stop });
     if (code !== null) body += code;
-    else body += `s.pc=${pc};if(!X.exec(I[${k}],${pc},${insns[k]!.word})){s.pc=${pc};M.bail=1;return cnt+${k};}`;
+    else body += `s.pc=${pc};if(!X.exec(I[${k}],${pc},${insns[k]!.word})){s.pc=${pc};M.bail=1;return cnt+${k};}${smc}`;
     if (k === n - 1) body += `nx=${pc + 4};`;
   });
   const src =
     `return function block_${start < 0 ? 'm' : ''}${Math.abs(start).toString(16)}(s,R,M,X,limit){` +
     'let cnt=0,a0=0,a1=0,b0=0,b1=0,r0=0,r1=0,t0=0,t1=0,c=0,o=0,va=0,nx=0,d=M.dv;' +
-    `const SP=s.el===0||s.spsel===0?${RegWord.SP_EL0}:${RegWord.SP_EL1},EL=s.el;` +
+    `const SP=s.el===0||s.spsel===0?${RegWord.SP_EL0}:${RegWord.SP_EL1},EL=s.el,V=s.v32;` +
     `for(;;){${body}cnt+=${n};` +
     `if(nx===${start}&&cnt+${n}<=limit)continue;s.pc=nx;return cnt;}}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the translator's whole point

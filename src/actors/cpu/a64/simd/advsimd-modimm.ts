@@ -66,7 +66,7 @@ export function decodeModImm(w: number): SimdFp | undefined {
         v[dw] = lo; v[dw + 1] = hi;
         v[dw + 2] = q ? lo : 0; v[dw + 3] = q ? hi : 0;
         return undefined;
-      });
+      }, false, { kind: 'movi', d, lo, hi, q: q === 1 });
     case 'orr':
       return simdInsn(name, text, (s) => {
         const v = s.v32;

@@ -106,7 +106,7 @@ function fmovToFp(sf: boolean, size: FpSize, d: number, n: number): SimdFp {
   return simdInsn('fmov', asm('fmov', fpReg(size, d), genReg(sf, n)), (s) => {
     writeF(s, d, size, readGen(s, n, sf));
     return undefined;
-  });
+  }, false, { kind: 'fmov', toGen: false, sf, top: false, d, n });
 }
 
 /** FMOV Wd, Sn / FMOV Xd, Dn. */
@@ -114,7 +114,7 @@ function fmovToGen(sf: boolean, size: FpSize, d: number, n: number): SimdFp {
   return simdInsn('fmov', asm('fmov', genReg(sf, d), fpReg(size, n)), (s) => {
     s.setReg(d, readF(s, n, size), sf, false);
     return undefined;
-  });
+  }, false, { kind: 'fmov', toGen: true, sf, top: false, d, n });
 }
 
 /** FMOV Vd.D[1], Xn (the low half of Vd is kept) and FMOV Xd, Vn.D[1]. */
@@ -123,10 +123,10 @@ function fmovTop(toFp: boolean, d: number, n: number): SimdFp {
     return simdInsn('fmov', asm('fmov', `v${d}.d[1]`, genReg(true, n)), (s) => {
       s.v64[d * 2 + 1] = readGen(s, n, true);
       return undefined;
-    });
+    }, false, { kind: 'fmov', toGen: false, sf: true, top: true, d, n });
   }
   return simdInsn('fmov', asm('fmov', genReg(true, d), `v${n}.d[1]`), (s) => {
     s.setReg(d, s.v64[n * 2 + 1]!, true, false);
     return undefined;
-  });
+  }, false, { kind: 'fmov', toGen: true, sf: true, top: true, d, n });
 }

@@ -1,9 +1,12 @@
 /** Construction of decoded FP/Advanced SIMD instructions (see SimdFp in ../insn.ts). */
-import type { SimdExec, SimdFp } from '../insn.js';
+import type { SimdExec, SimdFp, SimdJit } from '../insn.js';
 
-/** A decoded FP/SIMD instruction; `text` is its objdump-style disassembly. */
-export function simdInsn(name: string, text: string, exec: SimdExec, mem = false): SimdFp {
-  return { op: 'SIMD', name, text, mem, exec };
+/**
+ * A decoded FP/SIMD instruction; `text` is its objdump-style disassembly, `jit` the description
+ * of a form the block translator inlines.
+ */
+export function simdInsn(name: string, text: string, exec: SimdExec, mem = false, jit?: SimdJit): SimdFp {
+  return jit === undefined ? { op: 'SIMD', name, text, mem, exec } : { op: 'SIMD', name, text, mem, exec, jit };
 }
 
 /** Bits hi..lo of w (unsigned). */

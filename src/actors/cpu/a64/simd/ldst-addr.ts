@@ -4,8 +4,7 @@
  * SP base that is misaligned while SCTLR_EL1.SA/SA0 is set faults as for integer accesses.
  * Writeback (pre/post-index) happens after the access and only when it completed.
  */
-import type { ExtendType } from '../insn.js';
-import type { SimdExec } from '../insn.js';
+import type { ExtendType, SimdExec, SimdJit } from '../insn.js';
 import { base } from '../interp-mem.js';
 import { extendValue } from '../interp-alu.js';
 import { fromVa } from '../state.js';
@@ -69,4 +68,20 @@ export function postRegExec(rn: number, rm: number, x: Xfer): SimdExec {
 export function literalExec(offset: number, x: Xfer): SimdExec {
   const off = BigInt(offset);
   return (s, mem, pc) => transferAt(s, mem, pc, fromVa(pc) + off, x);
+}
+
+type LdStJit = Extract<SimdJit, { kind: 'ldst' }>;
+
+/**
+ * The block translator's description of an access to whole registers (see SimdJit); by default
+ * [Xn|SP] with no writeback, aligned to the register size, no replication.
+ */
+export function ldstJit(
+  load: boolean, bytes: number, regs: number[], mode: LdStJit['mode'], rn: number,
+  more: Partial<Pick<LdStJit, 'offset' | 'writeback' | 'rm' | 'extend' | 'amount' | 'replicate' | 'align'>> = {},
+): SimdJit {
+  return {
+    kind: 'ldst', load, bytes: bytes as LdStJit['bytes'], regs, replicate: 0, align: bytes, mode, rn, offset: 0,
+    writeback: 'none', rm: 31, extend: 3, amount: 0, ...more,
+  };
 }

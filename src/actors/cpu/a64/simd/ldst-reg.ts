@@ -8,7 +8,7 @@ import type { ExtendType, SimdFp } from '../insn.js';
 import type { AccessSize } from '../interp-types.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { ZERO, type Xfer, xfer } from './ldst-access.js';
-import { immExec, literalExec, regOffsetExec } from './ldst-addr.js';
+import { immExec, ldstJit, literalExec, regOffsetExec } from './ldst-addr.js';
 import { fpReg, immAddr, literalTarget, regAddr } from './ldst-text.js';
 
 /** The Xfer of registers `regs` (each `bytes` long) at consecutive block offsets. */
@@ -40,7 +40,8 @@ export function decodeLdStReg(w: number): SimdFp | undefined {
   if (bit(w, 24) === 1) {
     const offset = bits(w, 21, 10) << scale;
     const name = load ? 'LDR' : 'STR';
-    return simdInsn(name, `${name.toLowerCase()}\t${t}, ${immAddr(rn, offset, 'none')}`, immExec(rn, offset, 'none', x), true);
+    return simdInsn(name, `${name.toLowerCase()}\t${t}, ${immAddr(rn, offset, 'none')}`, immExec(rn, offset, 'none', x), true,
+      ldstJit(load, bytes, [rt], 'imm', rn, { offset }));
   }
   const op4 = bits(w, 11, 10);
   if (bit(w, 21) === 1) {
@@ -52,19 +53,22 @@ export function decodeLdStReg(w: number): SimdFp | undefined {
     const rm = bits(w, 20, 16);
     const name = load ? 'LDR' : 'STR';
     return simdInsn(name, `${name.toLowerCase()}\t${t}, ${regAddr(rn, rm, option, amount, sBit)}`,
-      regOffsetExec(rn, rm, option as ExtendType, amount, x), true);
+      regOffsetExec(rn, rm, option as ExtendType, amount, x), true,
+      ldstJit(load, bytes, [rt], 'reg', rn, { rm, extend: option as ExtendType, amount }));
   }
   const offset = sext(bits(w, 20, 12), 9);
   switch (op4) {
     case 0: {
       const name = load ? 'LDUR' : 'STUR';
-      return simdInsn(name, `${name.toLowerCase()}\t${t}, ${immAddr(rn, offset, 'none')}`, immExec(rn, offset, 'none', x), true);
+      return simdInsn(name, `${name.toLowerCase()}\t${t}, ${immAddr(rn, offset, 'none')}`, immExec(rn, offset, 'none', x), true,
+        ldstJit(load, bytes, [rt], 'imm', rn, { offset }));
     }
     case 1:
     case 3: {
       const wb = op4 === 1 ? 'post' : 'pre';
       const name = load ? 'LDR' : 'STR';
-      return simdInsn(name, `${name.toLowerCase()}\t${t}, ${immAddr(rn, offset, wb)}`, immExec(rn, offset, wb, x), true);
+      return simdInsn(name, `${name.toLowerCase()}\t${t}, ${immAddr(rn, offset, wb)}`, immExec(rn, offset, wb, x), true,
+        ldstJit(load, bytes, [rt], 'imm', rn, { offset, writeback: wb }));
     }
     default:
       return undefined; // LDTR/STTR have no SIMD&FP forms
@@ -78,7 +82,8 @@ export function decodeLdrLiteral(w: number): SimdFp | undefined {
   const bytes = 4 << opc;
   const rt = bits(w, 4, 0);
   const offset = sext(bits(w, 23, 5), 19) * 4;
-  return simdInsn('LDR', `ldr\t${fpReg(rt, bytes)}, ${literalTarget(offset)}`, literalExec(offset, wholeRegs(true, [rt], bytes)), true);
+  return simdInsn('LDR', `ldr\t${fpReg(rt, bytes)}, ${literalTarget(offset)}`, literalExec(offset, wholeRegs(true, [rt], bytes)), true,
+    ldstJit(true, bytes, [rt], 'lit', 31, { offset }));
 }
 
 /**
@@ -101,5 +106,6 @@ export function decodeLdStPair(w: number): SimdFp | undefined {
   const wb = mode === 1 ? 'post' : mode === 3 ? 'pre' : 'none';
   const name = (load ? 'LD' : 'ST') + (mode === 0 ? 'NP' : 'P');
   const text = `${name.toLowerCase()}\t${fpReg(rt, bytes)}, ${fpReg(rt2, bytes)}, ${immAddr(rn, offset, wb)}`;
-  return simdInsn(name, text, immExec(rn, offset, wb, wholeRegs(load, [rt, rt2], bytes)), true);
+  return simdInsn(name, text, immExec(rn, offset, wb, wholeRegs(load, [rt, rt2], bytes)), true,
+    ldstJit(load, bytes, [rt, rt2], 'imm', rn, { offset, writeback: wb }));
 }

@@ -9,11 +9,11 @@
  * them one after another; registers number modulo 32 (V31 is followed by V0). Multiple-structure
  * and replicate loads with Q = 0 zero bits 127:64; a lane load keeps the other lanes.
  */
-import type { SimdFp } from '../insn.js';
+import type { SimdFp, SimdJit } from '../insn.js';
 import type { AccessSize } from '../interp-types.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { ZERO, type Xfer, xfer } from './ldst-access.js';
-import { immExec, postRegExec } from './ldst-addr.js';
+import { immExec, ldstJit, postRegExec } from './ldst-addr.js';
 import { arrangement, immAddr, laneSuffix, postAddr, vList } from './ldst-text.js';
 
 /** The executor and address text of the no-offset and post-index forms. */
@@ -23,6 +23,20 @@ function withAddr(w: number, x: Xfer, post: boolean): { exec: SimdFp['exec']; ad
   if (!post) return { exec: immExec(rn, 0, 'none', x), addr: immAddr(rn, 0, 'none') };
   if (rm === 31) return { exec: immExec(rn, x.total, 'post', x), addr: postAddr(rn, rm, x.total) };
   return { exec: postRegExec(rn, rm, x), addr: postAddr(rn, rm, x.total) };
+}
+
+/**
+ * The translator's description of LD1/ST1 of whole registers or LD1R (`more`: replication,
+ * alignment), in the same addressing form as withAddr.
+ */
+function structJit(
+  w: number, load: boolean, bytes: number, regs: number[], post: boolean, more: Parameters<typeof ldstJit>[5],
+): SimdJit {
+  const rn = bits(w, 9, 5);
+  const rm = bits(w, 20, 16);
+  if (!post) return ldstJit(load, bytes, regs, 'imm', rn, more);
+  if (rm === 31) return ldstJit(load, bytes, regs, 'imm', rn, { ...more, offset: bytes * regs.length, writeback: 'post' });
+  return ldstJit(load, bytes, regs, 'postReg', rn, { ...more, rm });
 }
 
 /** Zeroes bits 127:64 of registers t .. t+count-1 (64-bit vector loads). */
@@ -64,7 +78,11 @@ export function decodeMultiStruct(w: number): SimdFp | undefined {
   const x = xfer(load, offs, ebytes as AccessSize, ebytes, pairs);
   const { exec, addr } = withAddr(w, x, post);
   const name = `${load ? 'LD' : 'ST'}${selem}`;
-  return simdInsn(name, `${name.toLowerCase()}\t${vList(t, rpt * selem, arrangement(size, q))}, ${addr}`, exec, true);
+  // LD1/ST1 move whole registers (the elements in order); alignment is by element.
+  const jit = selem === 1
+    ? structJit(w, load, q ? 16 : 8, Array.from({ length: rpt }, (_, r) => (t + r) % 32), post, { align: ebytes })
+    : undefined;
+  return simdInsn(name, `${name.toLowerCase()}\t${vList(t, rpt * selem, arrangement(size, q))}, ${addr}`, exec, true, jit);
 }
 
 /**
@@ -120,5 +138,6 @@ export function decodeSingleStruct(w: number): SimdFp | undefined {
   const { exec, addr } = withAddr(w, x, post);
   const name = `${load ? 'LD' : 'ST'}${selem}${replicate ? 'R' : ''}`;
   const list = replicate ? vList(t, selem, arrangement(scale, q === 1)) : `${vList(t, selem, laneSuffix(scale))}[${index}]`;
-  return simdInsn(name, `${name.toLowerCase()}\t${list}, ${addr}`, exec, true);
+  const jit = replicate && selem === 1 ? structJit(w, true, ebytes, [t], post, { replicate: q === 1 ? 16 : 8 }) : undefined;
+  return simdInsn(name, `${name.toLowerCase()}\t${list}, ${addr}`, exec, true, jit);
 }
