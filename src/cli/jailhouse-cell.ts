@@ -61,7 +61,7 @@ export function cellIdBytes(sel: CellSelector): Uint8Array {
   return b;
 }
 
-async function ioctlOrExplain(ctx: ToolContext, name: string, run: () => Promise<number>): Promise<number> {
+export async function ioctlOrExplain(ctx: ToolContext, name: string, run: () => Promise<number>): Promise<number> {
   const from = ctx.user.m.kernelLog().tail;
   const r = await run();
   if (r < 0) {
@@ -184,7 +184,7 @@ export async function cellLoad(ctx: ToolContext, args: string[], usage: () => nu
   return loadImages(ctx, p.sel, images);
 }
 
-function loadImages(ctx: ToolContext, sel: CellSelector, images: LoadImage[]): Promise<number> {
+export function loadImages(ctx: ToolContext, sel: CellSelector, images: LoadImage[]): Promise<number> {
   const total = cellLoadPayloadSize(images);
   if (total > UserProcess.ARG_MAX) {
     ctx.io.err(`jhsim: ${total} bytes of images exceed the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer (E2BIG ${Errno.E2BIG})\n`);

@@ -13,6 +13,7 @@ import { looksLikeJson, resolveUserPath } from './paths.js';
 import { decodeLatin1 } from '../shared/text.js';
 import { cellCreate, cellLoad, cellSimple } from './jailhouse-cell.js';
 import { cellStats } from './cell-stats.js';
+import { cellLinux } from './jailhouse-cell-linux.js';
 import { configCheck } from './config-check.js';
 
 export const JAILHOUSE_USAGE = `Usage: jailhouse { COMMAND | --help | --version }
@@ -42,7 +43,6 @@ Available commands:
 
 /** Commands of the real tool that jhsim does not model, and why. */
 const NOT_YET: Record<string, string> = {
-  'cell linux': 'it needs a Linux inmate image and device trees',
   'config create': 'no plan: it generates x86 configs from a live system',
   'config collect': 'no plan: it archives a live system',
 };
@@ -146,6 +146,8 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
             return cellSimple(ctx, argv[1], rest, () => usage(1));
           case 'stats':
             return cellStats(ctx, rest);
+          case 'linux':
+            return cellLinux(ctx, rest);
         }
       }
       const what = NOT_YET[`${cmd} ${argv[1] ?? ''}`];

@@ -12,7 +12,8 @@
  * example PCIe board), msix-probe (a physical device's MSI-X table behind the hypervisor's
  * shadow) and ivshmem-demo (cells ivshmem-a and ivshmem-b exchanging messages through
  * an ivshmem v2 device with MSI-X doorbells). Sources: basic.ts, interrupt-demos.ts, gic-attack.ts, gic-victim.ts,
- * pci-probe.ts, msix-probe.ts, ivshmem-demo.ts over lib.ts. Committed copies live in configs/inmates/*.bin; a test checks they match these
+ * pci-probe.ts, msix-probe.ts, ivshmem-demo.ts, linux-loader.ts (the first stage of `jailhouse
+ * cell linux`) over lib.ts. Committed copies live in configs/inmates/*.bin; a test checks they match these
  * sources.
  */
 import { assemble } from '../a64/asm-text.js';
@@ -21,6 +22,7 @@ import { GIC_ATTACK } from './gic-attack.js';
 import { GIC_VICTIM } from './gic-victim.js';
 import { GIC_DEMO, SGI_PINGPONG, UART_DEMO } from './interrupt-demos.js';
 import { IVSHMEM_DEMO } from './ivshmem-demo.js';
+import { LINUX_LOADER } from './linux-loader.js';
 import { MSIX_PROBE } from './msix-probe.js';
 import { PCI_PROBE } from './pci-probe.js';
 
@@ -41,6 +43,7 @@ export const INMATES: readonly Inmate[] = [
   { name: 'gic-victim', description: 'enables its SPIs 146 and 152 (iso-victim.json), then prints every change of its distributor state and every IRQ it takes', source: GIC_VICTIM },
   { name: 'ivshmem-demo', description: 'Jailhouse\'s ivshmem-demo as a ping-pong: cells ivshmem-a and ivshmem-b exchange 10 messages each way through ivshmem 00:02.0 (MSI-X doorbells)', source: IVSHMEM_DEMO },
   { name: 'pci-probe', description: 'example board: reads root\'s and its own PCI functions through the trapped ECAM, sizes its BAR0; -s 1/2 -a 0x1000 writes a forbidden register', source: PCI_PROBE },
+  { name: 'linux-loader', description: 'the first stage of `jailhouse cell linux`: reads "kernel=ADDR dtb=ADDR" at +0x1000 and jumps to the kernel with x0 = the device tree, MMU off', source: LINUX_LOADER },
   { name: 'msix-probe', description: 'default board with qemu-arm64-pcie.json: programs the NVMe\'s MSI-X table through the hypervisor\'s shadow; -s 1/2 -a 0x1000 makes an invalid table/PBA access', source: MSIX_PROBE },
 ];
 
