@@ -42,6 +42,7 @@ describe('C programs with FP/SIMD: jhsim prints what qemu-aarch64 prints', () =>
     const j = JSON.parse(r.stdout) as { output: string };
     expect(j.output.split('\n')[0]).toBe(expected('realbench').trim());
     expect(j.output).toMatch(/^realbench: \d+ ticks per iteration at 62500000 Hz$/m);
+    expect(j.output).toMatch(/^realbench: \d+ ticks per iteration after the first 50$/m);
   });
 
   const boot = enabledPerTest();

@@ -55,15 +55,15 @@ for prog in fpmath vector; do
 done
 cp smp.expected smp-lse.expected
 
-# realbench (the bench's real-code workload, see realbench.c): realbench.elf runs 40 iterations
-# under `jhsim guest run`; realbench.expected is qemu-aarch64's output for the same 40 iterations
+# realbench (the bench's real-code workload, see realbench.c): realbench.elf runs 200 iterations
+# under `jhsim guest run`; realbench.expected is qemu-aarch64's output for the same 200 iterations
 # (its first line must match jhsim's); realbench.linux.elf runs 4000 iterations under
 # qemu-aarch64 for the timing (about 1 s on a 2-core VM).
-${CROSS}gcc -O2 $RTFLAGS -DITERATIONS=40 -T $RT/inmate.ld -Wl,--defsym=INMATE_BASE=0x40080000 -o realbench.elf $RTSRC realbench.c -lgcc
+${CROSS}gcc -O2 $RTFLAGS -DITERATIONS=200 -T $RT/inmate.ld -Wl,--defsym=INMATE_BASE=0x40080000 -o realbench.elf $RTSRC realbench.c -lgcc
 ${CROSS}strip --strip-debug realbench.elf
-${CROSS}gcc -O2 $RTFLAGS -DITERATIONS=40 -static -o /tmp/jhsim-realbench-40.linux.elf lib/linux-start.S lib/linux-console.c $RT/format.c $RT/string.c $RT/timer.c realbench.c -lgcc
-qemu-aarch64 /tmp/jhsim-realbench-40.linux.elf | head -1 > realbench.expected
-rm -f /tmp/jhsim-realbench-40.linux.elf
+${CROSS}gcc -O2 $RTFLAGS -DITERATIONS=200 -static -o /tmp/jhsim-realbench-200.linux.elf lib/linux-start.S lib/linux-console.c $RT/format.c $RT/string.c $RT/timer.c realbench.c -lgcc
+qemu-aarch64 /tmp/jhsim-realbench-200.linux.elf | head -1 > realbench.expected
+rm -f /tmp/jhsim-realbench-200.linux.elf
 ${CROSS}gcc -O2 $RTFLAGS -DITERATIONS=4000 -static -o realbench.linux.elf lib/linux-start.S lib/linux-console.c $RT/format.c $RT/string.c $RT/timer.c realbench.c -lgcc
 ${CROSS}strip --strip-debug realbench.linux.elf
 ls -l *.elf *.expected
