@@ -14,9 +14,8 @@ import { SCTLR_EL1_KEY } from '../src/actors/cpu/a64/state.js';
 import { KEY } from '../src/actors/cpu/a64/interp-sys.js';
 import { Translator } from '../src/actors/cpu/a64/jit.js';
 import { assemble } from '../src/actors/cpu/a64/asm-text.js';
-import { retire } from '../src/actors/cpu/a64/interp-exc.js';
 import {
-  ALU, CODE, DATA, MEM, TABLES, BANK, TRIALS, describeExc, differential, machine, newPhys, program, randomRegs, rng, runInterp, runJit, snapshot, touchesLoop,
+  ALU, CODE, DATA, MEM, TABLES, BANK, TRIALS, differential, drive, machine, newPhys, program, randomRegs, rng, runInterp, runJit, snapshot, touchesLoop,
 } from './jit-harness.js';
 
 const baseSeed = process.env.JHSIM_SEED ? Number(process.env.JHSIM_SEED) : (Date.now() % 1_000_000);
@@ -119,46 +118,6 @@ target: hvc   #0`;
     expect(runInterp(m, 1000)[0]).toMatch(/^dataAbort@4010000c .*"fault":"translation"/);
   });
 
-  it('TCR_EL1.TBI0: a tagged address loads, stores and branches through its untagged VA; without TBI it faults', () => {
-    // x27 = DATA with tag 0x40 in bits 63:56, x24 = 0x10 as an SXTX index (upstream's linux-loader
-    // style ldrsh x4, [x27, x24, sxtx]); x9 = the tagged address of "target".
-    const src = `
-        movz  x27, #0x4000, lsl #48
-        movk  x27, #${(DATA >>> 16) & 0xffff}, lsl #16
-        movz  x24, #0x10
-        ldrsh x4, [x27, x24, sxtx]
-        mov   x5, #0x1234
-        str   x5, [x27, #8]
-        ldr   x6, [x27, #8]
-        adr   x9, target
-        orr   x9, x9, #0x7f00000000000000
-        br    x9
-        hvc   #1
-target: hvc   #0`;
-    const code = assemble(src, CODE).bytes;
-    const TBI0 = 1n << 37n;
-    for (const run of ['interp', 'jit'] as const) {
-      for (const mmu of [false, true]) {
-        const m = machine(newPhys(), mmu);
-        m.phys.copyIn(CODE, code);
-        m.phys.write32(DATA + 0x10, 0x8001);
-        m.state.setSysreg(KEY.TCR_EL1, m.state.sysreg(KEY.TCR_EL1) | TBI0);
-        m.tlb.setRegs({ SCTLR_EL1: m.state.sysreg(SCTLR_EL1_KEY), TCR_EL1: m.state.sysreg(KEY.TCR_EL1), TTBR0_EL1: m.state.sysreg(KEY.TTBR0_EL1), TTBR1_EL1: 0n, MAIR_EL1: 0xffn });
-        m.state.pc = CODE;
-        const log = run === 'interp' ? runInterp(m, 1000) : runJit(m, 1000).log;
-        expect(log, `${run}, MMU ${mmu ? 'on' : 'off'}`).toEqual([`hvc@${(CODE + 4 * 11).toString(16)} `]);
-        expect(m.state.x[4]).toBe(0xffff_ffff_ffff_8001n);
-        expect(m.state.x[6]).toBe(0x1234n);
-        expect(m.phys.read32(DATA + 8)).toBe(0x1234);
-      }
-    }
-    // TBI0 clear: the same load is a translation fault (level 0) at the tagged address.
-    const m = machine(newPhys(), true);
-    m.phys.copyIn(CODE, code);
-    m.state.pc = CODE;
-    expect(runInterp(m, 1000)[0]).toMatch(/^dataAbort@4010000c .*"fault":"translation"/);
-  });
-
   it('hotAfter: a block start runs in the interpreter until hot, then is translated at the next quiet point', () => {
     const src = `
         mov   x0, #0
@@ -182,17 +141,7 @@ loop:   add   x0, x0, #3
     expect(jit.run(100)).toBe(100);
     expect(jit.stats.translated).toBe(0);
     expect(jit.stats.compiled).toBeGreaterThan(0);
-    const log: string[] = [];
-    for (let left = 10_000; left > 0;) {
-      left -= jit.run(left);
-      const e = jit.exception;
-      if (e === undefined) break;
-      log.push(describeExc(e));
-      if (e.type === 'hvc') break;
-      retire(m.state, e);
-      left--;
-    }
-    expect(log).toEqual(refLog);
+    expect(drive(jit, m, 10_000)).toEqual(refLog);
     expect(snapshot(m)).toEqual(snapshot(ref));
     expect(m.state.x[0]).toBe(600n);
     expect(jit.stats.translated).toBeGreaterThan(400);

@@ -124,6 +124,11 @@ export function runJit(m: Machine, max: number): { log: string[]; jit: Translato
   // As the guest engine does after SCTLR_EL1 writes.
   jit.setStrictAlign((m.state.sysreg(SCTLR_EL1_KEY) & 2n) !== 0n);
   m.mem.onWrite = (pa, size) => jit.noteWrite(pa, size);
+  return { log: drive(jit, m, max), jit };
+}
+
+/** Runs `jit` to the final HVC, skipping every other exception (recorded), as runInterp does. */
+export function drive(jit: Translator, m: Machine, max: number): string[] {
   const log: string[] = [];
   let left = max;
   while (left > 0) {
@@ -135,7 +140,7 @@ export function runJit(m: Machine, max: number): { log: string[]; jit: Translato
     retire(m.state, e);
     left--;
   }
-  return { log, jit };
+  return log;
 }
 
 export function describeExc(e: StepException): string {
