@@ -113,14 +113,6 @@ export function driverCells(m: Machine): DriverCellView[] {
   return out;
 }
 
-export function entryResults(m: Machine): { cpu: number; result: number; epoch: number }[] {
-  return Array.from({ length: m.nr }, (_, cpu) => ({
-    cpu,
-    result: m.cpuWord(cpu, CpuWord.ENTRY_RESULT),
-    epoch: m.cpuWord(cpu, CpuWord.ENTRY_EPOCH),
-  }));
-}
-
 /**
  * Console characters written after position `from` (the console's tail numbering), read from
  * the hypervisor console page the way the driver reads it, and how many were overwritten

@@ -22,6 +22,7 @@ export const Errno = {
   ERANGE: 34,
   ENAMETOOLONG: 36,
   ENOSYS: 38,
+  EOPNOTSUPP: 95,
 } as const;
 
 export type ErrnoName = keyof typeof Errno;

@@ -93,10 +93,6 @@ export function spinLock(policy: WaitPolicy, lock: Word, what: string): void {
   }
 }
 
-export function spinTryLock(lock: Word): boolean {
-  return Atomics.compareExchange(lock.view, lock.index, 0, 1) === 0;
-}
-
 export function spinUnlock(lock: Word): void {
   if (Atomics.exchange(lock.view, lock.index, 0) === 2) Atomics.notify(lock.view, lock.index, 1);
 }

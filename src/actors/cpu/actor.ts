@@ -19,6 +19,7 @@ import { Kernel, LINUX_SECONDARY_ENTRY } from './linux/kernel.js';
 import { SmpFunc } from './linux/layout.js';
 import { ContextLost, Sleep } from './linux/sleep.js';
 import { doSyscall } from './linux/syscalls.js';
+import { Errno } from '../../shared/errno.js';
 
 /** Reports to the supervisor (main thread). */
 export type ActorReport =
@@ -69,18 +70,18 @@ export class CpuActor {
           this.c.setState(CpuState.HUNG);
           Atomics.add(this.c.cpus, this.c.machine(MachineWord.HANGS), 1);
           this.report({ type: 'hang', cpu: this.c.cpu, what: e.what, ms: e.waitedMs });
-          this.failTask(-4);
+          this.failTask(-Errno.EINTR);
           this.sleepUntilShutdown();
           return;
         }
         if (e instanceof ContextLost) {
           this.report({ type: 'fault', cpu: this.c.cpu, message: e.message });
-          this.failTask(-5);
+          this.failTask(-Errno.EIO);
           continue;
         }
         this.report({ type: 'fault', cpu: this.c.cpu, message: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
         this.c.setState(CpuState.HUNG);
-        this.failTask(-5);
+        this.failTask(-Errno.EIO);
         this.sleepUntilShutdown();
         return;
       }

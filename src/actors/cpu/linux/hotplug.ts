@@ -57,7 +57,7 @@ function cpusWriteUnlock(k: Kernel): void {
   for (const cpu of maskToCpus(Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_LO), Atomics.load(k32, KernelWord.HOTPLUG_WAITERS_HI))) k.c.kick(cpu);
 }
 
-const psciToErrno = (r: number): number => (r === PsciRet.DENIED ? -Errno.EPERM : r === PsciRet.NOT_SUPPORTED ? -95 : -Errno.EINVAL);
+const psciToErrno = (r: number): number => (r === PsciRet.DENIED ? -Errno.EPERM : r === PsciRet.NOT_SUPPORTED ? -Errno.EOPNOTSUPP : -Errno.EINVAL);
 
 export function cpuDown(k: Kernel, target: number): number {
   const c = k.c;

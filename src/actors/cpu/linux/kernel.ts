@@ -18,6 +18,7 @@ import { CpuState, CpuWord, cpuWord } from '../layout.js';
 import { CSD_FLAG_LOCK, CsdWord, KernelWord, LOG_BYTE_BASE, LOG_BYTES, csdQueueWord, csdWord } from './layout.js';
 import { ContextLost } from './sleep.js';
 import { maskToCpus } from '../../../shared/cpumask.js';
+import { Errno } from '../../../shared/errno.js';
 
 const CSD_FLAG_SYNC = 2;
 
@@ -237,7 +238,7 @@ export class Kernel {
   /** hvc #0x4a48 from EL1: a Jailhouse hypercall. Without Jailhouse, Linux's hyp stub refuses it. */
   hypercall(code: number, arg1 = 0, arg2 = 0): number {
     const c = this.c;
-    if (!c.hvActive || !this.hv) return -38;
+    if (!c.hvActive || !this.hv) return -Errno.ENOSYS;
     const regs = FrameRegs.of(code, arg1, arg2);
     const r = archHandleTrap(this.hv, { esr: ESR_HVC_JAILHOUSE, regs, far: 0, hpfar: 0, elr: 0 });
     if (r.left) this.hv = undefined;

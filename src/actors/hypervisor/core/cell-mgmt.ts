@@ -19,10 +19,6 @@ import { CpuWord } from '../../cpu/layout.js';
 import { printk } from './printk.js';
 import { archMapMemoryRegion, armPagingCellInit, cellPageTable, poolStats } from './setup.js';
 
-function callerIsRoot(hv: Hv): boolean {
-  return hv.isRootCell(hv.thisCell());
-}
-
 /**
  * paging_get_guest_pages(NULL, ...) through the root cell's stage 2: the bytes of
  * [gphys, gphys+len) as the root sees them, or undefined if a page is not mapped.
@@ -175,7 +171,7 @@ function unlinkCell(hv: Hv, cell: number): void {
 
 /** cell_create(config_gphys), in the reference's order; every failure after step 2 resumes root. */
 export function cellCreate(hv: Hv, cfgGphys: number): number {
-  if (!callerIsRoot(hv)) return -Errno.EPERM;
+  if (!hv.callerIsRoot()) return -Errno.EPERM;
   const root = hv.rootCell;
   cellSuspend(hv, root);
   try {
@@ -299,7 +295,7 @@ type Task = 'start' | 'set_loadable' | 'destroy';
  * are suspended (the caller resumes root). Returns the cell or a negative errno (root resumed).
  */
 function managementPrologue(hv: Hv, task: Task, id: number): number {
-  if (!callerIsRoot(hv)) return -Errno.EPERM;
+  if (!hv.callerIsRoot()) return -Errno.EPERM;
   const root = hv.rootCell;
   cellSuspend(hv, root);
   const cell = findCellById(hv, id);

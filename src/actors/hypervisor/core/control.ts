@@ -39,17 +39,13 @@ export function hypercall(hv: Hv, code: number, arg1: number, arg2: number): num
   }
 }
 
-function callerIsRoot(hv: Hv): boolean {
-  return hv.isRootCell(hv.thisCell());
-}
-
 /**
  * hypervisor_disable, issued by the driver on every root CPU: the first decides for all
  * (STARTED if only the root cell exists, else -EBUSY everywhere), then all rendezvous and the
  * first through runs the global shutdown.
  */
 export function hypervisorDisable(hv: Hv): number {
-  if (!callerIsRoot(hv)) return -Errno.EPERM;
+  if (!hv.callerIsRoot()) return -Errno.EPERM;
   const c = hv.c;
   const lock = hv.bss(BSS.SHUTDOWN_LOCK);
   const waiting = hv.bss(BSS.WAITING_CPUS);
@@ -111,7 +107,7 @@ export function hypervisorGetInfo(hv: Hv, type: number): number {
 }
 
 export function cellGetState(hv: Hv, id: number): number {
-  if (!callerIsRoot(hv)) return -Errno.EPERM;
+  if (!hv.callerIsRoot()) return -Errno.EPERM;
   const cell = findCellById(hv, id);
   if (!cell) return -Errno.ENOENT;
   const state = commState(hv, cell);
@@ -120,7 +116,7 @@ export function cellGetState(hv: Hv, id: number): number {
 
 export function cpuGetInfo(hv: Hv, cpu: number, type: number): number {
   if (!cpuIdValid(hv, cpu)) return -Errno.EINVAL;
-  if (!callerIsRoot(hv) && !cellOwnsCpu(hv, hv.thisCell(), cpu)) return -Errno.EPERM;
+  if (!hv.callerIsRoot() && !cellOwnsCpu(hv, hv.thisCell(), cpu)) return -Errno.EPERM;
   if (type === CPU_INFO_STATE) {
     return hv.load(hv.pubWord(cpu, PUB.FAILED)) ? CpuInfoState.FAILED : CpuInfoState.RUNNING;
   }

@@ -7,7 +7,7 @@ import type { CpuContext } from '../../cpu/context.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { word, type Word } from '../../../shared/sync.js';
 import { PagePool } from './page-pool.js';
-import { BSS, CELL, DATA, HDR, IMAGE, PAGE_SIZE, PERCPU, PUB, Stat } from './layout.js';
+import { BSS, CELL, DATA, HDR, IMAGE, PAGE_SIZE, PERCPU, PUB } from './layout.js';
 
 export class Hv {
   readonly coreSize: number;
@@ -134,6 +134,11 @@ export class Hv {
     return getU64(this.dv, this.pubOff + PUB.CELL);
   }
 
+  /** The calling CPU belongs to the root cell (hypercalls only root may issue: EPERM otherwise). */
+  callerIsRoot(): boolean {
+    return this.isRootCell(this.thisCell());
+  }
+
   isRootCell(cell: number): boolean {
     return cell === this.rootCell;
   }
@@ -143,11 +148,6 @@ export class Hv {
     const dv = this.dv;
     const o = this.pubOff + PUB.STATS + stat * 4;
     dv.setUint32(o, (dv.getUint32(o, true) + n) >>> 0, true);
-  }
-
-  countExit(stat?: number): void {
-    this.count(Stat.TOTAL);
-    if (stat !== undefined) this.count(stat);
   }
 
   statOf(cpu: number, stat: number): number {

@@ -19,8 +19,8 @@
  * SCRUB_ON_FREE is set, and does not detect double frees.
  */
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
+import { PAGE_SIZE } from './layout.js';
 
-export const PAGE_SIZE = 4096;
 export const POOL_DESC_SIZE = 40;
 
 /** Pages whose bits fit in one bitmap page (BITS_PER_PAGE). */

@@ -3,7 +3,7 @@
  * builders for stage 2 and the EL2 stage 1, and the level layouts (hypervisor 4-level, stage-2
  * 4-level, or 3-level with a concatenated root below PARange 44). The engine is paging.ts.
  */
-import { PAGE_SIZE } from './page-pool.js';
+import { PAGE_SIZE } from './layout.js';
 
 // ---------------------------------------------------------------------------------------------
 // Descriptor bits

@@ -17,7 +17,8 @@
  */
 import { Errno } from '../../../shared/errno.js';
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
-import { PAGE_SIZE, type PagePool } from './page-pool.js';
+import { PAGE_SIZE } from './layout.js';
+import type { PagePool } from './page-pool.js';
 import {
   HI_ADDR_MASK,
   HI_ATTR_MASK,

@@ -446,9 +446,3 @@ function restoreRootMsi(hv: Hv): void {
   }
 }
 
-/** Which cell owns the device at (domain, bdf) right now, for inspection (0: none). */
-export function pciDeviceOwner(hv: Hv, cells: number[], bdf: number): number {
-  for (const c of cells) if (pciGetAssignedDevice(hv, c, bdf)) return c;
-  return 0;
-}
-

@@ -137,6 +137,3 @@ export function drvCellWord(slot: number, w: number): number {
 export function drvReaderWord(slot: number, w: number): number {
   return DRIVER_WORD_BASE + DrvWord.READERS + slot * READER_WORDS + w;
 }
-export function drvByte(b: number): number {
-  return DRIVER_BYTE_BASE + b;
-}
