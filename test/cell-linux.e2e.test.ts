@@ -8,6 +8,7 @@
  * reset address, "kernel=… dtb=…" 0x1000 above it) and starts the cell. With -w it writes the
  * tree and prints the commands instead; bad input is refused with the file named.
  */
+import './dist-fresh.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@
  * Runs the built CLI (`dist/cli/main.js`) as a user would, in a child process: stdout, stderr and
  * the exit code, killed after a deadline. Shared by the end-to-end test files.
  */
+import './dist-fresh.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,6 +9,7 @@
  * prompt before every line, and so the output of command i is the text between prompts i and
  * i + 1.
  */
+import './dist-fresh.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@
  * Assembly guest programs for `jhsim guest run` tests: the raw load address, the routines most
  * of them end with, and a runner that assembles, runs and parses the --json report.
  */
+import './dist-fresh.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';

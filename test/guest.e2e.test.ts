@@ -6,6 +6,7 @@
  * handling, MMIO traps with their syndromes, and the instruction budget. Where a host C
  * compiler or qemu-aarch64 is installed, the outputs are also compared with them.
  */
+import './dist-fresh.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -20,6 +20,7 @@ import {
   type PagingFormat,
   pagingCreateRepeat,
 } from '../src/actors/hypervisor/core/paging.js';
+import { Errno } from '../src/shared/errno.js';
 
 const BANK = 0x40000000;
 const BANK_SIZE = 8 * 1024 * 1024;
@@ -349,7 +350,7 @@ describe('paging engine', () => {
     expect(pool.usedPages).toBe(59);
 
     // Needs L1 + L2 + 512 L3 tables; 5 pages are left.
-    expect(pagingCreate(mem, pool, pt, 0x80000000, GiB, 0x80000000, RW, NO_HUGE)).toBe(-12);
+    expect(pagingCreate(mem, pool, pt, 0x80000000, GiB, 0x80000000, RW, NO_HUGE)).toBe(-Errno.ENOMEM);
     expect(pool.usedPages).toBe(64);
     expect(pagingCountTables(mem, pt)).toBe(5);
     expect(pagingVirt2Phys(mem, pt, 0x80000000 + 6 * MiB - PAGE)).toBe(0x80000000 + 6 * MiB - PAGE);
@@ -364,7 +365,7 @@ describe('paging engine', () => {
     expect(pool.usedPages).toBe(61);
     while (pool.alloc(1) !== 0);
     expect(pool.usedPages).toBe(64);
-    expect(pagingDestroy(mem, pool, pt, 0x80010000, PAGE, NO_HUGE)).toBe(-12);
+    expect(pagingDestroy(mem, pool, pt, 0x80010000, PAGE, NO_HUGE)).toBe(-Errno.ENOMEM);
     expect(pool.usedPages).toBe(64);
     expect(pagingVirt2Phys(mem, pt, 0x80010000)).toBe(0x80010000);
     // Unmapping the whole block never needs memory.

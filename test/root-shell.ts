@@ -2,6 +2,7 @@
  * A machine booted in-process with the root-cell shell on it, for tests that drive it line by
  * line as a user would (and read its shared memory directly where a test needs to look).
  */
+import './dist-fresh.js';
 import { afterEach, expect } from 'vitest';
 import { Machine, type MachineOptions } from '../dist/actors/cpu/supervisor.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';

@@ -4,6 +4,7 @@
  * costs no MMIO vmexit (the UART page is mapped in the cell's stage 2), and --uart-log writes
  * each cell's lines to DIR/<cell name>.log.
  */
+import './dist-fresh.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,6 +5,7 @@
  * root Linux, migrating the calling task off each of them (a cell on CPUs 0 and 1 used to bounce
  * the task between those two forever: no watchdog, no report), and destroy brings them back.
  */
+import './dist-fresh.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

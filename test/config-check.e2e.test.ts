@@ -5,6 +5,7 @@
  * between non-root cells without ROOTSHARED in both, CPUs and SPIs claimed twice or not root's),
  * each finding naming the file, the cell, the region index and the addresses; exit status 1.
  */
+import './dist-fresh.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

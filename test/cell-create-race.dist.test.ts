@@ -11,6 +11,7 @@
  * request waits, then finds the CPU in the cell and fails with EPERM (PSCI CPU_ON DENIED), and
  * everything stays consistent. With --upstream-races the window is Jailhouse's.
  */
+import './dist-fresh.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

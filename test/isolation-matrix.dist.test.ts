@@ -23,6 +23,7 @@
  * doorbell (or a state change) addressed to peer 0; peer 0's slot of the state table never
  * changes.
  */
+import './dist-fresh.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -8,6 +8,7 @@
  * upstream Jailhouse's restrict_bitmask_access lets through is reported by the isolation
  * monitor, or stopped by --filters fixed.
  */
+import './dist-fresh.js';
 import { describe, expect, it, vi } from 'vitest';
 import { IsolationMode } from '../dist/actors/cpu/layout.js';
 import type { MachineOptions } from '../dist/actors/cpu/supervisor.js';

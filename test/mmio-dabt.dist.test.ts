@@ -5,6 +5,7 @@
  * register values as 32-bit words, the Linux model's as bigints through get/set; both must
  * give the same architectural results for every access size, with and without sign extension.
  */
+import './dist-fresh.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuContext } from '../dist/actors/cpu/context.js';

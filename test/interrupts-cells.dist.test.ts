@@ -5,6 +5,7 @@
  * redistributors that are not theirs, with the reference's outcome for each and no effect on
  * root or on another running cell.
  */
+import './dist-fresh.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { Machine } from '../dist/actors/cpu/supervisor.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';

@@ -5,6 +5,7 @@
  * runner shrinks and replays a failing case. The bugs the fuzzer found are reproduced one by one
  * at the end, as a user hit them.
  */
+import './dist-fresh.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,9 +51,9 @@ const RUNS: Record<TargetName, number> = { tlp: 2000, 'cell-config': 200, 'syste
 
 describe('jhsim fuzz: a bounded campaign over every target', () => {
   it('runs cases on every target and none fails', async () => {
-    process.stdout.write(`fuzz: seed ${seed} (re-run: JHSIM_SEED=${seed} npx vitest run test/fuzz.test.ts; longer: jhsim fuzz --seed ${seed} --runs 1000)\n`);
+    process.stdout.write(`fuzz: seed ${seed} (re-run: JHSIM_SEED=${seed} npx vitest run test/fuzz.e2e.test.ts; longer: jhsim fuzz --seed ${seed} --runs 1000)\n`);
     const reports = await runCampaign({ targets: TARGET_NAMES, runs: RUNS, seed, shrinkMs: 10_000, env, onLine: (l) => process.stdout.write(`  ${l}\n`) });
-    const text = formatReport({ seed, rerun: `JHSIM_SEED=${seed} npx vitest run test/fuzz.test.ts`, workDir: tmp, targets: reports, ok: false }, (t, f) => `jhsim fuzz --target ${t} --runs ${RUNS[t]} --seed ${f.seed} --path ${f.path}`);
+    const text = formatReport({ seed, rerun: `JHSIM_SEED=${seed} npx vitest run test/fuzz.e2e.test.ts`, workDir: tmp, targets: reports, ok: false }, (t, f) => `jhsim fuzz --target ${t} --runs ${RUNS[t]} --seed ${f.seed} --path ${f.path}`);
     expect(reports.map((r) => r.target).sort()).toEqual([...TARGET_NAMES].sort());
     for (const r of reports) {
       expect(r.error, text).toBeUndefined();

@@ -3,6 +3,7 @@
  * is detected), and a seeded stress campaign with hotplug and injected entry failures must
  * finish without violations or hangs. Boots the built simulator from dist/.
  */
+import './dist-fresh.js';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';

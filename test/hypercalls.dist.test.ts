@@ -3,6 +3,7 @@
  * memory, so the test acts as a root-cell CPU (quiescent, its worker idle) and calls the
  * hypervisor's dispatcher exactly as that CPU's trap handler would.
  */
+import './dist-fresh.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuContext } from '../dist/actors/cpu/context.js';
@@ -15,6 +16,7 @@ import { CellFlags } from '../dist/shared/config/layout.js';
 import { loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { hvBase } from '../dist/cli/inspect.js';
 import { UserProcess } from '../dist/cli/user.js';
+import { Errno } from '../dist/shared/errno.js';
 
 let m: Machine | undefined;
 afterEach(async () => {
@@ -49,8 +51,8 @@ describe('hypercalls', () => {
     const { hv } = await enabled();
     const before = hv.statOf(2, Stat.HYPERCALL);
     const total = hv.statOf(2, Stat.TOTAL);
-    expect(call(hv, 99)).toBe(-38);
-    expect(call(hv, 9)).toBe(-38);
+    expect(call(hv, 99)).toBe(-Errno.ENOSYS);
+    expect(call(hv, 9)).toBe(-Errno.ENOSYS);
     expect(hv.statOf(2, Stat.HYPERCALL)).toBe(before + 2);
     expect(hv.statOf(2, Stat.TOTAL)).toBe(total + 2);
   });
@@ -62,16 +64,16 @@ describe('hypercalls', () => {
     // remap pool: GICD (0x10000 = 16 pages) and four redistributor frames (4 x 0x20000 = 128 pages).
     expect(call(hv, Hc.HYPERVISOR_GET_INFO, 3)).toBe(16 + 128);
     expect(call(hv, Hc.HYPERVISOR_GET_INFO, 4)).toBe(1);
-    expect(call(hv, Hc.HYPERVISOR_GET_INFO, 5)).toBe(-22);
+    expect(call(hv, Hc.HYPERVISOR_GET_INFO, 5)).toBe(-Errno.EINVAL);
   });
 
   it('CPU_GET_INFO: state, 31-bit statistics, -EINVAL for bad CPUs and types', async () => {
     const { hv } = await enabled();
     expect(call(hv, Hc.CPU_GET_INFO, 1, 0)).toBe(0);
     expect(call(hv, Hc.CPU_GET_INFO, 2, CPU_INFO_STAT_BASE + Stat.HYPERCALL)).toBeGreaterThan(0);
-    expect(call(hv, Hc.CPU_GET_INFO, 4, 0)).toBe(-22);
-    expect(call(hv, Hc.CPU_GET_INFO, 1, CPU_INFO_STAT_BASE + 9)).toBe(-22);
-    expect(call(hv, Hc.CPU_GET_INFO, 1, 1)).toBe(-22);
+    expect(call(hv, Hc.CPU_GET_INFO, 4, 0)).toBe(-Errno.EINVAL);
+    expect(call(hv, Hc.CPU_GET_INFO, 1, CPU_INFO_STAT_BASE + 9)).toBe(-Errno.EINVAL);
+    expect(call(hv, Hc.CPU_GET_INFO, 1, 1)).toBe(-Errno.EINVAL);
     // The top bit of a counter is masked off.
     hv.c.mem.write32(hv.pub(1) + 16 + Stat.MMIO * 4, 0x80000005);
     expect(call(hv, Hc.CPU_GET_INFO, 1, CPU_INFO_STAT_BASE + Stat.MMIO)).toBe(5);
@@ -80,12 +82,12 @@ describe('hypercalls', () => {
   it('CELL_GET_STATE: root is running, unknown ids are -ENOENT', async () => {
     const { hv } = await enabled();
     expect(call(hv, Hc.CELL_GET_STATE, 0)).toBe(0);
-    expect(call(hv, Hc.CELL_GET_STATE, 7)).toBe(-2);
+    expect(call(hv, Hc.CELL_GET_STATE, 7)).toBe(-Errno.ENOENT);
   });
 
   it('DEBUG_CONSOLE_PUTC needs VIRTUAL_CONSOLE_PERMITTED, also for the root cell', async () => {
     const { hv } = await enabled();
-    expect(call(hv, Hc.DEBUG_CONSOLE_PUTC, 'x'.charCodeAt(0))).toBe(-1);
+    expect(call(hv, Hc.DEBUG_CONSOLE_PUTC, 'x'.charCodeAt(0))).toBe(-Errno.EPERM);
     await m!.shutdown();
     const e = await enabled(CellFlags.VIRTUAL_CONSOLE_PERMITTED);
     for (const ch of 'hello\n') expect(call(e.hv, Hc.DEBUG_CONSOLE_PUTC, ch.charCodeAt(0))).toBe(0);

@@ -4,6 +4,7 @@
  * its image (gic-attack with its attack number in the command-line area) and destroys; uart-demo
  * runs in a variant of its cell that prints through the hypervisor's virtual console only.
  */
+import './dist-fresh.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';

@@ -5,6 +5,7 @@
  * CPU's guest PC and EL and, in the vector table, the ESR_EL1, ELR_EL1, FAR_EL1 and instruction
  * word that sent it there.
  */
+import './dist-fresh.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
  * code in cells (PSCI CPU_ON inside a cell, comm-region replies), failure containment, the
  * driver's and the hypervisor's errno paths, and the pool and isolation bookkeeping.
  */
+import './dist-fresh.js';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
@@ -22,6 +23,7 @@ import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.j
 import { jailhouseTool } from '../dist/cli/jailhouse-tool.js';
 import { UserProcess } from '../dist/cli/user.js';
 import { stress } from '../dist/cli/stress.js';
+import { Errno } from '../dist/shared/errno.js';
 
 // Machines of worker threads running guest code: far above vitest's 5 s default.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
@@ -219,29 +221,29 @@ describe('hypervisor cell management errnos (CELL_CREATE, START, SET_LOADABLE, D
     const b = await enabled();
     const hv = asCpu(b, 2);
     // The config is read through the root's stage 2: an IPA it does not map is -ENOMEM.
-    expect(hvc(hv, Hc.CELL_CREATE, 0x1_0000_0000_00)).toBe(-12);
+    expect(hvc(hv, Hc.CELL_CREATE, 0x1_0000_0000_00)).toBe(-Errno.ENOMEM);
     const cfg = (over: Record<string, unknown>): number => place(b, cellConfig(over));
-    expect(hvc(hv, Hc.CELL_CREATE, cfg({ name: 'qemu-arm64', id: 5 }))).toBe(-17);
-    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 0 }))).toBe(-17);
+    expect(hvc(hv, Hc.CELL_CREATE, cfg({ name: 'qemu-arm64', id: 5 }))).toBe(-Errno.EEXIST);
+    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 0 }))).toBe(-Errno.EEXIST);
     // More than 16 pages (NUM_TEMPORARY_PAGES) of config.
     const many = Array.from({ length: 2100 }, (_, i) => ({ phys_start: 0x7fa00000, virt_start: 0x100000 + i * 0x1000, size: 0x1000, flags: ['READ'] }));
-    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3, memory_regions: many }))).toBe(-7);
+    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3, memory_regions: many }))).toBe(-Errno.E2BIG);
     // The calling CPU, and a CPU the root does not own.
-    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3, cpus: [2] }))).toBe(-16);
-    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3, cpus: [1, 9] }))).toBe(-16);
+    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3, cpus: [2] }))).toBe(-Errno.EBUSY);
+    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3, cpus: [1, 9] }))).toBe(-Errno.EBUSY);
     // The VMID is the cell id: above 255 is -E2BIG.
-    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 256 }))).toBe(-7);
+    expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 256 }))).toBe(-Errno.E2BIG);
     // cpu_set_size > 4096: patch the descriptor after serialising.
     const bad = cellConfig({ id: 3 });
     new DataView(bad.buffer, bad.byteOffset).setUint32(48, 4097, true);
-    expect(hvc(hv, Hc.CELL_CREATE, place(b, bad))).toBe(-22);
+    expect(hvc(hv, Hc.CELL_CREATE, place(b, bad))).toBe(-Errno.EINVAL);
     expect(hvCells(b.m).length).toBe(1);
     expect(hvc(hv, Hc.CELL_CREATE, cfg({ id: 3 }))).toBe(0);
     // Management from a CPU of a non-root cell: -EPERM.
-    expect(hvc(asCpu(b, 1), Hc.CELL_CREATE, cfg({ id: 4, name: 'x' }))).toBe(-1);
-    expect(hvc(asCpu(b, 1), Hc.CELL_DESTROY, 3)).toBe(-1);
-    expect(hvc(hv, Hc.CELL_START, 9)).toBe(-2);
-    expect(hvc(hv, Hc.CELL_SET_LOADABLE, 0)).toBe(-22);
+    expect(hvc(asCpu(b, 1), Hc.CELL_CREATE, cfg({ id: 4, name: 'x' }))).toBe(-Errno.EPERM);
+    expect(hvc(asCpu(b, 1), Hc.CELL_DESTROY, 3)).toBe(-Errno.EPERM);
+    expect(hvc(hv, Hc.CELL_START, 9)).toBe(-Errno.ENOENT);
+    expect(hvc(hv, Hc.CELL_SET_LOADABLE, 0)).toBe(-Errno.EINVAL);
     expect(hvc(hv, Hc.CELL_DESTROY, 3)).toBe(0);
     expect(hvCells(b.m).length).toBe(1);
   });
@@ -267,13 +269,13 @@ loop:   ldr   w0, [x1, #12]
     expect(hvc(hv, Hc.CELL_START, 1)).toBe(0);
     const [, hello] = hvCells(b.m);
     // The cell refuses SHUTDOWN_REQUEST: start, set_loadable and destroy all get -EPERM.
-    expect(hvc(hv, Hc.CELL_SET_LOADABLE, 1)).toBe(-1);
-    expect(hvc(hv, Hc.CELL_DESTROY, 1)).toBe(-1);
+    expect(hvc(hv, Hc.CELL_SET_LOADABLE, 1)).toBe(-Errno.EPERM);
+    expect(hvc(hv, Hc.CELL_DESTROY, 1)).toBe(-Errno.EPERM);
     expect(b.m.mem.read32(hello!.addr + CELL.COMM_PAGE + COMM.REPLY_FROM_CELL)).toBe(2);
     // RUNNING_LOCKED (written by the cell itself).
     b.m.mem.write32(hello!.addr + CELL.COMM_PAGE + COMM.CELL_STATE, CellState.RUNNING_LOCKED);
-    expect(hvc(hv, Hc.CELL_CREATE, place(b, cellConfig({ id: 5, name: 'third', cpus: [3] })))).toBe(-1);
-    expect(hvc(hv, Hc.CELL_DESTROY, 2)).toBe(-1);
+    expect(hvc(hv, Hc.CELL_CREATE, place(b, cellConfig({ id: 5, name: 'third', cpus: [3] })))).toBe(-Errno.EPERM);
+    expect(hvc(hv, Hc.CELL_DESTROY, 2)).toBe(-Errno.EPERM);
     expect(hvc(hv, Hc.CELL_GET_STATE, 1)).toBe(CellState.RUNNING_LOCKED);
     b.m.mem.write32(hello!.addr + CELL.COMM_PAGE + COMM.CELL_STATE, CellState.SHUT_DOWN);
     expect(hvc(hv, Hc.CELL_DESTROY, 2)).toBe(0);

@@ -6,6 +6,7 @@
  * cell that can be destroyed again, no JavaScript exception text anywhere, no hang, and after a
  * refused create the machine as it was (cell list, online CPUs, mem_pool_used).
  */
+import './dist-fresh.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ async function tryCreate(b: RootShell, label: string, bytes: Uint8Array, before:
 describe('bad binary cell configs against jailhouse cell create', () => {
   it('the fixed mutations and a seeded random campaign: clear errors, no JS exceptions, no hang, nothing changed', async () => {
     const seed = Number(process.env.JHSIM_SEED ?? Date.now() % 1_000_000);
-    process.stdout.write(`config-fuzz: seed ${seed} (re-run: JHSIM_SEED=${seed} npx vitest run test/config-fuzz.test.ts)\n`);
+    process.stdout.write(`config-fuzz: seed ${seed} (re-run: JHSIM_SEED=${seed} npx vitest run test/config-fuzz.dist.test.ts)\n`);
     const b = await bootRootShell({ watchdogMs: 5000 });
     try {
       expect((await b.run('jailhouse enable configs/qemu-arm64.json')).code).toBe(0);

@@ -3,6 +3,7 @@
  * built simulator from dist/ (workers can only load built JS; `npm test` builds first) and
  * assert on shared state and on causality, never on wall-clock durations.
  */
+import './dist-fresh.js';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Machine, type MachineOptions } from '../dist/actors/cpu/supervisor.js';

@@ -6,6 +6,7 @@
  * reached the hardware (the shadow written through, the vector control dword straight), and
  * what the device reset at destroy leaves there. Invalid table accesses fail the cell's CPU.
  */
+import './dist-fresh.js';
 import { describe, expect, it, vi } from 'vitest';
 import { PcieFabric, type ConfigSpace } from '../dist/actors/pcie/index.js';
 import { DEFAULT_BOARD } from '../dist/shared/board.js';
