@@ -118,6 +118,34 @@ target: hvc   #0`;
     expect(runInterp(m, 1000)[0]).toMatch(/^dataAbort@4010000c .*"fault":"translation"/);
   });
 
+  it('side exits: a forward conditional branch inside a block leaves it when taken; every budget stops where the interpreter does', () => {
+    const src = `
+        mov   x0, #0
+        mov   x3, #10
+loop:   add   x0, x0, #1
+        tbnz  x3, #0, odd
+        add   x0, x0, #100
+odd:    subs  x3, x3, #1
+        cbz   x3, done
+        b.ne  loop
+done:   hvc   #0`;
+    const words = assemble(src, CODE).bytes;
+    const code = new Uint32Array(words.buffer, words.byteOffset, words.byteLength / 4);
+    // The loop runs 10 times, 6 or 5 instructions a pass: every budget up to past the end.
+    for (let max = 1; max <= 70; max++) {
+      try {
+        differential(code, () => undefined, max % 2 === 0, {}, max);
+      } catch (e) {
+        throw new Error(`budget ${max}: ${(e as Error).message}`);
+      }
+    }
+    const jit = differential(code, () => undefined, false);
+    expect(jit.stats.translated).toBeGreaterThan(40);
+    // Blocks at the entry, at loop, at odd (tbnz taken); without side exits also after each
+    // conditional branch.
+    expect(jit.stats.compiled).toBe(3);
+  });
+
   it('hotAfter: a block start runs in the interpreter until hot, then is translated at the next quiet point', () => {
     const src = `
         mov   x0, #0

@@ -10,6 +10,8 @@ import type { FastMem } from './jit-mem.js';
 import type { JitRuntime } from './jit-runtime.js';
 import { type A64State, RegWord, fromVa } from './state.js';
 
+const PAGE_BYTES = 4096;
+
 /**
  * Compiled block: fn(s, R, M, X, limit) → instructions retired, s.pc set; M.bail = 1 when it
  * handed the instruction at s.pc to the interpreter, 2 when a trap stopped the CPU.
@@ -18,6 +20,11 @@ export type BlockFn = (s: A64State, R: Uint32Array, M: FastMem, X: JitRuntime, l
 
 export function isBranch(i: Insn): boolean {
   return i.op === 'B' || i.op === 'B_COND' || i.op === 'CB' || i.op === 'TB' || i.op === 'BR_REG';
+}
+
+/** A conditional branch forward to the same 4 KiB page: inside a block, a side exit. */
+export function isSideExit(i: Insn, pc: number, page: number): boolean {
+  return (i.op === 'B_COND' || i.op === 'CB' || i.op === 'TB') && i.offset > 4 && Math.floor((pc + i.offset) / PAGE_BYTES) === page;
 }
 
 /** The terminator: sets nx (next pc) from a branch (or falls through to pc + 4). */
@@ -59,6 +66,11 @@ export function build(insns: { i: Insn; word: number; pc: number }[], start: num
     const stop = (skip: boolean): string => (skip ? `s.pc=${pc + 4};M.bail=2;return cnt+${k + 1};` : `s.pc=${pc};M.bail=2;return cnt+${k};`);
     if (k === n - 1 && isBranch(i)) {
       body += branch(i, pc);
+      return;
+    }
+    if (i.op === 'B_COND' || i.op === 'CB' || i.op === 'TB') {
+      // A side exit (see isSideExit): taken, the pass ends here with k + 1 instructions.
+      body += `${branch(i, pc)}if(nx!==${pc + 4}){cnt+=${k + 1};if(nx===${start}&&cnt+${n}<=limit)continue;s.pc=nx;return cnt;}`;
       return;
     }
     if (i.op === 'B') {

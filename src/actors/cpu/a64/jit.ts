@@ -3,7 +3,9 @@
  * from the decoded instructions (jit-emit.ts) and compiled by V8, with the reference interpreter
  * (interp.ts) as the oracle and the fallback for everything else.
  *
- * A block starts at a VA, lies inside one 4 KiB page, and ends at the first branch (included),
+ * A block starts at a VA, lies inside one 4 KiB page, and ends at the first branch (included;
+ * a conditional branch forward inside the page is a side exit instead, and a direct B/BL is
+ * followed),
  * before the first instruction that may leave the instruction stream or change how the next one
  * is translated (exception generation, hints such as WFI, barriers, system register and SYS
  * accesses, ERET, UNDEFINED: those always run in the interpreter), or after 64 instructions.
@@ -31,7 +33,7 @@ import { decodeCached, step } from './interp.js';
 import type { Insn } from './insn.js';
 import type { GuestMemory, InterpHooks, StepException } from './interp-types.js';
 import { accessFor } from './interp-mem.js';
-import { type BlockFn, build, isBranch } from './jit-build.js';
+import { type BlockFn, build, isBranch, isSideExit } from './jit-build.js';
 import { type El2FaultRegs, JitRuntime, type Stage2Trap } from './jit-runtime.js';
 import { FastMem, type CodeMap, writesCode } from './jit-mem.js';
 import { TLB_FAULT, type SoftTlb } from './mmu-tlb.js';
@@ -311,6 +313,12 @@ export class Translator {
         const target = va + i.offset;
         if (Math.floor(target / PAGE) !== page || seen.has(target) || insns.length === MAX_BLOCK) break;
         va = target;
+        continue;
+      }
+      // A forward conditional branch inside the page becomes a side exit and the block goes on
+      // with its fall-through (compilers lay out the likely path so): fewer, longer blocks.
+      if (isSideExit(i, va, page)) {
+        va += 4;
         continue;
       }
       if (isBranch(i)) break;
