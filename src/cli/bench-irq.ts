@@ -8,6 +8,8 @@
  */
 import { assemble } from '../actors/cpu/a64/asm-text.js';
 import { INMATE_LIB, INMATE_LIB_DATA } from '../actors/cpu/inmates/lib.js';
+import { GICD_IROUTER, GICD_IROUTER_AFF_LO, GICD_ISENABLER, GICD_ISPENDR } from '../actors/gic/regs.js';
+import { ICC_IGRPEN1_EN, ICC_PMR_DEFAULT } from '../actors/gic/sysregs.js';
 import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
@@ -31,7 +33,7 @@ function image(rounds: number): Uint8Array {
         adr   x10, flag
         add   x18, x10, #8
         add   x19, x10, #16
-        mov64 x11, #0x08000000
+        mov64 x11, #${DEFAULT_BOARD.gic.gicd_base}
         cbnz  x0, receiver
 // CPU 0: wait for the receiver, then ${rounds} rounds of "pend the SPI, wait for the handler".
 1:      ldar  x1, [x18]
@@ -40,7 +42,7 @@ function image(rounds: number): Uint8Array {
         mov   x13, #0
         mrs   x20, cntpct_el0
 2:      add   x13, x13, #1
-        str   w12, [x11, #${0x200 + word}]
+        str   w12, [x11, #${GICD_ISPENDR + word}]
 3:      ldar  x1, [x10]
         cmp   x1, x13
         b.ne  3b
@@ -50,7 +52,7 @@ function image(rounds: number): Uint8Array {
 // Done: one more SPI turns the receiver off; then the result (putdec clobbers x9-x13).
         mov   x1, #1
         stlr  x1, [x19]
-        str   w12, [x11, #${0x200 + word}]
+        str   w12, [x11, #${GICD_ISPENDR + word}]
         adr   x1, stack_top
         mov   sp, x1
         sub   x0, x21, x20
@@ -64,13 +66,13 @@ receiver:
         adr   x1, vectors
         msr   vbar_el1, x1
         mrs   x1, mpidr_el1
-        and   x1, x1, #0xffffff
-        str   x1, [x11, #${0x6000 + BENCH_SPI * 8}]
+        and   x1, x1, #${GICD_IROUTER_AFF_LO}
+        str   x1, [x11, #${GICD_IROUTER + BENCH_SPI * 8}]
         mov   w1, #${bit}
-        str   w1, [x11, #${0x100 + word}]
-        mov   x1, #0xf0
+        str   w1, [x11, #${GICD_ISENABLER + word}]
+        mov   x1, #${ICC_PMR_DEFAULT}
         msr   icc_pmr_el1, x1
-        mov   x1, #1
+        mov   x1, #${ICC_IGRPEN1_EN}
         msr   icc_igrpen1_el1, x1
         msr   daifclr, #2
         mov   x1, #1

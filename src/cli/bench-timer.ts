@@ -8,6 +8,7 @@
  */
 import { assemble } from '../actors/cpu/a64/asm-text.js';
 import { GICR_ISENABLER0 } from '../actors/gic/regs.js';
+import { ICC_IGRPEN1_EN, ICC_PMR_DEFAULT } from '../actors/gic/sysregs.js';
 import { PPI_VTIMER } from '../actors/gic/index.js';
 import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from './guest-run.js';
@@ -42,9 +43,9 @@ function image(rounds: number): { bytes: Uint8Array; results: number } {
         mov64 x11, #${gicr + GICR_ISENABLER0}
         mov   w1, #${1 << PPI_VTIMER}
         str   w1, [x11]
-        mov   x1, #0xf0
+        mov   x1, #${ICC_PMR_DEFAULT}
         msr   icc_pmr_el1, x1
-        mov   x1, #1
+        mov   x1, #${ICC_IGRPEN1_EN}
         msr   icc_igrpen1_el1, x1
         msr   daifclr, #2
         adr   x22, flag

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { GIC_V3_REDIST_SIZE } from '../actors/gic/regs.js';
 import { PcieNodeSchema, TopologyError, flattenTopology } from '../actors/pcie/topology.js';
 import { BoardImportError, resolveBoardImports } from '../actors/pcie/board-import.js';
 
@@ -40,7 +41,7 @@ export const BoardSchema = z
       version: z.literal(3),
       gicd_base: addr,
       gicr_base: addr,
-      gicr_stride: addr.default(0x20000),
+      gicr_stride: addr.default(GIC_V3_REDIST_SIZE),
       maintenance_irq: z.number().int().default(25),
       /** Interrupt IDs the distributor implements (32 SGIs/PPIs + SPIs; QEMU virt: 256 SPIs). */
       nr_irqs: z.number().int().min(64).max(1024).multipleOf(32).default(288),

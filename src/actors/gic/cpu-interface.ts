@@ -6,19 +6,24 @@
  * worker; the state is in the GIC buffer so it can be inspected.
  */
 import type { Gic } from './gic.js';
+import { GIC_NUM_LR, GIC_PRI_BITS, GIC_PRI_MASK, GIC_PRI_SHIFT, GicCpuWord, GicdWord, SPURIOUS_IRQ, gicCpuWord } from './layout.js';
 import {
-  GIC_NUM_LR, GicCpuWord, GicdWord, ICC_CTLR_EOIMODE, ICH_HCR_EN, ICH_HCR_UIE, ICH_VMCR_VENG1, ICH_VMCR_VEOIM,
-  ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SPURIOUS_IRQ, gicCpuWord,
-} from './layout.js';
+  ICC_BPR1_EL1_MASK, ICC_CTLR_EL1_PRI_BITS_SHIFT, ICC_CTLR_EOIMODE, ICC_IGRPEN1_EN, ICC_INTID_MASK, ICC_PMR_MASK,
+  ICC_RPR_MASK, ICC_SRE_EL1_DFB, ICC_SRE_EL1_DIB, ICC_SRE_EL1_SRE, ICH_HCR_EN, ICH_HCR_UIE, ICH_VMCR_VBPR1_MASK,
+  ICH_VMCR_VBPR1_SHIFT, ICH_VMCR_VENG1, ICH_VMCR_VEOIM, ICH_VMCR_VPMR_MASK, ICH_VMCR_VPMR_SHIFT, LrHi, LrState,
+} from './sysregs.js';
 
 /** Index of the lowest set bit (the highest active priority level); 32 for none. */
 function ctz(v: number): number {
   return v === 0 ? 32 : 31 - Math.clz32(v & -v);
 }
 
+/** The running priority with nothing active: below every priority (the masks compare with `<`). */
+const IDLE_PRIORITY = 0x100;
+
 /** Running priority from an active-priorities word: the group priority of the highest active level. */
 function runningPriority(ap: number): number {
-  return ap === 0 ? 0x100 : ctz(ap) << 3;
+  return ap === 0 ? IDLE_PRIORITY : ctz(ap) << GIC_PRI_SHIFT;
 }
 
 /** The ICC_* registers an EL1 guest reads and writes (ICV_* under virtualisation). */
@@ -62,7 +67,7 @@ export class GicCpuInterface {
   highestPending(): number {
     const g = this.g;
     let best = SPURIOUS_IRQ;
-    let bestPrio = 0x100;
+    let bestPrio = IDLE_PRIORITY;
     const priv = Atomics.load(g, this.w(GicCpuWord.PENDING0)) & Atomics.load(g, this.w(GicCpuWord.ENABLE0)) &
       ~Atomics.load(g, this.w(GicCpuWord.ACTIVE0)) & Atomics.load(g, this.w(GicCpuWord.GROUP0));
     for (let bits = priv; bits !== 0; bits &= bits - 1) {
@@ -103,10 +108,10 @@ export class GicCpuInterface {
 
   /** The physical IRQ line of this PE is asserted (what makes it exit to EL2 or take an IRQ). */
   signalled(): boolean {
-    if (!(this.load(GicCpuWord.ICC_IGRPEN1) & 1)) return false;
+    if (!(this.load(GicCpuWord.ICC_IGRPEN1) & ICC_IGRPEN1_EN)) return false;
     const irq = this.highestPending();
     if (irq === SPURIOUS_IRQ) return false;
-    return this.foundPrio < (this.load(GicCpuWord.ICC_PMR) & 0xff) && (this.foundPrio & 0xf8) < runningPriority(this.load(GicCpuWord.ICC_AP1R0));
+    return this.foundPrio < (this.load(GicCpuWord.ICC_PMR) & ICC_PMR_MASK) && (this.foundPrio & GIC_PRI_MASK) < runningPriority(this.load(GicCpuWord.ICC_AP1R0));
   }
 
   /** ICC_IAR1_EL1: acknowledge the signalled interrupt (active, no longer pending); 1023 if none. */
@@ -125,7 +130,7 @@ export class GicCpuInterface {
         if (!(old & bit)) continue;
         Atomics.or(this.g, GicdWord.ACTIVE + (irq >> 5), bit);
       }
-      this.store(GicCpuWord.ICC_AP1R0, this.load(GicCpuWord.ICC_AP1R0) | (1 << (prio >> 3)));
+      this.store(GicCpuWord.ICC_AP1R0, this.load(GicCpuWord.ICC_AP1R0) | (1 << (prio >> GIC_PRI_SHIFT)));
       Atomics.add(this.g, this.w(GicCpuWord.ACKED), 1);
       return irq;
     }
@@ -180,11 +185,11 @@ export class GicCpuInterface {
   /** The LR of the highest-priority pending virtual interrupt, or -1 (masks not applied). */
   private vHighest(): number {
     let best = -1;
-    let bestPrio = 0x100;
+    let bestPrio = IDLE_PRIORITY;
     for (let n = 0; n < GIC_NUM_LR; n++) {
       const hi = this.lrHi(n);
       if (hi >>> LrHi.STATE_SHIFT !== LrState.PENDING || !(hi & LrHi.GROUP)) continue;
-      const p = (hi >>> LrHi.PRIORITY_SHIFT) & 0xff;
+      const p = (hi >>> LrHi.PRIORITY_SHIFT) & LrHi.PRIORITY_MASK;
       if (p < bestPrio) {
         best = n;
         bestPrio = p;
@@ -200,7 +205,7 @@ export class GicCpuInterface {
     const vmcr = this.load(GicCpuWord.ICH_VMCR);
     if (!(vmcr & ICH_VMCR_VENG1)) return false;
     if (this.vHighest() < 0) return false;
-    return this.foundPrio < vmcr >>> ICH_VMCR_VPMR_SHIFT && (this.foundPrio & 0xf8) < runningPriority(this.load(GicCpuWord.ICH_AP1R0));
+    return this.foundPrio < vmcr >>> ICH_VMCR_VPMR_SHIFT && (this.foundPrio & GIC_PRI_MASK) < runningPriority(this.load(GicCpuWord.ICH_AP1R0));
   }
 
   /** Any LR holds a pending interrupt (has_pending_irqs, e.g. for PSCI CPU_SUSPEND). */
@@ -214,8 +219,8 @@ export class GicCpuInterface {
     if (!this.vSignalled()) return SPURIOUS_IRQ;
     const n = this.vHighest();
     const hi = this.lrHi(n);
-    this.writeLr(n, this.lrLo(n), (hi & ~(3 << LrHi.STATE_SHIFT)) | (LrState.ACTIVE << LrHi.STATE_SHIFT));
-    this.store(GicCpuWord.ICH_AP1R0, this.load(GicCpuWord.ICH_AP1R0) | (1 << (this.foundPrio >> 3)));
+    this.writeLr(n, this.lrLo(n), (hi & ~LrHi.STATE_MASK) | (LrState.ACTIVE << LrHi.STATE_SHIFT));
+    this.store(GicCpuWord.ICH_AP1R0, this.load(GicCpuWord.ICH_AP1R0) | (1 << (this.foundPrio >> GIC_PRI_SHIFT)));
     Atomics.add(this.g, this.w(GicCpuWord.VACKED), 1);
     return this.lrLo(n);
   }
@@ -233,7 +238,7 @@ export class GicCpuInterface {
       const hi = this.lrHi(n);
       if (this.lrLo(n) !== intid >>> 0 || !((hi >>> LrHi.STATE_SHIFT) & LrState.ACTIVE)) continue;
       const state = (hi >>> LrHi.STATE_SHIFT) & LrState.PENDING;
-      this.writeLr(n, intid, (hi & ~(3 << LrHi.STATE_SHIFT)) | (state << LrHi.STATE_SHIFT));
+      this.writeLr(n, intid, (hi & ~LrHi.STATE_MASK) | (state << LrHi.STATE_SHIFT));
       if (hi & LrHi.HW) this.gic.deactivate(this.cpu, hi & LrHi.PINTID_MASK);
       return;
     }
@@ -259,17 +264,18 @@ export class GicCpuInterface {
         }
         return BigInt(this.highestPending());
       }
-      case 'ICC_PMR_EL1': return BigInt(v ? vmcr >>> ICH_VMCR_VPMR_SHIFT : this.load(GicCpuWord.ICC_PMR) & 0xff);
-      // PRIbits (10:8) = 4 (5 bits), IDbits 0 (16-bit INTIDs), EOImode.
+      case 'ICC_PMR_EL1': return BigInt(v ? vmcr >>> ICH_VMCR_VPMR_SHIFT : this.load(GicCpuWord.ICC_PMR) & ICC_PMR_MASK);
+      // PRIbits (10:8) = GIC_PRI_BITS - 1, IDbits 0 (16-bit INTIDs), EOImode.
       case 'ICC_CTLR_EL1': {
         const eoi = v ? (vmcr & ICH_VMCR_VEOIM ? ICC_CTLR_EOIMODE : 0) : this.load(GicCpuWord.ICC_CTLR) & ICC_CTLR_EOIMODE;
-        return BigInt((4 << 8) | eoi);
+        return BigInt(((GIC_PRI_BITS - 1) << ICC_CTLR_EL1_PRI_BITS_SHIFT) | eoi);
       }
-      case 'ICC_IGRPEN1_EL1': return BigInt(v ? (vmcr & ICH_VMCR_VENG1 ? 1 : 0) : this.load(GicCpuWord.ICC_IGRPEN1) & 1);
-      case 'ICC_BPR1_EL1': return BigInt(v ? (vmcr >>> 18) & 7 : this.load(GicCpuWord.ICC_BPR1) & 7);
-      case 'ICC_RPR_EL1': return BigInt(runningPriority(this.load(v ? GicCpuWord.ICH_AP1R0 : GicCpuWord.ICC_AP1R0)) & 0xff);
+      case 'ICC_IGRPEN1_EL1': return BigInt(v ? (vmcr & ICH_VMCR_VENG1 ? ICC_IGRPEN1_EN : 0) : this.load(GicCpuWord.ICC_IGRPEN1) & ICC_IGRPEN1_EN);
+      case 'ICC_BPR1_EL1': return BigInt(v ? (vmcr >>> ICH_VMCR_VBPR1_SHIFT) & ICC_BPR1_EL1_MASK : this.load(GicCpuWord.ICC_BPR1) & ICC_BPR1_EL1_MASK);
+      case 'ICC_RPR_EL1': return BigInt(runningPriority(this.load(v ? GicCpuWord.ICH_AP1R0 : GicCpuWord.ICC_AP1R0)) & ICC_RPR_MASK);
       case 'ICC_AP1R0_EL1': return BigInt(this.load(v ? GicCpuWord.ICH_AP1R0 : GicCpuWord.ICC_AP1R0) >>> 0);
-      case 'ICC_SRE_EL1': return 7n;
+      // System-register interface only: SRE fixed at 1, FIQ and IRQ bypass disabled.
+      case 'ICC_SRE_EL1': return BigInt(ICC_SRE_EL1_SRE | ICC_SRE_EL1_DFB | ICC_SRE_EL1_DIB);
       case 'ICC_IAR0_EL1': case 'ICC_HPPIR0_EL1': return BigInt(SPURIOUS_IRQ);
       default: return 0n;
     }
@@ -281,23 +287,23 @@ export class GicCpuInterface {
     const v = this.virtual;
     const vmcr = this.load(GicCpuWord.ICH_VMCR);
     switch (reg) {
-      case 'ICC_EOIR1_EL1': if (v) this.vEoi(x & 0xffffff); else this.eoi(x & 0xffffff); return;
-      case 'ICC_DIR_EL1': if (v) this.vDeactivate(x & 0xffffff); else this.dir(x & 0xffffff); return;
+      case 'ICC_EOIR1_EL1': if (v) this.vEoi(x & ICC_INTID_MASK); else this.eoi(x & ICC_INTID_MASK); return;
+      case 'ICC_DIR_EL1': if (v) this.vDeactivate(x & ICC_INTID_MASK); else this.dir(x & ICC_INTID_MASK); return;
       case 'ICC_PMR_EL1':
-        if (v) this.store(GicCpuWord.ICH_VMCR, (vmcr & 0x00ffffff) | ((x & 0xf8) << ICH_VMCR_VPMR_SHIFT));
-        else this.store(GicCpuWord.ICC_PMR, x & 0xf8);
+        if (v) this.store(GicCpuWord.ICH_VMCR, (vmcr & ~ICH_VMCR_VPMR_MASK) | ((x & GIC_PRI_MASK) << ICH_VMCR_VPMR_SHIFT));
+        else this.store(GicCpuWord.ICC_PMR, x & GIC_PRI_MASK);
         return;
       case 'ICC_CTLR_EL1':
         if (v) this.store(GicCpuWord.ICH_VMCR, x & ICC_CTLR_EOIMODE ? vmcr | ICH_VMCR_VEOIM : vmcr & ~ICH_VMCR_VEOIM);
         else this.store(GicCpuWord.ICC_CTLR, x & ICC_CTLR_EOIMODE);
         return;
       case 'ICC_IGRPEN1_EL1':
-        if (v) this.store(GicCpuWord.ICH_VMCR, x & 1 ? vmcr | ICH_VMCR_VENG1 : vmcr & ~ICH_VMCR_VENG1);
-        else this.store(GicCpuWord.ICC_IGRPEN1, x & 1);
+        if (v) this.store(GicCpuWord.ICH_VMCR, x & ICC_IGRPEN1_EN ? vmcr | ICH_VMCR_VENG1 : vmcr & ~ICH_VMCR_VENG1);
+        else this.store(GicCpuWord.ICC_IGRPEN1, x & ICC_IGRPEN1_EN);
         return;
       case 'ICC_BPR1_EL1':
-        if (v) this.store(GicCpuWord.ICH_VMCR, (vmcr & ~(7 << 18)) | ((x & 7) << 18));
-        else this.store(GicCpuWord.ICC_BPR1, x & 7);
+        if (v) this.store(GicCpuWord.ICH_VMCR, (vmcr & ~ICH_VMCR_VBPR1_MASK) | ((x & ICC_BPR1_EL1_MASK) << ICH_VMCR_VBPR1_SHIFT));
+        else this.store(GicCpuWord.ICC_BPR1, x & ICC_BPR1_EL1_MASK);
         return;
       case 'ICC_AP1R0_EL1': this.store(v ? GicCpuWord.ICH_AP1R0 : GicCpuWord.ICC_AP1R0, x); return;
       default: return; // group 0 and SRE: WI (SRE is fixed at 1)

@@ -7,16 +7,18 @@
  * after their ownership filters (mmio_perform_access), or directly from native Linux.
  */
 import { cpuWord, CpuWord } from '../cpu/layout.js';
+import { GIC_MAX_IRQS, GIC_PRI_MASK, GicCpuWord, GicdWord, gicCpuWord, priorityByte } from './layout.js';
 import {
-  GICD_CTLR_ARE_NS, GICD_CTLR_ENABLE_G1NS, GICR_WAKER_CHILDREN_ASLEEP, GICR_WAKER_PROCESSOR_SLEEP, GIC_MAX_IRQS,
-  GIC_PRI_MASK, GicCpuWord, GicdWord, gicCpuWord, priorityByte,
-} from './layout.js';
-import {
-  GICD_BITMAP_BANK, GICD_CIDR0, GICD_CLRSPI_NSR, GICD_CLRSPI_SR, GICD_CTLR, GICD_ICFGR, GICD_IGROUPR, GICD_IIDR,
-  GICD_IPRIORITYR, GICD_IROUTER, GICD_IROUTER_IRM, GICD_ISENABLER, GICD_ITARGETSR, GICD_PIDR0, GICD_PIDR1, GICD_PIDR2,
-  GICD_PIDR4, GICD_SETSPI_NSR, GICD_SETSPI_SR, GICD_TYPER, GICR_CTLR, GICR_ICFGR0, GICR_ICFGR1, GICR_IGROUPR0, GICR_IIDR,
-  GICR_IPRIORITYR0, GICR_ISENABLER0, GICR_ICACTIVER0, GICR_TYPER, GICR_TYPER_LAST, GICR_WAKER, gicdAccessOk, gicrAccessOk,
+  GICD_BITMAP_BANK, GICD_CIDR0, GICD_CIDR3, GICD_CLRSPI_NSR, GICD_CLRSPI_SR, GICD_CTLR, GICD_CTLR_ARE_NS,
+  GICD_CTLR_ENABLE_G1NS, GICD_ICFGR, GICD_ICFGR_INT_CONFIG, GICD_ICFGR_SIZE, GICD_IGROUPR, GICD_IIDR, GICD_IPRIORITYR,
+  GICD_IROUTER, GICD_IROUTER_AFF3, GICD_IROUTER_AFF_LO, GICD_IROUTER_IRM, GICD_IROUTER_SIZE, GICD_ISENABLER,
+  GICD_ITARGETSR, GICD_PIDR0, GICD_PIDR1, GICD_PIDR2, GICD_PIDR4, GICD_SETSPI_INTID, GICD_SETSPI_NSR, GICD_SETSPI_SR,
+  GICD_TYPER, GICD_TYPER_ID_BITS_SHIFT, GICR_CIDR0, GICR_CIDR3, GICR_CTLR, GICR_ICACTIVER0, GICR_ICFGR0, GICR_ICFGR1,
+  GICR_IGROUPR0, GICR_IIDR, GICR_IPRIORITYR0, GICR_IPRIORITYR_SIZE, GICR_ISENABLER0, GICR_PIDR0, GICR_PIDR1,
+  GICR_PIDR2, GICR_PIDR4, GICR_TYPER, GICR_TYPER_LAST, GICR_TYPER_PROCESSOR_NUMBER, GICR_TYPER_PROCESSOR_NUMBER_SHIFT,
+  GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP, GICR_WAKER_PROCESSOR_SLEEP, gicdAccessOk, gicrAccessOk, gicrTyperAffinity,
 } from './regs.js';
+import { ICC_SGIR_IRQN_MASK } from './sysregs.js';
 
 /** GICD_IIDR / GICR_IIDR: ARM implementer (0x43b), product "GIC-600"-like, revision 0. */
 const GIC_IIDR = 0x0200043b;
@@ -30,7 +32,7 @@ const GIC_CIDR = [0x0d, 0xf0, 0x05, 0xb1];
 export class Gic {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
-  /** MPIDR affinity (Aff3..Aff0 packed as Jailhouse masks it, 0xff00ffffff) → CPU. */
+  /** MPIDR affinity (Aff3..Aff0 as Jailhouse masks it, GICD_IROUTER_AFFINITY) → CPU. */
   private readonly byAff = new Map<number, number>();
   /** Register writes note what they changed while this is set (this worker's accesses only). */
   private recording = false;
@@ -56,7 +58,7 @@ export class Gic {
     Atomics.store(g, GicdWord.CTLR, GICD_CTLR_ARE_NS);
     for (let cpu = 0; cpu < this.nrCpus; cpu++) {
       Atomics.store(g, gicCpuWord(cpu, GicCpuWord.WAKER), GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP);
-      Atomics.store(g, gicCpuWord(cpu, GicCpuWord.CFG0), 0xaaaaaaaa | 0);
+      Atomics.store(g, gicCpuWord(cpu, GicCpuWord.CFG0), GICD_ICFGR_INT_CONFIG | 0);
       Atomics.store(g, gicCpuWord(cpu, GicCpuWord.ICC_PMR), 0);
     }
   }
@@ -74,8 +76,8 @@ export class Gic {
   spiTarget(irq: number): number {
     const lo = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2);
     if (lo & GICD_IROUTER_IRM) return -1;
-    const hi = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) & 0xff;
-    return this.byAff.get(hi * 2 ** 32 + (lo & 0xffffff)) ?? -2;
+    const hi = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) & GICD_IROUTER_AFF3;
+    return this.byAff.get(hi * 2 ** 32 + (lo & GICD_IROUTER_AFF_LO)) ?? -2;
   }
 
   /** A change to SPI `irq` may make it deliverable: kick its target (every CPU for 1-of-N). */
@@ -96,8 +98,8 @@ export class Gic {
    */
   irouterAffinity(irq: number): number {
     if (irq < 32 || irq >= this.nrIrqs) return 0;
-    const lo = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2) & 0x00ff_ffff;
-    const hi = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) & 0xff;
+    const lo = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2) & GICD_IROUTER_AFF_LO;
+    const hi = Atomics.load(this.i32, GicdWord.IROUTER + irq * 2 + 1) & GICD_IROUTER_AFF3;
     return hi * 0x1_0000_0000 + lo;
   }
 
@@ -136,7 +138,7 @@ export class Gic {
 
   /** Physical SGI `sgi` to each CPU in `targets` (what an ICC_SGI1R_EL1 write does in hardware). */
   sendSgi(targets: Iterable<number>, sgi: number): void {
-    for (const t of targets) this.setPrivatePending(t, sgi & 15, true);
+    for (const t of targets) this.setPrivatePending(t, sgi & ICC_SGIR_IRQN_MASK, true);
   }
 
   /** Deactivate `irq` (EOI with EOImode 0, DIR, or a virtual EOI through an LR's HW link). */
@@ -164,7 +166,7 @@ export class Gic {
     const g = this.i32;
     // The bus carries `size` bytes: a register never sees more of the source register.
     if (isWrite) value &= sizeMask(size);
-    if (off >= GICD_IROUTER && off < GICD_IROUTER + 0x2000) return this.irouterAccess(off - GICD_IROUTER, size, isWrite, value);
+    if (off >= GICD_IROUTER && off < GICD_IROUTER + GICD_IROUTER_SIZE) return this.irouterAccess(off - GICD_IROUTER, size, isWrite, value);
     if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) return this.priorityAccess(-1, off - GICD_IPRIORITYR, size, isWrite, value);
     if (size !== 4) return 0n; // the byte-accessible ITARGETSR/xPENDSGIR are RAZ/WI with affinity routing
     const v = Number(BigInt.asUintN(32, value));
@@ -183,7 +185,7 @@ export class Gic {
       return 0n;
     }
     if (off >= GICD_ISENABLER && off < GICD_IPRIORITYR) {
-      const reg = (off - GICD_ISENABLER) >> 7; // 0 ISENABLER 1 ICENABLER 2 ISPENDR 3 ICPENDR 4 ISACTIVER 5 ICACTIVER
+      const reg = Math.floor((off - GICD_ISENABLER) / GICD_BITMAP_BANK); // 0 ISENABLER 1 ICENABLER 2 ISPENDR 3 ICPENDR 4 ISACTIVER 5 ICACTIVER
       const n = bitBank(GICD_ISENABLER + reg * GICD_BITMAP_BANK);
       if (n === undefined) return 0n;
       const base = BIT_BANKS[reg]!;
@@ -194,13 +196,13 @@ export class Gic {
       this.bankChanged(n, v);
       return 0n;
     }
-    if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100) {
+    if (off >= GICD_ICFGR && off < GICD_ICFGR + GICD_ICFGR_SIZE) {
       const n = (off - GICD_ICFGR) >> 2;
       if (n < 2 || n * 16 >= this.nrIrqs) return 0n;
       if (!isWrite) return read(g, GicdWord.CFG + n);
       // Int_config bits (the odd bit of each pair) are writable; the even bits are RES0.
-      const old = Atomics.exchange(g, GicdWord.CFG + n, v & 0xaaaaaaaa);
-      this.noteFields(GicField.CONFIG, -1, n * 16, 2, old ^ (v & 0xaaaaaaaa));
+      const old = Atomics.exchange(g, GicdWord.CFG + n, v & GICD_ICFGR_INT_CONFIG);
+      this.noteFields(GicField.CONFIG, -1, n * 16, 2, old ^ (v & GICD_ICFGR_INT_CONFIG));
       return 0n;
     }
     if (isWrite) {
@@ -210,24 +212,24 @@ export class Gic {
         Atomics.add(g, GicdWord.SPI_GEN, 1);
         for (let cpu = 0; cpu < this.nrCpus; cpu++) this.kick(cpu);
       } else if (off === GICD_SETSPI_NSR || off === GICD_SETSPI_SR) {
-        this.raiseSpi(v & 0x3ff);
+        this.raiseSpi(v & GICD_SETSPI_INTID);
       } else if (off === GICD_CLRSPI_NSR || off === GICD_CLRSPI_SR) {
-        this.clearSpi(v & 0x3ff);
+        this.clearSpi(v & GICD_SETSPI_INTID);
       }
       return 0n;
     }
     let r = 0;
     switch (off) {
       case GICD_CTLR: r = Atomics.load(g, GicdWord.CTLR); break;
-      // TYPER: ITLinesNumber, 5 priority bits... IDbits 9 (10-bit INTIDs), no LPIs, no MBIS.
-      case GICD_TYPER: r = ((this.nrIrqs >> 5) - 1) | (9 << 19); break;
+      // TYPER: ITLinesNumber, IDbits 9 (10-bit INTIDs), no LPIs, no MBIS.
+      case GICD_TYPER: r = ((this.nrIrqs >> 5) - 1) | (9 << GICD_TYPER_ID_BITS_SHIFT); break;
       case GICD_IIDR: r = GIC_IIDR; break;
       case GICD_PIDR4: r = GIC_PIDR4; break;
       case GICD_PIDR0: r = GIC_PIDR0; break;
       case GICD_PIDR1: r = GIC_PIDR1; break;
       case GICD_PIDR2: r = GIC_PIDR2; break;
       default:
-        if (off >= GICD_CIDR0 && off <= GICD_CIDR0 + 0xc) r = GIC_CIDR[(off - GICD_CIDR0) >> 2]!;
+        if (off >= GICD_CIDR0 && off <= GICD_CIDR3) r = GIC_CIDR[(off - GICD_CIDR0) >> 2]!;
     }
     return BigInt(r >>> 0);
   }
@@ -252,14 +254,14 @@ export class Gic {
       const low = BigInt(Atomics.load(this.i32, lo) >>> 0);
       return size === 8 ? (BigInt(Atomics.load(this.i32, lo + 1) >>> 0) << 32n) | low : low;
     }
-    const loMask = BigInt(GICD_IROUTER_IRM | 0xff_ffff);
+    const loMask = BigInt(GICD_IROUTER_IRM | GICD_IROUTER_AFF_LO);
     const oldLo = Atomics.load(this.i32, lo);
     const oldHi = Atomics.load(this.i32, lo + 1);
     if (size === 8) {
       Atomics.store(this.i32, lo, Number(value & loMask) | 0);
-      Atomics.store(this.i32, lo + 1, Number((value >> 32n) & 0xffn));
+      Atomics.store(this.i32, lo + 1, Number((value >> 32n) & BigInt(GICD_IROUTER_AFF3)));
     } else {
-      Atomics.store(this.i32, lo + ((rel & 4) >> 2), Number(value & (rel & 4 ? 0xffn : loMask)) | 0);
+      Atomics.store(this.i32, lo + ((rel & 4) >> 2), Number(value & (rel & 4 ? BigInt(GICD_IROUTER_AFF3) : loMask)) | 0);
     }
     if (Atomics.load(this.i32, lo) !== oldLo || Atomics.load(this.i32, lo + 1) !== oldHi) this.note(GicField.ROUTE, -1, irq);
     this.spiChanged(irq);
@@ -287,7 +289,7 @@ export class Gic {
   // --- redistributor registers ---------------------------------------------------------------
 
   /**
-   * A GICR register access at `off` within `cpu`'s frames (RD_base, then SGI_base at +0x10000).
+   * A GICR register access at `off` within `cpu`'s frames (RD_base, then SGI_base at GICR_SGI_BASE).
    * Sizes and alignments the register does not take read as zero and write nothing.
    */
   redistAccess(cpu: number, off: number, size: number, isWrite: boolean, value: bigint): bigint {
@@ -295,12 +297,12 @@ export class Gic {
     const g = this.i32;
     if (isWrite) value &= sizeMask(size);
     const slot = (w: number): number => gicCpuWord(cpu, w);
-    if (off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + 0x20) return this.priorityAccess(cpu, off - GICR_IPRIORITYR0, size, isWrite, value);
+    if (off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + GICR_IPRIORITYR_SIZE) return this.priorityAccess(cpu, off - GICR_IPRIORITYR0, size, isWrite, value);
     if (off === GICR_TYPER && size === 8) return isWrite ? 0n : (BigInt(this.typerHi(cpu)) << 32n) | BigInt(this.typerLo(cpu));
     if (size !== 4) return 0n; // PROPBASER/PENDBASER: no LPIs, RAZ/WI
     const v = Number(BigInt.asUintN(32, value));
-    if (off >= GICR_ISENABLER0 && off <= GICR_ICACTIVER0 && ((off - GICR_ISENABLER0) & 0x7f) === 0) {
-      const reg = (off - GICR_ISENABLER0) >> 7;
+    if (off >= GICR_ISENABLER0 && off <= GICR_ICACTIVER0 && (off - GICR_ISENABLER0) % GICD_BITMAP_BANK === 0) {
+      const reg = (off - GICR_ISENABLER0) / GICD_BITMAP_BANK;
       const word = slot(PRIVATE_BANKS[reg]!);
       if (!isWrite) return read(g, word);
       const old = reg & 1 ? Atomics.and(g, word, ~v) : Atomics.or(g, word, v);
@@ -319,8 +321,8 @@ export class Gic {
         }
         case GICR_IGROUPR0: this.noteBits(GicField.GROUP, cpu, 0, Atomics.exchange(g, slot(GicCpuWord.GROUP0), v | 0) ^ v); break;
         case GICR_ICFGR1: {
-          const old = Atomics.exchange(g, slot(GicCpuWord.CFG1), v & 0xaaaaaaaa);
-          this.noteFields(GicField.CONFIG, cpu, 16, 2, old ^ (v & 0xaaaaaaaa));
+          const old = Atomics.exchange(g, slot(GicCpuWord.CFG1), v & GICD_ICFGR_INT_CONFIG);
+          this.noteFields(GicField.CONFIG, cpu, 16, 2, old ^ (v & GICD_ICFGR_INT_CONFIG));
           break;
         }
         default: break; // ICFGR0 is read-only (SGIs are edge), the rest RAZ/WI
@@ -334,15 +336,15 @@ export class Gic {
       case GICR_TYPER: r = this.typerLo(cpu); break;
       case GICR_TYPER + 4: r = this.typerHi(cpu); break;
       case GICR_WAKER: r = Atomics.load(g, slot(GicCpuWord.WAKER)); break;
-      case GICD_PIDR4: r = GIC_PIDR4; break;
-      case GICD_PIDR0: r = GIC_PIDR0; break;
-      case GICD_PIDR1: r = GIC_PIDR1; break;
-      case GICD_PIDR2: r = GIC_PIDR2; break;
+      case GICR_PIDR4: r = GIC_PIDR4; break;
+      case GICR_PIDR0: r = GIC_PIDR0; break;
+      case GICR_PIDR1: r = GIC_PIDR1; break;
+      case GICR_PIDR2: r = GIC_PIDR2; break;
       case GICR_IGROUPR0: r = Atomics.load(g, slot(GicCpuWord.GROUP0)); break;
       case GICR_ICFGR0: r = Atomics.load(g, slot(GicCpuWord.CFG0)); break;
       case GICR_ICFGR1: r = Atomics.load(g, slot(GicCpuWord.CFG1)); break;
       default:
-        if (off >= GICD_CIDR0 && off <= GICD_CIDR0 + 0xc) r = GIC_CIDR[(off - GICD_CIDR0) >> 2]!;
+        if (off >= GICR_CIDR0 && off <= GICR_CIDR3) r = GIC_CIDR[(off - GICR_CIDR0) >> 2]!;
     }
     return BigInt(r >>> 0);
   }
@@ -380,13 +382,12 @@ export class Gic {
 
   /** GICR_TYPER[31:0]: Processor_Number (23:8), Last (bit 4) on the highest frame. */
   private typerLo(cpu: number): number {
-    return ((cpu & 0xffff) << 8) | (cpu === this.nrCpus - 1 ? GICR_TYPER_LAST : 0);
+    return ((cpu & GICR_TYPER_PROCESSOR_NUMBER) << GICR_TYPER_PROCESSOR_NUMBER_SHIFT) | (cpu === this.nrCpus - 1 ? GICR_TYPER_LAST : 0);
   }
 
   /** GICR_TYPER[63:32]: Aff3.Aff2.Aff1.Aff0 of the frame's CPU. */
   private typerHi(cpu: number): number {
-    const m = this.mpidrs[cpu]!;
-    return ((Math.floor(m / 2 ** 32) & 0xff) << 24) | (m & 0xffffff);
+    return gicrTyperAffinity(this.mpidrs[cpu]!);
   }
 
   /** Distributor enabled for group 1 (GICD_CTLR.EnableGrp1NS). */

@@ -13,7 +13,12 @@
 export const GIC_MAX_IRQS = 1024;
 /** Priority bits implemented (as QEMU's GICv3): priorities read back with the low 3 bits clear. */
 export const GIC_PRI_BITS = 5;
-export const GIC_PRI_MASK = (0xff << (8 - GIC_PRI_BITS)) & 0xff;
+/**
+ * priority >> GIC_PRI_SHIFT is the priority's level: its bit in the active-priorities registers
+ * (ICC_AP1R0_EL1, ICH_AP1R0_EL2), which have one bit per implemented level.
+ */
+export const GIC_PRI_SHIFT = 8 - GIC_PRI_BITS;
+export const GIC_PRI_MASK = (0xff << GIC_PRI_SHIFT) & 0xff;
 /** List registers per CPU interface (ICH_VTR_EL2.ListRegs + 1). */
 export const GIC_NUM_LR = 4;
 /** INTID read from IAR when nothing is pending. */
@@ -71,7 +76,7 @@ export const GicCpuWord = {
   ICC_IGRPEN1: 18,
   /** ICC_BPR1_EL1. */
   ICC_BPR1: 19,
-  /** ICC_AP1R0_EL1: one bit per active priority level (priority >> 3), the running priority's stack. */
+  /** ICC_AP1R0_EL1: one bit per active priority level (priority >> GIC_PRI_SHIFT), the running priority's stack. */
   ICC_AP1R0: 20,
   /** ICH_HCR_EL2: En (bit 0), UIE (bit 1). */
   ICH_HCR: 21,
@@ -88,29 +93,6 @@ export const GicCpuWord = {
   /** Words per CPU slot. */
   SIZE: 40,
 } as const;
-
-/** Fields of an LR's high word (architectural bits 63:32). */
-export const LrHi = {
-  PINTID_MASK: 0x3ff,
-  PRIORITY_SHIFT: 16,
-  GROUP: 1 << 28,
-  HW: 1 << 29,
-  STATE_SHIFT: 30,
-} as const;
-
-/** LR State field values. */
-export const LrState = { INVALID: 0, PENDING: 1, ACTIVE: 2, PENDING_ACTIVE: 3 } as const;
-
-export const ICH_HCR_EN = 1;
-export const ICH_HCR_UIE = 2;
-export const ICH_VMCR_VENG1 = 1 << 1;
-export const ICH_VMCR_VEOIM = 1 << 9;
-export const ICH_VMCR_VPMR_SHIFT = 24;
-export const ICC_CTLR_EOIMODE = 1 << 1;
-export const GICD_CTLR_ENABLE_G1NS = 1 << 1;
-export const GICD_CTLR_ARE_NS = 1 << 4;
-export const GICR_WAKER_PROCESSOR_SLEEP = 1 << 1;
-export const GICR_WAKER_CHILDREN_ASLEEP = 1 << 2;
 
 export function gicSabSize(nrCpus: number): number {
   return (GicdWord.SIZE + nrCpus * GicCpuWord.SIZE) * 4;
@@ -129,6 +111,8 @@ export function priorityByte(cpu: number, irq: number): number {
 /** Hypervisor-reserved physical SGIs (Jailhouse arm-common). */
 export const SGI_INJECT = 0;
 export const SGI_EVENT = 1;
+/** Both of them, as bits of a one-bit-per-INTID register (Jailhouse: SGI_MASK). */
+export const SGI_MASK = (1 << SGI_EVENT) | (1 << SGI_INJECT);
 
 /** Linux arm64 IPI numbers (its SGIs). */
 export const LinuxIpi = {

@@ -13,6 +13,7 @@
  *
  * Each finding names the cell, its file, the region index and the addresses.
  */
+import { GICD_SIZE, GIC_V3_REDIST_SIZE } from '../../actors/gic/regs.js';
 import { Arch, CONFIG_REVISION, MemFlags } from './layout.js';
 import type { CellConfig, SystemConfig } from './schema.js';
 
@@ -131,8 +132,8 @@ export function checkConfigSet(sysFile: string, sys: SystemConfig, cells: Checke
     resources.push({ name, r: { phys_start: base, virt_start: base, size, flags: 0 } });
   };
   if (pi.arm.gic_version === 3) {
-    gic('GICD', pi.arm.gicd_base, 0x10000);
-    gic('GICR', pi.arm.gicr_base, 0x20000);
+    gic('GICD', pi.arm.gicd_base, GICD_SIZE);
+    gic('GICR', pi.arm.gicr_base, GIC_V3_REDIST_SIZE);
   } else if (pi.arm.gic_version === 2) {
     gic('GICD', pi.arm.gicd_base, 0x1000);
     gic('GICC', pi.arm.gicc_base, 0x2000);

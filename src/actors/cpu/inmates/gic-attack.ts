@@ -3,7 +3,10 @@
  * tests of the hypervisor's interrupt ownership.
  */
 import { COMM } from '../../hypervisor/core/layout.js';
-import { GICD_ICENABLER, GICD_IPRIORITYR, GICD_ISPENDR } from '../../gic/regs.js';
+import {
+  GICD_ICENABLER, GICD_IPRIORITYR, GICD_IROUTER, GICD_ISENABLER, GICD_ISPENDR, GICR_ISENABLER0, GICR_PPI_BITS,
+  GICR_SGI_BASE, GICR_TYPER_AFF3_SHIFT,
+} from '../../gic/regs.js';
 import { COMM_REGION_BASE, INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
 
 /** The SPI gic-attack's cell owns (gic-attack.json) and a foreign one (QEMU virt's UART, root's). */
@@ -124,17 +127,17 @@ main:   bl    setup_stack
 a1:     adr   x0, d1
         bl    uart_puts
         mov   w0, #${1 << (FOREIGN_OFF_SPI % 32)}
-        str   w0, [x20, #${0x100 + 4 * (FOREIGN_OFF_SPI >> 5)}]
+        str   w0, [x20, #${GICD_ISENABLER + 4 * (FOREIGN_OFF_SPI >> 5)}]
         adr   x0, r_isen1
-        ldr   w1, [x20, #${0x100 + 4 * (FOREIGN_OFF_SPI >> 5)}]
+        ldr   w1, [x20, #${GICD_ISENABLER + 4 * (FOREIGN_OFF_SPI >> 5)}]
         bl    show
         b     survived
 
 a2:     adr   x0, d2
         bl    uart_puts
-        mov   x1, #${0x6000 + 8 * OWN_SPI}
+        mov   x1, #${GICD_IROUTER + 8 * OWN_SPI}
         str   x22, [x20, x1]
-        mov   x1, #${0x6000 + 8 * OWN_SPI}
+        mov   x1, #${GICD_IROUTER + 8 * OWN_SPI}
         ldr   x1, [x20, x1]
         adr   x0, r_irouter_own
         bl    show
@@ -143,17 +146,17 @@ a2:     adr   x0, d2
 a3:     adr   x0, d3
         bl    uart_puts
         mov   w0, #${1 << (FOREIGN_SPI % 32)}
-        str   w0, [x20, #${0x200 + 4 * (FOREIGN_SPI >> 5)}]
+        str   w0, [x20, #${GICD_ISPENDR + 4 * (FOREIGN_SPI >> 5)}]
         adr   x0, r_ispend1
-        ldr   w1, [x20, #${0x200 + 4 * (FOREIGN_SPI >> 5)}]
+        ldr   w1, [x20, #${GICD_ISPENDR + 4 * (FOREIGN_SPI >> 5)}]
         bl    show
         b     survived
 
 a4:     adr   x0, d4
         bl    uart_puts
-        strb  wzr, [x20, #${0x400 + FOREIGN_SPI}]
+        strb  wzr, [x20, #${GICD_IPRIORITYR + FOREIGN_SPI}]
         adr   x0, r_iprio
-        ldr   w1, [x20, #${0x400 + (FOREIGN_SPI & ~3)}]
+        ldr   w1, [x20, #${GICD_IPRIORITYR + (FOREIGN_SPI & ~3)}]
         bl    show
         b     survived
 
@@ -170,11 +173,11 @@ a6:     adr   x0, d6
         bl    aff32_of
         bl    gicr_find
         cbz   x0, 1f
-        add   x23, x0, #0x10, lsl #12   // CPU 0's SGI_base
-        movz  w0, #0xffff, lsl #16      // all PPIs
-        str   w0, [x23, #0x100]
+        add   x23, x0, #${GICR_SGI_BASE >> 12}, lsl #12  // CPU 0's SGI_base
+        movz  w0, #${GICR_PPI_BITS >>> 16}, lsl #16  // all PPIs
+        str   w0, [x23, #${GICR_ISENABLER0 - GICR_SGI_BASE}]
         adr   x0, r_gicr
-        ldr   w1, [x23, #0x100]
+        ldr   w1, [x23, #${GICR_ISENABLER0 - GICR_SGI_BASE}]
         bl    show
         b     survived
 1:      adr   x0, d6_none
@@ -183,18 +186,18 @@ a6:     adr   x0, d6
 
 a7:     adr   x0, d7
         bl    uart_puts
-        mov   x1, #${0x6000 + 8 * FOREIGN_SPI}
+        mov   x1, #${GICD_IROUTER + 8 * FOREIGN_SPI}
         ldr   x1, [x20, x1]
         adr   x0, r_irouter_foreign
         bl    show
-        ldr   w1, [x20, #${0x100 + 4 * (FOREIGN_SPI >> 5)}]
+        ldr   w1, [x20, #${GICD_ISENABLER + 4 * (FOREIGN_SPI >> 5)}]
         adr   x0, r_isen1
         bl    show
-        mov   x1, #${0x6000 + 8 * OWN_SPI}
+        mov   x1, #${GICD_IROUTER + 8 * OWN_SPI}
         ldr   x1, [x20, x1]
         adr   x0, r_irouter_own
         bl    show
-        ldr   w1, [x20, #${0x100 + 4 * (OWN_SPI >> 5)}]
+        ldr   w1, [x20, #${GICD_ISENABLER + 4 * (OWN_SPI >> 5)}]
         adr   x0, r_isen_own
         bl    show
 
@@ -227,7 +230,7 @@ ${CMDLINE_NUMBER}
 aff32_of:
         and   x1, x0, #0xffffff
         ubfx  x0, x0, #32, #8
-        orr   x0, x1, x0, lsl #24
+        orr   x0, x1, x0, lsl #${GICR_TYPER_AFF3_SHIFT}
         ret
 
 ${SHOW}

@@ -15,6 +15,14 @@
  */
 import { COMM } from '../../hypervisor/core/layout.js';
 import { CONSOLE_OFF } from '../../../shared/config/layout.js';
+import {
+  GICD_ISENABLER, GICR_ISENABLER0, GICR_PIDR2, GICR_SGI_BASE, GICR_TYPER, GICR_TYPER_AFF3_SHIFT, GICR_TYPER_LAST_SHIFT,
+  GIC_PIDR2_ARCH_BITS, GIC_PIDR2_ARCH_SHIFT, GIC_V3_REDIST_SIZE,
+} from '../../gic/regs.js';
+import {
+  ICC_IGRPEN1_EN, ICC_PMR_DEFAULT, ICC_SGIR_AFF1_SHIFT, ICC_SGIR_AFF2_SHIFT, ICC_SGIR_AFF3_SHIFT, ICC_SGIR_IRQN_MASK,
+  ICC_SGIR_IRQN_SHIFT, ICC_SGIR_RS_SHIFT,
+} from '../../gic/sysregs.js';
 
 /** Where the cell's comm region is mapped (COMM_REGION memory region of the shipped configs). */
 export const COMM_REGION_BASE = 0x80000000;
@@ -389,28 +397,28 @@ mpidr_aff32:
         mrs   x1, mpidr_el1
         and   x0, x1, #0xffffff
         ubfx  x1, x1, #32, #8
-        orr   x0, x0, x1, lsl #24
+        orr   x0, x0, x1, lsl #${GICR_TYPER_AFF3_SHIFT}
         ret
 
 // gicr_find: x0 = affinity (mpidr_aff32 format); x0 = its redistributor frame, 0 if none.
-// Frames are 0x20000 apart from the comm region's gicr_base; the walk stops at a frame whose
-// GICR_PIDR2 architecture is not 3 or 4, or after one with GICR_TYPER.Last.
+// Frames are GIC_V3_REDIST_SIZE apart from the comm region's gicr_base; the walk stops at a
+// frame whose GICR_PIDR2 architecture is not 3 or 4, or after one with GICR_TYPER.Last.
 gicr_find:
         mov64 x9, #${COMM_REGION_BASE}
         ldr   x10, [x9, #${C.GICR_BASE}]
-        mov   x13, #0xffe8
+        mov   x13, #${GICR_PIDR2}
 1:      ldr   w11, [x10, x13]       // GICR_PIDR2
-        ubfx  w11, w11, #4, #4
+        ubfx  w11, w11, #${GIC_PIDR2_ARCH_SHIFT}, #${GIC_PIDR2_ARCH_BITS}
         cmp   w11, #3
         b.eq  2f
         cmp   w11, #4
         b.ne  8f
-2:      ldr   w11, [x10, #8]        // GICR_TYPER[31:0]
-        ldr   w12, [x10, #12]       // GICR_TYPER[63:32]: affinity
+2:      ldr   w11, [x10, #${GICR_TYPER}]  // GICR_TYPER[31:0]
+        ldr   w12, [x10, #${GICR_TYPER + 4}]  // GICR_TYPER[63:32]: affinity
         cmp   w12, w0
         b.eq  9f
-        tbnz  w11, #4, 8f           // Last
-        add   x10, x10, #0x20, lsl #12
+        tbnz  w11, #${GICR_TYPER_LAST_SHIFT}, 8f  // Last
+        add   x10, x10, #${GIC_V3_REDIST_SIZE >> 12}, lsl #12
         b     1b
 8:      mov   x10, #0
 9:      mov   x0, x10
@@ -427,9 +435,9 @@ gic_init:
         cbz   x0, 9f
         msr   tpidr_el1, x0
         msr   icc_ctlr_el1, xzr     // EOImode 0: EOIR also deactivates
-        mov   x0, #0xf0
+        mov   x0, #${ICC_PMR_DEFAULT}
         msr   icc_pmr_el1, x0
-        mov   x0, #1
+        mov   x0, #${ICC_IGRPEN1_EN}
         msr   icc_igrpen1_el1, x0
         isb
         ldp   x19, x30, [sp], #16
@@ -449,12 +457,12 @@ irq_enable:
         cmp   w0, #32
         b.hs  1f
         mrs   x1, tpidr_el1
-        add   x1, x1, #0x10, lsl #12   // SGI_base
-        str   w3, [x1, #0x100]         // GICR_ISENABLER0
+        add   x1, x1, #${GICR_SGI_BASE >> 12}, lsl #12  // SGI_base
+        str   w3, [x1, #${GICR_ISENABLER0 - GICR_SGI_BASE}]  // GICR_ISENABLER0
         ret
 1:      mov64 x1, #${COMM_REGION_BASE}
         ldr   x1, [x1, #${C.GICD_BASE}]
-        add   x1, x1, #0x100           // GICD_ISENABLER<n>
+        add   x1, x1, #${GICD_ISENABLER}  // GICD_ISENABLER<n>
         lsr   w2, w0, #5
         str   w3, [x1, x2, lsl #2]
         ret
@@ -465,15 +473,15 @@ sgi_send:
         mov   x3, #1
         lsl   x3, x3, x2               // TargetList: Aff0 % 16
         ubfx  x2, x0, #8, #8
-        orr   x3, x3, x2, lsl #16      // Aff1
+        orr   x3, x3, x2, lsl #${ICC_SGIR_AFF1_SHIFT}  // Aff1
         ubfx  x2, x0, #16, #8
-        orr   x3, x3, x2, lsl #32      // Aff2
+        orr   x3, x3, x2, lsl #${ICC_SGIR_AFF2_SHIFT}  // Aff2
         ubfx  x2, x0, #4, #4
-        orr   x3, x3, x2, lsl #44      // RS: Aff0 / 16
+        orr   x3, x3, x2, lsl #${ICC_SGIR_RS_SHIFT}  // RS: Aff0 / 16
         ubfx  x2, x0, #32, #8
-        orr   x3, x3, x2, lsl #48      // Aff3
-        and   x1, x1, #0xf
-        orr   x3, x3, x1, lsl #24      // INTID
+        orr   x3, x3, x2, lsl #${ICC_SGIR_AFF3_SHIFT}  // Aff3
+        and   x1, x1, #${ICC_SGIR_IRQN_MASK}
+        orr   x3, x3, x1, lsl #${ICC_SGIR_IRQN_SHIFT}  // INTID
         dsb   ish
         msr   icc_sgi1r_el1, x3
         isb

@@ -2,6 +2,7 @@
  * msix-probe: a cell programming the MSI-X table of a physical device it owns, on the default
  * board's NVMe 03:00.0 (configs/qemu-arm64-pcie.json, configs/cells/nvme-msix.json).
  */
+import { GICD_SETSPI_NSR } from '../../gic/regs.js';
 import { CMDLINE_NUMBER, SHOW } from './gic-attack.js';
 import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
 
@@ -12,11 +13,13 @@ const MSIX_CAP = 0x40;
 /** The MSI-X table: BAR0 (0x10000000 as root Linux placed it) + 0x2000; 65 vectors, then the rest of the page. */
 const TABLE = 0x10002000;
 const BEYOND_VECTORS = 65 * 16;
+/** QEMU virt's distributor (gicd_base of configs/qemu-arm64-pcie.json). */
+const GICD_BASE = 0x08000000;
 /**
  * GICD_SETSPI_NSR: without an ITS, a GICv3 turns a device's MSI write there into the SPI named by
  * the data (message-based SPIs); the cell's own SPIs 144/145 (nvme-msix.json).
  */
-const SETSPI_NSR = 0x08000040;
+const SETSPI_NSR = GICD_BASE + GICD_SETSPI_NSR;
 const SPI0 = 144;
 const SPI1 = 145;
 

@@ -5,7 +5,7 @@
  * and the kernel log. Everything shared is in the kernel SharedArrayBuffer.
  */
 import { waitUntil } from '../../../shared/sync.js';
-import { LinuxIpi } from '../../gic/index.js';
+import { ICC_SGI1R_EL1, LinuxIpi, encodeIccSgi1r } from '../../gic/index.js';
 import { gicHandleIrq } from './irq-gic.js';
 import type { Hv } from '../../hypervisor/core/hv.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
@@ -154,9 +154,7 @@ export class Kernel {
         clusters.set(key, (clusters.get(key) ?? 0) | (1 << (mpidr & 0xff)));
       }
       for (const [key, list] of clusters) {
-        const aff1 = BigInt(key & 0xff);
-        const aff2 = BigInt((key >> 8) & 0xff);
-        const value = (aff2 << 32n) | (BigInt(ipi) << 24n) | (aff1 << 16n) | BigInt(list);
+        const value = encodeIccSgi1r({ targetList: list, aff1: key & 0xff, intid: ipi, aff2: (key >> 8) & 0xff, aff3: 0 });
         // msr icc_sgi1r_el1, x0
         const regs = new FrameRegs([value]);
         this.afterTrap(archHandleTrap(this.hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0, elr: 0 }).action, 'MSR ICC_SGI1R_EL1');
@@ -264,7 +262,7 @@ export class Kernel {
 
 const ESR_HVC_JAILHOUSE = esrForHvc(JAILHOUSE_HVC_CODE);
 const ESR_SMC0 = esrForSmc(0);
-const ESR_SGI1R_X0 = esrForSysreg(3, 0, 12, 11, 5, 0, false);
+const ESR_SGI1R_X0 = esrForSysreg(ICC_SGI1R_EL1.op0, ICC_SGI1R_EL1.op1, ICC_SGI1R_EL1.crn, ICC_SGI1R_EL1.crm, ICC_SGI1R_EL1.op2, 0, false);
 
 /** The trap frame of a Linux-model exit: x0..x3 as the kernel code loaded them. */
 class FrameRegs implements TrapRegs {

@@ -5,8 +5,9 @@
  */
 import { CELL_DESC_SIZE, CELL_OFF, SYS_OFF } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
+import { GICD_SIZE, GIC_V3_REDIST_SIZE } from '../../gic/index.js';
 import type { Hv } from './hv.js';
-import { BSS, GICD_SIZE, GICR_STRIDE, IMAGE } from './layout.js';
+import { BSS, IMAGE } from './layout.js';
 import { pagingMapDevice } from './device-map.js';
 import { setLastGicr } from './gic-mmio.js';
 
@@ -27,7 +28,7 @@ export function irqchipGlobalInit(hv: Hv): number {
       break;
     }
   }
-  const gicr = pagingMapDevice(hv, m.read64(sys + SYS_OFF.arm_gicr_base), GICR_STRIDE * (lastGicr + 1));
+  const gicr = pagingMapDevice(hv, m.read64(sys + SYS_OFF.arm_gicr_base), GIC_V3_REDIST_SIZE * (lastGicr + 1));
   if (!gicr) return -Errno.ENOMEM;
   m.write64(bss + BSS.GICD_VA, gicd);
   m.write64(bss + BSS.GICR_VA, gicr);

@@ -15,10 +15,11 @@
  */
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
 import {
-  GICD_CIDR0, GICD_CTLR, GICD_ICFGR, GICD_IGROUPR, GICD_IGRPMODR, GICD_IIDR, GICD_IPRIORITYR,
-  GICD_IROUTER, GICD_ISENABLER, GICD_ITARGETSR, GICD_PIDR0, GICD_PIDR4, GICD_TYPER, GICR_CTLR, GICR_ICACTIVER0,
-  GICR_ICENABLER0, GICR_ICFGR0, GICR_ICPENDR0, GICR_IIDR, GICR_IPRIORITYR0, GICR_ISACTIVER0, GICR_ISENABLER0,
-  GICR_ISPENDR0, GICR_STATUSR, GICR_SYNCR, GICR_TYPER, GICR_TYPER_LAST, GICR_WAKER, sizeMask,
+  GICD_BITMAP_BANK, GICD_CIDR3, GICD_CTLR, GICD_ICFGR, GICD_ICFGR_SIZE, GICD_IGROUPR, GICD_IGRPMODR, GICD_IIDR,
+  GICD_IPRIORITYR, GICD_IPRIORITYR_SIZE, GICD_IROUTER, GICD_IROUTER_SIZE, GICD_ISENABLER, GICD_ITARGETSR, GICD_PIDR4,
+  GICD_TYPER, GICR_CIDR3, GICR_CTLR, GICR_ICACTIVER0, GICR_ICENABLER0, GICR_ICFGR0, GICR_ICFGR1, GICR_ICPENDR0,
+  GICR_IIDR, GICR_IPRIORITYR0, GICR_IPRIORITYR_SIZE, GICR_ISACTIVER0, GICR_ISENABLER0, GICR_ISPENDR0, GICR_PIDR4,
+  GICR_STATUSR, GICR_SYNCR, GICR_TYPER, GICR_TYPER_LAST, GICR_WAKER, SGI_MASK, sizeMask,
 } from '../../gic/index.js';
 import { cellCpus, cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
@@ -106,18 +107,19 @@ function handleIrqRoute(hv: Hv, a: MmioAccess, irq: number): MmioResultCode {
 /** gic_handle_dist_access: dispatch by register range (REG_RANGE matches any byte of a register). */
 export function gicHandleDistAccess(hv: Hv, a: MmioAccess): MmioResultCode {
   const off = a.address;
-  if (off >= GICD_IROUTER && off < GICD_IROUTER + 0x2000) return handleIrqRoute(hv, a, (off - GICD_IROUTER) >> 3);
+  if (off >= GICD_IROUTER && off < GICD_IROUTER + GICD_IROUTER_SIZE) return handleIrqRoute(hv, a, (off - GICD_IROUTER) >> 3);
   if (off >= GICD_ITARGETSR && off < GICD_ICFGR) {
     // gicv3_handle_irq_target: affinity routing makes ITARGETSR RAZ/WI.
     if (!a.isWrite) a.value = 0n;
     return MmioResult.HANDLED;
   }
-  if (off >= GICD_ISENABLER && off < GICD_IPRIORITYR) return restrictBitmask(hv, a, (off & 0x7f) >> 2, 1, true);
-  if (off >= GICD_IGROUPR && off < GICD_ISENABLER) return restrictBitmask(hv, a, (off & 0x7f) >> 2, 1, false);
-  if (off >= GICD_ICFGR && off < GICD_IGRPMODR) return restrictBitmask(hv, a, (off & 0xff) >> 2, 2, false);
-  if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) return restrictBitmask(hv, a, (off & 0x3ff) >> 2, 8, false);
-  // gicv3_handle_dist_access: CTLR, TYPER, IIDR and the ID registers readable, writes ignored.
-  if (off === GICD_CTLR || off === GICD_TYPER || off === GICD_IIDR || (off >= GICD_PIDR4 && off < GICD_PIDR0 + 0x10) || (off >= GICD_CIDR0 && off < GICD_CIDR0 + 0x10)) {
+  // The register's index within its array: each array starts at a multiple of its size.
+  if (off >= GICD_ISENABLER && off < GICD_IPRIORITYR) return restrictBitmask(hv, a, (off & (GICD_BITMAP_BANK - 1)) >> 2, 1, true);
+  if (off >= GICD_IGROUPR && off < GICD_ISENABLER) return restrictBitmask(hv, a, (off & (GICD_BITMAP_BANK - 1)) >> 2, 1, false);
+  if (off >= GICD_ICFGR && off < GICD_IGRPMODR) return restrictBitmask(hv, a, (off & (GICD_ICFGR_SIZE - 1)) >> 2, 2, false);
+  if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) return restrictBitmask(hv, a, (off & (GICD_IPRIORITYR_SIZE - 1)) >> 2, 8, false);
+  // gicv3_handle_dist_access: CTLR, TYPER, IIDR and the ID registers (PIDR4 ... CIDR3) readable, writes ignored.
+  if (off === GICD_CTLR || off === GICD_TYPER || off === GICD_IIDR || (off >= GICD_PIDR4 && off < GICD_CIDR3 + 4)) {
     if (!a.isWrite) distPerform(hv, a, RESTRICT);
     return MmioResult.HANDLED;
   }
@@ -155,13 +157,13 @@ export function gicHandleRedistAccess(hv: Hv, a: MmioAccess, frameCpu: number): 
     case GICR_SYNCR:
       return ignore();
     case GICR_ISENABLER0: case GICR_ICENABLER0: case GICR_ISPENDR0: case GICR_ICPENDR0: case GICR_ISACTIVER0: case GICR_ICACTIVER0:
-      a.value &= ~BigInt((1 << 0) | (1 << 1) | (1 << maintenanceIrq(hv)));
+      a.value &= ~BigInt(SGI_MASK | (1 << maintenanceIrq(hv)));
       return ownOnly();
     case GICR_CTLR: case GICR_STATUSR: case GICR_WAKER:
       return ownOnly();
     default:
-      if (off >= 0xffd0 && off <= 0xfffc) return perform();
-      if ((off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + 0x20) || (off >= GICR_ICFGR0 && off < GICR_ICFGR0 + 8)) return ownOnly();
+      if (off >= GICR_PIDR4 && off <= GICR_CIDR3) return perform(); // the ID registers
+      if ((off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + GICR_IPRIORITYR_SIZE) || (off >= GICR_ICFGR0 && off < GICR_ICFGR1 + 4)) return ownOnly();
       return ignore();
   }
 }

@@ -6,10 +6,11 @@
  */
 import { CELL_OFF, IRQCHIP_OFF, IRQCHIP_PIN_WORDS, IRQCHIP_SIZE, SYS_OFF, cellIrqchipsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
+import { GICD_ICACTIVER, GICD_ICENABLER, GICD_IROUTER, GICD_SIZE, GIC_V3_REDIST_SIZE, SGI_MASK } from '../../gic/index.js';
 import { cellConfigView, cellCpus, cpuIdValid } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
-import { CELL, GICD_SIZE, GICR_STRIDE } from './layout.js';
+import { CELL } from './layout.js';
 import { MmioHandler, mmioRegionRegister } from './mmio.js';
 
 const IRQ_WORDS = 32;
@@ -50,7 +51,7 @@ export function irqchipCellInit(hv: Hv, cell: number): number {
   const m = hv.c.mem;
   const bits = configIrqBits(hv, hv.cellConfig(cell));
   if (!bits) return -Errno.EINVAL;
-  bits[0] = ~((1 << 0) | (1 << 1) | (1 << maintenanceIrq(hv))) >>> 0;
+  bits[0] = ~(SGI_MASK | (1 << maintenanceIrq(hv))) >>> 0;
   for (let n = 0; n < IRQ_WORDS; n++) m.write32(bitmapWord(cell, n), bits[n]!);
   const root = hv.rootCell;
   if (cell !== root) for (let n = 1; n < IRQ_WORDS; n++) m.write32(bitmapWord(root, n), m.read32(bitmapWord(root, n)) & ~bits[n]!);
@@ -58,7 +59,7 @@ export function irqchipCellInit(hv: Hv, cell: number): number {
   mmioRegionRegister(hv, cell, m.read64(sys + SYS_OFF.arm_gicd_base), GICD_SIZE, MmioHandler.GICD, 0);
   const gicr = m.read64(sys + SYS_OFF.arm_gicr_base);
   for (let cpu = 0; cpu < hv.c.nr; cpu++) {
-    if (cpuIdValid(hv, cpu)) mmioRegionRegister(hv, cell, gicr + cpu * GICR_STRIDE, GICR_STRIDE, MmioHandler.GICR, cpu);
+    if (cpuIdValid(hv, cpu)) mmioRegionRegister(hv, cell, gicr + cpu * GIC_V3_REDIST_SIZE, GIC_V3_REDIST_SIZE, MmioHandler.GICR, cpu);
   }
   return 0;
 }
@@ -69,8 +70,8 @@ export function irqchipCellReset(hv: Hv, cell: number): void {
   for (let n = 1; n < IRQ_WORDS; n++) {
     const w = hv.c.mem.read32(bitmapWord(cell, n));
     if (!w || n * 32 >= gic.nrIrqs) continue;
-    gic.distAccess(0x180 + n * 4, 4, true, BigInt(w));
-    gic.distAccess(0x380 + n * 4, 4, true, BigInt(w));
+    gic.distAccess(GICD_ICENABLER + n * 4, 4, true, BigInt(w));
+    gic.distAccess(GICD_ICACTIVER + n * 4, 4, true, BigInt(w));
   }
 }
 
@@ -95,7 +96,7 @@ function adjustIrqTarget(hv: Hv, cpus: readonly number[], irq: number): void {
   if (target !== undefined && cpus.includes(target)) return;
   const first = cpus[0];
   if (first === undefined) return;
-  gic.distAccess(0x6000 + irq * 8, 8, true, BigInt(hv.c.topo[first]!.mpidr));
+  gic.distAccess(GICD_IROUTER + irq * 8, 8, true, BigInt(hv.c.topo[first]!.mpidr));
 }
 
 /** irqchip_config_commit: routing follows ownership after a cell was added or removed. */

@@ -8,8 +8,10 @@
 import { SYS_OFF } from '../../../shared/config/layout.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
 import {
-  GIC_NUM_LR, GicCpuWord, ICC_CTLR_EOIMODE, ICH_HCR_EN, ICH_HCR_UIE, ICH_VMCR_VENG1, ICH_VMCR_VEOIM,
-  ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SGI_EVENT, SGI_INJECT, SPURIOUS_IRQ, type GicCpuInterface,
+  GICR_ICACTIVER0, GICR_ICENABLER0, GICR_ICPENDR0, GICR_ISENABLER0, GICR_ISPENDR0, GICR_PPI_BITS, GICR_SGI_BITS,
+  GIC_NUM_LR, GicCpuWord, ICC_CTLR_EOIMODE, ICC_IGRPEN1_EN, ICC_PMR_DEFAULT, ICC_PMR_MASK, ICH_HCR_EN, ICH_HCR_UIE,
+  ICH_VMCR_VENG1, ICH_VMCR_VEOIM, ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SGI_EVENT, SGI_INJECT, SPURIOUS_IRQ,
+  decodeIccSgi1r, type GicCpuInterface,
 } from '../../gic/index.js';
 import { cellCpus } from './cell.js';
 import type { Hv } from './hv.js';
@@ -107,12 +109,7 @@ export function irqchipInjectPending(hv: Hv): void {
  * CPU of the caller's cell; other targets are silently dropped. RS is ignored (Aff0 < 16).
  */
 export function handleSgirWrite(hv: Hv, value: bigint): boolean {
-  const targetList = Number(value & 0xffffn);
-  const aff1 = Number((value >> 16n) & 0xffn);
-  const sgi = Number((value >> 24n) & 0xfn);
-  const aff2 = Number((value >> 32n) & 0xffn);
-  const irm = Number((value >> 40n) & 1n);
-  const aff3 = Number((value >> 48n) & 0xffn);
+  const { targetList, aff1, intid: sgi, aff2, irm, aff3 } = decodeIccSgi1r(value);
   for (const cpu of cellCpus(hv, hv.thisCell())) {
     const mpidr = hv.c.topo[cpu]!.mpidr;
     if (irm) {
@@ -172,27 +169,27 @@ export function irqchipHandleIrq(hv: Hv): CpuAction {
 
 /**
  * gicv3_cpu_init (this CPU's part): SGIs and the maintenance PPI enabled, root's ICC state kept
- * in ICH_VMCR, EOImode 1 / PMR 0xf0 / group 1 on, LRs cleared, ICH_HCR.En; SGIs already pending
+ * in ICH_VMCR, EOImode 1 / PMR ICC_PMR_DEFAULT / group 1 on, LRs cleared, ICH_HCR.En; SGIs already pending
  * physically become virtual ones so none is mistaken for a hypervisor SGI.
  */
 export function irqchipCpuInit(hv: Hv): void {
   const ic = icc(hv);
   const gic = hv.c.gic;
   const mnt = maintenanceIrq(hv);
-  gic.redistAccess(hv.cpu, 0x10100, 4, true, BigInt(0xffff | (1 << mnt)));
+  gic.redistAccess(hv.cpu, GICR_ISENABLER0, 4, true, BigInt(GICR_SGI_BITS | (1 << mnt)));
   const ctlr = ic.load(GicCpuWord.ICC_CTLR);
   const pmr = ic.load(GicCpuWord.ICC_PMR);
   const grpen = ic.load(GicCpuWord.ICC_IGRPEN1);
   ic.store(GicCpuWord.ICC_CTLR, ICC_CTLR_EOIMODE);
-  ic.store(GicCpuWord.ICC_PMR, 0xf0);
-  ic.store(GicCpuWord.ICC_IGRPEN1, 1);
+  ic.store(GicCpuWord.ICC_PMR, ICC_PMR_DEFAULT);
+  ic.store(GicCpuWord.ICC_IGRPEN1, ICC_IGRPEN1_EN);
   for (let n = 0; n < GIC_NUM_LR; n++) ic.writeLr(n, 0, 0);
   ic.store(GicCpuWord.ICH_AP1R0, 0);
-  ic.store(GicCpuWord.ICH_VMCR, ((pmr & 0xff) << ICH_VMCR_VPMR_SHIFT) | (grpen & 1 ? ICH_VMCR_VENG1 : 0) | (ctlr & ICC_CTLR_EOIMODE ? ICH_VMCR_VEOIM : 0));
+  ic.store(GicCpuWord.ICH_VMCR, ((pmr & ICC_PMR_MASK) << ICH_VMCR_VPMR_SHIFT) | (grpen & ICC_IGRPEN1_EN ? ICH_VMCR_VENG1 : 0) | (ctlr & ICC_CTLR_EOIMODE ? ICH_VMCR_VEOIM : 0));
   ic.store(GicCpuWord.ICH_HCR, ICH_HCR_EN);
-  const pending = Number(gic.redistAccess(hv.cpu, 0x10200, 4, false, 0n)) & 0xffff;
-  gic.redistAccess(hv.cpu, 0x10380, 4, true, 0xffffn);
-  gic.redistAccess(hv.cpu, 0x10280, 4, true, BigInt(pending));
+  const pending = Number(gic.redistAccess(hv.cpu, GICR_ISPENDR0, 4, false, 0n)) & GICR_SGI_BITS;
+  gic.redistAccess(hv.cpu, GICR_ICACTIVER0, 4, true, BigInt(GICR_SGI_BITS));
+  gic.redistAccess(hv.cpu, GICR_ICPENDR0, 4, true, BigInt(pending));
   for (let sgi = 0; sgi < 16; sgi++) if ((pending >> sgi) & 1) irqchipSetPending(hv, hv.cpu, sgi);
 }
 
@@ -213,9 +210,9 @@ export function irqchipCpuReset(hv: Hv): void {
   for (let n = 0; n < GIC_NUM_LR; n++) ic.writeLr(n, 0, 0);
   ic.store(GicCpuWord.ICH_AP1R0, 0);
   ic.store(GicCpuWord.ICH_HCR, ICH_HCR_EN);
-  gic.redistAccess(hv.cpu, 0x10100, 4, true, BigInt(0xffff | (1 << mnt)));
-  gic.redistAccess(hv.cpu, 0x10180, 4, true, BigInt((0xffff0000 & ~(1 << mnt)) >>> 0));
-  gic.redistAccess(hv.cpu, 0x10380, 4, true, 0xffff0000n);
+  gic.redistAccess(hv.cpu, GICR_ISENABLER0, 4, true, BigInt(GICR_SGI_BITS | (1 << mnt)));
+  gic.redistAccess(hv.cpu, GICR_ICENABLER0, 4, true, BigInt((GICR_PPI_BITS & ~(1 << mnt)) >>> 0));
+  gic.redistAccess(hv.cpu, GICR_ICACTIVER0, 4, true, BigInt(GICR_PPI_BITS));
   ic.store(GicCpuWord.ICH_VMCR, 0);
 }
 
@@ -230,12 +227,12 @@ export function irqchipCpuShutdown(hv: Hv): void {
   const mnt = maintenanceIrq(hv);
   const vmcr = ic.load(GicCpuWord.ICH_VMCR);
   ic.store(GicCpuWord.ICH_HCR, 0);
-  gic.redistAccess(hv.cpu, 0x10180, 4, true, BigInt(1 << mnt));
+  gic.redistAccess(hv.cpu, GICR_ICENABLER0, 4, true, BigInt(1 << mnt));
   if (!(vmcr & ICH_VMCR_VEOIM)) ic.store(GicCpuWord.ICC_CTLR, ic.load(GicCpuWord.ICC_CTLR) & ~ICC_CTLR_EOIMODE);
   if (!(vmcr & ICH_VMCR_VENG1)) ic.store(GicCpuWord.ICC_IGRPEN1, 0);
   const migrate = (irq: number): void => {
     if (irq < 32) {
-      gic.redistAccess(hv.cpu, 0x10380, 4, true, BigInt(1 << irq));
+      gic.redistAccess(hv.cpu, GICR_ICACTIVER0, 4, true, BigInt(1 << irq));
       gic.setPrivatePending(hv.cpu, irq, true);
     } else {
       gic.deactivate(hv.cpu, irq);

@@ -12,7 +12,7 @@
  * in the CPU's public slot (CpuWord.ISO_VIOLATIONS) that `cpus`, debugfs and stress read.
  */
 import { CpuWord, IsolationMode } from '../../cpu/layout.js';
-import { GicField, gicdRegName, gicrRegName, type GicChange } from '../../gic/index.js';
+import { GicField, SGI_EVENT, SGI_INJECT, gicdRegName, gicrRegName, type GicChange } from '../../gic/index.js';
 import { CELL_OFF, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { bdfString } from '../../pcie/regs.js';
 import { cellConfigView, cellName, cellOwnsCpu, cells } from './cell.js';
@@ -99,7 +99,7 @@ function foreignChange(hv: Hv, c: GicChange, cell: number): string | undefined {
     return `changed the ${c.field}${of} in the redistributor of CPU ${c.cpu}, owned by ${ownerName(hv, owner)}`;
   }
   const own = c.field === GicField.ENABLE || c.field === GicField.PENDING || c.field === GicField.ACTIVE;
-  if (own && (c.irq === 0 || c.irq === 1 || c.irq === maintenanceIrq(hv))) {
+  if (own && (c.irq === SGI_INJECT || c.irq === SGI_EVENT || c.irq === maintenanceIrq(hv))) {
     return `changed the ${c.field} of the hypervisor's INTID ${c.irq} on CPU ${c.cpu}`;
   }
   return undefined;

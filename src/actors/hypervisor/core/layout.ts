@@ -120,10 +120,6 @@ export const BSS = {
   IVSHMEM_LINKS: 208,
 } as const;
 
-/** GICv3 register frame sizes the hypervisor maps. */
-export const GICD_SIZE = 0x10000;
-export const GICR_STRIDE = 0x20000;
-
 /**
  * struct per_cpu: 4 pages. Page 0 is the stack (the guest register frame at its top), page 1
  * private fields, page 2 the CPU's own stage-1 root table (first item of the public part),

@@ -13,6 +13,7 @@ import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js'
 import { printk } from './printk.js';
 import { EC } from '../../cpu/a64/interp-types.js';
 import { esrValue, sysregIss } from '../../cpu/a64/interp-exc.js';
+import { ICC_SGI1R_EL1 } from '../../gic/index.js';
 
 export function esrEc(esr: number): number {
   return (esr >>> 26) & 0x3f;
@@ -63,8 +64,8 @@ export interface TrapOutcome {
 const RESUMED: TrapOutcome = Object.freeze({ action: RESUME, skip: false });
 const RESUMED_SKIP: TrapOutcome = Object.freeze({ action: RESUME, skip: true });
 
-/** ISS of `msr icc_sgi1r_el1, x0` (Op0 3, Op1 0, CRn 12, CRm 11, Op2 5, write). */
-const ISS_MSR_ICC_SGI1R = sysregIss(3, 0, 12, 11, 5, 0, false);
+/** ISS of `msr icc_sgi1r_el1, x0` (a write, Rt 0). */
+const ISS_MSR_ICC_SGI1R = sysregIss(ICC_SGI1R_EL1.op0, ICC_SGI1R_EL1.op1, ICC_SGI1R_EL1.crn, ICC_SGI1R_EL1.crm, ICC_SGI1R_EL1.op2, 0, false);
 
 const TRAP_HANDLED = 1;
 const TRAP_UNHANDLED = 0;
