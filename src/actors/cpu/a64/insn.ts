@@ -387,4 +387,4 @@ export type Insn =
 export type InsnOp = Insn['op'];
 
 /** Packed system register key (op0<<14 | op1<<11 | crn<<7 | crm<<3 | op2); see sysregs.ts. */
-export { packSysregKey as sysregKey } from './sysregs.js';
+export { packSysregKey as sysregKey } from '../../../shared/arm64/sysregs.js';
