@@ -14,7 +14,7 @@ import { esrForHvc } from '../dist/shared/arm64/esr.js';
 import { CELL, COMM, CellState, Hc, JAILHOUSE_HVC_CODE } from '../dist/actors/hypervisor/core/layout.js';
 import { buildInmate, INMATES } from '../dist/actors/cpu/inmates/index.js';
 import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
+import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { loadCellConfig, parseCellConfig, serializeCellConfig } from '../dist/shared/config/index.js';
 import { hvBase } from '../dist/cli/inspect.js';
 import { hvCells } from '../dist/cli/inspect-cells.js';

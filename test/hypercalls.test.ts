@@ -11,7 +11,7 @@ import { archHandleTrap, type TrapOutcome } from '../dist/actors/hypervisor/core
 import { esrForHvc } from '../dist/shared/arm64/esr.js';
 import { Hc, Stat, JAILHOUSE_HVC_CODE, CPU_INFO_STAT_BASE } from '../dist/actors/hypervisor/core/layout.js';
 import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
+import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { CellFlags } from '../dist/shared/config/layout.js';
 import { loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { hvBase } from '../dist/cli/inspect.js';

@@ -17,7 +17,7 @@ import { EC } from '../dist/shared/arm64/exception-class.js';
 import { encodeDataAbortIss } from '../dist/shared/arm64/iss-abort.js';
 import { esrValue } from '../dist/actors/cpu/a64/interp-exc.js';
 import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
-import { BoardSchema, DEFAULT_BOARD } from '../dist/shared/board.js';
+import { BoardSchema, DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { hvBase } from '../dist/cli/inspect.js';
 import { UserProcess } from '../dist/cli/user.js';

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { PcieFabric, type ConfigSpace } from '../dist/actors/pcie/index.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
+import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { jhsim, modeFile } from './cli-process.js';
 import { cellStat, enabledPerTest, startCell, untilLine, type Booted } from './root-shell.js';
 

@@ -8,7 +8,7 @@
  */
 import { assemble } from '../actors/cpu/a64/asm-text.js';
 import { INMATE_LIB, INMATE_LIB_DATA } from '../actors/cpu/inmates/lib.js';
-import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
+import { BoardSchema, DEFAULT_BOARD } from '../actors/cpu/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
 
