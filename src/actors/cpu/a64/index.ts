@@ -20,7 +20,8 @@
  * halves, checked against this interpreter.
  */
 export { decode } from './decode.js';
-export { disassemble, type Insn } from './insn.js';
+export { type Insn } from './insn.js';
+export { disassemble } from './insn-disasm.js';
 export { Assembler, wordsToBytes, type AsmResult, type Target } from './asm.js';
 export { assemble } from './asm-text.js';
 export { SYSREGS, lookupSysreg, sysregByKey, sysregKey, sysregName } from '../../../shared/arm64/sysregs.js';

@@ -38,8 +38,6 @@
 import type { A64State } from './state.js';
 import type { GuestMemory, StepException } from './interp-types.js';
 
-export { disassemble } from './insn-disasm.js';
-
 /** Register number, 31 = XZR/WZR. */
 export type RegZR = number;
 /** Register number, 31 = SP/WSP. */
