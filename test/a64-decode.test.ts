@@ -21,7 +21,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decode } from '../src/actors/cpu/a64/decode.js';
-import { disassemble, sysregKey, type Insn } from '../src/actors/cpu/a64/insn.js';
+import { sysregKey, type Insn } from '../src/actors/cpu/a64/insn.js';
+import { disassemble } from '../src/actors/cpu/a64/insn-disasm.js';
 
 const CORPUS_BASE = 0xffff800010080000n;
 

@@ -10,7 +10,7 @@ import {
   type Fault, type FaultKind, type GuestMemory, type InterpHooks, type MaintenanceOp, type StepException,
   type StepResult, type TimerReg,
 } from '../src/actors/cpu/a64/index.js';
-import { sysregByName } from '../src/actors/cpu/a64/sysregs.js';
+import { sysregByName } from '../src/shared/arm64/sysregs.js';
 
 // ------------------------------------------------------------------------------- test fixtures
 

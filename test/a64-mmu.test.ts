@@ -5,8 +5,6 @@ import { PagePool, PoolFlags } from '../src/actors/hypervisor/core/page-pool.js'
 import { pagingAllocRoot, pagingCreate, s2Flags, stage2Format, type PageTable } from '../src/actors/hypervisor/core/paging.js';
 import {
   ACC_READ,
-  faultStatusCode,
-  hpfar,
   P_DEVICE,
   SoftTlb,
   Stage2,
@@ -18,6 +16,8 @@ import {
   type Stage1Regs,
   type Stage1Translation,
 } from '../src/actors/cpu/a64/mmu.js';
+import { faultStatusCode } from '../src/shared/arm64/fault-status.js';
+import { hpfarOf as hpfar } from '../src/shared/arm64/fault-regs.js';
 
 /*
  * A scaled-down qemu-arm64 inmate-demo: the cell's RAM (IPA 0, 1 MiB here) sits at host PA

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BoardSchema, DEFAULT_BOARD } from '../dist/shared/board.js';
+import { BoardSchema, DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { adaptRootCpuSet, configToJson, loadSystemConfig } from '../dist/shared/config/index.js';
 import { bootRootShell } from './root-shell.js';
 

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TARGET_NAMES, formatReport, runCampaign, type TargetName } from '../dist/cli/fuzz/index.js';
 import { runTarget } from '../dist/cli/fuzz/runner.js';
 import { FuzzFailure, type FuzzEnv, type FuzzTarget } from '../dist/cli/fuzz/types.js';
-import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
+import { DEFAULT_BOARD, loadBoard } from '../dist/actors/cpu/board.js';
 import { loadCellConfig, loadSystemConfig, serializeCellConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { CELL_OFF, SYS_OFF } from '../dist/shared/config/layout.js';
 import { BufferIo } from '../dist/cli/io.js';

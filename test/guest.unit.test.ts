@@ -16,7 +16,8 @@ import { step } from '../src/actors/cpu/a64/interp.js';
 import { el2Syndrome } from '../src/actors/cpu/a64/interp-exc.js';
 import { accessFor } from '../src/actors/cpu/a64/interp-mem.js';
 import { assemble } from '../src/actors/cpu/a64/asm-text.js';
-import { esrEc, esrForHvc, esrForSmc, esrForSysreg } from '../src/actors/hypervisor/core/trap-dispatch.js';
+import { esrEc, esrForHvc, esrForSmc } from '../src/shared/arm64/esr.js';
+import { esrForSysreg } from '../src/shared/arm64/iss-sysreg.js';
 
 const BANK = 0x4000_0000;
 const CELL_PA = BANK + 0x40_0000;

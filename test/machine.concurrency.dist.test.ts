@@ -11,7 +11,7 @@ import { CpuState, CpuWord, MachineWord, cpuWord, machineWord } from '../dist/ac
 import { Sys } from '../dist/actors/cpu/linux/layout.js';
 import { KernelWord } from '../dist/actors/cpu/linux/layout.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
-import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
+import { DEFAULT_BOARD, loadBoard } from '../dist/actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { Errno } from '../dist/shared/errno.js';
 import { UserProcess } from '../dist/cli/user.js';

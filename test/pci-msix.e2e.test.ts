@@ -9,7 +9,7 @@
 import './dist-fresh.js';
 import { describe, expect, it, vi } from 'vitest';
 import { PcieFabric, type ConfigSpace } from '../dist/actors/pcie/index.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
+import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { jhsim, modeFile } from './cli-process.js';
 import { cellStat, enabledPerTest, startCell, untilLine, type Booted } from './root-shell.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Enumerator, PcieFabric, bdfString, buildFunction, findCap, findExtCap, imageFromCapture, type PcieNodeInput, type Tlp } from '../src/actors/pcie/index.js';
-import { loadBoard } from '../src/shared/board.js';
+import { loadBoard } from '../src/actors/cpu/board.js';
 
 const policy = { cpu: -1, watchdogMs: 1000, spins: 0 };
 

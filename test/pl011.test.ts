@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BoardSchema, DEFAULT_BOARD, boardUarts, loadBoard } from '../src/shared/board.js';
+import { BoardSchema, DEFAULT_BOARD, boardUarts, loadBoard } from '../src/actors/cpu/board.js';
 import { PhysicalMemory } from '../src/shared/phys-mem.js';
 import { PL011_PCELL_ID, PL011_PERIPH_ID, Pl011, Pl011Reg, resetPl011 } from '../src/actors/cpu/devices/pl011.js';
 import { TX_RING_ENTRIES, TxEntry, UartWord, txEntryWord, uartSabSize, uartWord } from '../src/actors/cpu/devices/pl011-layout.js';

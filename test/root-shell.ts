@@ -5,7 +5,7 @@
 import './dist-fresh.js';
 import { afterEach, expect } from 'vitest';
 import { Machine, type MachineOptions } from '../dist/actors/cpu/supervisor.js';
-import { DEFAULT_BOARD } from '../dist/shared/board.js';
+import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { BufferIo } from '../dist/cli/io.js';
 import { Shell } from '../dist/cli/shell.js';
 import { UartConsole } from '../dist/cli/uart-console.js';

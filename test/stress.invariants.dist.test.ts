@@ -10,7 +10,7 @@ import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuState, CpuWord, cpuWord } from '../dist/actors/cpu/layout.js';
 import { KernelWord } from '../dist/actors/cpu/linux/layout.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
-import { DEFAULT_BOARD, loadBoard } from '../dist/shared/board.js';
+import { DEFAULT_BOARD, loadBoard } from '../dist/actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { checkQuiescent, type Expectations } from '../dist/cli/stress-check.js';
 import { stress } from '../dist/cli/stress.js';

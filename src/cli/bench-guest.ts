@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '../actors/cpu/a64/asm-text.js';
-import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
+import { BoardSchema, DEFAULT_BOARD } from '../actors/cpu/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest, type GuestRunResult } from './guest-run.js';
 import { PACKAGE_ROOT, resolveUserPath } from './paths.js';
 

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
+import { BoardSchema, DEFAULT_BOARD } from '../actors/cpu/board.js';
 import { DEFAULT_GUEST_CONFIG, runGuest } from './guest-run.js';
 import { PACKAGE_ROOT, resolveUserPath } from './paths.js';
 

@@ -10,7 +10,7 @@ import { assemble } from '../actors/cpu/a64/asm-text.js';
 import { GICR_ISENABLER0 } from '../actors/gic/regs.js';
 import { ICC_IGRPEN1_EN, ICC_PMR_DEFAULT } from '../actors/gic/sysregs.js';
 import { PPI_VTIMER } from '../actors/gic/index.js';
-import { BoardSchema, DEFAULT_BOARD } from '../shared/board.js';
+import { BoardSchema, DEFAULT_BOARD } from '../actors/cpu/board.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from './guest-run.js';
 import { resolveUserPath } from './paths.js';
 

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import Table from 'cli-table3';
 import { Machine } from '../actors/cpu/supervisor.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
-import { DEFAULT_BOARD, BoardSchema } from '../shared/board.js';
+import { DEFAULT_BOARD, BoardSchema } from '../actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../shared/config/index.js';
 import { Errno, ErrnoError } from '../shared/errno.js';
 import { parseIntOption } from './machine-options.js';

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuTopology } from '../shared/board.js';
+import { cpuTopology } from '../actors/cpu/board.js';
 import { processIo, type Io } from './io.js';
 import { bootFromOptions, endSession, reportIncidents, uartLogFrom, type GlobalOptions } from './machine-options.js';
 import { Shell } from './shell.js';

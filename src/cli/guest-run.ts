@@ -19,7 +19,7 @@ import { Machine } from '../actors/cpu/supervisor.js';
 import { GUEST_STATUS_NAMES, GuestStatus } from '../actors/cpu/layout.js';
 import { JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
 import { checkFits, loadImage, parseImage, type GuestImage, type ImageRegion } from '../actors/cpu/a64/image.js';
-import type { Board } from '../shared/board.js';
+import type { Board } from '../actors/cpu/board.js';
 import { MemFlags, adaptRootCpuSet, loadSystemConfig, serializeSystemConfig, type SystemConfig } from '../shared/config/index.js';
 import { Errno, ErrnoError, errnoName } from '../shared/errno.js';
 import { hvConsoleSince, vmexits } from './inspect.js';

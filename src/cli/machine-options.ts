@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Machine, type MachineOptions } from '../actors/cpu/supervisor.js';
 import { IsolationMode } from '../actors/cpu/layout.js';
-import { loadBoard, type Board } from '../shared/board.js';
+import { loadBoard, type Board } from '../actors/cpu/board.js';
 import { Errno, ErrnoError, strerror } from '../shared/errno.js';
 import { createLogger } from './logger.js';
 import { resolveUserPath } from './paths.js';

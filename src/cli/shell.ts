@@ -6,7 +6,7 @@
 import { lspci, setpci } from './pci-tools.js';
 import { strerror } from '../shared/errno.js';
 import { MachineBrokenError, type Machine } from '../actors/cpu/supervisor.js';
-import { cpuTopology } from '../shared/board.js';
+import { cpuTopology } from '../actors/cpu/board.js';
 import { cpuViews, type CpuView } from './inspect.js';
 import { hvCells, hvCpuCells } from './inspect-cells.js';
 import type { Io } from './io.js';

@@ -7,7 +7,7 @@
 import { Machine, type HangReport } from '../actors/cpu/supervisor.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../actors/hypervisor/driver/main.js';
 import { DrvWord, drvWord } from '../actors/hypervisor/driver/layout.js';
-import type { Board } from '../shared/board.js';
+import type { Board } from '../actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../shared/config/index.js';
 import { Errno, errnoName } from '../shared/errno.js';
 import { Rng } from '../shared/rng.js';

@@ -14,7 +14,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Machine } from '../actors/cpu/supervisor.js';
 import { TxReader } from '../actors/cpu/devices/uart-ring.js';
-import { boardUarts } from '../shared/board.js';
+import { boardUarts } from '../actors/cpu/board.js';
 import { hvCells } from './inspect-cells.js';
 
 export interface UartLine {

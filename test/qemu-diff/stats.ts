@@ -4,7 +4,7 @@
  * was compared, and where the two sides disagreed.
  */
 import { decodeCached } from '../../src/actors/cpu/a64/interp.js';
-import { disassemble } from '../../src/actors/cpu/a64/insn.js';
+import { disassemble } from '../../src/actors/cpu/a64/insn-disasm.js';
 import type { Snapshot } from './layout.js';
 
 export class ClassStats {

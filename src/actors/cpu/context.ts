@@ -3,8 +3,8 @@
  * them, its wait policy (watchdog, stress delays) and its private PRNG stream. Created once per
  * worker; the Linux model, the driver and the hypervisor all run against it.
  */
-import type { Board, CpuTopology } from '../../shared/board.js';
-import { cpuTopology } from '../../shared/board.js';
+import type { Board, CpuTopology } from './board.js';
+import { cpuTopology } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
@@ -12,7 +12,7 @@ import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
-import { cpuCellId } from './devices/writer-cell.js';
+import { cpuCellId } from './writer-cell.js';
 
 export interface MachineBuffers {
   ram: RamBank[];

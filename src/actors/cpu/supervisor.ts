@@ -4,7 +4,7 @@
  * sleep, collects hang reports, and shuts the workers down. It holds no simulated state.
  */
 import { Worker } from 'node:worker_threads';
-import { cpuTopology, type Board } from '../../shared/board.js';
+import { cpuTopology, type Board } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import type { Rng } from '../../shared/rng.js';
 import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
@@ -14,7 +14,7 @@ import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord,
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { Gic, gicSabSize } from '../gic/index.js';
 import { maskToCpus } from '../../shared/cpumask.js';
-import { boardUarts } from '../../shared/board.js';
+import { boardUarts } from './board.js';
 import { uartSabSize } from './devices/pl011-layout.js';
 import { resetPl011 } from './devices/pl011.js';
 import { Enumerator, PcieFabric } from '../pcie/index.js';

@@ -12,10 +12,8 @@
 
 // --- frames ------------------------------------------------------------------------------------
 
-/** The distributor's register frame, 64 KiB (Jailhouse: gic-v3.c's `.gicd_size`). */
-export const GICD_SIZE = 0x10000;
-/** One CPU's redistributor: the RD_base frame and the SGI_base frame, 64 KiB each (Jailhouse: GIC_V3_REDIST_SIZE). */
-export const GIC_V3_REDIST_SIZE = 0x20000;
+/** GICD_SIZE (64 KiB) and GIC_V3_REDIST_SIZE (128 KiB): architecture facts, shared with config checks. */
+export { GICD_SIZE, GIC_V3_REDIST_SIZE } from '../../shared/arm64/gic-frames.js';
 /** The second 64 KiB frame of a redistributor: SGIs and PPIs (Jailhouse: GICR_SGI_BASE). */
 export const GICR_SGI_BASE = 0x10000;
 

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../actors/cpu/supervisor.js';
-import { DEFAULT_BOARD } from '../../shared/board.js';
+import { DEFAULT_BOARD } from '../../actors/cpu/board.js';
 import { adaptRootCpuSet, configToJson, loadSystemConfig } from '../../shared/config/index.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { BufferIo } from '../io.js';

@@ -5,7 +5,7 @@
  * JavaScript exception escaped from jhsim's code).
  */
 import type fc from 'fast-check';
-import type { Board } from '../../shared/board.js';
+import type { Board } from '../../actors/cpu/board.js';
 
 export const TARGET_NAMES = ['cell-config', 'system-config', 'image', 'guest-code', 'shell', 'tlp'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];

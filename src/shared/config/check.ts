@@ -13,7 +13,7 @@
  *
  * Each finding names the cell, its file, the region index and the addresses.
  */
-import { GICD_SIZE, GIC_V3_REDIST_SIZE } from '../../actors/gic/regs.js';
+import { GICD_SIZE, GIC_V3_REDIST_SIZE } from '../arm64/gic-frames.js';
 import { Arch, CONFIG_REVISION, MemFlags } from './layout.js';
 import type { CellConfig, SystemConfig } from './schema.js';
 

@@ -5,7 +5,7 @@
 import type { Barrier, Hint, Insn, MsrImm } from './insn.js';
 import { sext, undef } from './decode-common.js';
 import { SYS_OP_TABLE } from './insn-names.js';
-import { packSysregKey, sysregName } from './sysregs.js';
+import { packSysregKey, sysregName } from '../../../shared/arm64/sysregs.js';
 
 export function decodeBranchSys(w: number): Insn {
   switch (w >>> 29) {

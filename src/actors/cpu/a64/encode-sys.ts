@@ -3,7 +3,7 @@
  * immediate), SYS/SYSL and the TLBI/DC/IC/AT aliases. Rt operands are ZR slots.
  */
 import { A64Error, fields, needX, regInfo, rz, uimm, type Imm, type Reg } from './encode-core.js';
-import { lookupSysreg, sysregReadable, sysregWritable, type SysReg, type SysRegSpec } from './sysregs.js';
+import { lookupSysreg, sysregReadable, sysregWritable, type SysReg, type SysRegSpec } from '../../../shared/arm64/sysregs.js';
 
 // ---------------------------------------------------------------------------------------------
 // Hints

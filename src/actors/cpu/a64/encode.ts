@@ -13,7 +13,7 @@ export * from './encode-sys.js';
 export {
   SYSREGS, lookupSysreg, sysregByKey, sysregKey, sysregReadable, sysregWritable,
   type SysReg, type SysRegAccess, type SysRegSpec,
-} from './sysregs.js';
+} from '../../../shared/arm64/sysregs.js';
 
 import { ARITH_INSTRUCTIONS } from './encode-arith.js';
 import { ATOMIC_INSTRUCTIONS } from './encode-atomic.js';

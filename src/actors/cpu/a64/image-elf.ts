@@ -17,7 +17,7 @@
  *    segment, the entry and the symbols. Relocations are never applied.
  */
 import { ErrnoError, Errno } from '../../../shared/errno.js';
-import type { GuestImage, ImageSegment, SegmentFlags } from './image.js';
+import type { GuestImage, ImageSegment, SegmentFlags } from './image-types.js';
 
 /** ENOEXEC ("Exec format error"), for images that are not a loadable AArch64 program. */
 export const ENOEXEC = Errno.ENOEXEC;

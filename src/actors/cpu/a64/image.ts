@@ -30,32 +30,11 @@
 import { ErrnoError, Errno } from '../../../shared/errno.js';
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
 import { ENOEXEC, checkEntry, hex, imageError, isElf, machineName, parseElf } from './image-elf.js';
+import type { GuestImage, ImageSegment, SegmentFlags } from './image-types.js';
 
 export { ENOEXEC, isElf, machineName };
 
-export type SegmentFlags = 'r' | 'rw' | 'rx' | 'rwx';
-
-export interface ImageSegment {
-  /** Load address (guest-physical / IPA for an inmate) of the first byte. */
-  addr: number;
-  /** File-backed contents (a private copy); may be shorter than memSize. */
-  bytes: Uint8Array;
-  /** Size in memory; [bytes.length, memSize) is zero-filled on load. Always > 0. */
-  memSize: number;
-  flags: SegmentFlags;
-}
-
-export interface GuestImage {
-  format: 'raw' | 'elf';
-  /** Load address of the first instruction. */
-  entry: number;
-  /** Non-overlapping, in ELF program header order (one segment for raw images). */
-  segments: ImageSegment[];
-  /** Symbol name -> load address, from .symtab (ELF only, when the file has one). */
-  symbols?: Map<string, number>;
-  /** The file name, used in every error message. */
-  name: string;
-}
+export type { GuestImage, ImageSegment, SegmentFlags };
 
 export interface ParseImageOptions {
   /** File name for messages. */

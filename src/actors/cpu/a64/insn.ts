@@ -38,8 +38,6 @@
 import type { A64State } from './state.js';
 import type { GuestMemory, StepException } from './interp-types.js';
 
-export { disassemble } from './insn-disasm.js';
-
 /** Register number, 31 = XZR/WZR. */
 export type RegZR = number;
 /** Register number, 31 = SP/WSP. */
@@ -387,4 +385,4 @@ export type Insn =
 export type InsnOp = Insn['op'];
 
 /** Packed system register key (op0<<14 | op1<<11 | crn<<7 | crm<<3 | op2); see sysregs.ts. */
-export { packSysregKey as sysregKey } from './sysregs.js';
+export { packSysregKey as sysregKey } from '../../../shared/arm64/sysregs.js';

@@ -4,7 +4,11 @@
  * deliverToGuest() (the guest's own EL1 vector table takes it), or compute the ESR_EL2 view
  * (el2Syndrome) for a hypervisor-side handler.
  */
-import { EC, type StepException } from './interp-types.js';
+import { EC } from '../../../shared/arm64/exception-class.js';
+import { FP_ACCESS_ISS, esrOf, wfxIss } from '../../../shared/arm64/esr.js';
+import { hpfarOf } from '../../../shared/arm64/fault-regs.js';
+import { sysregIss } from '../../../shared/arm64/iss-sysreg.js';
+import type { StepException } from './interp-types.js';
 import { type A64State, fromVa, toVa } from './state.js';
 import { KEY } from './interp-sys.js';
 
@@ -24,9 +28,9 @@ export interface Syndrome {
 
 const VECTOR_OFFSET: Readonly<Record<VectorKind, number>> = { sync: 0, irq: 0x80, fiq: 0x100, serror: 0x180 };
 
-/** ESR_ELx value of a syndrome. */
+/** ESR_ELx value of a syndrome (a system register value: a bigint). */
 export function esrValue(syn: Syndrome): bigint {
-  return BigInt((((syn.ec & 0x3f) << 26) | ((syn.il ?? true) ? 1 << 25 : 0) | (syn.iss & 0x1ff_ffff)) >>> 0);
+  return BigInt(esrOf(syn.ec, syn.iss, syn.il ?? true));
 }
 
 /**
@@ -78,11 +82,6 @@ export function eret(s: A64State): boolean {
 /** The data-abort ISS bits an EL1 abort reports: FnV, EA, CM, S1PTW, WnR, DFSC. */
 const EL1_DABT_ISS = 0x7ff;
 
-/** ISS of a trapped WFI/WFE (EC 0x01): CV = 1, COND = AL, TI = WFE. */
-function wfxIss(wfe: boolean): number {
-  return (1 << 24) | (0xe << 20) | (wfe ? 1 : 0);
-}
-
 /**
  * The syndrome the guest's EL1 sees for a result delivered to its own vector table, or undefined
  * for events that are not guest exceptions (eret, yield, sev, sevl, irq, untrapped wfi/wfe).
@@ -108,7 +107,7 @@ export function guestSyndrome(s: A64State, r: StepException): Syndrome | undefin
     case 'illegalState': return { ec: EC.ILLEGAL_STATE, iss: 0 };
     case 'spAlignment': return { ec: EC.SP_ALIGN, iss: 0 };
     // CV = 1, COND = AL (0xe), as QEMU's syn_fp_access_trap(1, 0xe, false, 0) for A64.
-    case 'fpAccess': return { ec: EC.FP_ACCESS, iss: (1 << 24) | (0xe << 20) };
+    case 'fpAccess': return { ec: EC.FP_ACCESS, iss: FP_ACCESS_ISS };
     default: return undefined;
   }
 }
@@ -143,11 +142,6 @@ export function retire(s: A64State, r: StepException, value: bigint = 0n): void 
   s.pc = r.pc + 4;
 }
 
-/** ISS of a trapped MSR/MRS (EC 0x18): Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, direction 0 (1 = read). */
-export function sysregIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
-  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (read ? 1 : 0);
-}
-
 /** The exception as a hypervisor at EL2 would see it when trapping it from EL1/EL0. */
 export interface El2Syndrome { ec: number; iss: number; esr: bigint; far?: number; hpfar?: bigint }
 
@@ -176,7 +170,7 @@ export function el2Syndrome(r: StepException): El2Syndrome | undefined {
       ec = r.type === 'dataAbort' ? EC.DABT_LOWER : EC.IABT_LOWER;
       iss = r.iss;
       far = r.fault.va;
-      if (r.fault.ipa !== undefined) hpfar = (BigInt(Math.floor(r.fault.ipa / 4096)) << 4n);
+      if (r.fault.ipa !== undefined) hpfar = BigInt(hpfarOf(r.fault.ipa));
       break;
     case 'pcAlignment': ec = EC.PC_ALIGN; far = r.pc; break;
     case 'spAlignment': ec = EC.SP_ALIGN; break;

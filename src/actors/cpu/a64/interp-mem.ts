@@ -17,9 +17,9 @@
 import type {
   Atomic, Cas, Casp, LdExcl, Ldar, LdStImm, LdStPair, LdStReg, LdrLit, SizeLog2, StExcl, Stlr,
 } from './insn.js';
+import { encodeDataAbortIss, type DataAbortIss } from '../../../shared/arm64/iss-abort.js';
 import {
-  type Access, type AccessKind, type AccessSize, type DataAbortIss, type Fault, type GuestMemory, type StepException,
-  encodeDataAbortIss, faultStatusCode,
+  type Access, type AccessKind, type AccessSize, type Fault, type GuestMemory, type StepException, faultStatusCode,
 } from './interp-types.js';
 import { extendValue } from './interp-alu.js';
 import { type A64State, M32, SCTLR_EL1_KEY, fromVa, vaOfAddr } from './state.js';

@@ -21,7 +21,7 @@
 import type { Mrs, MsrImm, MsrReg } from './insn.js';
 import type { InterpHooks, TimerReg } from './interp-types.js';
 import { type A64State, SCTLR_EL1_RES1, SCTLR_EL1_KEY } from './state.js';
-import { SYSREGS, sysregByName, sysregKey } from './sysregs.js';
+import { SYSREGS, sysregByName, sysregKey } from '../../../shared/arm64/sysregs.js';
 
 /** Packed key of a register by upper-case name (module init only). */
 function k(name: string): number {

@@ -13,8 +13,9 @@
  *    HVC the hypervisor handled, or an MRS value it supplied), delivers it to the guest with
  *    `deliverToGuest()`, or calls `eret()` for an 'eret' result.
  */
+import { FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, faultStatusCode as levelFaultStatusCode } from '../../../shared/arm64/fault-status.js';
+import { instructionAbortIssOf, type DataAbortIss } from '../../../shared/arm64/iss-abort.js';
 import type { SysOpKind } from './insn-names.js';
-import { faultStatusCode as mmuFaultStatusCode } from './mmu-types.js';
 
 export type AccessSize = 1 | 2 | 4 | 8;
 
@@ -125,31 +126,6 @@ export interface InterpHooks {
   irqPending?(): boolean;
 }
 
-/** ISS fields of a data abort (ESR_ELx.EC 0x24/0x25), see {@link encodeDataAbortIss}. */
-export interface DataAbortIss {
-  /** Syndrome valid: single GPR load/store without writeback (not pairs, exclusives, atomics). */
-  isv: boolean;
-  /** Access size log2 (valid when isv). */
-  sas: 0 | 1 | 2 | 3;
-  /** Sign-extending load (valid when isv). */
-  sse: boolean;
-  /** Transfer register Rt, 31 = XZR (valid when isv). */
-  srt: number;
-  /** Rt is a 64-bit register (valid when isv). */
-  sf: boolean;
-  /** Acquire/release semantics, LDAR/STLR (valid when isv). */
-  ar: boolean;
-  /** Write not read. */
-  wnr: boolean;
-  /** Cache maintenance. */
-  cm: boolean;
-  s1ptw: boolean;
-  /** External abort. */
-  ea: boolean;
-  /** Data fault status code (6 bits). */
-  dfsc: number;
-}
-
 /** The events and exceptions step() reports; every variant carries `pc` (the instruction). */
 export type ExceptionEvent =
   | { type: 'svc' | 'hvc' | 'smc' | 'brk'; imm16: number }
@@ -191,42 +167,19 @@ export interface RunResult {
   executed: number;
 }
 
-/** Exception classes (ESR_ELx.EC) used by the interpreter's syndrome helpers. */
-export const EC = {
-  UNKNOWN: 0x00, WFX: 0x01, FP_ACCESS: 0x07, ILLEGAL_STATE: 0x0e, SVC64: 0x15, HVC64: 0x16, SMC64: 0x17, SYSREG: 0x18,
-  IABT_LOWER: 0x20, IABT_CUR: 0x21, PC_ALIGN: 0x22, DABT_LOWER: 0x24, DABT_CUR: 0x25,
-  SP_ALIGN: 0x26, BRK64: 0x3c,
-} as const;
-
 /** The 6-bit DFSC/IFSC of a fault. */
 export function faultStatusCode(f: Fault): number {
   if (f.fsc !== undefined) return f.fsc & 0x3f;
   const level = f.level ?? 3;
-  if (f.fault === 'alignment') return 0x21;
+  if (f.fault === 'alignment') return FSC_ALIGNMENT;
   const kind = f.fault === 'stage2' ? (f.stage2 ?? 'translation') : f.fault;
   // A synchronous external abort not on a table walk has its own code; the rest share the
-  // MMU's level-encoded table.
-  if (kind === 'external' && !f.s1ptw) return 0x10;
-  return mmuFaultStatusCode(kind === 'accessFlag' ? 'access' : kind, level);
-}
-
-/** Packs data-abort ISS fields into the 25-bit ISS (RES0 syndrome fields when !isv). */
-export function encodeDataAbortIss(d: DataAbortIss): number {
-  let iss = d.dfsc & 0x3f;
-  if (d.wnr) iss |= 1 << 6;
-  if (d.s1ptw) iss |= 1 << 7;
-  if (d.cm) iss |= 1 << 8;
-  if (d.ea) iss |= 1 << 9;
-  if (d.isv) {
-    iss |= (1 << 24) | (d.sas << 22) | ((d.srt & 31) << 16);
-    if (d.sse) iss |= 1 << 21;
-    if (d.sf) iss |= 1 << 15;
-    if (d.ar) iss |= 1 << 14;
-  }
-  return iss >>> 0;
+  // level-encoded table.
+  if (kind === 'external' && !f.s1ptw) return FSC_SYNC_EXTERNAL;
+  return levelFaultStatusCode(kind === 'accessFlag' ? 'access' : kind, level);
 }
 
 /** ISS of an instruction abort: IFSC, S1PTW, EA. */
 export function instructionAbortIss(f: Fault): number {
-  return (faultStatusCode(f) | (f.s1ptw ? 1 << 7 : 0) | (f.fault === 'external' ? 1 << 9 : 0)) >>> 0;
+  return instructionAbortIssOf(faultStatusCode(f), f.s1ptw === true, f.fault === 'external');
 }

@@ -18,7 +18,7 @@ import type {
   AddSubCarry, AddSubExt, AddSubImm, AddSubShift, Bitfield, CondCompare, CondSelect, Dp1, Dp2, Dp3, Extr, Insn,
   LdStImm, LdStPair, LdStReg, LdrLit, LogicImm, LogicReg, MoveWide,
 } from './insn.js';
-import { encodeDataAbortIss } from './interp-types.js';
+import { encodeDataAbortIss } from '../../../shared/arm64/iss-abort.js';
 import { fromVa } from './state.js';
 
 /** Context of the instruction being emitted. */

@@ -3,6 +3,9 @@
  * to EL2 with the syndrome fixed at translation time, the interpreter for one instruction,
  * exact VAs, 64-bit multiply halves. Split from jit.ts; the Translator owns one.
  */
+import { EC } from '../../../shared/arm64/exception-class.js';
+import { esrOf } from '../../../shared/arm64/esr.js';
+import type { El2FaultRegs } from '../../../shared/arm64/fault-regs.js';
 import { execute } from './interp.js';
 import type { Insn } from './insn.js';
 import type { GuestMemory, InterpHooks } from './interp-types.js';
@@ -11,17 +14,8 @@ import { type A64State, toVa, vaOfAddr } from './state.js';
 
 const TWO32 = 0x1_0000_0000;
 
-/** ESR_EL2 of a data abort from a lower EL with IL = 1 (EC 0x24 << 26 | 1 << 25), ISS to be or'ed in. */
-const ESR_DABT_LOWER = 0x9200_0000;
-
-/** ESR_EL2, FAR_EL2 and HPFAR_EL2 as a stage-2 data abort sets them (HPFAR: FIPA in bits 43:4). */
-export interface El2FaultRegs {
-  esr: number;
-  far: number;
-  hpfar: number;
-  /** ELR_EL2: the faulting instruction. */
-  elr: number;
-}
+/** ESR_EL2 of a data abort from a lower EL with IL = 1 (0x9200_0000), ISS to be or'ed in. */
+const ESR_DABT_LOWER = esrOf(EC.DABT_LOWER, 0);
 
 /**
  * An exit to EL2 for a stage-2 data abort with a valid syndrome, taken by translated code after

@@ -25,6 +25,23 @@
  */
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
 import {
+  AP_TABLE_NO_EL0_HI,
+  AP_TABLE_RO_HI,
+  HI_ADDR_MASK,
+  PTE_AF,
+  PTE_TABLE,
+  PTE_VALID,
+  PXN_TABLE_HI,
+  S1_AP_EL0,
+  S1_AP_RO,
+  S1_NG,
+  S1_PXN_HI,
+  S1_XN_HI,
+  TABLE_ADDR_LO_MASK,
+  UXN_TABLE_HI,
+  s1AttrIndx,
+} from '../../../shared/arm64/descriptor.js';
+import {
   ACC_FETCH,
   accessCode,
   mairMemType,
@@ -137,7 +154,7 @@ export interface Stage1Translation {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Descriptor fetch (lo half read atomically first, as paging.ts writes it last)
+// Descriptor fetch (lo half read atomically first, as the hypervisor writes it last)
 // ---------------------------------------------------------------------------------------------
 
 let dLo = 0;
@@ -249,31 +266,31 @@ export function walkStage1HL(
     if (!readDesc(mem, dPa)) return mmuFault('external', level, 1);
     const lo = dLo;
     const hi = dHi;
-    if ((lo & 1) === 0) return mmuFault('translation', level, 1);
-    const isTable = (lo & 2) !== 0;
+    if ((lo & PTE_VALID) === 0) return mmuFault('translation', level, 1);
+    const isTable = (lo & PTE_TABLE) !== 0;
     if (level === 0 && !isTable) return mmuFault('translation', 0, 1); // no L0 blocks with 4K
-    if ((hi & 0xffff) >= oaHiLimit) return mmuFault('address_size', level, 1);
+    if ((hi & HI_ADDR_MASK) >= oaHiLimit) return mmuFault('address_size', level, 1);
     if (level < 3 && isTable) {
-      if (hi & (1 << 27)) pxnT = true;
-      if (hi & (1 << 28)) uxnT = true;
-      if (hi & (1 << 29)) noEl0 = true;
-      if (hi & (1 << 30)) ro = true;
-      table = ((lo & 0xfffff000) >>> 0) + (hi & 0xffff) * TWO32;
+      if (hi & PXN_TABLE_HI) pxnT = true;
+      if (hi & UXN_TABLE_HI) uxnT = true;
+      if (hi & AP_TABLE_NO_EL0_HI) noEl0 = true;
+      if (hi & AP_TABLE_RO_HI) ro = true;
+      table = ((lo & TABLE_ADDR_LO_MASK) >>> 0) + (hi & HI_ADDR_MASK) * TWO32;
       continue;
     }
     if (level === 3 && !isTable) return mmuFault('translation', 3, 1); // reserved at L3
 
     // Leaf: page or block.
     const blockSize = 2 ** shift;
-    if ((lo & (1 << 10)) === 0) return mmuFault('access', level, 1);
-    const ap1 = !noEl0 && (lo & (1 << 6)) !== 0; // EL0 access
-    const ap2 = ro || (lo & (1 << 7)) !== 0; // read-only
+    if ((lo & PTE_AF) === 0) return mmuFault('access', level, 1);
+    const ap1 = !noEl0 && (lo & S1_AP_EL0) !== 0; // EL0 access
+    const ap2 = ro || (lo & S1_AP_RO) !== 0; // read-only
     const w1 = !ap2;
     const r0 = ap1;
     const w0 = ap1 && !ap2;
-    const x0 = !uxnT && (hi & (1 << 22)) === 0 && !(cfg.wxn && w0);
-    const x1 = !pxnT && (hi & (1 << 21)) === 0 && !w0 && !(cfg.wxn && w1);
-    const attrIndx = (lo >>> 2) & 7;
+    const x0 = !uxnT && (hi & S1_XN_HI) === 0 && !(cfg.wxn && w0);
+    const x1 = !pxnT && (hi & S1_PXN_HI) === 0 && !w0 && !(cfg.wxn && w1);
+    const attrIndx = s1AttrIndx(lo);
     const attr = cfg.mair[attrIndx]!;
     const memType = mairMemType(attr);
     let perms = P_R1;
@@ -284,7 +301,7 @@ export function walkStage1HL(
     if (x0) perms |= P_X0;
     if (memType !== 'normal') perms |= P_DEVICE;
     if ((perms & permBit(acc, el)) === 0) return mmuFault('permission', level, 1);
-    const oa = ((lo & ~(blockSize - 1)) >>> 0) + (hi & 0xffff) * TWO32;
+    const oa = ((lo & ~(blockSize - 1)) >>> 0) + (hi & HI_ADDR_MASK) * TWO32;
     return {
       ok: true,
       ipa: oa + (vaLo & (blockSize - 1)),
@@ -298,7 +315,7 @@ export function walkStage1HL(
       writable: el === 0 ? w0 : w1,
       executable: el === 0 ? x0 : x1,
       perms,
-      global: (lo & (1 << 11)) === 0,
+      global: (lo & S1_NG) === 0,
     };
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Stage 2 as a guest CPU sees it: the owning cell's tables (built by the hypervisor with
- * hypervisor/core/paging.ts) translate an IPA to a host PA. Lookups go through pagingLookup;
- * a miss is walked once more here only to find the level the fault is reported at.
+ * Stage 2 as a guest CPU sees it: the owning cell's tables (built by the hypervisor) translate
+ * an IPA to a host PA. The walk reads them by the architecture's descriptor format
+ * (shared/arm64/table-walk.ts, pagingLookup); a miss is walked once more here only to find the
+ * level the fault is reported at.
  *
  *  - IPA beyond the format's input size (VTCR.T0SZ): translation fault, level 0.
  *  - Invalid descriptor / no leaf: translation fault at the level of the offending entry.
@@ -10,12 +11,14 @@
  *    read, writes S2AP write, instruction fetches only XN = 0 (bit 54; Jailhouse never sets it).
  *  - Device: MemAttr[3:2] = 00 (Jailhouse uses 0x1, Device-nGnRE, for IO regions).
  *
- * Every fault carries stage 2 and the IPA (HPFAR_EL2 = hpfar(ipa)). With no table (pt null:
+ * Every fault carries stage 2 and the IPA (HPFAR_EL2 = hpfarOf(ipa)). With no table (pt null:
  * HCR_EL2.VM = 0, e.g. root Linux before the hypervisor is enabled) the IPA is the PA, all
  * accesses allowed, Normal memory.
  */
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
-import { pagingLookup, PTE_AF, S1_XN_HI, type PageTable } from '../../hypervisor/core/paging.js';
+import { HI_ADDR_MASK, PTE_AF, PTE_TABLE_FLAGS, PTE_VALID, S1_XN_HI, TABLE_ADDR_LO_MASK } from '../../../shared/arm64/descriptor.js';
+import { pagingLookup } from '../../../shared/arm64/table-walk.js';
+import type { PageTable } from '../../../shared/arm64/translation-format.js';
 import { mmuFault, type AccessKind, type MmuFault } from './mmu-types.js';
 import type { S2Walk } from './mmu-stage1.js';
 
@@ -85,8 +88,8 @@ export class Stage2 {
       const idx = Math.floor(ipa / l.div) & l.indexMask;
       if (idx >= l.entries) return 0;
       const lo = this.mem.read32(tpa + idx * 8);
-      if ((lo & 1) === 0 || l.last || (lo & 3) !== 3) return l.level;
-      tpa = ((lo & 0xfffff000) >>> 0) + (this.mem.read32(tpa + idx * 8 + 4) & 0xffff) * TWO32;
+      if ((lo & PTE_VALID) === 0 || l.last || (lo & PTE_TABLE_FLAGS) !== PTE_TABLE_FLAGS) return l.level;
+      tpa = ((lo & TABLE_ADDR_LO_MASK) >>> 0) + (this.mem.read32(tpa + idx * 8 + 4) & HI_ADDR_MASK) * TWO32;
     }
     return levels[levels.length - 1]!.level;
   }

@@ -29,7 +29,7 @@
  *                      the string access kind: use translateHL on hot paths)
  */
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
-import type { PageTable } from '../../hypervisor/core/paging.js';
+import type { PageTable } from '../../../shared/arm64/translation-format.js';
 import { decodeStage1, vaHigh, vaLow, walkStage1HL, type Stage1Config, type Stage1Translation } from './mmu-stage1.js';
 import type { Stage2 } from './mmu-stage2.js';
 import {

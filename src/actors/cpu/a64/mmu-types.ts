@@ -1,8 +1,10 @@
 /**
  * Shared vocabulary of the guest MMU (mmu-stage1.ts, mmu-stage2.ts, mmu-tlb.ts): access kinds,
  * the permission bitmask the software TLB stores, fault records with their architectural fault
- * status codes (DFSC/IFSC in ESR_ELx.ISS[5:0]) and MAIR attribute decoding.
+ * status codes (DFSC/IFSC in ESR_ELx.ISS[5:0], shared/arm64/fault-status.ts) and MAIR attribute
+ * decoding.
  */
+import { faultStatusCode, type FaultStatusKind } from '../../../shared/arm64/fault-status.js';
 
 /** What the access does: a data read, a data write, or an instruction fetch. */
 export type AccessKind = 'read' | 'write' | 'fetch';
@@ -46,7 +48,7 @@ export function permBit(acc: AccessCode, el: El): number {
  * translation, access (access flag), permission, address_size, and external (synchronous
  * external abort on a translation table walk: the descriptor's PA is not RAM).
  */
-export type FaultKind = 'translation' | 'access' | 'permission' | 'address_size' | 'external';
+export type FaultKind = FaultStatusKind;
 
 export interface MmuFault {
   readonly ok: false;
@@ -60,34 +62,16 @@ export interface MmuFault {
    * descriptor's IPA.
    */
   s1ptw: boolean;
-  /** Stage-2 faults: the faulting IPA (HPFAR_EL2 = hpfar(ipa)). */
+  /** Stage-2 faults: the faulting IPA (HPFAR_EL2 = hpfarOf(ipa), shared/arm64/fault-regs.ts). */
   ipa?: number;
   /** Fault status code for ESR_ELx.ISS DFSC/IFSC. */
   fsc: number;
-}
-
-const FSC_BASE: Readonly<Record<FaultKind, number>> = {
-  address_size: 0b000000,
-  translation: 0b000100,
-  access: 0b001000,
-  permission: 0b001100,
-  external: 0b010100,
-};
-
-/** DFSC/IFSC: address size 0b0000ll, translation 0b0001ll, access flag 0b0010ll, permission 0b0011ll, walk external abort 0b0101ll. */
-export function faultStatusCode(kind: FaultKind, level: number): number {
-  return FSC_BASE[kind] | (level & 3);
 }
 
 export function mmuFault(kind: FaultKind, level: number, stage: 1 | 2, ipa?: number): MmuFault {
   const f: MmuFault = { ok: false, kind, level, stage, s1ptw: false, fsc: faultStatusCode(kind, level) };
   if (ipa !== undefined) f.ipa = ipa;
   return f;
-}
-
-/** HPFAR_EL2 value for a stage-2 fault at ipa: FIPA (IPA[47:12]) in bits [43:4]. */
-export function hpfar(ipa: number): number {
-  return Math.floor(ipa / 4096) * 16;
 }
 
 // ---------------------------------------------------------------------------------------------

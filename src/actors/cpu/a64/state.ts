@@ -14,7 +14,7 @@
  * writes discarded). W (sf = false) reads return the low 32 bits; W writes zero-extend.
  */
 
-import { packSysregKey } from './sysregs.js';
+import { packSysregKey } from '../../../shared/arm64/sysregs.js';
 
 /** Low 32 bits mask. */
 export const M32 = 0xffff_ffffn;

@@ -6,7 +6,7 @@
  * its own bus over the shared device state; `writerCell` tells the devices which cell that
  * CPU's accesses come from.
  */
-import { boardUarts, type Board } from '../../../shared/board.js';
+import { boardUarts, type Board } from '../board.js';
 import type { MmioBus } from '../../../shared/phys-mem.js';
 import { Pl011, type MmioDevice } from './pl011.js';
 import { RootComplexWindows, type PcieFabric } from '../../pcie/index.js';

@@ -6,9 +6,10 @@
  * exceptions the guest takes itself (undefined instructions, SVC, stage-1 aborts, alignment)
  * through its VBAR_EL1; WFI/WFE as real waits on the CPU's wake word (the actor does the wait).
  */
-import type { PageTable } from '../../hypervisor/core/paging.js';
+import type { PageTable } from '../../../shared/arm64/translation-format.js';
 import type { Hv } from '../../hypervisor/core/hv.js';
-import { archHandleTrap, type TrapContext, type TrapRegs } from '../../hypervisor/core/trap-dispatch.js';
+import { archHandleTrap } from '../../hypervisor/core/trap-dispatch.js';
+import type { TrapContext, TrapRegs } from '../../hypervisor/core/trap-context.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import type { CpuContext } from '../context.js';
 import { CpuWord, cpuWord, now } from '../layout.js';
@@ -27,6 +28,7 @@ import { GenericTimer } from './timer.js';
 import { isSimdFpEncoding } from './observe.js';
 import { printk } from '../../hypervisor/core/printk.js';
 import { addressTranslate } from './address-translate.js';
+import { mpidrEl1 } from '../../../shared/arm64/mpidr.js';
 
 /** Why a slice ended. */
 export type SliceEnd =
@@ -118,7 +120,7 @@ export class GuestEngine {
     this.mem = new CpuGuestMemory(c.mem, this.tlb);
     this.regs = new StateRegs(this.state);
     this.trapCtx = { esr: 0, regs: this.regs, far: 0, hpfar: 0, elr: 0, pstate: () => this.trapPstate() };
-    const mpidr = BigInt(c.topo[c.cpu]!.mpidr) | (1n << 31n);
+    const mpidr = mpidrEl1(c.topo[c.cpu]!.mpidr);
     this.hooks = {
       mpidr: () => mpidr,
       timerRead: (reg) => this.timer.read(reg),

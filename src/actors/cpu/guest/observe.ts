@@ -9,7 +9,17 @@ import type { CpuContext } from '../context.js';
 import { CpuWord } from '../layout.js';
 import { accessFor } from '../a64/interp-mem.js';
 import { KEY } from '../a64/interp-sys.js';
-import type { GuestEngine } from './engine.js';
+import type { GuestMemory } from '../a64/interp-types.js';
+import type { A64State } from '../a64/state.js';
+
+/**
+ * What publishGuestState reads of a CPU's guest engine (engine.ts implements it; the engine
+ * imports this file, so this file names no engine type).
+ */
+export interface ObservedGuest {
+  readonly state: A64State;
+  readonly mem: GuestMemory;
+}
 
 const TWO32 = 0x1_0000_0000;
 
@@ -20,7 +30,7 @@ function put64(c: CpuContext, lo: number, v: bigint | number): void {
 }
 
 /** Publishes the guest's PC and EL, and its vector-table state (GUEST_VEC_VALID = 0 when not in the table). */
-export function publishGuestState(c: CpuContext, g: GuestEngine): void {
+export function publishGuestState(c: CpuContext, g: ObservedGuest): void {
   const s = g.state;
   const pc = s.pc;
   Atomics.store(c.cpus, c.my(CpuWord.GUEST_PC_LO), (pc % TWO32) | 0);

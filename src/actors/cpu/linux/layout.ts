@@ -4,7 +4,7 @@
  * reserved for the jailhouse driver's globals (laid out in hypervisor/driver/layout.ts).
  * One SharedArrayBuffer; word offsets below index its Int32Array, byte offsets its Uint8Array.
  */
-import { MAX_CPUS } from '../../../shared/board.js';
+import { MAX_CPUS } from '../board.js';
 
 /** Functions the root-Linux model records for Jailhouse's virtual PCI host (KernelWord.VPCI_BDF..). */
 export const VPCI_MAX_DEVICES = 32;

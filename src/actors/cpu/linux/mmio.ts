@@ -4,17 +4,26 @@
  * stage 2 does not map traps (a data abort with a real syndrome, counted as vmexits_mmio) and
  * the hypervisor emulates or forwards it, exactly as a load/store by the kernel would.
  */
-import { EC } from '../../cpu/a64/interp-types.js';
-import { esrValue } from '../../cpu/a64/interp-exc.js';
-import { archHandleTrap, type TrapRegs } from '../../hypervisor/core/trap-dispatch.js';
+import { EC } from '../../../shared/arm64/exception-class.js';
+import { esrOf } from '../../../shared/arm64/esr.js';
+import { hpfarOf } from '../../../shared/arm64/fault-regs.js';
+import { encodeDataAbortIss } from '../../../shared/arm64/iss-abort.js';
+import { archHandleTrap } from '../../hypervisor/core/trap-dispatch.js';
+import type { TrapRegs } from '../../hypervisor/core/trap-context.js';
 import { INVALID_PHYS_ADDR, pagingVirt2Phys } from '../../hypervisor/core/paging.js';
 import { cellPageTable } from '../../hypervisor/core/setup.js';
 import type { Kernel } from './kernel.js';
 
-/** ESR of a data abort Linux's `str`/`ldr` of `size` bytes with x0 would raise (ISV, SAS, SRT 0). */
+/**
+ * ESR of a data abort Linux's `str`/`ldr` of `size` bytes with x0 would raise (ISV, SAS, WnR,
+ * SRT 0). SF stays 0 even for 8 bytes, as this model always reported it: arch_handle_dabt does
+ * not read SF.
+ */
 function dabtEsr(size: number, isWrite: boolean): number {
   const sas = size === 8 ? 3 : size === 4 ? 2 : size === 2 ? 1 : 0;
-  return Number(esrValue({ ec: EC.DABT_LOWER, iss: (1 << 24) | (sas << 22) | (isWrite ? 1 << 6 : 0) }));
+  return esrOf(EC.DABT_LOWER, encodeDataAbortIss({
+    isv: true, sas, sse: false, srt: 0, sf: false, ar: false, wnr: isWrite, cm: false, s1ptw: false, ea: false, dfsc: 0,
+  }));
 }
 
 class OneReg implements TrapRegs {
@@ -30,7 +39,7 @@ class OneReg implements TrapRegs {
 /** The access as a trap to the hypervisor (the caller knows root's stage 2 does not map pa). */
 export function trappedMmio(k: Kernel, pa: number, size: 1 | 2 | 4 | 8, isWrite: boolean, value: bigint, what: string): bigint {
   const regs = new OneReg(value);
-  const r = archHandleTrap(k.hv!, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: Math.floor(pa / 4096) * 16, elr: 0 });
+  const r = archHandleTrap(k.hv!, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: hpfarOf(pa), elr: 0 });
   k.afterTrap(r.action, `${what} at 0x${pa.toString(16)}`);
   return regs.x0;
 }

@@ -1,44 +1,37 @@
 /**
- * Generic paging engine over real AArch64 VMSAv8-64 descriptors (4 KiB granule). Page tables
- * live in simulated physical memory; table pages come from a PagePool (they are zero when
- * handed out) and go back to it when they become empty.
+ * Generic paging engine over real AArch64 VMSAv8-64 descriptors (4 KiB granule; the format is
+ * the architecture's, shared/arm64/descriptor.ts, and so is reading tables,
+ * shared/arm64/table-walk.ts). Page tables live in simulated physical memory; table pages come
+ * from a PagePool (they are zero when handed out) and go back to it when they become empty.
  *
- * A descriptor is handled as two 32-bit halves: lo = bits 31:0, hi = bits 63:32.
- *   bit 0       valid
- *   bit 1       table (levels 0-2) / page (level 3); 0 = block at levels 1-2
- *   bits 11:2   lower attributes (stage 2: MemAttr 5:2, S2AP 7:6, SH 9:8, AF 10;
- *               stage 1 EL2: AttrIndx 4:2, AP 7:6, SH 9:8, AF 10)
- *   bits 47:12  output address (lo bits 31:12, hi bits 15:0)
- *   bits 63:52  upper attributes (stage 1: XN bit 54 = hi bit 22)
- *
- * The lo half, which carries the valid bit, is written with Atomics.store after the hi half and
- * read with Atomics.load before it, so a concurrent walker on another worker never sees a torn
- * valid descriptor.
+ * The lo half of a descriptor, which carries the valid bit, is written with Atomics.store after
+ * the hi half (and read with Atomics.load before it), so a concurrent walker on another worker
+ * never sees a torn valid descriptor.
  */
 import { Errno } from '../../../shared/errno.js';
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';
+import { HI_ADDR_MASK, HI_ATTR_MASK, LO_ATTR_MASK, PTE_TABLE, PTE_TABLE_FLAGS, PTE_VALID, TABLE_ADDR_LO_MASK } from '../../../shared/arm64/descriptor.js';
+import type { PageTable, PagingFormat, PagingLevel } from '../../../shared/arm64/translation-format.js';
+import {
+  entryIndex,
+  isTable,
+  nextTable,
+  readHi,
+  readLo,
+  tableView,
+  terminalBase,
+  type TableView,
+} from '../../../shared/arm64/table-walk.js';
 import { PAGE_SIZE } from './layout.js';
 import type { PagePool } from './page-pool.js';
-import {
-  HI_ADDR_MASK,
-  HI_ATTR_MASK,
-  LO_ATTR_MASK,
-  PTE_TABLE,
-  PTE_TABLE_FLAGS,
-  PTE_VALID,
-  S1_AP_RO,
-  S1_XN_HI,
-  S2_AP_READ,
-  S2_AP_WRITE,
-  type AccessFlags,
-  type PagingFormat,
-  type PageTable,
-  type PagingLevel,
-  type PagingOptions,
-} from './paging-format.js';
+import type { AccessFlags, PagingOptions } from './paging-format.js';
 
 export * from './paging-format.js';
 export { PAGE_SIZE };
+// The table types and the read-only walk are the architecture's; the paging API hands them on
+// (as jailhouse/paging.h includes asm/paging.h).
+export type { PageTable, PagingFormat, PagingLevel } from '../../../shared/arm64/translation-format.js';
+export { pagingLookup, type PagingLeaf } from '../../../shared/arm64/table-walk.js';
 
 /** Returned by virt2phys for an unmapped address. */
 export const INVALID_PHYS_ADDR = -1;
@@ -46,36 +39,8 @@ export const INVALID_PHYS_ADDR = -1;
 const TWO32 = 0x1_0000_0000;
 
 // ---------------------------------------------------------------------------------------------
-// Table access
+// Table writes (reads: shared/arm64/table-walk.ts)
 // ---------------------------------------------------------------------------------------------
-
-/** An Int32Array over the bank holding a table, and the element index of the table's entry 0. */
-interface TableView {
-  v: Int32Array;
-  b: number;
-}
-
-function tableView(mem: PhysicalMemory, pa: number, entries: number): TableView {
-  const bank = mem.bankAt(pa, entries * 8);
-  if (!bank) throw new RangeError(`page table 0x${pa.toString(16)} is outside RAM`);
-  return { v: bank.i32, b: (pa - bank.base) / 4 };
-}
-
-function entryIndex(l: PagingLevel, virt: number): number {
-  const idx = Math.floor(virt / l.div) & l.indexMask;
-  if (idx >= l.entries) {
-    throw new RangeError(`address 0x${virt.toString(16)} is beyond the concatenated root table`);
-  }
-  return idx;
-}
-
-function readLo(t: TableView, idx: number): number {
-  return Atomics.load(t.v, t.b + idx * 2);
-}
-
-function readHi(t: TableView, idx: number): number {
-  return t.v[t.b + idx * 2 + 1]!;
-}
 
 function writeEntry(t: TableView, idx: number, lo: number, hi: number): void {
   const i = t.b + idx * 2;
@@ -94,22 +59,8 @@ function clearEntry(t: TableView, idx: number): void {
   t.v[i + 1] = 0;
 }
 
-/** A valid entry at levels 0-2 with bit 1 set points to a table. */
-function isTable(l: PagingLevel, lo: number): boolean {
-  return !l.last && (lo & PTE_TABLE_FLAGS) === PTE_TABLE_FLAGS;
-}
-
-/** Output address of a terminal entry (the start of its page/block). */
-function terminalBase(l: PagingLevel, lo: number, hi: number): number {
-  return ((lo & l.loAddrMask) >>> 0) + (hi & HI_ADDR_MASK) * TWO32;
-}
-
-function nextTable(lo: number, hi: number): number {
-  return ((lo & 0xfffff000) >>> 0) + (hi & HI_ADDR_MASK) * TWO32;
-}
-
 function setTable(t: TableView, idx: number, tablePa: number): void {
-  writeEntry(t, idx, (tablePa & 0xfffff000) | PTE_TABLE_FLAGS, Math.floor(tablePa / TWO32) & HI_ADDR_MASK);
+  writeEntry(t, idx, (tablePa & TABLE_ADDR_LO_MASK) | PTE_TABLE_FLAGS, Math.floor(tablePa / TWO32) & HI_ADDR_MASK);
 }
 
 function setTerminal(t: TableView, idx: number, l: PagingLevel, phys: number, lo: number, hi: number): void {
@@ -370,64 +321,6 @@ export function pagingDestroy(
   opts: PagingOptions = {},
 ): number {
   return destroyAt(mem, pool, pt.format.levels, 0, pt.root, virt, size, !!opts.huge);
-}
-
-/** Result of a successful walk: the leaf descriptor and what it grants. */
-export interface PagingLeaf {
-  /** Physical address virt translates to. */
-  phys: number;
-  /** Physical start of the leaf page/block. */
-  base: number;
-  /** Virtual start of the leaf page/block. */
-  virtBase: number;
-  /** Size of the leaf mapping (4 KiB, 2 MiB, 1 GiB). */
-  pageSize: number;
-  /** Architectural level of the leaf (1..3). */
-  level: number;
-  read: boolean;
-  write: boolean;
-  exec: boolean;
-  /** Device memory attribute (stage 2 MemAttr 0x1 / stage 1 AttrIndx 1). */
-  device: boolean;
-  /** Raw descriptor halves. */
-  lo: number;
-  hi: number;
-}
-
-/** Walk to the leaf of virt; null if no valid terminal entry is found (valid bit only). */
-export function pagingLookup(mem: PhysicalMemory, pt: PageTable, virt: number): PagingLeaf | null {
-  const levels = pt.format.levels;
-  let tpa = pt.root;
-  for (let li = 0; li < levels.length; li++) {
-    const l = levels[li]!;
-    const t = tableView(mem, tpa, l.entries);
-    const idx = entryIndex(l, virt);
-    const lo = readLo(t, idx);
-    if ((lo & PTE_VALID) === 0) return null;
-    const hi = readHi(t, idx);
-    if (isTable(l, lo)) {
-      tpa = nextTable(lo, hi);
-      continue;
-    }
-    if (l.pageSize === 0 || (l.last && (lo & PTE_TABLE) === 0)) return null;
-    const ps = l.pageSize;
-    const off = virt % ps;
-    const base = terminalBase(l, lo, hi);
-    let read: boolean, write: boolean, exec: boolean, device: boolean;
-    if (pt.format.stage === 2) {
-      read = (lo & S2_AP_READ) !== 0;
-      write = (lo & S2_AP_WRITE) !== 0;
-      exec = true;
-      device = ((lo >>> 2) & 0xf) === 0x1;
-    } else {
-      read = true;
-      write = (lo & S1_AP_RO) === 0;
-      exec = (hi & S1_XN_HI) === 0;
-      device = ((lo >>> 2) & 0x7) === 1;
-    }
-    return { phys: base + off, base, virtBase: virt - off, pageSize: ps, level: l.level, read, write, exec, device, lo: lo >>> 0, hi: hi >>> 0 };
-  }
-  return null;
 }
 
 /** paging_virt2phys: physical address of virt or INVALID_PHYS_ADDR (valid bit checked only). */

@@ -5,6 +5,7 @@
 import type { Hv } from './hv.js';
 import { Stat } from './layout.js';
 import { armCpuPark, cpuByMpidr, requestCpuOn, waitsForPoweron, RESUME, type CpuAction } from './percpu-control.js';
+import { MPIDR_CPUID_MASK } from '../../../shared/arm64/mpidr.js';
 
 export const Psci = {
   VERSION: 0x84000000,
@@ -28,8 +29,8 @@ export interface SmcResult {
   action: CpuAction;
 }
 
-/** MPIDR_CPUID_MASK (arm64): the affinity fields Aff3, Aff2, Aff1, Aff0. */
-const MPIDR_CPUID_MASK = 0xff_00ff_ffffn;
+/** MPIDR_CPUID_MASK as a 64-bit register mask: the affinity fields Aff3, Aff2, Aff1, Aff0. */
+const CPUID_MASK = BigInt(MPIDR_CPUID_MASK);
 
 /** A 64-bit register as a number: exact below 2^53 (entry points, context IDs). */
 function num(v: bigint): number {
@@ -115,6 +116,6 @@ function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): 
 
 /** arm_cpu_by_mpidr: the cell's CPU whose MPIDR affinity equals the whole 64-bit argument, or -1. */
 function cpuByMpidrExact(hv: Hv, cell: number, mpidr: bigint): number {
-  if ((mpidr & ~MPIDR_CPUID_MASK) !== 0n) return -1;
+  if ((mpidr & ~CPUID_MASK) !== 0n) return -1;
   return cpuByMpidr(hv, cell, Number(mpidr));
 }

@@ -11,46 +11,13 @@ import { MmioAccess, MmioResult, mmioHandleAccess } from './mmio.js';
 import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
 import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js';
 import { printk } from './printk.js';
-import { EC } from '../../cpu/a64/interp-types.js';
-import { esrValue, sysregIss } from '../../cpu/a64/interp-exc.js';
-import { ICC_SGI1R_EL1 } from '../../gic/index.js';
-
-export function esrEc(esr: number): number {
-  return (esr >>> 26) & 0x3f;
-}
-
-/** The guest's general-purpose registers as the trap frame holds them (x31 reads as zero). */
-export interface TrapRegs {
-  get(n: number): bigint;
-  set(n: number, value: bigint): void;
-  /**
-   * The frame's registers as little-endian 32-bit words (X[n] = words[2n] + words[2n+1]·2^32),
-   * where the frame has them in that form (the A64 engine's register file): MMIO emulation then
-   * moves register values without a bigint per trap. Frames without it go through get/set.
-   */
-  readonly words?: Uint32Array;
-}
-
-/** SPSR_EL2 and the stack pointer of the trapped context, for the FATAL register dump. */
-export interface TrapPstate {
-  spsr: number;
-  /** SP_EL0 or SP_EL1, by the EL in SPSR (fill_trap_context). */
-  sp: bigint;
-}
-
-/** struct trap_context plus the fault address registers. */
-export interface TrapContext {
-  esr: number;
-  regs: TrapRegs;
-  /** FAR_EL2 (VA; only the low 12 bits matter for a data abort). */
-  far: number;
-  /** HPFAR_EL2 (FIPA = IPA[47:12] in bits 43:4). */
-  hpfar: number;
-  /** ELR_EL2: the trapping instruction, or the one after an HVC (0 where unknown: the Linux model). */
-  elr: number;
-  /** SPSR_EL2 and SP, read only for a FATAL dump (absent where unknown). */
-  pstate?: () => TrapPstate;
-}
+import type { TrapContext, TrapRegs } from './trap-context.js';
+import { EC } from '../../../shared/arm64/exception-class.js';
+import { esrEc, esrIl, esrIss, issImm16 } from '../../../shared/arm64/esr.js';
+import { faultIpa } from '../../../shared/arm64/fault-regs.js';
+import { abortEa, abortS1ptw, dabtCm, dabtIsv, dabtSas, dabtSrt, dabtSse, dabtWnr } from '../../../shared/arm64/iss-abort.js';
+import { ISS_SYSREG_RT_MASK, sysregIss, sysregIssRt } from '../../../shared/arm64/iss-sysreg.js';
+import { ICC_SGI1R_EL1 } from '../../gic/sysregs.js';
 
 export interface TrapOutcome {
   readonly action: CpuAction;
@@ -71,22 +38,6 @@ const TRAP_HANDLED = 1;
 const TRAP_UNHANDLED = 0;
 const TRAP_FORBIDDEN = -1;
 
-// ESRs of the exits the root-cell Linux model takes (its code is not interpreted, so it builds
-// them with the same encoders the interpreter's syndromes use).
-
-/** HVC #imm16 as the trap table sees it. */
-export function esrForHvc(imm16: number): number {
-  return Number(esrValue({ ec: EC.HVC64, iss: imm16 & 0xffff }));
-}
-
-export function esrForSmc(imm16: number): number {
-  return Number(esrValue({ ec: EC.SMC64, iss: imm16 & 0xffff }));
-}
-
-export function esrForSysreg(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
-  return Number(esrValue({ ec: EC.SYSREG, iss: sysregIss(op0, op1, crn, crm, op2, rt, read) }));
-}
-
 /**
  * A register as a JS number for the hypercall handlers, which take unsigned longs: exact below
  * 2^53. A larger value becomes a number of the same magnitude (rounded), which like the real
@@ -99,12 +50,12 @@ function arg(regs: TrapRegs, n: number): number {
 export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   hv.count(Stat.TOTAL);
   const ec = esrEc(t.esr);
-  const iss = t.esr & 0x1ff_ffff;
+  const iss = esrIss(t.esr);
   let ret = TRAP_UNHANDLED;
   let skip = false;
   switch (ec) {
     case EC.HVC64: {
-      if ((iss & 0xffff) !== 0x4a48) {
+      if (issImm16(iss) !== 0x4a48) {
         ret = TRAP_FORBIDDEN;
         break;
       }
@@ -121,8 +72,8 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
     }
     case EC.SYSREG: {
       // Only a write (direction 0) of ICC_SGI1R_EL1 is handled, whatever Rt it names.
-      const rt = (iss >> 5) & 31;
-      if ((iss & ~(31 << 5)) === ISS_MSR_ICC_SGI1R) {
+      const rt = sysregIssRt(iss);
+      if ((iss & ~ISS_SYSREG_RT_MASK) === ISS_MSR_ICC_SGI1R) {
         const value = rt === 31 ? 0n : t.regs.get(rt);
         const action = sysregWriteFromTrap(hv, value);
         if (action) return { action, skip: true };
@@ -163,7 +114,7 @@ function dumpRegs(t: TrapContext, skipped: boolean): string {
   const esr = t.esr >>> 0;
   const lines = [
     ` pc: ${hex(elr + (skipped ? 4 : 0), 16)}   lr: ${hex(t.regs.get(30), 16)} spsr: ${hex(p.spsr, 8)}     EL${(p.spsr >> 2) & 3}`,
-    ` sp: ${hex(p.sp, 16)}  elr: ${hex(elr, 16)}  esr: ${hex(esr >>> 26, 2)} ${(esr >>> 25) & 1} ${hex(esr & 0x1ff_ffff, 7)}`,
+    ` sp: ${hex(p.sp, 16)}  elr: ${hex(elr, 16)}  esr: ${hex(esrEc(esr), 2)} ${esrIl(esr)} ${hex(esrIss(esr), 7)}`,
   ];
   let regs = '';
   for (let i = 0; i < 30; i++) regs += `${i < 10 ? ' ' : ''}x${i}: ${hex(t.regs.get(i), 16)}${i % 3 === 2 ? '\n' : '  '}`;
@@ -171,7 +122,7 @@ function dumpRegs(t: TrapContext, skipped: boolean): string {
 }
 
 function ipaOf(t: TrapContext): number {
-  return Math.floor(t.hpfar / 16) * 4096 + (t.far & 0xfff);
+  return faultIpa(t.hpfar, t.far);
 }
 
 /** SSE: the low `size` bytes (1, 2 or 4) of access.lo/hi sign-extended to 64 bits. */
@@ -207,18 +158,18 @@ const dabtAccess = new MmioAccess();
 function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
   hv.count(Stat.MMIO);
   const ipa = ipaOf(t);
-  const isWrite = ((iss >> 6) & 1) === 1;
-  const sas = (iss >> 22) & 3;
+  const isWrite = dabtWnr(iss);
+  const sas = dabtSas(iss);
   const size = (1 << sas) as 1 | 2 | 4 | 8;
-  if (!((iss >> 24) & 1)) {
+  if (!dabtIsv(iss)) {
     printk(hv, `Unhandled data ${isWrite ? 'write' : 'read'} at 0x${ipa.toString(16)}(${size})\n`);
     return TRAP_UNHANDLED;
   }
-  const sse = ((iss >> 21) & 1) === 1;
-  const srt = (iss >> 16) & 31;
+  const sse = dabtSse(iss);
+  const srt = dabtSrt(iss);
   // S1PTW, EA or CM: Jailhouse would inject the abort, which is unimplemented there (it spins
   // in EL2); the simulator reports the CPU as failed instead of hanging it.
-  if ((iss >> 7) & 1 || (iss >> 8) & 1 || (iss >> 9) & 1) {
+  if (abortS1ptw(iss) || dabtCm(iss) || abortEa(iss)) {
     printk(hv, `jhsim: data abort with S1PTW/CM/EA at 0x${ipa.toString(16)}: Jailhouse spins in arch_inject_dabt here\n`);
     return TRAP_FORBIDDEN;
   }

@@ -18,7 +18,7 @@ import { MachineWord } from '../../cpu/layout.js';
 import { cString, cellDelete, cellPrepare, cellRegister, configCpus, rootSlot } from './cells.js';
 import { maskToCpus } from '../../../shared/cpumask.js';
 import { CELL_MEM_MAX, CellSlotWord, DrvWord, drvCellMemByte } from './layout.js';
-import { err, lockJailhouse, unlockJailhouse } from './main.js';
+import { err, lockJailhouse, unlockJailhouse } from './lock.js';
 import { DriverState } from './state.js';
 
 const CELL_ID_SIZE = 40;

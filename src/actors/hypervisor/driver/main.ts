@@ -11,12 +11,12 @@ import { Hc, HDR, HV_SIGNATURE } from '../core/layout.js';
 import { hypervisorEntry } from '../core/setup.js';
 import type { Kernel } from '../../cpu/linux/kernel.js';
 import { FIRMWARE_BYTE_BASE, KernelWord, SmpFunc } from '../../cpu/linux/layout.js';
-import { Sleep } from '../../cpu/linux/sleep.js';
 import { copyFromUser, linuxSystemRam } from '../../cpu/linux/uaccess.js';
 import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
 import { CpuWord, MachineWord } from '../../cpu/layout.js';
 import { cString, cellDelete, cellPrepare, cellRegister, configCpus, rootSlot } from './cells.js';
 import { cellDestroyNonRoot } from './cell-ioctl.js';
+import { err, lockJailhouse, unlockJailhouse } from './lock.js';
 import { extractDelta, snapshotLive, takeLastConsole } from './console.js';
 import { decodeLatin1 } from '../../../shared/text.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from './layout.js';
@@ -28,25 +28,6 @@ export const JAILHOUSE_CELL_CREATE = 0x40100002;
 export const JAILHOUSE_CELL_LOAD = 0x40300003;
 export const JAILHOUSE_CELL_START = 0x40280004;
 export const JAILHOUSE_CELL_DESTROY = 0x40280005;
-
-/** A driver error: the reason in the kernel log ("jailhouse: ..."), the negative errno returned. */
-export function err(k: Kernel, errno: number, msg: string): number {
-  k.printk(`jailhouse: ${msg}`);
-  return -errno;
-}
-
-/** mutex_lock_interruptible(&jailhouse_lock), as a try: sleeping means retrying the task. */
-export function lockJailhouse(k: Kernel, caller: number): void {
-  const w = drvWord(DrvWord.LOCK);
-  const prev = Atomics.compareExchange(k.c.k32, w, 0, caller + 1);
-  if (prev !== 0) throw new Sleep('kernel', w, prev, 'jailhouse_lock');
-}
-
-export function unlockJailhouse(k: Kernel): void {
-  const w = drvWord(DrvWord.LOCK);
-  Atomics.store(k.c.k32, w, 0);
-  Atomics.notify(k.c.k32, w);
-}
 
 function u32(b: Uint8Array, off: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, true);

@@ -9,7 +9,7 @@ import { GetInfo } from '../core/control.js';
 import type { Kernel } from '../../cpu/linux/kernel.js';
 import { sysfsConsole } from './console.js';
 import { CellSlotWord, DrvWord } from './layout.js';
-import { lockJailhouse, unlockJailhouse } from './main.js';
+import { lockJailhouse, unlockJailhouse } from './lock.js';
 import { DriverState } from './state.js';
 import { encodeUtf8 } from '../../../shared/text.js';
 

@@ -1,13 +1,15 @@
 /**
  * Board description: the hardware the hypervisor is enabled on. The default is modelled on
  * QEMU's arm64 `virt` machine (GICv3, 1 GiB RAM at 0x40000000) as Jailhouse's qemu-arm64
- * configs assume it.
+ * configs assume it. It lives with the CPU actor, which builds the machine from it (its PCIe
+ * hierarchy is validated by the PCIe model), not in shared/, which imports no actor.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { GIC_V3_REDIST_SIZE } from '../actors/gic/regs.js';
-import { PcieNodeSchema, TopologyError, flattenTopology } from '../actors/pcie/topology.js';
-import { BoardImportError, resolveBoardImports } from '../actors/pcie/board-import.js';
+import { GIC_V3_REDIST_SIZE } from '../gic/regs.js';
+import { mpidrAffinity } from '../../shared/arm64/mpidr.js';
+import { PcieNodeSchema, TopologyError, flattenTopology } from '../pcie/topology.js';
+import { BoardImportError, resolveBoardImports } from '../pcie/board-import.js';
 
 export const MIN_CPUS = 2;
 export const MAX_CPUS = 64;
@@ -153,7 +155,7 @@ export function cpuTopology(board: Board): CpuTopology[] {
   for (let id = 0; id < board.cpus; id++) {
     const aff0 = id % board.cpus_per_cluster;
     const aff1 = Math.floor(id / board.cpus_per_cluster);
-    out.push({ id, mpidr: (aff1 << 8) | aff0 });
+    out.push({ id, mpidr: mpidrAffinity(aff0, aff1) });
   }
   return out;
 }

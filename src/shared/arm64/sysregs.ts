@@ -1,6 +1,8 @@
 /**
  * The single table of AArch64 system registers (MRS/MSR register form), shared by the encoder
- * (encode-sys.ts, re-exported from encode.ts) and the decoder/disassembler (decode-branch.ts).
+ * (cpu/a64/encode-sys.ts, re-exported from encode.ts), the decoder/disassembler
+ * (cpu/a64/decode-branch.ts) and the interpreter's system-register file (cpu/a64/interp-sys.ts,
+ * state.ts); an architecture fact, so it lives in the arm64 layer the hypervisor can read too.
  *
  * Each register is keyed by the packed sysreg key op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2, which
  * is exactly bits [20:5] of an MRS/MSR word. Covers what a hypervisor, an OS kernel and bare-metal

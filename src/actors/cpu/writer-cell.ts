@@ -4,11 +4,14 @@
  * memory (the driver's hypervisor_mem words say where that is). Id 0 (the root cell) while the
  * hypervisor is not enabled: the CPU is then root Linux's. Bounds are checked, so a half-built
  * structure during enable reads as root instead of throwing.
+ *
+ * The CPU context hands this to the device bus as a callback (cpu/devices/bus.ts): the devices
+ * themselves know nothing of hypervisor or driver memory.
  */
-import type { PhysicalMemory } from '../../../shared/phys-mem.js';
-import { CELL_OFF } from '../../../shared/config/layout.js';
-import { CELL, HDR, PERCPU, PUB } from '../../hypervisor/core/layout.js';
-import { DrvWord, drvWord } from '../../hypervisor/driver/layout.js';
+import type { PhysicalMemory } from '../../shared/phys-mem.js';
+import { CELL_OFF } from '../../shared/config/layout.js';
+import { CELL, HDR, PERCPU, PUB } from '../hypervisor/core/layout.js';
+import { DrvWord, drvWord } from '../hypervisor/driver/layout.js';
 
 /** Physical base of the hypervisor memory the driver mapped, or 0. */
 export function mappedHvBase(k32: Int32Array): number {
