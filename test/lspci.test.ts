@@ -18,7 +18,7 @@ import {
   parseSetpci,
   parseSlotFilter,
   resolveSetpciOps,
-} from '../src/actors/pcie/lspci/index.js';
+} from '../src/cli/pciutils/index.js';
 import {
   Cfg,
   RK3588_ROWS,

@@ -5,7 +5,8 @@
  * conversion, and memory requests through bridge windows.
  */
 import { describe, expect, it } from 'vitest';
-import { Enumerator, PcieFabric, bdfString, buildFunction, findCap, findExtCap, imageFromCapture, type PcieNodeInput, type Tlp } from '../src/actors/pcie/index.js';
+import { Enumerator } from '../src/actors/cpu/linux/pci-enumerate.js';
+import { PcieFabric, bdfString, buildFunction, findCap, findExtCap, imageFromCapture, type PcieNodeInput, type Tlp } from '../src/actors/pcie/index.js';
 import { loadBoard } from '../src/actors/cpu/board.js';
 
 const policy = { cpu: -1, watchdogMs: 1000, spins: 0 };

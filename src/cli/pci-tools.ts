@@ -2,9 +2,9 @@
  * lspci and setpci of the root-cell shell: they read and write /sys/bus/pci/devices/DDDD:BB:DD.F/config
  * through the kernel like pciutils' sysfs backend (so their config accesses are trapped ECAM
  * accesses while root runs under Jailhouse and are counted), and leave the formatting and the
- * register names to the pure front-end in src/actors/pcie/lspci.
+ * register names to the pure front-end in src/cli/pciutils.
  */
-import { formatLspci, formatSetpciRead, matchIds, matchSlot, parseSetpci, PciToolError, resolveSetpciOps, type LspciFunction, type LspciOptions, type PciResource } from '../actors/pcie/lspci/index.js';
+import { formatLspci, formatSetpciRead, matchIds, matchSlot, parseSetpci, PciToolError, resolveSetpciOps, type LspciFunction, type LspciOptions, type PciResource } from './pciutils/index.js';
 import { strerror } from '../shared/errno.js';
 import type { Io } from './io.js';
 import type { UserProcess } from './user.js';

@@ -17,7 +17,8 @@ import { maskToCpus } from '../../shared/cpumask.js';
 import { boardUarts } from './board.js';
 import { uartSabSize } from './devices/pl011-layout.js';
 import { resetPl011 } from './devices/pl011.js';
-import { Enumerator, PcieFabric } from '../pcie/index.js';
+import { PcieFabric } from '../pcie/index.js';
+import { Enumerator } from './linux/pci-enumerate.js';
 
 export interface MachineOptions {
   board: Board;

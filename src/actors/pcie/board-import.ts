@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { matchSlot, parseLspciDump, parseSlotFilter, PciToolError } from './lspci/index.js';
+import { matchSlot, parseLspciDump, parseSlotFilter, PciToolError } from './lspci-dump/index.js';
 import type { CapturedModel } from './topology.js';
 
 export class BoardImportError extends Error {}

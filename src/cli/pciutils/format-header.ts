@@ -4,7 +4,7 @@
  */
 import { ConfigView, slotName } from './config-view.js';
 import { className, deviceName, progIfName } from './names.js';
-import type { LspciFunction } from './types.js';
+import type { LspciFunction } from '../../actors/pcie/lspci-dump/types.js';
 
 export const pm = (v: number | boolean): string => (v ? '+' : '-');
 

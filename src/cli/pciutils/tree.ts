@@ -9,7 +9,7 @@
  */
 import { ConfigView, hex } from './config-view.js';
 import { deviceName } from './names.js';
-import type { LspciFunction } from './types.js';
+import type { LspciFunction } from '../../actors/pcie/lspci-dump/types.js';
 
 interface Bus {
   domain: number;

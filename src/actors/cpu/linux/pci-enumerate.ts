@@ -6,13 +6,13 @@
  * bridge's memory and I/O windows and written back. Unused bridge windows are closed the way
  * Linux closes them (base above limit).
  */
-import type { PcieFabric } from './fabric.js';
-import { SlotWord } from './layout.js';
+import type { PcieFabric } from '../../pcie/fabric.js';
+import { SlotWord } from '../../pcie/layout.js';
 import {
   PCI_BASE_ADDRESS_0, PCI_BRIDGE_CONTROL, PCI_CAP_ID_EXP, PCI_CMD_INTX_OFF, PCI_CMD_IO, PCI_CMD_MASTER, PCI_CMD_MEM, PCI_CMD_SERR,
   PCI_COMMAND, PCI_HEADER_TYPE, PCI_HEADER_TYPE_MFD, PCI_IO_BASE, PCI_IO_BASE_UPPER16, PCI_MEMORY_BASE, PCI_PREF_BASE_UPPER32,
   PCI_PREF_MEMORY_BASE, PCI_PRIMARY_BUS, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS1, PCI_ROM_ADDRESS_MASK, isDownstreamPort, makeBdf,
-} from './regs.js';
+} from '../../pcie/regs.js';
 
 export interface HostWindows {
   /** Bus addresses of the host bridge's memory window (identity-mapped to CPU addresses). */

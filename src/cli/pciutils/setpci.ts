@@ -4,8 +4,8 @@
  * and format read results the way setpci prints them. Syntax and checks follow setpci 3.9:
  * options first, then `-s`/`-d` selections each followed by `REG[+OFF][.B|.W|.L][=VAL[:MASK][,VAL...]]`.
  */
-import { PciToolError } from './errors.js';
-import { type IdFilter, type SlotFilter, parseIdFilter, parseSlotFilter } from './filters.js';
+import { PciToolError } from '../../actors/pcie/lspci-dump/errors.js';
+import { type IdFilter, type SlotFilter, parseIdFilter, parseSlotFilter } from '../../actors/pcie/lspci-dump/filters.js';
 import { CAP_NAMES, ECAP_NAMES, REGISTERS, type SetpciWidth } from './setpci-registers.js';
 
 export type { SetpciWidth } from './setpci-registers.js';

@@ -4,7 +4,7 @@
  * `lspci -F dump`); the type flags always come from the register, as lspci reads them there.
  */
 import { ConfigView, hex } from './config-view.js';
-import type { LspciFunction, PciResource } from './types.js';
+import type { LspciFunction, PciResource } from '../../actors/pcie/lspci-dump/types.js';
 
 const CMD_IO = 0x1;
 const CMD_MEM = 0x2;

@@ -5,13 +5,13 @@
 import { extendedCaps } from './caps-ext.js';
 import { standardCaps } from './caps-std.js';
 import { ConfigView, hex, slotName } from './config-view.js';
-import { PciToolError } from './errors.js';
-import { matchIds, matchSlot, parseIdFilter, parseSlotFilter } from './filters.js';
+import { PciToolError } from '../../actors/pcie/lspci-dump/errors.js';
+import { matchIds, matchSlot, parseIdFilter, parseSlotFilter } from '../../actors/pcie/lspci-dump/filters.js';
 import { formatBars, formatBridgeWindows, formatRom } from './format-bases.js';
 import { genericLines, pm, secondaryStatusLine, subsystemLine, titleLine } from './format-header.js';
 import { hexDump } from './hexdump.js';
 import { formatTree } from './tree.js';
-import type { LspciFunction, LspciOptions } from './types.js';
+import type { LspciFunction, LspciOptions } from '../../actors/pcie/lspci-dump/types.js';
 
 /** Subsystem IDs: header fields for type 0, the SSVID capability for bridges, 0x40 for CardBus. */
 function subsystemIds(cfg: ConfigView): [number, number] | undefined {
