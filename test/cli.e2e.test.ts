@@ -5,9 +5,9 @@
  * (driver/main.c, tools/jailhouse.c).
  *
  * `run` stops at the first failing command, so sequences that include an expected failure go
- * through the interactive shell with its stdin piped: it keeps going after errors, prints its
- * prompt before every line, and so the output of command i is the text between prompts i and
- * i + 1.
+ * through the interactive shell with its stdin piped: it keeps going after errors and, its stdin
+ * not being a terminal, prints no prompt; shell() follows every line with an `echo` of a marker,
+ * so the output of command i is the text before marker i (after marker i - 1).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const ROOT_CONFIG = 'configs/qemu-arm64.json';
 const PROMPT = 'root@jhsim:~# ';
+const MARK = '@@jhsim-e2e-end-of-command@@';
 const SPAWN_TIMEOUT_MS = 60_000;
 const JH = '/sys/devices/jailhouse';
 const CPU = '/sys/devices/system/cpu';
@@ -75,9 +76,11 @@ interface ShellResult extends Result {
 
 /** `jhsim [globals] shell` with the lines piped to stdin (does not stop at errors). */
 async function shell(lines: string[], globals: string[] = []): Promise<ShellResult> {
-  const r = await jhsim([...globals, 'shell'], { input: `${lines.join('\n')}\n` });
-  const parts = r.stdout.split(PROMPT);
-  return { ...r, outputs: parts.slice(1, lines.length + 1) };
+  const r = await jhsim([...globals, 'shell'], { input: lines.map((l) => `${l}\necho ${MARK}\n`).join('') });
+  // Piped stdin: no prompt at all.
+  expect(r.stdout).not.toContain(PROMPT);
+  const parts = r.stdout.split(`${MARK}\n`);
+  return { ...r, outputs: parts.slice(0, lines.length) };
 }
 
 /** Write a copy of the root config with `mutate` applied; returns its path. */
