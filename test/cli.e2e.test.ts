@@ -10,7 +10,7 @@
  * so the output of command i is the text before marker i (after marker i - 1).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,12 +38,12 @@ interface Result {
 let tmp = '';
 
 /** Spawn the CLI with `args`, feed `input` to its stdin, collect everything. */
-function jhsim(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<Result> {
+function jhsim(args: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Result> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,
       // HOME: the interactive shell appends to ~/.jhsim_history; keep that out of the real home.
-      env: { ...process.env, HOME: tmp || tmpdir(), NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, HOME: tmp || tmpdir(), NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -560,10 +560,12 @@ describe('help and demo', () => {
     for (const cmd of ['demo', 'shell', 'run', 'stress', 'bench', 'guest', 'firmware', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
   });
 
-  it('demo exits 0', { timeout: 130_000 }, async () => {
-    const r = await jhsim(['demo'], { timeoutMs: 120_000 });
+  it('demo exits 0 and removes its temporary directory', { timeout: 130_000 }, async () => {
+    const scratch = mkdtempSync(join(tmp, 'demo-tmpdir-'));
+    const r = await jhsim(['demo'], { timeoutMs: 120_000, env: { TMPDIR: scratch } });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(0);
+    expect(readdirSync(scratch)).toEqual([]);
   });
 });
