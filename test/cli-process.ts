@@ -20,11 +20,13 @@ export interface RunOptions {
   timeoutMs?: number;
   /** HOME of the child (the interactive shell writes its history there). */
   home?: string;
+  /** More environment variables of the child (e.g. TMPDIR). */
+  env?: Record<string, string>;
 }
 
 export function jhsim(args: string[], opts: RunOptions = {}): Promise<Result> {
   return new Promise((res, rej) => {
-    const env = { ...process.env, NO_COLOR: '1', ...(opts.home ? { HOME: opts.home } : {}) };
+    const env = { ...process.env, NO_COLOR: '1', ...(opts.home ? { HOME: opts.home } : {}), ...opts.env };
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';

@@ -5,13 +5,13 @@
  * (driver/main.c, tools/jailhouse.c).
  *
  * `run` stops at the first failing command, so sequences that include an expected failure go
- * through the interactive shell with its stdin piped: it keeps going after errors, prints its
- * prompt before every line, and so the output of command i is the text between prompts i and
- * i + 1.
+ * through the interactive shell with its stdin piped: it keeps going after errors and, its stdin
+ * not being a terminal, prints no prompt; shell() follows every line with an `echo` of a marker,
+ * so the output of command i is the text before marker i (after marker i - 1).
  */
 import './dist-fresh.js';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const ROOT_CONFIG = 'configs/qemu-arm64.json';
 const PROMPT = 'root@jhsim:~# ';
+const MARK = '@@jhsim-e2e-end-of-command@@';
 const SPAWN_TIMEOUT_MS = 60_000;
 const JH = '/sys/devices/jailhouse';
 const CPU = '/sys/devices/system/cpu';
@@ -38,12 +39,12 @@ interface Result {
 let tmp = '';
 
 /** Spawn the CLI with `args`, feed `input` to its stdin, collect everything. */
-function jhsim(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<Result> {
+function jhsim(args: string[], opts: { input?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Result> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,
       // HOME: the interactive shell appends to ~/.jhsim_history; keep that out of the real home.
-      env: { ...process.env, HOME: tmp || tmpdir(), NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, HOME: tmp || tmpdir(), NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -76,9 +77,11 @@ interface ShellResult extends Result {
 
 /** `jhsim [globals] shell` with the lines piped to stdin (does not stop at errors). */
 async function shell(lines: string[], globals: string[] = []): Promise<ShellResult> {
-  const r = await jhsim([...globals, 'shell'], { input: `${lines.join('\n')}\n` });
-  const parts = r.stdout.split(PROMPT);
-  return { ...r, outputs: parts.slice(1, lines.length + 1) };
+  const r = await jhsim([...globals, 'shell'], { input: lines.map((l) => `${l}\necho ${MARK}\n`).join('') });
+  // Piped stdin: no prompt at all.
+  expect(r.stdout).not.toContain(PROMPT);
+  const parts = r.stdout.split(`${MARK}\n`);
+  return { ...r, outputs: parts.slice(0, lines.length) };
 }
 
 /** Write a copy of the root config with `mutate` applied; returns its path. */
@@ -558,10 +561,12 @@ describe('help and demo', () => {
     for (const cmd of ['demo', 'shell', 'run', 'stress', 'bench', 'guest', 'firmware', 'config']) expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
   });
 
-  it('demo exits 0', { timeout: 130_000 }, async () => {
-    const r = await jhsim(['demo'], { timeoutMs: 120_000 });
+  it('demo exits 0 and removes its temporary directory', { timeout: 130_000 }, async () => {
+    const scratch = mkdtempSync(join(tmp, 'demo-tmpdir-'));
+    const r = await jhsim(['demo'], { timeoutMs: 120_000, env: { TMPDIR: scratch } });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(0);
+    expect(readdirSync(scratch)).toEqual([]);
   });
 });

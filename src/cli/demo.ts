@@ -2,7 +2,7 @@
  * `jhsim demo` (npm start): a guided tour of what jhsim can do so far, on the bundled default
  * board and configs. It grows with each capability.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuTopology } from '../actors/cpu/board.js';
@@ -24,6 +24,8 @@ export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<
   io.out(`jhsim demo: a ${s.board.name} board with ${s.board.cpus} CPUs, each a worker thread; GICD 0x${s.board.gic.gicd_base.toString(16)}, RAM ${s.board.ram.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(', ')}\n`);
   io.out(`MPIDRs: ${topo.map((t) => `cpu${t.id}=0x${t.mpidr.toString(16)}`).join(' ')}\n`);
   let failures = 0;
+  // Where the demo writes its bad config; removed at the end, whatever happens.
+  let scratch: string | undefined;
   const run = async (line: string, expectFail = false): Promise<void> => {
     io.out(`root@jhsim:~# ${line}\n`);
     const code = await shell.runLine(line, true);
@@ -74,7 +76,8 @@ export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<
     await run('jailhouse cell stats ivshmem-a --once; jailhouse cell destroy ivshmem-a; jailhouse cell destroy ivshmem-b');
     await run('jailhouse disable; cat /sys/devices/jailhouse/enabled; cpus');
     say(io, 'Bad input is rejected before anything changes: a config with the wrong revision, disabling twice.');
-    const bad = join(mkdtempSync(join(tmpdir(), 'jhsim-demo-')), 'rev13.json');
+    scratch = mkdtempSync(join(tmpdir(), 'jhsim-demo-'));
+    const bad = join(scratch, 'rev13.json');
     const cfg = JSON.parse(readFileSync(resolveUserPath(DEFAULT_ROOT_CONFIG), 'utf8')) as Record<string, unknown>;
     writeFileSync(bad, JSON.stringify({ ...cfg, revision: 13 }));
     await run(`jailhouse enable ${bad}`, true);
@@ -115,6 +118,7 @@ export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<
   } finally {
     failures += reportIncidents(s);
     await endSession(s);
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
   return failures ? 1 : 0;
 }

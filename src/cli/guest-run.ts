@@ -27,6 +27,7 @@ import type { Io } from './io.js';
 import { parseIntOption } from './machine-options.js';
 import { UserProcess } from './user.js';
 import { UartConsole, formatUartLine, type UartLine } from './uart-console.js';
+import { fileError } from './file-errors.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
 /** Where a raw image goes unless --load says otherwise (QEMU virt's RAM base, as for -kernel). */
@@ -212,8 +213,8 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
   try {
     bytes = new Uint8Array(readFileSync(file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ErrnoError(code === 'ENOENT' ? Errno.ENOENT : Errno.EINVAL, `${file}: cannot read image (${code ?? (e as Error).message})`);
+    // The errno once, in the top level's "(ENOENT 2)"; here only its text.
+    throw fileError(`${file}: cannot read image`, e);
   }
   // Whether what was streamed so far ends a line (the report starts on a line of its own).
   let streamedLineEnd = true;

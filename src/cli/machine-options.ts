@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { Machine, type MachineOptions } from '../actors/cpu/supervisor.js';
 import { IsolationMode } from '../actors/cpu/layout.js';
 import { loadBoard, type Board } from '../actors/cpu/board.js';
-import { Errno, ErrnoError, strerror } from '../shared/errno.js';
+import { Errno, ErrnoError } from '../shared/errno.js';
+import { fileError, fsErrno } from './file-errors.js';
 import { createLogger } from './logger.js';
 import { resolveUserPath } from './paths.js';
 import { UartConsole } from './uart-console.js';
@@ -46,6 +47,9 @@ export function boardFrom(opts: GlobalOptions): Board {
   try {
     return loadBoard(opts.board ? resolveUserPath(opts.board) : undefined, cpus);
   } catch (e) {
+    // A board file that cannot be read says why (ENOENT, EISDIR, EACCES), not EINVAL.
+    const cause = (e as Error).cause;
+    if (opts.board !== undefined && fsErrno(cause) !== undefined) throw fileError(`--board ${opts.board}`, cause);
     throw new ErrnoError(Errno.EINVAL, (e as Error).message);
   }
 }
@@ -55,8 +59,7 @@ export function firmwareFrom(opts: GlobalOptions): Uint8Array | undefined {
   try {
     return new Uint8Array(readFileSync(opts.firmware));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ErrnoError(Errno.ENOENT, `--firmware ${opts.firmware}: ${code === 'ENOENT' ? strerror(Errno.ENOENT) : (e as Error).message}`);
+    throw fileError(`--firmware ${opts.firmware}`, e);
   }
 }
 

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { Errno, ErrnoError, errnoName } from '../shared/errno.js';
+import { Errno, ErrnoError } from '../shared/errno.js';
 import { ConfigError, adaptRootCpuSet, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
-import { buildFirmwareImage, readFirmwareHeader } from '../actors/hypervisor/core/firmware.js';
+import { buildFirmwareImage } from '../actors/hypervisor/core/firmware.js';
 import { runBench } from './bench.js';
 import { INMATES, buildInmate } from '../actors/cpu/inmates/index.js';
 import { runDemo } from './demo.js';
@@ -20,12 +20,18 @@ import { resolveUserPath } from './paths.js';
 import { Shell } from './shell.js';
 import { configCheck, isSystemConfig, type ConfigCheckOptions } from './config-check.js';
 import { runStress, type StressCliOptions } from './stress-cli.js';
+import { MACHINE_GLOBALS, SESSION_GLOBALS, finishHelp, helpConfiguration, honours, packageVersion } from './help.js';
+import { errnoLabel, fsErrno, fsErrorText } from './file-errors.js';
+import { firmwareInfoCli, type FirmwareInfoOptions } from './firmware-info.js';
 import { TLP_ENCODE_HELP, tlpDecodeCli, tlpEncodeCli, type TlpDecodeCliOptions, type TlpEncodeCliOptions } from './tlp.js';
 
 const program = new Command();
 program
   .name('jhsim')
   .description('A truly concurrent simulation of the Jailhouse partitioning hypervisor on an arm64 board')
+  .version(packageVersion(), '-V, --version', 'print the version (package.json) and exit')
+  // Before the commands: each copies the help configuration when it is created.
+  .configureHelp(helpConfiguration)
   .option('--board <file>', 'board description (JSON); default: QEMU arm64 virt')
   .option('--cpus <n>', 'number of CPUs (2..64), overrides the board')
   .option('--firmware <file>', 'hypervisor image the driver loads instead of the built jailhouse.bin')
@@ -34,8 +40,7 @@ program
   .addOption(new Option('--isolation-monitor <on|off>', 'report emulated writes that change another cell\'s interrupts, PCI devices or ivshmem peers').choices(['on', 'off']).default('on'))
   .option('--upstream-races', "keep upstream's race windows (cell create releases the CPU hotplug lock before its hypercall; a failed create leaves its CPUs with a stale park), which jhsim closes by default")
   .option('--uart-log <dir>', "write each cell's UART output to DIR/<cell name>.log (shell, run, demo, guest run)")
-  .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'))
-  .showHelpAfterError();
+  .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'));
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
@@ -51,22 +56,19 @@ async function withShell(fn: (shell: Shell) => Promise<number>): Promise<number>
   }
 }
 
-program
-  .command('demo')
+honours(program.command('demo'), SESSION_GLOBALS)
   .description('show what jhsim does so far on the bundled default configs (npm start)')
   .action(async () => {
     process.exitCode = await runDemo(globals());
   });
 
-program
-  .command('shell')
+honours(program.command('shell'), SESSION_GLOBALS)
   .description('interactive root-cell shell (jailhouse, cat, echo > sysfs, ...; type help)')
   .action(async () => {
     process.exitCode = await withShell((sh) => interactive(sh));
   });
 
-program
-  .command('run')
+honours(program.command('run'), SESSION_GLOBALS)
   .description('run shell commands from FILE or -c, stopping at the first failing command')
   .argument('[file]', 'script with one or more commands per line')
   .option('-c, --command <cmds>', 'commands separated by ";"')
@@ -82,8 +84,7 @@ program
     });
   });
 
-program
-  .command('stress')
+honours(program.command('stress'), MACHINE_GLOBALS)
   .description('concurrent enable/disable (hotplug, cell management) callers against one machine, invariants checked after every operation')
   .option('--callers <n>', 'concurrent user-space callers', '3')
   .option('--iterations <n>', 'operations in total', '1000')
@@ -102,8 +103,7 @@ program
 
 // fast-check loads only when the command runs (dynamic import): other commands start as fast as before.
 const { FUZZ_HELP } = await import('./fuzz/help.js');
-program
-  .command('fuzz')
+honours(program.command('fuzz'), MACHINE_GLOBALS)
   .description('seeded fuzz campaigns (fast-check) over everything a user can feed jhsim: bad input must get a clear error and change nothing, nothing may hang')
   .option('--target <names...>', 'targets (space- or comma-separated): all, cell-config, system-config, image, guest-code, shell, tlp', ['all'])
   .option('--runs <n>', 'cases per target', '100')
@@ -136,7 +136,8 @@ program
   });
 
 const guest = program.command('guest').description('run AArch64 guest code on the simulated CPUs (bare-machine harness)');
-guest.command('run')
+// guest run boots its own harness: no --firmware (it enables the built image), no --log-level.
+honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log'])
   .description('enable the hypervisor, load IMAGE (raw or ELF) into root RAM and run it at EL1 as QEMU virt boots it: CPU 0 at the entry, the others powered off until PSCI CPU_ON')
   .argument('<image>', 'raw binary or AArch64 ELF64 executable')
   .option('--entry <addr>', 'entry point (default: the ELF entry, or the load address of a raw image)')
@@ -154,8 +155,10 @@ guest.command('run')
 const inmate = program.command('inmate').description('built-in inmate images for the demo cells (configs/inmates/*.bin are copies)');
 inmate.command('list')
   .description('list the built-in inmates')
-  .action(() => {
-    for (const i of INMATES) processIo.out(`${i.name.padEnd(14)}${i.description}\n`);
+  .option('--json', 'print one JSON array of {name, description}')
+  .action((o: { json?: boolean }) => {
+    if (o.json) processIo.out(`${JSON.stringify(INMATES.map((i) => ({ name: i.name, description: i.description })))}\n`);
+    else for (const i of INMATES) processIo.out(`${i.name.padEnd(14)}${i.description}\n`);
   });
 inmate.command('build')
   .description('write the image of inmate NAME (linked at IPA 0) to FILE')
@@ -174,14 +177,11 @@ fw.command('dump')
     writeFileSync(file, buildFirmwareImage());
   });
 fw.command('info')
-  .description('print the header of an image (default: the built one)')
+  .description('print the header of an image (default: the built one); a file that is not one fails with EINVAL')
   .argument('[file]')
-  .action((file?: string) => {
-    const img = file ? new Uint8Array(readFileSync(file)) : buildFirmwareImage();
-    const h = readFirmwareHeader(img);
-    if (!h) throw new ErrnoError(22, `${file}: shorter than the 80-byte jailhouse_header`);
-    const hex = (n: number): string => `0x${n.toString(16)}`;
-    processIo.out(`signature     ${JSON.stringify(h.signature)}\nsize          ${img.length} bytes\ncore_size     ${hex(h.coreSize)}\npercpu_size   ${hex(h.percpuSize)}\nentry         ${hex(h.entry)}\nconsole_page  ${hex(h.consolePage)}\n`);
+  .option('--json', 'print one JSON object: file, signature, size, core_size, percpu_size, entry, console_page')
+  .action((file: string | undefined, o: FirmwareInfoOptions) => {
+    process.exitCode = firmwareInfoCli(file, o, processIo);
   });
 
 const cfg = program.command('config').description('Jailhouse configurations: JSON and binary .cell');
@@ -200,7 +200,7 @@ cfg.command('import')
   .action((file: string, o: { cell?: boolean }) => {
     processIo.out(`${configToJson(loadAny(file, o.cell).config, { symbolic: true })}\n`);
   });
-cfg.command('create')
+honours(cfg.command('create'), ['--board', '--cpus'])
   .description("write a root (system) config for the board: the bundled one (or --from) with its root cell's CPU set adapted to the board's CPU count (--cpus, --board), as stress and guest run do internally")
   .argument('<out>', 'the JSON file to write')
   .option('--from <file>', 'the system config to adapt', 'configs/qemu-arm64.json')
@@ -246,6 +246,8 @@ function loadAny(file: string, cell?: boolean): { bytes: Uint8Array; config: Par
   return cell || !isSystemConfig(p) ? loadCellConfig(p) : loadSystemConfig(p);
 }
 
+finishHelp(program);
+
 async function main(): Promise<void> {
   // A reader that went away (`jhsim ... | head`): stop quietly as a Unix tool does, with
   // SIGPIPE's status, instead of an unhandled EPIPE error.
@@ -262,16 +264,15 @@ async function main(): Promise<void> {
       process.stderr.write(`jhsim: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof ErrnoError) {
-      process.stderr.write(`jhsim: ${e.message} (${errnoName(e.errno)} ${e.errno})\n`);
+      process.stderr.write(`jhsim: ${e.message} (${errnoLabel(e.errno)} ${e.errno})\n`);
       process.exitCode = 1;
     } else {
       // A file the user named could not be read (missing, a directory, no permission): say
       // which and why, as a Linux tool would, instead of a stack trace.
       const ne = e as NodeJS.ErrnoException;
-      const errno = ne.code !== undefined ? (Errno as Record<string, number>)[ne.code] : undefined;
+      const errno = fsErrno(e);
       if (errno !== undefined && ne.syscall !== undefined) {
-        const what = ne.code === 'ENOENT' ? 'No such file or directory' : ne.code === 'EISDIR' ? 'Is a directory' : ne.code === 'EACCES' ? 'Permission denied' : ne.message;
-        process.stderr.write(`jhsim: ${ne.path ?? 'a file'}: ${what} (${ne.code} ${errno})\n`);
+        process.stderr.write(`jhsim: ${ne.path ?? 'a file'}: ${fsErrorText(e)} (${errnoLabel(errno)} ${errno})\n`);
         process.exitCode = 1;
       } else throw e;
     }

@@ -8,6 +8,8 @@ import { strerror } from '../shared/errno.js';
 import { MachineBrokenError, type Machine } from '../actors/cpu/supervisor.js';
 import { cpuTopology } from '../actors/cpu/board.js';
 import { cpuViews, type CpuView } from './inspect.js';
+import { cpusTable } from './cpus-table.js';
+import { hostDirEntries, type CompletionSources } from './shell-complete.js';
 import { hvCells, hvCpuCells } from './inspect-cells.js';
 import type { Io } from './io.js';
 import { jailhouseTool, type ToolContext } from './jailhouse-tool.js';
@@ -35,13 +37,17 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   echo WORDS [> PATH]             print words, or write them to a file:
                                   echo 0 > /sys/devices/system/cpu/cpu1/online
   ls [PATH]                       list a directory of /sys
-  sleep SECONDS                   wait
+  sleep SECONDS                   wait (Ctrl-C stops)
   dmesg                           print the kernel log
   cpus [--json]                   simulation view: state, online, hypervisor, cell, vmexits and
                                   isolation violations (iso) per CPU
+  uart [mute|unmute]              stop or resume printing the cells' UART lines at the prompt;
+                                  muted lines wait for \`jailhouse console\` (without an
+                                  argument: say which)
   help                            this text
-  exit                            leave the shell
-Commands are separated by ';'.
+  exit, quit                      leave the shell (Ctrl-D too)
+Commands are separated by ';'. Tab completes commands, cell names and paths; Ctrl-C drops
+the line being typed.
 `;
 
 export class Shell {
@@ -51,6 +57,11 @@ export class Shell {
   keys: ToolContext['keys'];
   /** The board's UART output (`jailhouse console` shows the lines not shown yet). */
   uart: UartConsole | undefined;
+  /**
+   * `uart mute`: the interactive shell stops printing the cells' UART lines by itself (they
+   * stay queued for `jailhouse console`, and in the --uart-log files).
+   */
+  uartMuted = false;
 
   constructor(
     readonly m: Machine,
@@ -60,12 +71,16 @@ export class Shell {
     this.user = new UserProcess(m, caller);
   }
 
-  /** Interrupt a running `jailhouse console -f` (Ctrl-C). */
+  /** Interrupt a running `jailhouse console -f` or `sleep` (Ctrl-C). */
   interrupt(): boolean {
     if (!this.abort) return false;
     this.abort.abort();
+    this.interrupted = true;
     return true;
   }
+
+  /** Set by interrupt(): the rest of the line is dropped, as a shell drops it on Ctrl-C. */
+  private interrupted = false;
 
   /**
    * Run one line. Returns the exit code of the last command run; with stopOnError the first
@@ -83,9 +98,10 @@ export class Shell {
       throw e;
     }
     let code = 0;
+    this.interrupted = false;
     for (const cmd of cmds) {
       code = await this.runGuarded(cmd);
-      if (code !== 0 && stopOnError) return code;
+      if ((code !== 0 && stopOnError) || this.interrupted) return code;
     }
     return code;
   }
@@ -136,6 +152,8 @@ export class Shell {
         return 0;
       case 'cpus':
         return this.cpus(args);
+      case 'uart':
+        return this.uartCmd(args);
       case 'help':
         this.io.out(SHELL_HELP);
         return 0;
@@ -194,8 +212,53 @@ export class Shell {
       this.io.err(`sleep: invalid time interval '${args[0] ?? ''}'\n`);
       return 1;
     }
-    await new Promise((r) => setTimeout(r, s * 1000));
+    // Interruptible as in a real shell: Ctrl-C ends it with the status of a SIGINT (130).
+    const abort = (this.abort = new AbortController());
+    try {
+      const done = await new Promise<boolean>((r) => {
+        const timer = setTimeout(() => r(true), s * 1000);
+        abort.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          r(false);
+        });
+      });
+      return done ? 0 : 130;
+    } finally {
+      this.abort = undefined;
+    }
+  }
+
+  private uartCmd(args: string[]): number {
+    if (args.length > 1 || (args.length === 1 && args[0] !== 'mute' && args[0] !== 'unmute')) {
+      this.io.err(`uart: unexpected argument '${args.find((a) => a !== 'mute' && a !== 'unmute') ?? args[1]}' (usage: uart [mute|unmute])\n`);
+      return 2;
+    }
+    if (args[0] !== undefined) this.uartMuted = args[0] === 'mute';
+    else this.io.out(`cell UART lines: ${this.uartMuted ? 'muted (`jailhouse console` shows them; `uart unmute` resumes)' : 'shown at the prompt (`uart mute` stops)'}\n`);
     return 0;
+  }
+
+  /** What Tab completion may look at: the cell list (hypervisor memory), /sys, host files. */
+  completionSources(): CompletionSources {
+    return {
+      cells: () => {
+        try {
+          return hvCells(this.m).map((c) => c.name);
+        } catch {
+          return [];
+        }
+      },
+      simDir: async (path) => {
+        try {
+          const r = await this.user.listDir(path);
+          return typeof r === 'number' ? undefined : r;
+        } catch {
+          // A broken machine completes nothing rather than failing the key press.
+          return undefined;
+        }
+      },
+      hostDir: hostDirEntries,
+    };
   }
 
   private cpus(args: string[]): number {
@@ -215,20 +278,7 @@ export class Shell {
       this.io.out(`${JSON.stringify(rows)}\n`);
       return 0;
     }
-    const head = 'CPU  MPIDR    STATE       ONLINE  HYP  CELL          ';
-    this.io.out(`${head}vmexits: total mmio mgmt hcall maint virq vsgi psci smccc  iso  guest\n`);
-    for (const v of views) {
-      const x = v.vmexits ? Object.values(v.vmexits).join(' ') : '-';
-      const cell = cellOf(v).slice(0, 13);
-      const line = `${String(v.cpu).padEnd(5)}0x${v.mpidr.toString(16).padStart(6, '0')} ${v.state.padEnd(12)}${(v.online ? 'yes' : 'no').padEnd(8)}${(v.hypervisor ? 'yes' : 'no').padEnd(5)}${cell.padEnd(14)}`;
-      const g = v.guest;
-      this.io.out(`${line}${x}  ${v.isolationViolations}${g ? `  pc 0x${g.pc.toString(16)} EL${g.el}` : ''}\n`);
-      const vec = g?.vector;
-      if (vec) {
-        const insn = vec.insn === null ? 'not fetchable' : `0x${vec.insn.toString(16).padStart(8, '0')}`;
-        this.io.out(`       in its EL1 vector table: ESR_EL1 0x${vec.esr.toString(16)}, ELR_EL1 0x${vec.elr.toString(16)}, FAR_EL1 0x${vec.far.toString(16)}, instruction at ELR ${insn}\n`);
-      }
-    }
+    this.io.out(cpusTable(views, cellOf));
     return 0;
   }
 }

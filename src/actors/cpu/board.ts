@@ -168,7 +168,8 @@ export function loadBoard(file?: string, cpus?: number): Board {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new Error(`board ${file}: ${(e as Error).message}`);
+      // The cause keeps the errno (ENOENT, EISDIR...) for the CLI's message.
+      throw new Error(`board ${file}: ${(e as Error).message}`, { cause: e });
     }
     try {
       raw = JSON.parse(text);
