@@ -16,9 +16,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { driverCells } from '../dist/cli/inspect.js';
+import { driverCells } from '../dist/cli/inspect/inspect.js';
 import { bootRootShell, sleep, type RootShell } from './root-shell.js';
-import { Shell } from '../dist/cli/shell.js';
+import { Shell } from '../dist/cli/shell/shell.js';
 import { BufferIo } from '../dist/cli/io.js';
 
 vi.setConfig({ testTimeout: 60_000 });

@@ -17,7 +17,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { jhsim } from './cli-process.js';
 import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
 import { INMATE_LIB } from '../dist/actors/cpu/inmates/lib.js';
-import { emptyFdt, findNode, getProp, parseFdt, serializeFdt, setProp, stringProp } from '../dist/cli/fdt.js';
+import { emptyFdt, findNode, getProp, parseFdt, serializeFdt, setProp, stringProp } from '../dist/cli/tools/fdt.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 

@@ -17,13 +17,13 @@ import { buildInmate, INMATES } from '../dist/actors/cpu/inmates/index.js';
 import { assemble } from '../dist/actors/cpu/a64/asm-text.js';
 import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { loadCellConfig, parseCellConfig, serializeCellConfig } from '../dist/shared/config/index.js';
-import { hvBase } from '../dist/cli/inspect.js';
-import { hvCells } from '../dist/cli/inspect-cells.js';
+import { hvBase } from '../dist/cli/inspect/inspect.js';
+import { hvCells } from '../dist/cli/inspect/inspect-cells.js';
 import { BufferIo } from '../dist/cli/io.js';
 import { bootRootShell, enableRoot, sleep, type RootShell } from './root-shell.js';
-import { jailhouseTool } from '../dist/cli/jailhouse-tool.js';
-import { UserProcess } from '../dist/cli/user.js';
-import { stress } from '../dist/cli/stress.js';
+import { jailhouseTool } from '../dist/cli/tools/jailhouse-tool.js';
+import { UserProcess } from '../dist/cli/shell/user.js';
+import { stress } from '../dist/cli/stress/stress.js';
 import { Errno } from '../dist/shared/errno.js';
 
 // Machines of worker threads running guest code: far above vitest's 5 s default.

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ROOT, jhsim, type Result } from './cli-process.js';
-import { SHELL_COMMANDS } from '../src/cli/shell-complete.js';
+import { SHELL_COMMANDS } from '../src/cli/shell/shell-complete.js';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 30_000 });
 

@@ -105,8 +105,11 @@ afterAll(() => {
 
 describe('output into a closed pipe', () => {
   it('stops quietly with status 141 (SIGPIPE), no EPIPE stack trace', async () => {
-    // The reader closes after one byte while guest run is still printing.
-    const bash = spawnSync('bash', ['-c', `node ${CLI} guest run test/guest-programs/realbench.elf | head -c 1 >/dev/null; echo \${PIPESTATUS[0]}`], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
+    // The reader closes after one byte while jhsim still has about 220 KB to print: more than a
+    // pipe holds, so a later write meets the closed pipe whatever the timing.
+    const script = join(mkdtempSync(join(tmpdir(), 'jhsim-pipe-')), 'many.sh');
+    writeFileSync(script, Array.from({ length: 2000 }, (_, i) => `echo line ${i} ${'x'.repeat(100)}`).join('\n'));
+    const bash = spawnSync('bash', ['-c', `node ${CLI} run ${script} | head -c 1 >/dev/null; echo \${PIPESTATUS[0]}`], { cwd: ROOT, encoding: 'utf8', timeout: SPAWN_TIMEOUT_MS });
     expect(bash.stderr).toBe('');
     expect(bash.stdout.trim()).toBe('141');
   });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BufferIo } from '../dist/cli/io.js';
-import { configCheck } from '../dist/cli/config-check.js';
+import { configCheck } from '../dist/cli/tools/config-check.js';
 import { loadCellConfig, serializeCellConfig } from '../dist/shared/config/index.js';
 import { CELL_OFF } from '../dist/shared/config/layout.js';
 import { jhsim } from './cli-process.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { extractDelta, type ConsoleSnapshot } from '../src/actors/hypervisor/driver/console.js';
 import { CONSOLE } from '../src/actors/hypervisor/core/layout.js';
 import { formatMaskHex, formatMaskList, maskToCpus, parseMaskList } from '../src/shared/cpumask.js';
-import { parseLine, ShellSyntaxError } from '../src/cli/shell-parse.js';
+import { parseLine, ShellSyntaxError } from '../src/cli/shell/shell-parse.js';
 import { Rng } from '../src/shared/rng.js';
 
 const RING = 2048;

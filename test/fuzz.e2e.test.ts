@@ -18,7 +18,7 @@ import { DEFAULT_BOARD, loadBoard } from '../dist/actors/cpu/board.js';
 import { loadCellConfig, loadSystemConfig, serializeCellConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
 import { CELL_OFF, SYS_OFF } from '../dist/shared/config/layout.js';
 import { BufferIo } from '../dist/cli/io.js';
-import { tlpEncodeCli } from '../dist/cli/tlp.js';
+import { tlpEncodeCli } from '../dist/cli/commands/tlp.js';
 import { jhsim } from './cli-process.js';
 import { bootRootShell, enableRoot } from './root-shell.js';
 

@@ -227,7 +227,7 @@ describe('interrupt latency', () => {
   it('a spinning guest takes its timer interrupt within EVENT_CHECK_INSNS instructions of the deadline', async () => {
     // Counted in guest instructions, not time: the engine looks for due timers every
     // EVENT_CHECK_INSNS instructions whatever the host's speed.
-    const { measureTimerLatency } = await import('../dist/cli/bench-timer.js');
+    const { measureTimerLatency } = await import('../dist/cli/bench/bench-timer.js');
     const { EVENT_CHECK_INSNS } = await import('../dist/actors/cpu/guest/engine.js');
     const t = await measureTimerLatency(40);
     expect(t.busy_late_insns.max).toBeLessThanOrEqual(EVENT_CHECK_INSNS);

@@ -11,12 +11,12 @@ import { Hv } from '../dist/actors/hypervisor/core/hv.js';
 import { archHandleTrap, type TrapOutcome } from '../dist/actors/hypervisor/core/trap-dispatch.js';
 import { esrForHvc } from '../dist/shared/arm64/esr.js';
 import { Hc, Stat, JAILHOUSE_HVC_CODE, CPU_INFO_STAT_BASE } from '../dist/actors/hypervisor/core/layout.js';
-import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
+import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/uapi.js';
 import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { CellFlags } from '../dist/shared/config/layout.js';
 import { loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
-import { hvBase } from '../dist/cli/inspect.js';
-import { UserProcess } from '../dist/cli/user.js';
+import { hvBase } from '../dist/cli/inspect/inspect.js';
+import { UserProcess } from '../dist/cli/shell/user.js';
 import { Errno } from '../dist/shared/errno.js';
 
 let m: Machine | undefined;

@@ -8,7 +8,7 @@
 import './dist-fresh.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { Machine } from '../dist/actors/cpu/supervisor.js';
-import { hvCells } from '../dist/cli/inspect-cells.js';
+import { hvCells } from '../dist/cli/inspect/inspect-cells.js';
 import { cellStat, enabledPerTest, sleep, untilLine, type Booted } from './root-shell.js';
 import { GicCpuWord, gicCpuWord } from '../dist/actors/gic/index.js';
 

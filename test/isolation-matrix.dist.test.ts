@@ -44,7 +44,7 @@ import {
 } from '../dist/actors/gic/index.js';
 import { PcieFabric } from '../dist/actors/pcie/index.js';
 import { SlotBytes, SlotWord, slotBytesBase, slotWordBase } from '../dist/actors/pcie/layout.js';
-import { hvBase } from '../dist/cli/inspect.js';
+import { hvBase } from '../dist/cli/inspect/inspect.js';
 import { loadSystemConfig } from '../dist/shared/config/index.js';
 import { bootRootShell, type RootShell } from './root-shell.js';
 

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { BASE_CLASSES, PROG_IFS, SUB_CLASSES } from '../src/cli/pciutils/class-names.js';
-import { DEVICES, SUBSYSTEMS, VENDORS } from '../src/cli/pciutils/id-names.js';
-import type { LspciFunction } from '../src/cli/pciutils/index.js';
+import { BASE_CLASSES, PROG_IFS, SUB_CLASSES } from '../src/cli/tools/pciutils/class-names.js';
+import { DEVICES, SUBSYSTEMS, VENDORS } from '../src/cli/tools/pciutils/id-names.js';
+import type { LspciFunction } from '../src/cli/tools/pciutils/index.js';
 import { SCENARIOS, SETPCI_FIXTURES } from './fixtures/lspci/runs.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'lspci');

@@ -18,7 +18,7 @@ import {
   parseSetpci,
   parseSlotFilter,
   resolveSetpciOps,
-} from '../src/cli/pciutils/index.js';
+} from '../src/cli/tools/pciutils/index.js';
 import {
   Cfg,
   RK3588_ROWS,

@@ -17,11 +17,11 @@ import { Stat } from '../dist/actors/hypervisor/core/layout.js';
 import { EC } from '../dist/shared/arm64/exception-class.js';
 import { encodeDataAbortIss } from '../dist/shared/arm64/iss-abort.js';
 import { esrValue } from '../dist/actors/cpu/a64/interp-exc.js';
-import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
+import { JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/uapi.js';
 import { BoardSchema, DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
-import { hvBase } from '../dist/cli/inspect.js';
-import { UserProcess } from '../dist/cli/user.js';
+import { hvBase } from '../dist/cli/inspect/inspect.js';
+import { UserProcess } from '../dist/cli/shell/user.js';
 
 const WINDOW = 0x08f0_0000;
 const M64 = (1n << 64n) - 1n;

@@ -24,7 +24,7 @@ import { run } from '../src/actors/cpu/a64/interp.js';
 import { Translator } from '../src/actors/cpu/a64/jit.js';
 import { assemble } from '../src/actors/cpu/a64/asm-text.js';
 import type { InterpHooks } from '../src/actors/cpu/a64/interp-types.js';
-import { UartConsole, formatUartLine, logFileName } from '../src/cli/uart-console.js';
+import { UartConsole, formatUartLine, logFileName } from '../src/cli/shell/uart-console.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'jhsim-pl011-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

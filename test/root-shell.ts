@@ -7,8 +7,8 @@ import { afterEach, expect } from 'vitest';
 import { Machine, type MachineOptions } from '../dist/actors/cpu/supervisor.js';
 import { DEFAULT_BOARD } from '../dist/actors/cpu/board.js';
 import { BufferIo } from '../dist/cli/io.js';
-import { Shell } from '../dist/cli/shell.js';
-import { UartConsole } from '../dist/cli/uart-console.js';
+import { Shell } from '../dist/cli/shell/shell.js';
+import { UartConsole } from '../dist/cli/shell/uart-console.js';
 
 export interface ShellResult { code: number; out: string; err: string }
 

@@ -8,9 +8,9 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { PROMPT, interactive, printAbove, type InteractiveShell } from '../src/cli/interactive.js';
-import { SHELL_COMMANDS, completeLine, hostDirEntries, type CompletionSources } from '../src/cli/shell-complete.js';
-import { SHELL_HELP } from '../src/cli/shell.js';
+import { PROMPT, interactive, printAbove, type InteractiveShell } from '../src/cli/shell/interactive.js';
+import { SHELL_COMMANDS, completeLine, hostDirEntries, type CompletionSources } from '../src/cli/shell/shell-complete.js';
+import { SHELL_HELP } from '../src/cli/shell/shell.js';
 import { Screen } from './vt-screen.js';
 
 const SIM: Record<string, string[]> = {

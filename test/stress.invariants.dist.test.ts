@@ -9,12 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Machine } from '../dist/actors/cpu/supervisor.js';
 import { CpuState, CpuWord, cpuWord } from '../dist/actors/cpu/layout.js';
 import { KernelWord } from '../dist/actors/cpu/linux/layout.js';
-import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/main.js';
+import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../dist/actors/hypervisor/driver/uapi.js';
 import { DEFAULT_BOARD, loadBoard } from '../dist/actors/cpu/board.js';
 import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dist/shared/config/index.js';
-import { checkQuiescent, type Expectations } from '../dist/cli/stress-check.js';
-import { stress } from '../dist/cli/stress.js';
-import { UserProcess } from '../dist/cli/user.js';
+import { checkQuiescent, type Expectations } from '../dist/cli/stress/stress-check.js';
+import { stress } from '../dist/cli/stress/stress.js';
+import { UserProcess } from '../dist/cli/shell/user.js';
 
 const CONFIG = fileURLToPath(new URL('../configs/qemu-arm64.json', import.meta.url));
 const NR = 4;

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 const DIR = dirname(fileURLToPath(import.meta.url));
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 /** Source modules whose use starts CPU workers from dist/. */
-const STARTS_WORKERS = /^\.\.\/src\/(actors\/cpu\/supervisor|cli\/guest-run|cli\/bench[a-z-]*|cli\/stress[a-z-]*)\.js$/;
+const STARTS_WORKERS = /^\.\.\/src\/(actors\/cpu\/supervisor|cli\/commands\/guest-run|cli\/bench\/[a-z-]+|cli\/stress\/[a-z-]+)\.js$/;
 
 function imports(file: string): string[] {
   const text = readFileSync(join(DIR, file), 'utf8');

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Help, type Command, type HelpConfiguration, type Option } from 'commander';
 import { PACKAGE_ROOT } from './paths.js';
-import { SHELL_COMMANDS } from './shell-complete.js';
+import { SHELL_COMMANDS } from './shell/shell-complete.js';
 
 /** Global options that shape the machine a command boots. */
 export const MACHINE_GLOBALS: readonly string[] = ['--board', '--cpus', '--firmware', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races'];

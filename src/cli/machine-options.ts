@@ -12,7 +12,7 @@ import { Errno, ErrnoError } from '../shared/errno.js';
 import { fileError, fsErrno } from './file-errors.js';
 import { createLogger } from './logger.js';
 import { resolveUserPath } from './paths.js';
-import { UartConsole } from './uart-console.js';
+import { UartConsole } from './shell/uart-console.js';
 
 export interface GlobalOptions {
   board?: string;

@@ -123,15 +123,4 @@ export const CYCLE_EXCEPTIONS: readonly CycleException[] = [
       'mmio': ['kernel'],
     },
   },
-  {
-    name: 'CLI: the jailhouse tool and its cell commands',
-    why: 'jailhouse-tool.ts dispatches to the cell subcommands, which use its helpers (and cell-stats one of its types); left while the CLI is being reworked in parallel; the helpers moving to a file of their own removes it',
-    dir: 'cli',
-    imports: {
-      'cell-stats': ['jailhouse-cell', 'jailhouse-tool'],
-      'jailhouse-cell': ['jailhouse-tool'],
-      'jailhouse-cell-linux': ['jailhouse-cell', 'jailhouse-tool'],
-      'jailhouse-tool': ['cell-stats', 'jailhouse-cell', 'jailhouse-cell-linux'],
-    },
-  },
 ];

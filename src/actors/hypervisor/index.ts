@@ -7,4 +7,4 @@
  */
 export { buildFirmwareImage, readFirmwareHeader, FIRMWARE_NAME } from './core/firmware.js';
 export { HDR, IMAGE, PERCPU, PUB, STAT_NAMES, Stat, Hc } from './core/layout.js';
-export { JAILHOUSE_ENABLE, JAILHOUSE_DISABLE, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START, JAILHOUSE_CELL_DESTROY } from './driver/main.js';
+export { JAILHOUSE_ENABLE, JAILHOUSE_DISABLE, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START, JAILHOUSE_CELL_DESTROY } from './driver/uapi.js';

@@ -11,7 +11,7 @@ import { DEFAULT_BOARD } from '../../actors/cpu/board.js';
 import { adaptRootCpuSet, configToJson, loadSystemConfig } from '../../shared/config/index.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { BufferIo } from '../io.js';
-import { Shell } from '../shell.js';
+import { Shell } from '../shell/shell.js';
 import { checkErrnoLines, checkNotSilent, checkText, clip, escaped, indent } from './invariants.js';
 import { FuzzFailure, type FuzzEnv } from './types.js';
 

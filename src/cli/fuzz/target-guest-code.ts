@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ErrnoError } from '../../shared/errno.js';
-import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from '../guest-run.js';
+import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, runGuest } from '../commands/guest-run.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { buildProgram, wordArb, type GuestProgram } from './a64-words.js';
 import { checkText, escaped } from './invariants.js';

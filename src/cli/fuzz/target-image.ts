@@ -18,9 +18,9 @@ import { MemFlags, adaptRootCpuSet, loadCellConfig, loadSystemConfig, type CellC
 import { PhysicalMemory } from '../../shared/phys-mem.js';
 import { Rng } from '../../shared/rng.js';
 import { encodeUtf8 } from '../../shared/text.js';
-import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, prepareGuestImage } from '../guest-run.js';
+import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, prepareGuestImage } from '../commands/guest-run.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { UserProcess } from '../user.js';
+import { UserProcess } from '../shell/user.js';
 import { MachineHost, rootConfigFor } from './host.js';
 import { applyElfMutations, describeElfMutations, elfMutationArb, type ElfMutation } from './elf-mutation.js';
 import { checkErrnoLines, checkRefusalNamed, checkText, escaped, show } from './invariants.js';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { MESSAGES, TLP_KINDS, TlpError, decodeTlp, encodeTlp, type Tlp } from '../../actors/pcie/tlp/index.js';
 import { Errno, ErrnoError } from '../../shared/errno.js';
 import { BufferIo } from '../io.js';
-import { tlpDecodeCli, tlpEncodeCli, tlpFromPairs } from '../tlp.js';
+import { tlpDecodeCli, tlpEncodeCli, tlpFromPairs } from '../commands/tlp.js';
 import { checkText, escaped } from './invariants.js';
 import { shellQuote } from './quote.js';
 import { Counters, FuzzFailure, type FuzzEnv, type FuzzTarget, type TargetRun } from './types.js';

@@ -3,7 +3,8 @@
  * mailbox and runs it (ioctl on /dev/jailhouse, sysfs reads and writes, console reads).
  */
 import { Errno } from '../../../shared/errno.js';
-import { jailhouseCmdDisable, jailhouseCmdEnable, JAILHOUSE_DISABLE, JAILHOUSE_ENABLE, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START } from '../../hypervisor/driver/main.js';
+import { jailhouseCmdDisable, jailhouseCmdEnable } from '../../hypervisor/driver/main.js';
+import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START } from '../../hypervisor/driver/uapi.js';
 import { lockJailhouse, unlockJailhouse } from '../../hypervisor/driver/lock.js';
 import { jailhouseCmdCellCreate, jailhouseCmdCellDestroy, jailhouseCmdCellLoad, jailhouseCmdCellStart } from '../../hypervisor/driver/cell-ioctl.js';
 import { closeReader, openReader, readOnce } from '../../hypervisor/driver/console.js';

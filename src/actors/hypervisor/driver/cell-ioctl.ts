@@ -21,10 +21,7 @@ import { CELL_MEM_MAX, CellSlotWord, DrvWord, drvCellMemByte } from './layout.js
 import { err, lockJailhouse, unlockJailhouse } from './lock.js';
 import { DriverState } from './state.js';
 
-const CELL_ID_SIZE = 40;
-const CELL_LOAD_SIZE = 48;
-const PRELOAD_IMAGE_SIZE = 32;
-export const JAILHOUSE_CELL_ID_UNUSED = -1;
+import { CellCreate, CellId, CellLoad, JAILHOUSE_CELL_ID_NAMELEN, JAILHOUSE_CELL_ID_UNUSED, PreloadImage } from './uapi.js';
 
 function dv(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -69,10 +66,10 @@ function cpusBackToRoot(k: Kernel, d: DriverState, cpus: number[]): void {
 
 export function jailhouseCmdCellCreate(k: Kernel, caller: number, arg: number): number {
   const c = k.c;
-  const a = copyFromUser(c, arg, 16);
+  const a = copyFromUser(c, arg, CellCreate.SIZE);
   if (typeof a === 'number') return a;
-  const cfgAddr = getU64(dv(a), 0);
-  const cfgSize = dv(a).getUint32(8, true);
+  const cfgAddr = getU64(dv(a), CellCreate.CONFIG_ADDRESS);
+  const cfgSize = dv(a).getUint32(CellCreate.CONFIG_SIZE, true);
   if (cfgSize > KERNEL_BOUNCE_PER_CPU) return err(k, Errno.ENOMEM, `cell configuration of ${cfgSize} bytes exceeds the driver's ${KERNEL_BOUNCE_PER_CPU}-byte buffer`);
   const cfg = copyFromUser(c, cfgAddr, cfgSize);
   if (typeof cfg === 'number') return cfg;
@@ -180,10 +177,10 @@ function offlineAndCreate(k: Kernel, d: DriverState, cfg: Uint8Array, name: stri
 
 /** Copy and check a struct jailhouse_cell_id; the prologue finds the cell with the lock held. */
 function readCellId(k: Kernel, arg: number): { id: number; name: string } | number {
-  const b = copyFromUser(k.c, arg, CELL_ID_SIZE);
+  const b = copyFromUser(k.c, arg, CellId.SIZE);
   if (typeof b === 'number') return b;
-  b[8 + 31] = 0;
-  return { id: dv(b).getInt32(0, true), name: cString(b.subarray(8, 40)) };
+  b[CellId.NAME + JAILHOUSE_CELL_ID_NAMELEN - 1] = 0;
+  return { id: dv(b).getInt32(CellId.ID, true), name: cString(b.subarray(CellId.NAME, CellId.NAME + JAILHOUSE_CELL_ID_NAMELEN)) };
 }
 
 function withCell(k: Kernel, caller: number, sel: { id: number; name: string }, fn: (d: DriverState, slot: number) => number): number {
@@ -200,16 +197,16 @@ function withCell(k: Kernel, caller: number, sel: { id: number; name: string }, 
 }
 
 export function jailhouseCmdCellLoad(k: Kernel, caller: number, arg: number): number {
-  const h = copyFromUser(k.c, arg, CELL_LOAD_SIZE);
+  const h = copyFromUser(k.c, arg, CellLoad.SIZE);
   if (typeof h === 'number') return h;
   const sel = readCellId(k, arg);
   if (typeof sel === 'number') return sel;
-  const n = dv(h).getUint32(40, true);
+  const n = dv(h).getUint32(CellLoad.NUM_PRELOAD_IMAGES, true);
   return withCell(k, caller, sel, (d, slot) => {
     const ret = k.hypercall(Hc.CELL_SET_LOADABLE, d.cellWord(slot, CellSlotWord.ID));
     if (ret) return ret;
     for (let i = 0; i < n; i++) {
-      const r = loadImage(k, d, slot, arg + CELL_LOAD_SIZE + i * PRELOAD_IMAGE_SIZE);
+      const r = loadImage(k, d, slot, arg + CellLoad.IMAGE + i * PreloadImage.SIZE);
       if (r) return r;
     }
     return 0;
@@ -217,11 +214,11 @@ export function jailhouseCmdCellLoad(k: Kernel, caller: number, arg: number): nu
 }
 
 function loadImage(k: Kernel, d: DriverState, slot: number, descAddr: number): number {
-  const desc = copyFromUser(k.c, descAddr, PRELOAD_IMAGE_SIZE);
+  const desc = copyFromUser(k.c, descAddr, PreloadImage.SIZE);
   if (typeof desc === 'number') return desc;
-  const src = getU64(dv(desc), 0);
-  const size = getU64(dv(desc), 8);
-  const target = getU64(dv(desc), 16);
+  const src = getU64(dv(desc), PreloadImage.SOURCE_ADDRESS);
+  const size = getU64(dv(desc), PreloadImage.SIZE_FIELD);
+  const target = getU64(dv(desc), PreloadImage.TARGET_ADDRESS);
   if (size === 0) return 0;
   const nMem = d.cellWord(slot, CellSlotWord.NUM_MEM);
   const mem = dv(k.c.k8.subarray(drvCellMemByte(slot), drvCellMemByte(slot) + nMem * MEMORY_SIZE));

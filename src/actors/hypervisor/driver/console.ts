@@ -4,7 +4,7 @@
  * on disable and failed enable, and read() on /dev/jailhouse with per-open state.
  */
 import { Errno } from '../../../shared/errno.js';
-import { CONSOLE } from '../../hypervisor/core/layout.js';
+import { CONSOLE } from '../core/layout.js';
 import { DRIVER_BYTE_BASE } from '../../cpu/linux/layout.js';
 import { DrvByte, DrvWord, READER_SLOTS, ReaderWord, drvReaderWord } from './layout.js';
 import type { DriverState } from './state.js';

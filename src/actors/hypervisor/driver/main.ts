@@ -22,12 +22,6 @@ import { decodeLatin1 } from '../../../shared/text.js';
 import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from './layout.js';
 import { DriverState } from './state.js';
 
-export const JAILHOUSE_ENABLE = 0x40080000;
-export const JAILHOUSE_DISABLE = 0x00000001;
-export const JAILHOUSE_CELL_CREATE = 0x40100002;
-export const JAILHOUSE_CELL_LOAD = 0x40300003;
-export const JAILHOUSE_CELL_START = 0x40280004;
-export const JAILHOUSE_CELL_DESTROY = 0x40280005;
 
 function u32(b: Uint8Array, off: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, true);

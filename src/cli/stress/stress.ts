@@ -1,0 +1,208 @@
+/**
+ * Stress campaign: C concurrent user-space callers issue enable/disable (and CPU hotplug)
+ * against one machine, with seeded delays at the simulation's schedule points. After each
+ * operation the harness checks that every CPU returned the same result for that round, and
+ * at quiescent points that the whole machine is consistent (stress-check.ts).
+ */
+import { Machine, type HangReport } from '../../actors/cpu/supervisor.js';
+import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../../actors/hypervisor/driver/uapi.js';
+import { DrvWord, drvWord } from '../../actors/hypervisor/driver/layout.js';
+import type { Board } from '../../actors/cpu/board.js';
+import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../../shared/config/index.js';
+import { Errno, errnoName } from '../../shared/errno.js';
+import { Rng } from '../../shared/rng.js';
+import { Gate } from './gate.js';
+import { checkQuiescent, epochResults, type Expectations } from './stress-check.js';
+import { UserProcess } from '../shell/user.js';
+import { CELL_OPS, destroyStressCells, runCellOp, type CellOp } from './stress-cells.js';
+
+export interface StressOptions {
+  board: Board;
+  firmware?: Uint8Array;
+  callers: number;
+  iterations: number;
+  seed: number;
+  hotplug: boolean;
+  /** Also create/load/start/shutdown/destroy cells running guest code. */
+  cells?: boolean;
+  failCpuRate: number;
+  delayPpm: number;
+  configFile: string;
+  watchdogMs: number;
+  /** IsolationMode bits (--filters, --isolation-monitor). */
+  isolation?: number;
+  /** Keep the upstream driver's race windows (--upstream-races). */
+  upstreamRaces?: boolean;
+  onProgress?: (done: number) => void;
+}
+
+export interface StressResult {
+  seed: number;
+  cpus: number;
+  callers: number;
+  operations: number;
+  /** operation → outcome ("ok" or errno name) → count */
+  results: Record<string, Record<string, number>>;
+  violations: string[];
+  hangs: HangReport[];
+  checks: number;
+  /** cpu_init failures injected before enables (--fail-cpu-rate); the next enable to reach that CPU fails. */
+  injections: number;
+  durationMs: number;
+}
+
+type Op = 'enable' | 'disable' | 'offline' | 'online' | CellOp;
+
+const INJECT_ERRNOS = [Errno.EIO, Errno.ENOMEM, Errno.ENODEV];
+
+export async function stress(o: StressOptions): Promise<StressResult> {
+  const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
+  const cfgBytes = serializeSystemConfig(sys);
+  const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces });
+  const t0 = performance.now();
+  const res: StressResult = {
+    seed: o.seed,
+    cpus: o.board.cpus,
+    callers: o.callers,
+    operations: 0,
+    results: {},
+    violations: [],
+    hangs: m.hangs,
+    checks: 0,
+    injections: 0,
+    durationMs: 0,
+  };
+  const gate = new Gate();
+  const checker = new UserProcess(m, o.callers);
+  let started = 0;
+  let aborted = false;
+  let checking: Promise<void> | undefined;
+
+  const tally = (op: Op, ret: number): void => {
+    const key = ret >= 0 ? 'ok' : errnoName(ret);
+    const counts = (res.results[op] ??= {});
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+  const violation = (msg: string): void => {
+    if (res.violations.length < 200) res.violations.push(msg);
+  };
+  const withWatchdog = async <T>(p: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = o.watchdogMs * 3;
+    const t = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`${what} did not complete within ${limit} ms`)), limit);
+    });
+    try {
+      return await Promise.race([p, t]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const quiescentCheck = async (): Promise<void> => {
+    if (checking) return checking;
+    checking = (async () => {
+      await gate.exclusive();
+      try {
+        if (!aborted) {
+          res.checks++;
+          for (const v of await withWatchdog(checkQuiescent(m, checker, exp), 'invariant check')) violation(`after operation ${res.operations}: ${v}`);
+        }
+      } finally {
+        gate.releaseExclusive();
+        checking = undefined;
+      }
+    })();
+    return checking;
+  };
+
+  const runOp = async (u: UserProcess, rng: Rng, caller: number): Promise<void> => {
+    // Onlining is likelier than offlining so that phases with every root CPU online (where
+    // enable can succeed) alternate with phases where hotplug races the driver.
+    let ops: Op[] = o.hotplug ? ['enable', 'enable', 'enable', 'disable', 'disable', 'disable', 'offline', 'online', 'online'] : ['enable', 'disable'];
+    if (o.cells) ops = [...ops, 'enable', ...CELL_OPS];
+    const op = rng.pick(ops);
+    const pickTarget = rng.next();
+    const epochBefore = Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller));
+    let ret: number;
+    if (op === 'enable') {
+      if (rng.chance(o.failCpuRate)) {
+        const online = m.onlineCpus();
+        m.injectCpuInitFailure(rng.pick(online), rng.pick(INJECT_ERRNOS));
+        res.injections++;
+      }
+      ret = await withWatchdog(u.ioctl(JAILHOUSE_ENABLE, cfgBytes), 'JAILHOUSE_ENABLE');
+    } else if (op === 'disable') {
+      ret = await withWatchdog(u.ioctl(JAILHOUSE_DISABLE), 'JAILHOUSE_DISABLE');
+    } else if (CELL_OPS.includes(op as CellOp)) {
+      ret = await withWatchdog(runCellOp(u, rng, op as CellOp, o.board.cpus), `cell ${op}`);
+    } else {
+      // Offline an online CPU, online an offline one (any CPU when there is none).
+      const online = new Set(m.onlineCpus());
+      const all = Array.from({ length: o.board.cpus }, (_, i) => i);
+      const pool = all.filter((c) => (op === 'offline') === online.has(c));
+      const from = pool.length ? pool : all;
+      const cpu = from[Math.floor(pickTarget * from.length)]!;
+      ret = await withWatchdog(u.writeFile(`/sys/devices/system/cpu/cpu${cpu}/online`, op === 'online' ? '1' : '0', { ...u.opts, avoid: cpu }), `cpu${cpu} ${op}`);
+    }
+    res.operations++;
+    tally(op, ret);
+    if (ret === 0 && op === 'enable') exp.enabledByResults! += 1;
+    if (ret === 0 && op === 'disable') exp.enabledByResults! -= 1;
+    if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {
+      const e = epochResults(m, caller);
+      if (e) {
+        if (e.results.size !== e.expected) violation(`${op} by caller ${caller}: ${e.results.size} of ${e.expected} CPUs reported a result`);
+        for (const [cpu, r] of e.results) {
+          if (r !== ret) violation(`${op} by caller ${caller} returned ${ret} but CPU ${cpu} returned ${r}`);
+        }
+      }
+    }
+  };
+
+  const caller = async (id: number): Promise<void> => {
+    // Operations come from one stream, CPU placement from another, so the sequence of
+    // operations a seed produces does not depend on scheduling.
+    const rng = new Rng(o.seed, id);
+    const u = new UserProcess(m, id, { rng: new Rng(o.seed, 1000 + id) });
+    while (!aborted && started < o.iterations) {
+      started++;
+      await gate.shared();
+      try {
+        await runOp(u, rng, id);
+      } catch (e) {
+        aborted = true;
+        res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
+      } finally {
+        gate.releaseShared();
+      }
+      if (m.hangs.length) aborted = true;
+      o.onProgress?.(res.operations);
+      await quiescentCheck();
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: o.callers }, (_, i) => caller(i)));
+    if (!aborted) {
+      // Leave the machine as found: cells destroyed, every CPU online, hypervisor disabled, then
+      // check it. The cells go first: a CPU a cell took while it was offline returns to root
+      // offline (the driver onlines only the CPUs it offlined itself), and disable refuses with
+      // EBUSY while a root CPU is offline, as upstream's does.
+      if (o.cells) await withWatchdog(destroyStressCells(checker), 'final cell destroy');
+      for (let cpu = 0; cpu < o.board.cpus; cpu++) await withWatchdog(checker.writeFile(`/sys/devices/system/cpu/cpu${cpu}/online`, '1', { avoid: cpu }), 'final online');
+      const r = await withWatchdog(checker.ioctl(JAILHOUSE_DISABLE), 'final disable');
+      if (r !== 0 && r !== -Errno.EINVAL) violation(`final disable failed with ${errnoName(r)}`);
+      if (r === 0) exp.enabledByResults! -= 1;
+      await quiescentCheck();
+    }
+  } catch (e) {
+    res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
+  } finally {
+    res.durationMs = Math.round(performance.now() - t0);
+    for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
+    await m.shutdown();
+  }
+  return res;
+}
