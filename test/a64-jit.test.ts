@@ -21,6 +21,20 @@ import {
 const baseSeed = process.env.JHSIM_SEED ? Number(process.env.JHSIM_SEED) : (Date.now() % 1_000_000);
 console.log(`a64-jit: seed ${baseSeed} (re-run: JHSIM_SEED=${baseSeed} npx vitest run test/a64-jit.test.ts)`);
 
+/** Runs self-patching code (x0 = 1 + 100 + 100 once patched) with the MMU off and on; the translators used. */
+function runPatched(src: string): Translator[] {
+  const code = assemble(src, CODE).bytes;
+  return [false, true].map((mmu) => {
+    const m = machine(newPhys(), mmu);
+    m.phys.copyIn(CODE, code);
+    m.state.pc = CODE;
+    const { log, jit } = runJit(m, 1000);
+    expect(log[0]).toMatch(/^hvc/);
+    expect(m.state.x[0]).toBe(201n);
+    return jit;
+  });
+}
+
 describe('block translator ≡ reference interpreter', () => {
   for (const mmu of [false, true]) {
     it(`random data-processing programs with branches and a self-loop (MMU ${mmu ? 'on' : 'off'})`, () => {
@@ -191,15 +205,7 @@ second: str   w5, [x4]
         b.ne  loop
         hvc   #0
 newinsn: add  x0, x0, #100`;
-    const code = assemble(src, CODE).bytes;
-    for (const mmu of [false, true]) {
-      const m = machine(newPhys(), mmu);
-      m.phys.copyIn(CODE, code);
-      m.state.pc = CODE;
-      const { log } = runJit(m, 1000);
-      expect(log[0]).toMatch(/^hvc/);
-      expect(m.state.x[0]).toBe(201n);
-    }
+    runPatched(src);
   });
 
   it('a store into a translated instruction drops the block: the new instruction runs', () => {
@@ -216,16 +222,7 @@ patch:  add   x0, x0, #1
         b.ne  loop
         hvc   #0
 newinsn: add  x0, x0, #100`;
-    const code = assemble(src, CODE).bytes;
-    for (const mmu of [false, true]) {
-      const m = machine(newPhys(), mmu);
-      m.phys.copyIn(CODE, code);
-      m.state.pc = CODE;
-      const { log, jit } = runJit(m, 1000);
-      expect(log[0]).toMatch(/^hvc/);
-      expect(m.state.x[0]).toBe(201n);
-      expect(jit.stats.codeWrites).toBeGreaterThan(0);
-    }
+    for (const jit of runPatched(src)) expect(jit.stats.codeWrites).toBeGreaterThan(0);
   });
 
   it('a store into the next instruction of the running block: the new instruction runs, as in the interpreter', () => {

@@ -31,6 +31,7 @@ export { PAGE_SIZE };
 // The table types and the read-only walk are the architecture's; the paging API hands them on
 // (as jailhouse/paging.h includes asm/paging.h).
 export type { PageTable, PagingFormat, PagingLevel } from '../../../shared/arm64/translation-format.js';
+import { pagingLookup } from '../../../shared/arm64/table-walk.js';
 export { pagingLookup, type PagingLeaf } from '../../../shared/arm64/table-walk.js';
 
 /** Returned by virt2phys for an unmapped address. */
@@ -325,23 +326,7 @@ export function pagingDestroy(
 
 /** paging_virt2phys: physical address of virt or INVALID_PHYS_ADDR (valid bit checked only). */
 export function pagingVirt2Phys(mem: PhysicalMemory, pt: PageTable, virt: number): number {
-  const levels = pt.format.levels;
-  let tpa = pt.root;
-  for (let li = 0; li < levels.length; li++) {
-    const l = levels[li]!;
-    const t = tableView(mem, tpa, l.entries);
-    const idx = entryIndex(l, virt);
-    const lo = readLo(t, idx);
-    if ((lo & PTE_VALID) === 0) return INVALID_PHYS_ADDR;
-    const hi = readHi(t, idx);
-    if (isTable(l, lo)) {
-      tpa = nextTable(lo, hi);
-      continue;
-    }
-    if (l.pageSize === 0 || (l.last && (lo & PTE_TABLE) === 0)) return INVALID_PHYS_ADDR;
-    return terminalBase(l, lo, hi) + (virt % l.pageSize);
-  }
-  return INVALID_PHYS_ADDR;
+  return pagingLookup(mem, pt, virt)?.phys ?? INVALID_PHYS_ADDR;
 }
 
 /** Number of table pages below the root (the root's own pages are not counted). */
