@@ -33,6 +33,9 @@ import { CpuContext } from '../dist/actors/cpu/context.js';
 import { CpuWord, IsolationMode, cpuWord } from '../dist/actors/cpu/layout.js';
 import { Hv } from '../dist/actors/hypervisor/core/hv.js';
 import { MmioAccess, mmioHandleAccess } from '../dist/actors/hypervisor/core/mmio.js';
+// mmio_handle_access is driven here without the hypervisor's entry: load the unit table (the
+// GIC's and PCI's MMIO handlers) as setup.ts and trap-dispatch.ts do.
+import '../dist/actors/hypervisor/core/unit-list.js';
 import {
   GICD_CLRSPI_NSR, GICD_CLRSPI_SR, GICD_CPENDSGIR, GICD_CTLR, GICD_ICACTIVER, GICD_ICENABLER, GICD_ICFGR, GICD_ICPENDR,
   GICD_IGROUPR, GICD_IGRPMODR, GICD_IIDR, GICD_IPRIORITYR, GICD_IROUTER, GICD_ISACTIVER, GICD_ISENABLER, GICD_ISPENDR,

@@ -6,7 +6,7 @@
 import { HangError, signal, word } from '../../shared/sync.js';
 import { PPI_PTIMER, PPI_VTIMER } from '../gic/index.js';
 import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
-import { cellPageTable } from '../hypervisor/core/setup.js';
+import { cellPageTable } from '../hypervisor/core/page-tables.js';
 import { publishGuestState } from './guest/observe.js';
 import { GuestEngine } from './guest/engine.js';
 import { trapIrq } from '../hypervisor/core/traps.js';

@@ -11,7 +11,7 @@ import { encodeDataAbortIss } from '../../../shared/arm64/iss-abort.js';
 import { archHandleTrap } from '../../hypervisor/core/trap-dispatch.js';
 import type { TrapRegs } from '../../hypervisor/core/trap-context.js';
 import { INVALID_PHYS_ADDR, pagingVirt2Phys } from '../../hypervisor/core/paging.js';
-import { cellPageTable } from '../../hypervisor/core/setup.js';
+import { cellPageTable } from '../../hypervisor/core/page-tables.js';
 import type { Kernel } from './kernel.js';
 
 /**

@@ -6,18 +6,21 @@
  */
 import { CELL_DESC_SIZE, CELL_OFF, MEMORY_SIZE, MemFlags, cellConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
-import { cellCpus, cellExit, cellInit, cellMemRegions, cellMemRegionsAddr, cellName, cellOwnsCpu, cellSetCpu, cells, findCellById, type MemRegion } from './cell.js';
+import { cellCpus, cellMemRegions, cellMemRegionsAddr, cellName, cellOwnsCpu, cellSetCpu, cells, findCellById, type MemRegion } from './cell.js';
+import { cellExit, cellInit } from './cell-init.js';
 import { cellReconfigCompleted, cellReconfigOk, cellShutdownOk, commRegionReset, setCellState } from './comm.js';
+import { configCommit } from './config-commit.js';
 import type { Hv } from './hv.js';
 import { BSS, CELL, CellState, NUM_TEMPORARY_PAGES, PAGE_SIZE, PSCI_INVALID_ADDRESS, PUB, pages } from './layout.js';
-import { MmioHandler, isSubpage, mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
+import { SUBPAGE_HANDLER, isSubpage, mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
+import { archMapMemoryRegion, armPagingCellInit } from './mmu-cell.js';
+import { cellPageTable } from './page-tables.js';
 import { INVALID_PHYS_ADDR, pagingDestroy, pagingFreeRoot, pagingInputLimit, pagingVirt2Phys } from './paging.js';
+import { poolStats } from './paging-stats.js';
+import { pciCellReset } from './pci.js';
 import { archParkCpu, archResetCpu, cellResume, cellSuspend } from './percpu-control.js';
-import { irqchipCellExit, irqchipCellInit, irqchipCellReset, irqchipConfigCommit } from './irqchip-cell.js';
-import { pciCellExit, pciCellInit, pciCellReset, pciConfigCommit } from './pci.js';
-import { CpuWord } from '../../cpu/layout.js';
 import { printk } from './printk.js';
-import { archMapMemoryRegion, armPagingCellInit, cellPageTable, poolStats } from './setup.js';
+import { forEachUnit, forEachUnitBeforeReverse } from './unit.js';
 
 /**
  * paging_get_guest_pages(NULL, ...) through the root cell's stage 2: the bytes of
@@ -38,25 +41,6 @@ function readRootGuest(hv: Hv, gphys: number, len: number): Uint8Array | undefin
     done += n;
   }
   return out;
-}
-
-/** arch_flush_cell_vcpu_caches: the caller flushes itself, the others on their next check_events. */
-function archFlushCellVcpuCaches(hv: Hv, cell: number): void {
-  for (const cpu of cellCpus(hv, cell)) {
-    if (cpu === hv.cpu) Atomics.store(hv.c.cpus, hv.c.my(CpuWord.TLB_FLUSH), 1);
-    else hv.store(hv.pubWord(cpu, PUB.FLUSH_VCPU_CACHES), 1);
-  }
-}
-
-/**
- * config_commit: flush root's (and the added/removed cell's) vCPU caches, then SPI routing
- * follows ownership and root's MSI/MSI-X come back from the handover (init_late commits root).
- */
-export function configCommit(hv: Hv, changed: number): void {
-  archFlushCellVcpuCaches(hv, hv.rootCell);
-  if (changed && changed !== hv.rootCell) archFlushCellVcpuCaches(hv, changed);
-  irqchipConfigCommit(hv, changed);
-  pciConfigCommit(hv, changed);
 }
 
 /** unmap_from_root_cell: the root is 1:1, so the region's physical range is its root address. */
@@ -98,7 +82,7 @@ function remapToRootCell(hv: Hv, mem: MemRegion, abort: boolean): number {
     const overlap: MemRegion = { phys, size, virt: rm.virt + phys - rm.phys, flags: rm.flags };
     if (isSubpage(overlap)) {
       // Jailhouse registers a stack temporary here; the root's own region entry is what it means.
-      mmioRegionRegister(hv, root, overlap.virt, overlap.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
+      mmioRegionRegister(hv, root, overlap.virt, overlap.size, SUBPAGE_HANDLER, first + i * MEMORY_SIZE);
       err = 0;
     } else {
       err = archMapMemoryRegion(hv, root, cellPageTable(hv, root), overlap);
@@ -141,10 +125,10 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
     if (!isSubpage(r) && r.virt + r.size <= pagingInputLimit(pt)) pagingDestroy(m, hv.memPool, pt, r.virt, r.size, { coherent: true });
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) remapToRootCell(hv, r, false);
   }
-  // Units' cell_exit: the irqchip masks the cell's SPIs and gives root back its own.
-  irqchipCellExit(hv, cell);
-  // The PCI unit: physical devices back to root, ivshmem endpoints leave their links.
-  pciCellExit(hv, cell);
+  // unit.cell_exit: the irqchip masks the cell's SPIs and gives root back its own, then PCI
+  // gives physical devices back to root and takes ivshmem endpoints out of their links. In link
+  // order, as jhsim has always done it; Jailhouse walks them in reverse (for_each_unit_reverse).
+  for (const unit of forEachUnit()) unit.cellExit(hv, cell);
   // arch_cell_destroy: no CPU of this cell may be started at an old entry; the stage-2 root goes.
   for (const cpu of cpus) m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, PSCI_INVALID_ADDRESS);
   pagingFreeRoot(hv.memPool, pt);
@@ -229,12 +213,15 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
     m.write64(cell + CELL.MM_ROOT, 0);
     return fail(-Errno.EINVAL);
   }
-  // Units' cell_init: the irqchip (ownership, GICD/GICR regions), then PCI (ECAM region,
-  // devices taken from root, ivshmem endpoints).
-  err = irqchipCellInit(hv, cell);
-  if (!err) {
-    err = pciCellInit(hv, cell);
-    if (err) irqchipCellExit(hv, cell);
+  // unit.cell_init in link order: the irqchip (ownership, GICD/GICR regions), then PCI (ECAM
+  // region, devices taken from root, ivshmem endpoints). A unit that fails has undone its own
+  // part; the units before it are exited, last first.
+  for (const unit of forEachUnit()) {
+    err = unit.cellInit(hv, cell);
+    if (err) {
+      for (const before of forEachUnitBeforeReverse(unit)) before.cellExit(hv, cell);
+      break;
+    }
   }
   if (err) {
     pagingFreeRoot(hv.memPool, cellPageTable(hv, cell));
@@ -254,7 +241,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   for (const [i, r] of cellMemRegions(hv, cell).entries()) {
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) err = unmapFromRootCell(hv, r);
     if (!err) {
-      if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
+      if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, SUBPAGE_HANDLER, first + i * MEMORY_SIZE);
       else err = archMapMemoryRegion(hv, cell, pt, r);
     }
     if (err) {
@@ -328,8 +315,10 @@ export function cellStart(hv: Hv, id: number): number {
       m.write32(cell + CELL.LOADABLE, 0);
     }
     commRegionReset(hv, cell);
-    irqchipCellReset(hv, cell);
-    pciCellReset(hv, cell);
+    // unit.cellReset in link order: the irqchip masks the cell's SPIs, then PCI resets its
+    // devices (jhsim's order; Jailhouse calls pci_cell_reset before arch_cell_reset, whose last
+    // step is irqchip_cell_reset).
+    for (const unit of forEachUnit()) unit.cellReset?.(hv, cell);
     // arch_cell_reset: the first CPU starts at cpu_reset_address, the others wait for CPU_ON.
     const cpus = cellCpus(hv, cell);
     const entry = m.read64(hv.cellConfig(cell) + CELL_OFF.cpu_reset_address);
@@ -358,6 +347,8 @@ export function cellSetLoadable(hv: Hv, id: number): number {
     if (m.read32(cell + CELL.LOADABLE)) return 0;
     setCellState(hv, cell, CellState.SHUT_DOWN);
     m.write32(cell + CELL.LOADABLE, 1);
+    // Only PCI resets here, called by name as in control.c's cell_set_loadable: the irqchip's
+    // reset is cell_start's (a walk of unit.cellReset would mask the cell's SPIs here too).
     pciCellReset(hv, cell);
     for (const r of cellMemRegions(hv, cell)) {
       if (!(r.flags & MemFlags.LOADABLE)) continue;

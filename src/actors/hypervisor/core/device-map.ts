@@ -6,7 +6,7 @@
 import type { Hv } from './hv.js';
 import { PAGE_SIZE, pages } from './layout.js';
 import { INVALID_PHYS_ADDR, hvFlags, pagingCreate, pagingDestroy, pagingVirt2Phys } from './paging.js';
-import { hvPageTable } from './setup.js';
+import { hvPageTable } from './page-tables.js';
 
 /** paging_map_device: a device-attributed RW mapping of [phys, phys + size); its virtual address, 0 on failure. */
 export function pagingMapDevice(hv: Hv, phys: number, size: number): number {

@@ -27,7 +27,7 @@ import { maintenanceIrq } from './irqchip.js';
 import { irqchipIrqInCell } from './irqchip-cell.js';
 import { fixedFilters, monitoredGicWrite } from './isolation-monitor.js';
 import { BSS } from './layout.js';
-import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio.js';
+import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio-access.js';
 import { printk } from './printk.js';
 
 /** Which Jailhouse function's filter a distributor write passed. */

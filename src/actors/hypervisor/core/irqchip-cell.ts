@@ -11,9 +11,14 @@ import { cellConfigView, cellCpus, cpuIdValid } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
 import { CELL } from './layout.js';
-import { MmioHandler, mmioRegionRegister } from './mmio.js';
+import { mmioRegionRegister } from './mmio.js';
 
 const IRQ_WORDS = 32;
+
+/** The MMIO handler ID of gic_handle_dist_access (gic-mmio.ts); arg unused. */
+export const GICD_HANDLER = 2;
+/** The MMIO handler ID of gicv3_handle_redist_access (gic-mmio.ts); arg = the CPU whose frame it is. */
+export const GICR_HANDLER = 3;
 
 function bitmapWord(cell: number, n: number): number {
   return cell + CELL.IRQ_BITMAP + n * 4;
@@ -56,10 +61,10 @@ export function irqchipCellInit(hv: Hv, cell: number): number {
   const root = hv.rootCell;
   if (cell !== root) for (let n = 1; n < IRQ_WORDS; n++) m.write32(bitmapWord(root, n), m.read32(bitmapWord(root, n)) & ~bits[n]!);
   const sys = hv.systemConfig;
-  mmioRegionRegister(hv, cell, m.read64(sys + SYS_OFF.arm_gicd_base), GICD_SIZE, MmioHandler.GICD, 0);
+  mmioRegionRegister(hv, cell, m.read64(sys + SYS_OFF.arm_gicd_base), GICD_SIZE, GICD_HANDLER, 0);
   const gicr = m.read64(sys + SYS_OFF.arm_gicr_base);
   for (let cpu = 0; cpu < hv.c.nr; cpu++) {
-    if (cpuIdValid(hv, cpu)) mmioRegionRegister(hv, cell, gicr + cpu * GIC_V3_REDIST_SIZE, GIC_V3_REDIST_SIZE, MmioHandler.GICR, cpu);
+    if (cpuIdValid(hv, cpu)) mmioRegionRegister(hv, cell, gicr + cpu * GIC_V3_REDIST_SIZE, GIC_V3_REDIST_SIZE, GICR_HANDLER, cpu);
   }
   return 0;
 }

@@ -1,23 +1,22 @@
 /**
- * The hypervisor's per-CPU interrupt path (arm-common/irqchip.c + gic-v3.c): the physical IRQ
- * exit loop on ICC_IAR1 (SGI_INJECT, SGI_EVENT, the maintenance interrupt, forwarded PPIs/SPIs),
- * virtual injection into the four list registers with the per-CPU pending_irqs ring and the
- * underflow maintenance interrupt, the ICC_SGI1R_EL1 trap, and the CPU interface's init, reset
- * and shutdown. The cell side (ownership, GICD/GICR filters) is in irqchip-cell.ts/gic-mmio.ts.
+ * The hypervisor's per-CPU interrupt path (arm-common/irqchip.c + gic-v3.c): virtual injection
+ * into the four list registers with the per-CPU pending_irqs ring and the underflow maintenance
+ * interrupt, the ICC_SGI1R_EL1 trap, and the CPU interface's init, reset and shutdown. The
+ * physical IRQ exit loop is irqchip-irq.ts (it hands SGI_EVENT to check_events, whose CPU reset
+ * calls back into this file); the cell side (ownership, GICD/GICR filters) is in
+ * irqchip-cell.ts/gic-mmio.ts.
  */
 import { SYS_OFF } from '../../../shared/config/layout.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
 import {
   GICR_ICACTIVER0, GICR_ICENABLER0, GICR_ICPENDR0, GICR_ISENABLER0, GICR_ISPENDR0, GICR_PPI_BITS, GICR_SGI_BITS,
   GIC_NUM_LR, GicCpuWord, ICC_CTLR_EOIMODE, ICC_IGRPEN1_EN, ICC_PMR_DEFAULT, ICC_PMR_MASK, ICH_HCR_EN, ICH_HCR_UIE,
-  ICH_VMCR_VENG1, ICH_VMCR_VEOIM, ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SGI_EVENT, SGI_INJECT, SPURIOUS_IRQ,
+  ICH_VMCR_VENG1, ICH_VMCR_VEOIM, ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SGI_INJECT,
   decodeIccSgi1r, type GicCpuInterface,
 } from '../../gic/index.js';
 import { cellCpus } from './cell.js';
 import type { Hv } from './hv.js';
-import { MAX_PENDING_IRQS, PUB, Stat } from './layout.js';
-import { checkEvents, RESUME, type CpuAction } from './percpu-control.js';
-import { printk } from './printk.js';
+import { MAX_PENDING_IRQS, PUB } from './layout.js';
 
 const EEXIST = -17;
 const EBUSY = -16;
@@ -121,50 +120,6 @@ export function handleSgirWrite(hv: Hv, value: bigint): boolean {
     irqchipSetPending(hv, cpu, sgi);
   }
   return true;
-}
-
-/**
- * irqchip_handle_irq: acknowledge physical interrupts until the spurious ID; only the first one
- * of the exit is counted. SGIs and the maintenance interrupt are the hypervisor's (EOI and
- * deactivate); everything else goes to this CPU's guest with the HW link and stays physically
- * active until the guest deactivates it. Returns what the CPU does next.
- */
-export function irqchipHandleIrq(hv: Hv): CpuAction {
-  hv.count(Stat.TOTAL);
-  const ic = icc(hv);
-  const mnt = maintenanceIrq(hv);
-  let count = 1;
-  let action: CpuAction = RESUME;
-  for (;;) {
-    const irq = ic.ack();
-    if (irq === SPURIOUS_IRQ) break;
-    let handled = true;
-    if (irq < 16) {
-      if (irq === SGI_INJECT) {
-        hv.count(Stat.VSGI, count);
-        irqchipInjectPending(hv);
-      } else if (irq === SGI_EVENT) {
-        hv.count(Stat.MANAGEMENT, count);
-        const a = checkEvents(hv);
-        if (a.kind !== 'resume') action = a;
-      } else {
-        printk(hv, `WARN: unknown SGI received ${irq}\n`);
-      }
-    } else if (irq === mnt) {
-      hv.count(Stat.MAINTENANCE, count);
-      irqchipInjectPending(hv);
-    } else {
-      hv.count(Stat.VIRQ, count);
-      irqchipSetPending(hv, hv.cpu, irq);
-      handled = false;
-    }
-    count = 0;
-    ic.eoi(irq);
-    if (handled) ic.dir(irq);
-    // A park or reset ends the exit: the CPU does not go back to the interrupted context.
-    if (action.kind !== 'resume') break;
-  }
-  return action;
 }
 
 /**

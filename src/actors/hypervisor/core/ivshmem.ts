@@ -11,12 +11,17 @@ import { cellConfigView, cellMemRegionsAddr, cellName } from './cell.js';
 import type { Hv } from './hv.js';
 import { irqchipIrqInCell } from './irqchip-cell.js';
 import { BSS, IVEP, IVLINK, PCIDEV } from './layout.js';
-import { MmioHandler, MmioResult, mmioRegionRegister, mmioRegionUnregister, type MmioAccess, type MmioResultCode } from './mmio.js';
-import { PciAccess, pciDevInfo, type PciAccessValue } from './pci.js';
+import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio-access.js';
+import { mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
+import { PciAccess, pciDevInfo, type PciAccessValue } from './pci-device.js';
 import { printk } from './printk.js';
 import { checkDoorbell } from './isolation-monitor.js';
 
 export const IVSHMEM_MAX_PEERS = 12;
+/** The MMIO handler ID of ivshmem_register_mmio (ivshmemRegisterAccess); arg = the struct pci_device. */
+export const IVSHMEM_REGS_HANDLER = 5;
+/** The MMIO handler ID of ivshmem_msix_mmio (ivshmemMsixAccess); arg = the struct pci_device. */
+export const IVSHMEM_MSIX_HANDLER = 6;
 const IVSHMEM_MAX_VECTORS = 16;
 const IVSHMEM_CFG_WORDS = 0x80 / 4;
 const MSIX_REGION_SIZE = 0x200;
@@ -214,8 +219,8 @@ function mapBars(hv: Hv, dev: number, ep: number): void {
   const info = pciDevInfo(hv, dev);
   const bar0 = m.read32(dev + PCIDEV.BAR) & ~0xf;
   const bar1 = m.read32(dev + PCIDEV.BAR + 4) & ~0xf;
-  mmioRegionRegister(hv, cell, bar0 >>> 0, ((~info.barMask[0]! >>> 0) + 1) >>> 0, MmioHandler.IVSHMEM_REGS, dev);
-  mmioRegionRegister(hv, cell, bar1 >>> 0, MSIX_REGION_SIZE, MmioHandler.IVSHMEM_MSIX, dev);
+  mmioRegionRegister(hv, cell, bar0 >>> 0, ((~info.barMask[0]! >>> 0) + 1) >>> 0, IVSHMEM_REGS_HANDLER, dev);
+  mmioRegionRegister(hv, cell, bar1 >>> 0, MSIX_REGION_SIZE, IVSHMEM_MSIX_HANDLER, dev);
   m.write64(ep + IVEP.IOREGION, bar0 >>> 0);
   m.write64(ep + IVEP.IOREGION + 8, bar1 >>> 0);
 }
@@ -282,7 +287,7 @@ function writeState(hv: Hv, ep: number, value: number): void {
   }
 }
 
-/** The register BAR (MmioHandler.IVSHMEM_REGS). */
+/** The register BAR (IVSHMEM_REGS_HANDLER). */
 export function ivshmemRegisterAccess(hv: Hv, dev: number, a: MmioAccess): MmioResultCode {
   const m = mem(hv);
   const ep = epOf(hv, dev);
@@ -318,7 +323,7 @@ export function ivshmemRegisterAccess(hv: Hv, dev: number, a: MmioAccess): MmioR
   return MmioResult.HANDLED;
 }
 
-/** The MSI-X BAR (MmioHandler.IVSHMEM_MSIX): the table shadow; the PBA reads 0. */
+/** The MSI-X BAR (IVSHMEM_MSIX_HANDLER): the table shadow; the PBA reads 0. */
 export function ivshmemMsixAccess(hv: Hv, dev: number, a: MmioAccess): MmioResultCode {
   const m = mem(hv);
   const ep = epOf(hv, dev);

@@ -2,75 +2,31 @@
  * MMIO dispatch (hypervisor/mmio.c): per-cell sorted region tables in hypervisor memory, the
  * seqcount-protected lock-free lookup, mmio_handle_access, and the sub-page handler.
  *
- * Handlers are code, which cannot live in shared memory; a table entry stores a handler ID
- * (MmioHandler) and its argument, and every CPU's worker dispatches the ID to the same code,
- * like function pointers into the one hypervisor image all CPUs share.
+ * Handlers are code, which cannot live in shared memory; a table entry stores a handler ID and
+ * its argument, and every CPU's worker resolves the ID through the handler registry
+ * (mmio-handler.ts), like function pointers into the one hypervisor image all CPUs share. The
+ * units' handlers come into the registry with the unit table (unit.ts); this file imports no
+ * unit, and sizes a cell's tables by asking each unit of the table how many regions it needs.
  */
-import {
-  CELL_OFF, MEM_IO_WIDTH_SHIFT, MEM_OFF, MEMORY_SIZE, MemFlags, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF,
-  cellPciDevicesOffset,
-} from '../../../shared/config/layout.js';
+import { MEM_IO_WIDTH_SHIFT, MEM_OFF, MEMORY_SIZE, MemFlags } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { cellConfigView, cellMemRegions, cellMemRegionsAddr } from './cell.js';
+import { cellMemRegions, cellMemRegionsAddr } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE, pages } from './layout.js';
+import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio-access.js';
+import { mmioHandlerDefine, mmioHandlerOf } from './mmio-handler.js';
 import { printk } from './printk.js';
-import { gicHandleDistAccess, gicHandleRedistAccess } from './gic-mmio.js';
-import { pciDevInfo, pciMmconfigAccess } from './pci.js';
-import { pciMsixAccess } from './pci-msix.js';
-import { ivshmemMsixAccess, ivshmemRegisterAccess } from './ivshmem.js';
+import { forEachUnit } from './unit.js';
 
-export const MmioResult = { ERROR: -1, UNHANDLED: 0, HANDLED: 1 } as const;
-export type MmioResultCode = (typeof MmioResult)[keyof typeof MmioResult];
-
-/** Handler IDs stored in mmio_handlers[].fn. */
-export const MmioHandler = {
-  /** mmio_handle_subpage; arg = physical address of the cell config's jailhouse_memory entry. */
-  SUBPAGE: 1,
-  /** gic_handle_dist_access; arg unused. */
-  GICD: 2,
-  /** gicv3_handle_redist_access; arg = the CPU whose redistributor frame it is. */
-  GICR: 3,
-  /** pci_mmconfig_access_handler; arg unused. */
-  PCI_MMCONFIG: 4,
-  /** ivshmem register BAR; arg = the struct pci_device. */
-  IVSHMEM_REGS: 5,
-  /** ivshmem MSI-X BAR; arg = the struct pci_device. */
-  IVSHMEM_MSIX: 6,
-  /** pci_msix_access_handler (a physical device's MSI-X table); arg = the struct pci_device. */
-  PCI_MSIX: 7,
-} as const;
+export { MmioAccess, MmioResult, type MmioResultCode } from './mmio-access.js';
 
 /**
- * struct mmio_access: address is guest-physical on entry, region-relative in the handler. The
- * 64-bit value is held as two unsigned 32-bit halves, the form the guest's register file and
- * RAM have, so a trapped access the sub-page handler serves creates no bigint; handlers that
- * compute on the value (the GIC's) use `value`, a 64-bit view of the same halves.
+ * The handler ID of mmio_handle_subpage; arg = physical address of the cell config's
+ * jailhouse_memory entry. (The units' IDs are declared where they register their regions.)
  */
-export class MmioAccess {
-  constructor(
-    public address = 0,
-    public size: 1 | 2 | 4 | 8 = 4,
-    public isWrite = false,
-    /** Bits 31..0 of the write value, or of the read result. */
-    public lo = 0,
-    /** Bits 63..32. */
-    public hi = 0,
-  ) {}
-
-  /** Write value, or the read result (64-bit, unsigned). */
-  get value(): bigint {
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
-  }
-
-  /** Stores the value modulo 2^64, as a 64-bit register would hold it. */
-  set value(v: bigint) {
-    this.lo = Number(BigInt.asUintN(32, v));
-    this.hi = Number(BigInt.asUintN(32, v >> 32n));
-  }
-}
+export const SUBPAGE_HANDLER = 1;
 
 const LOC_SIZE = 16;
 const HANDLER_SIZE = 16;
@@ -89,33 +45,15 @@ export function isSubpage(r: { virt: number; size: number }): boolean {
 }
 
 /**
- * How many regions the cell's units and config can register: irqchip (GICD + one GICR per
- * online CPU), PCI (the ECAM window when configured, 2 per ivshmem device, 1 per physical
- * device with an MSI-X table) and the sub-page memory regions.
+ * mmio_cell_init: the locations and handlers arrays from the mem_pool, sized for what every
+ * unit can register (unit.mmio_count_regions: the irqchip's GICD and GICRs, PCI's ECAM window,
+ * ivshmem BARs and MSI-X tables) plus one region per sub-page memory region of the config.
  */
-export function mmioCountRegions(hv: Hv, cell: number): number {
-  const m = hv.c.mem;
-  let n = 1 + hv.onlineCpus;
-  const sys = hv.systemConfig;
-  if (m.read64(sys + SYS_OFF.pci_mmconfig_base) !== 0) n += 1;
-  const cfg = hv.cellConfig(cell);
-  const dv = cellConfigView(hv, cfg);
-  const pci = cellPciDevicesOffset(dv, 0);
-  const nPci = dv.getUint32(CELL_OFF.num_pci_devices, true);
-  for (let i = 0; i < nPci; i++) {
-    const o = pci + i * PCI_DEVICE_SIZE;
-    const type = dv.getUint8(o + PCI_DEV_OFF.type);
-    if (type === PciType.IVSHMEM) n += 2;
-    else if (getU64(dv, o + PCI_DEV_OFF.msix_address) !== 0) n += 1;
-  }
-  for (const r of cellMemRegions(hv, cell)) if (isSubpage(r)) n += 1;
-  return n;
-}
-
-/** mmio_cell_init: the locations and handlers arrays from the mem_pool. */
 export function mmioCellInit(hv: Hv, cell: number): number {
   const m = hv.c.mem;
-  const max = mmioCountRegions(hv, cell);
+  let max = 0;
+  for (const unit of forEachUnit()) max += unit.mmioCountRegions(hv, cell);
+  for (const r of cellMemRegions(hv, cell)) if (isSubpage(r)) max += 1;
   const n = pages(max * (LOC_SIZE + HANDLER_SIZE));
   const base = n ? hv.memPool.alloc(n) : 0;
   if (!base) return -Errno.ENOMEM;
@@ -136,7 +74,11 @@ export function mmioCellExit(hv: Hv, cell: number): void {
   m.write32(cell + CELL.NUM_MMIO_REGIONS, 0);
 }
 
-/** mmio_region_register: insert sorted by start (equal starts after existing ones), seqcount-bracketed. */
+/**
+ * mmio_region_register: insert sorted by start (equal starts after existing ones),
+ * seqcount-bracketed. `handler` is the ID of the handler function (mmio-handler.ts), `arg` its
+ * handler_arg.
+ */
 export function mmioRegionRegister(hv: Hv, cell: number, start: number, size: number, handler: number, arg: number): void {
   const m = hv.c.mem;
   const lock = lockOf(hv, cell);
@@ -244,23 +186,17 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
   const r = findRegion(hv, hv.offsetOf(hv.thisCell(), CELL.SIZE), access.address, access.size);
   if (!r) return MmioResult.UNHANDLED;
   access.address -= r.start;
-  switch (r.handler) {
-    case MmioHandler.SUBPAGE: return mmioHandleSubpage(hv, access, hv.offsetOf(r.arg, MEMORY_SIZE));
-    case MmioHandler.GICD: return gicHandleDistAccess(hv, access);
-    case MmioHandler.GICR: return gicHandleRedistAccess(hv, access, r.arg);
-    case MmioHandler.PCI_MMCONFIG: return pciMmconfigAccess(hv, access);
-    case MmioHandler.IVSHMEM_REGS: return ivshmemRegisterAccess(hv, r.arg, access);
-    case MmioHandler.IVSHMEM_MSIX: return ivshmemMsixAccess(hv, r.arg, access);
-    case MmioHandler.PCI_MSIX: return pciMsixAccess(hv, r.arg, access, pciDevInfo(hv, r.arg));
-    default: return MmioResult.ERROR;
-  }
+  const handler = mmioHandlerOf(r.handler);
+  // An ID nothing defined: the table is corrupt (jhsim's handler pointer to nowhere).
+  if (!handler) return MmioResult.ERROR;
+  return handler(hv, access, r.arg);
 }
 
 /** Registers every sub-page memory region of the cell's config (mmio_subpage_register). */
 export function mmioRegisterSubpages(hv: Hv, cell: number): void {
   const first = cellMemRegionsAddr(hv, cell);
   cellMemRegions(hv, cell).forEach((r, i) => {
-    if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, MmioHandler.SUBPAGE, first + i * MEMORY_SIZE);
+    if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, SUBPAGE_HANDLER, first + i * MEMORY_SIZE);
   });
 }
 
@@ -306,3 +242,9 @@ function mmioHandleSubpage(hv: Hv, a: MmioAccess, cfg: number): MmioResultCode {
   }
   return MmioResult.HANDLED;
 }
+
+mmioHandlerDefine({
+  id: SUBPAGE_HANDLER,
+  name: 'mmio_handle_subpage',
+  handler: (hv, access, entry) => mmioHandleSubpage(hv, access, hv.offsetOf(entry, MEMORY_SIZE)),
+});

@@ -10,10 +10,14 @@ import { bdfString } from '../../pcie/regs.js';
 import type { Hv } from './hv.js';
 import { deviceMappingPhys, pagingMapDevice, pagingUnmapDevice } from './device-map.js';
 import { PCIDEV, PCI_EMBEDDED_MSIX_VECTS, pages } from './layout.js';
-import { MmioHandler, MmioResult, mmioRegionRegister, mmioRegionUnregister, type MmioAccess, type MmioResultCode } from './mmio.js';
-import type { PciDevInfo } from './pci.js';
+import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio-access.js';
+import { mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
+import type { PciDevInfo } from './pci-device.js';
 import { printk } from './printk.js';
 import { checkPciWrite } from './isolation-monitor.js';
+
+/** The MMIO handler ID of pci_msix_access_handler (pciMsixAccess); arg = the struct pci_device. */
+export const PCI_MSIX_HANDLER = 7;
 
 /** union pci_msix_vector: address (lo, hi), data, vector control; 16 bytes. */
 const VECTOR_SIZE = 16;
@@ -64,7 +68,7 @@ export function pciMsixAdd(hv: Hv, cell: number, dev: number, info: PciDevInfo):
   m.write64(dev + PCIDEV.MSIX_TABLE, table);
   m.copyIn(vectors, new Uint8Array(Math.max(info.numMsixVectors, 1) * VECTOR_SIZE));
   m.write64(dev + PCIDEV.MSIX_VECTORS, vectors);
-  mmioRegionRegister(hv, cell, info.msixAddress, info.msixRegionSize, MmioHandler.PCI_MSIX, dev);
+  mmioRegionRegister(hv, cell, info.msixAddress, info.msixRegionSize, PCI_MSIX_HANDLER, dev);
   return 0;
 }
 
@@ -129,7 +133,7 @@ export function pciMsixMaskHardware(hv: Hv, dev: number, info: PciDevInfo): void
 }
 
 /**
- * pci_msix_access_handler (MmioHandler.PCI_MSIX; arg = the struct pci_device): dword accesses
+ * pci_msix_access_handler (PCI_MSIX_HANDLER; arg = the struct pci_device): dword accesses
  * only. Writes beyond the vectors (the PBA may share the page) are invalid; a write goes into
  * the shadow and through the arch update, and the vector control dword also straight to the
  * table. Reads of a vector's address or data come from the shadow, everything else (vector

@@ -6,21 +6,22 @@
  * functions handled by ivshmem.ts behind the same moderation; the MSI-X tables of physical
  * devices are pci-msix.ts.
  */
-import { CELL_OFF, PCI_CAP_OFF, PCI_CAP_SIZE, PCI_DEVICE_SIZE, PCI_DEV_OFF, PCI_MSI_64BITS, PciType, SYS_OFF, cellPciCapsOffset, cellPciDevicesOffset } from '../../../shared/config/layout.js';
+import { CELL_OFF, PCI_CAP_OFF, PCI_CAP_SIZE, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF, cellPciCapsOffset, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { bdfString } from '../../pcie/regs.js';
 import { cellConfigView, cellName } from './cell.js';
 import type { Hv } from './hv.js';
 import { ivshmemExit, ivshmemInit, ivshmemPciCfgRead, ivshmemPciCfgWrite, ivshmemReset } from './ivshmem.js';
 import { CELL, PAGE_SIZE, PCIDEV, pages } from './layout.js';
-import { MmioHandler, MmioResult, mmioRegionRegister, type MmioAccess, type MmioResultCode } from './mmio.js';
+import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio-access.js';
+import { mmioRegionRegister } from './mmio.js';
+import { PciAccess, pciDevInfo, type PciAccessValue, type PciDevInfo } from './pci-device.js';
 import { pciMsixAdd, pciMsixMaskHardware, pciMsixRemove, pciMsixResetShadow, pciSaveMsixVectors, pciUpdateMsix } from './pci-msix.js';
 import { printk } from './printk.js';
 import { checkPciWrite } from './isolation-monitor.js';
 
-/** Result of a moderated config access. */
-export const PciAccess = { REJECT: 0, PERFORM: 1, DONE: 2 } as const;
-export type PciAccessValue = (typeof PciAccess)[keyof typeof PciAccess];
+/** The MMIO handler ID of pci_mmconfig_access_handler (pciMmconfigAccess); arg unused. */
+export const PCI_MMCONFIG_HANDLER = 4;
 
 const PCI_CAP_ID_MSI = 0x05;
 const PCI_CAP_ID_MSIX = 0x11;
@@ -44,41 +45,6 @@ const BRIDGE_WRITE: readonly Row[] = [
   [Perm.DENY, 0], [Perm.DENY, 0], [Perm.DENY, 0], [Perm.RDONLY, 0x0000ffff], [Perm.RDONLY, 0xffffffff], [Perm.RDONLY, 0xffffffff],
   [Perm.RDONLY, 0xffffffff], [Perm.RDONLY, 0xffffffff], [Perm.RDONLY, 0xffffffff], [Perm.DENY, 0], [Perm.DENY, 0], [Perm.ALLOW, 0xffff00ff],
 ];
-
-/** The config entry's fields the unit needs, read from hypervisor memory. */
-export interface PciDevInfo {
-  type: number;
-  bdf: number;
-  domain: number;
-  barMask: number[];
-  capsStart: number;
-  numCaps: number;
-  numMsiVectors: number;
-  msi64: boolean;
-  numMsixVectors: number;
-  msixRegionSize: number;
-  msixAddress: number;
-  shmemRegionsStart: number;
-  shmemDevId: number;
-  shmemPeers: number;
-  shmemProtocol: number;
-}
-
-export function pciDevInfo(hv: Hv, dev: number): PciDevInfo {
-  const m = hv.c.mem;
-  const e = m.read64(dev + PCIDEV.INFO);
-  const b = (o: number): number => m.read8(e + o);
-  const h = (o: number): number => m.read16(e + o);
-  return {
-    type: b(PCI_DEV_OFF.type), bdf: h(PCI_DEV_OFF.bdf), domain: h(PCI_DEV_OFF.domain),
-    barMask: [0, 1, 2, 3, 4, 5].map((i) => m.read32(e + PCI_DEV_OFF.bar_mask + 4 * i)),
-    capsStart: h(PCI_DEV_OFF.caps_start), numCaps: h(PCI_DEV_OFF.num_caps),
-    numMsiVectors: b(PCI_DEV_OFF.num_msi_vectors), msi64: (b(PCI_DEV_OFF.msi_bits) & PCI_MSI_64BITS) !== 0,
-    numMsixVectors: h(PCI_DEV_OFF.num_msix_vectors), msixRegionSize: h(PCI_DEV_OFF.msix_region_size), msixAddress: m.read64(e + PCI_DEV_OFF.msix_address),
-    shmemRegionsStart: m.read32(e + PCI_DEV_OFF.shmem_regions_start), shmemDevId: b(PCI_DEV_OFF.shmem_dev_id), shmemPeers: b(PCI_DEV_OFF.shmem_peers),
-    shmemProtocol: h(PCI_DEV_OFF.shmem_protocol),
-  };
-}
 
 interface PciCap { id: number; start: number; len: number; flags: number }
 
@@ -210,7 +176,7 @@ function archPciUpdateMsi(hv: Hv, dev: number, info: PciDevInfo, cap: PciCap): v
   for (let i = 1; i <= words; i++) pciWriteConfig(hv, info.bdf, cap.start + 4 * i, 4, m.read32(dev + PCIDEV.MSI + 4 * i));
 }
 
-/** pci_mmconfig_access_handler (MmioHandler.PCI_MMCONFIG): `a.address` is the offset in the window. */
+/** pci_mmconfig_access_handler (PCI_MMCONFIG_HANDLER): `a.address` is the offset in the window. */
 export function pciMmconfigAccess(hv: Hv, a: MmioAccess): MmioResultCode {
   const reg = a.address & 0xfff;
   const bdf = Math.floor(a.address / 4096);
@@ -297,7 +263,7 @@ function findDevice(hv: Hv, cell: number, info: PciDevInfo): number {
 export function pciCellInit(hv: Hv, cell: number): number {
   const m = hv.c.mem;
   const w = mmcfg(hv);
-  if (w.base) mmioRegionRegister(hv, cell, w.base, w.size, MmioHandler.PCI_MMCONFIG, 0);
+  if (w.base) mmioRegionRegister(hv, cell, w.base, w.size, PCI_MMCONFIG_HANDLER, 0);
   const cfg = hv.cellConfig(cell);
   const dv = cellConfigView(hv, cfg);
   const n = dv.getUint32(CELL_OFF.num_pci_devices, true);

@@ -4,17 +4,19 @@
  * under init_lock, initialized_cpus barrier, the master's init_late and activation. A single
  * shared `error` makes every CPU return the same code.
  */
-import { CELL_DESC_SIZE, CONSOLE_OFF, ConsoleFlags, MemFlags, SYS_OFF, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
+import { CELL_DESC_SIZE, CONSOLE_OFF, ConsoleFlags, SYS_OFF, SysFlags, systemConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import type { CpuContext } from '../../cpu/context.js';
 import { CpuState, CpuTime, CpuWord, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
-import { cellConfigId, cellCpus, cellInit, cellMemRegions, cells, cpuIdValid } from './cell.js';
+import { cellCpus, cellMemRegions, cpuIdValid } from './cell.js';
+import { cellInit } from './cell-init.js';
+import { configCommit } from './config-commit.js';
 import { mmioRegisterSubpages } from './mmio.js';
+import { archMapMemoryRegion, armPagingCellInit } from './mmu-cell.js';
 import { Hv } from './hv.js';
 import {
   BSS,
-  CELL,
   DATA,
   ENTRY_MARKER,
   HDR,
@@ -33,38 +35,19 @@ import {
   pages,
 } from './layout.js';
 import { PoolFlags } from './page-pool.js';
-import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, pagingCreateRepeat, pagingInputLimit, s2Flags, stage2Format, type PageTable } from './paging.js';
+import { cellPageTable, hvPageTable, parkingPageTable } from './page-tables.js';
+import { NONPRESENT_FLAGS, cellRootPtPages, hvFlags, hvFormat, pagingCreate, pagingCreateRepeat, s2Flags } from './paging.js';
+import { poolStats } from './paging-stats.js';
 import { hex, printk } from './printk.js';
 import { irqchipGlobalInit } from './gic-init.js';
 import { irqchipCpuInit, irqchipCpuShutdown } from './irqchip.js';
 import { GicCpuWord, ICH_HCR_EN } from '../../gic/index.js';
-import { irqchipCellInit } from './irqchip-cell.js';
-import { pciCellInit, pciShutdown } from './pci.js';
-import { configCommit } from './cell-mgmt.js';
+import { forEachUnit, forEachUnitReverse } from './unit.js';
 import { decodeLatin1 } from '../../../shared/text.js';
+// The units linked into the hypervisor: the table is walked from init_early on (mmio_cell_init).
+import './unit-list.js';
 
 const BITS_PER_PAGE = PAGE_SIZE * 8;
-
-/** The hypervisor's own stage-1 tables of a CPU (the common tables are CPU 0's). */
-export function hvPageTable(hv: Hv, cpu: number): PageTable {
-  return { root: hv.percpu(cpu) + PERCPU.ROOT_TABLE_PAGE, format: hvFormat };
-}
-
-export function cellPageTable(hv: Hv, cell: number): PageTable {
-  return { root: hv.c.mem.read64(cell + CELL.MM_ROOT), format: stage2Format(hv.c.board.pa_bits) };
-}
-
-export function parkingPageTable(hv: Hv): PageTable {
-  return { root: hv.c.mem.read64(hv.base + IMAGE.BSS + BSS.PARKING_PT), format: stage2Format(hv.c.board.pa_bits) };
-}
-
-/** "Page pool usage after <when>" on the console. */
-export function poolStats(hv: Hv, when: string): void {
-  printk(
-    hv,
-    `Page pool usage after ${when}: mem ${hv.memPool.usedPages}/${hv.memPool.pages}, remap ${hv.remapPool.usedPages}/${hv.remapPool.pages}\n`,
-  );
-}
 
 /** arch_entry's sanity check of the image it is running from. */
 function imageIsOurs(c: CpuContext, base: number): boolean {
@@ -265,15 +248,6 @@ function archInitEarly(hv: Hv): number {
   return armPagingCellInit(hv, hv.rootCell);
 }
 
-/** arm_paging_cell_init: VMID = cell id (<= 255), stage-2 root from the pool. */
-export function armPagingCellInit(hv: Hv, cell: number): number {
-  if (cellConfigId(hv, cell) >>> 0 > 0xff) return -Errno.E2BIG;
-  const root = hv.memPool.allocAligned(cellRootPtPages(hv.c.board.pa_bits));
-  if (!root) return -Errno.ENOMEM;
-  hv.c.mem.write64(cell + CELL.MM_ROOT, root);
-  return 0;
-}
-
 function cpuInit(hv: Hv): number {
   printk(hv, ` CPU ${hv.cpu}... `);
   const err = cpuInitInner(hv);
@@ -349,12 +323,13 @@ function initLate(hv: Hv): number {
     diag(hv, `the root cell's CPU set has ${n} CPUs but ${hv.onlineCpus} are online`);
     return -Errno.EINVAL;
   }
-  // The units' root cell init: the irqchip (irq_bitmap, GICD/GICR regions), then PCI (the ECAM
-  // region, root's devices, ivshmem endpoints).
-  const irqErr = irqchipCellInit(hv, root);
-  if (irqErr) return irqErr;
-  const pciErr = pciCellInit(hv, root);
-  if (pciErr) return pciErr;
+  // unit.init in link order, each the unit's root cell part: the irqchip (irq_bitmap, GICD/GICR
+  // regions), then PCI (the ECAM region, root's devices, ivshmem endpoints). Jailhouse prints
+  // "Initializing unit: <name>" before each; jhsim's console never did, and does not now.
+  for (const unit of forEachUnit()) {
+    const err = unit.init(hv);
+    if (err) return err;
+  }
   const pt = cellPageTable(hv, root);
   for (const r of cellMemRegions(hv, root)) {
     const err = archMapMemoryRegion(hv, root, pt, r);
@@ -366,26 +341,13 @@ function initLate(hv: Hv): number {
   return 0;
 }
 
-/** arch_map_memory_region for stage 2 (sub-page regions are left to MMIO dispatch). */
-export function archMapMemoryRegion(hv: Hv, cell: number, pt: PageTable, r: { phys: number; virt: number; size: number; flags: number }): number {
-  if (r.virt % PAGE_SIZE || r.size % PAGE_SIZE) return 0;
-  const limit = pagingInputLimit(pt);
-  if (r.virt + r.size > limit) {
-    // Jailhouse would index past its concatenated root table here; refuse the region instead.
-    printk(hv, `jhsim: memory region at IPA 0x${r.virt.toString(16)} (size 0x${r.size.toString(16)}) is beyond the stage-2 input range (0x${limit.toString(16)})\n`);
-    return -Errno.EINVAL;
-  }
-  const phys = r.flags & MemFlags.COMM_REGION ? cell + CELL.COMM_PAGE : r.phys;
-  const flags = s2Flags({ read: !!(r.flags & MemFlags.READ), write: !!(r.flags & MemFlags.WRITE), device: !!(r.flags & MemFlags.IO) });
-  return pagingCreate(hv.c.mem, hv.memPool, pt, phys, r.size, r.virt, flags, { huge: !(r.flags & MemFlags.NO_HUGEPAGES), coherent: true });
-}
-
 /**
- * Global teardown after a failed entry or at disable: pci_prepare_handover, then the units'
- * shutdown in reverse order (PCI gives root's devices their MSI/MSI-X back; the irqchip's
- * part is per CPU, in archShutdownSelf).
+ * shutdown (control.c): the global teardown after a failed entry or at disable, the units'
+ * shutdown in reverse link order: PCI (pci_prepare_handover, which upstream's shutdown() calls
+ * by name before the walk and which is PCI's first step here, then root's devices get their
+ * MSI/MSI-X back), then the irqchip's stub (its part is per CPU, in archShutdownSelf).
  */
 export function shutdown(hv: Hv): void {
-  pciShutdown(hv, cells(hv));
+  for (const unit of forEachUnitReverse()) unit.shutdown(hv);
 }
 

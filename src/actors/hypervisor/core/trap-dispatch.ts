@@ -18,6 +18,8 @@ import { faultIpa } from '../../../shared/arm64/fault-regs.js';
 import { abortEa, abortS1ptw, dabtCm, dabtIsv, dabtSas, dabtSrt, dabtSse, dabtWnr } from '../../../shared/arm64/iss-abort.js';
 import { ISS_SYSREG_RT_MASK, sysregIss, sysregIssRt } from '../../../shared/arm64/iss-sysreg.js';
 import { ICC_SGI1R_EL1 } from '../../gic/sysregs.js';
+// The units linked into the hypervisor: an exit may reach any unit's MMIO handler or hook.
+import './unit-list.js';
 
 export interface TrapOutcome {
   readonly action: CpuAction;

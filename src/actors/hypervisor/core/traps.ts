@@ -6,7 +6,8 @@
 import { Hc } from './layout.js';
 import type { Hv } from './hv.js';
 import { hypercall } from './control.js';
-import { handleSgirWrite, irqchipCpuShutdown, irqchipHandleIrq } from './irqchip.js';
+import { handleSgirWrite, irqchipCpuShutdown } from './irqchip.js';
+import { irqchipHandleIrq } from './irqchip-irq.js';
 import { RESUME, type CpuAction } from './percpu-control.js';
 import { handleSmc, type SmcResult } from './psci.js';
 import { CpuState } from '../../cpu/layout.js';
