@@ -13,7 +13,7 @@ import {
   GICR_IGROUPR0, GICR_IPRIORITYR0, GICR_ISENABLER0, GICR_PPI_BITS, GICR_SGI_BITS, GICR_WAKER, ICC_IGRPEN1_EN,
   ICC_PMR_DEFAULT, SPURIOUS_IRQ,
 } from '../../gic/index.js';
-import type { Kernel } from './kernel.js';
+import type { KernelCpu as Kernel } from './kernel-cpu.js';
 
 /** Linux's default interrupt priority (GICD_INT_DEF_PRI), and four of it for a whole IPRIORITYR word (GICD_INT_DEF_PRI_X4). */
 const GICD_INT_DEF_PRI = 0xa0;

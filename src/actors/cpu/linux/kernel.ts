@@ -17,6 +17,7 @@ import { esrForHvc, esrForSmc } from '../../../shared/arm64/esr.js';
 import { esrForSysreg } from '../../../shared/arm64/iss-sysreg.js';
 import { JAILHOUSE_HVC_CODE } from '../../hypervisor/core/layout.js';
 import type { CpuContext } from '../context.js';
+import type { KernelCpu } from './kernel-cpu.js';
 import { CpuState, CpuWord, cpuWord } from '../layout.js';
 import { CSD_FLAG_LOCK, CsdWord, KernelWord, LOG_BYTE_BASE, LOG_BYTES, csdQueueWord, csdWord } from './layout.js';
 import { ContextLost } from './sleep.js';
@@ -30,7 +31,7 @@ export const LINUX_SECONDARY_ENTRY = 0x40081000;
 
 export type SmpHandler = (k: Kernel, func: number, arg: number) => void;
 
-export class Kernel {
+export class Kernel implements KernelCpu {
   /** The hypervisor instance this CPU runs under, while Jailhouse is active on it. */
   hv: Hv | undefined;
   /** Runs smp functions by id (wired by the worker: driver and hotplug functions). */

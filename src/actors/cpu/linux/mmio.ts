@@ -12,7 +12,7 @@ import { archHandleTrap } from '../../hypervisor/core/trap-dispatch.js';
 import type { TrapRegs } from '../../hypervisor/core/trap-context.js';
 import { INVALID_PHYS_ADDR, pagingVirt2Phys } from '../../hypervisor/core/paging.js';
 import { cellPageTable } from '../../hypervisor/core/page-tables.js';
-import type { Kernel } from './kernel.js';
+import type { KernelCpu as Kernel } from './kernel-cpu.js';
 
 /**
  * ESR of a data abort Linux's `str`/`ldr` of `size` bytes with x0 would raise (ISV, SAS, WnR,
