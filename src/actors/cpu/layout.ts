@@ -212,6 +212,12 @@ export const MachineWord = {
   UPSTREAM_RACES: 14,
   /** Test hook: ms the driver's next cell create waits between offlining its CPUs and CELL_CREATE (0 = none); consumed once. */
   DELAY_CELL_CREATE_MS: 15,
+  /**
+   * Test hook: CPU id + 1 whose next park decided in check_events waits DELAY_PARK_MS before
+   * arm_cpu_park, control_lock already released (0 = none); consumed once.
+   */
+  DELAY_PARK_CPU: 16,
+  DELAY_PARK_MS: 17,
 } as const;
 
 /** MachineWord.ISOLATION bits (0 = monitor on, Jailhouse's own filters). */

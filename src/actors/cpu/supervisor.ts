@@ -167,6 +167,12 @@ export class Machine {
     Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_CELL_CREATE_MS), ms);
   }
 
+  /** Test hook: `cpu`'s next park by check_events waits `ms` between the decision and arm_cpu_park. */
+  delayNextPark(cpu: number, ms: number): void {
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_PARK_MS), ms);
+    Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_PARK_CPU), cpu + 1);
+  }
+
   private async spawn(): Promise<void> {
     const ready: Promise<void>[] = [];
     for (let cpu = 0; cpu < this.nr; cpu++) {

@@ -4,7 +4,7 @@
  * with control_lock as a real lock in the per_cpu public area.
  */
 import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
-import { CpuState, CpuWord } from '../../cpu/layout.js';
+import { CpuState, CpuWord, MachineWord, type CpuStateValue } from '../../cpu/layout.js';
 import { SGI_EVENT } from '../../gic/index.js';
 import { irqchipCpuReset } from './irqchip.js';
 import { cellCpus, cellName, cellOwnsCpu } from './cell.js';
@@ -100,14 +100,8 @@ export function checkEvents(hv: Hv): CpuAction {
     waitUntil(c.policy, genOf(hv, me), () => hv.load(suspend) === 0, 'check_events: suspended, waiting for resume_cpu');
     spinLock(c.policy, lock, 'control_lock (check_events)');
   }
-  // Still under control_lock: the resumer may go on now, and whoever needs the park/reset
-  // decisions below (PSCI CPU_ON, the next suspend) takes this lock and so waits for them.
-  if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
-  if (hv.load(suspended)) {
-    hv.store(suspended, 0);
-    signal(genOf(hv, me));
-  }
-
+  // Still under control_lock: whoever needs the park/reset decisions below (PSCI CPU_ON, the
+  // next suspend) takes this lock and so waits for them.
   let action: CpuAction = RESUME;
   const wfp = field(hv, me, PUB.WAIT_FOR_POWERON);
   if (hv.load(field(hv, me, PUB.PARK))) {
@@ -129,11 +123,43 @@ export function checkEvents(hv: Hv): CpuAction {
     hv.store(field(hv, me, PUB.FLUSH_VCPU_CACHES), 0);
     Atomics.store(c.cpus, c.my(CpuWord.TLB_FLUSH), 1);
   }
+  // The resumer goes on once cpu_suspended is cleared (resumeCpu waits for that), and may
+  // return to Linux and user space before this CPU runs another line: so its state is settled
+  // first. A CPU told to park is parked from here on, as on hardware, where it is in EL2 on its
+  // way to arm_cpu_park and never runs its old context again. Putting back the state from before
+  // the suspend (the cell's guest code, or FAILED) until arm_cpu_park ran showed a CPU that cell
+  // destroy had given back to root, offline in Linux, as running guest code for as long as this
+  // thread stayed descheduled (stress --hotplug --cells: "CPU n is offline but guest under the
+  // hypervisor"). Upstream clears cpu_suspended before the park/reset decisions, but its
+  // resume_cpu never waits for cpu_suspended, so the order is invisible there; the window was
+  // jhsim's own (a host thread preempted in EL2 code), hence no --upstream-races variant.
+  const park = hv.load(wfp) !== 0;
+  if (park) c.setState(parkedState(hv));
+  else if (c.state === CpuState.SUSPENDED) c.setState(before === CpuState.SUSPENDED ? CpuState.HYPERVISOR : before);
+  if (hv.load(suspended)) {
+    hv.store(suspended, 0);
+    signal(genOf(hv, me));
+  }
   spinUnlock(lock);
-  if (hv.load(wfp)) return armCpuPark(hv);
+  if (park) {
+    parkDelayHook(hv);
+    return armCpuPark(hv);
+  }
   // arm_cpu_reset: the vCPU's GIC interface starts clean (LRs, ring, PPIs disabled, VMCR 0).
   if (action.kind === 'reset') irqchipCpuReset(hv);
   return action;
+}
+
+/**
+ * Test hook (Machine.delayNextPark): hold this CPU between check_events' park decision and
+ * arm_cpu_park, where a slow host thread can sit for milliseconds, so a test can look at the
+ * machine from inside that window every time.
+ */
+function parkDelayHook(hv: Hv): void {
+  const c = hv.c;
+  const w = c.machine(MachineWord.DELAY_PARK_CPU);
+  if (Atomics.load(c.cpus, w) !== hv.cpu + 1 || Atomics.compareExchange(c.cpus, w, hv.cpu + 1, 0) !== hv.cpu + 1) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Atomics.load(c.cpus, c.machine(MachineWord.DELAY_PARK_MS)));
 }
 
 /** arm_cpu_park: the CPU ends up in the parking loop (wait_for_poweron). */
@@ -144,8 +170,13 @@ export function armCpuPark(hv: Hv): CpuAction {
   hv.store(field(hv, hv.cpu, PUB.WAIT_FOR_POWERON), 1);
   spinUnlock(lock);
   irqchipCpuReset(hv);
-  hv.c.setState(hv.load(field(hv, hv.cpu, PUB.FAILED)) ? CpuState.FAILED : CpuState.PARKED);
+  hv.c.setState(parkedState(hv));
   return { kind: 'park' };
+}
+
+/** How a parked CPU shows: FAILED after a panic_park of its cell, else PARKED. */
+function parkedState(hv: Hv): CpuStateValue {
+  return hv.load(field(hv, hv.cpu, PUB.FAILED)) ? CpuState.FAILED : CpuState.PARKED;
 }
 
 /** panic_park: a cell-caused fatal trap; the cell fails once all its CPUs have failed. */
