@@ -20,15 +20,14 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 /** Source modules whose use starts CPU workers from dist/. */
 const STARTS_WORKERS = /^\.\.\/src\/(actors\/cpu\/supervisor|cli\/commands\/guest-run|cli\/bench\/[a-z-]+|cli\/stress\/[a-z-]+)\.js$/;
 
-function imports(file: string): string[] {
-  const text = readFileSync(join(DIR, file), 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
-}
+const texts = new Map(files.map((f) => [f, readFileSync(join(DIR, f), 'utf8')]));
+const imports = (file: string): string[] =>
+  [...texts.get(file)!.matchAll(/^\s*(?:import|export)\s[^'"]*?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
 
 const direct = new Map(files.map((f) => [f, imports(f)]));
 /** Spawns the built CLI itself (cli-process.ts, or a test with its own spawn of dist/cli/main.js). */
 const cliHere = (f: string): boolean =>
-  f === 'cli-process.ts' || /join\([^)]*'dist', 'cli', 'main\.js'\)/.test(readFileSync(join(DIR, f), 'utf8'));
+  f === 'cli-process.ts' || /join\([^)]*'dist', 'cli', 'main\.js'\)/.test(texts.get(f)!);
 const local = (spec: string): string | undefined => (spec.startsWith('./') ? spec.slice(2).replace(/\.js$/, '.ts') : undefined);
 /** Loads dist/ itself (not through another test/ file). */
 const loadsDistHere = (f: string): boolean =>
@@ -68,7 +67,7 @@ describe('test suite layout', () => {
   it('errno results are asserted through Errno, not bare numbers', () => {
     const bare: string[] = [];
     for (const f of files) {
-      readFileSync(join(DIR, f), 'utf8').split('\n').forEach((line, k) => {
+      texts.get(f)!.split('\n').forEach((line, k) => {
         if (/\.(toBe|toEqual)\(-(1|2|4|5|7|8|11|12|13|14|16|17|19|22|34|36|38|95)\)/.test(line)) bare.push(`${f}:${k + 1}: ${line.trim()}`);
       });
     }

@@ -4,21 +4,20 @@
  * hypervisor's virtual-interface control (ICH_*_EL2) this machine, the hypervisor, root Linux and
  * the inmates use. Names follow Jailhouse's arm-common/include/asm/gic_v3.h where it has one
  * (given in the comment when the spelling differs), else Linux's
- * include/linux/irqchip/arm-gic-v3.h. Hardware facts only, like regs.ts: this file imports nothing.
- * The register names themselves (ICC_IAR1_EL1 ...) are the CPU's sysreg table's (cpu/a64/sysregs.ts).
+ * include/linux/irqchip/arm-gic-v3.h. Hardware facts only, like regs.ts. The register names and
+ * encodings themselves (ICC_IAR1_EL1 ...) are the architecture's sysreg table's (shared/arm64/sysregs.ts).
  */
 
-/** A system register's encoding: what MRS/MSR name and what ESR_EL2's ISS reports for a trapped access. */
-export interface SysregEncoding {
-  readonly op0: number;
-  readonly op1: number;
-  readonly crn: number;
-  readonly crm: number;
-  readonly op2: number;
-}
+import { SYSREGS, type SysRegFieldsSpec } from '../../shared/arm64/sysregs.js';
 
-/** ICC_SGI1R_EL1, S3_0_C12_C11_5: the SGI generation register Jailhouse traps (Jailhouse: SYSREG_64(0, c12, c11, 5)). */
-export const ICC_SGI1R_EL1: SysregEncoding = Object.freeze({ op0: 3, op1: 0, crn: 12, crm: 11, op2: 5 });
+/** A system register's encoding: what MRS/MSR name and what ESR_EL2's ISS reports for a trapped access. */
+export type SysregEncoding = Readonly<SysRegFieldsSpec>;
+
+/**
+ * ICC_SGI1R_EL1, S3_0_C12_C11_5: the SGI generation register Jailhouse traps (Jailhouse:
+ * SYSREG_64(0, c12, c11, 5)); its encoding is the architecture's system-register table's.
+ */
+export const ICC_SGI1R_EL1: SysregEncoding = SYSREGS.ICC_SGI1R_EL1!;
 
 // --- physical CPU interface --------------------------------------------------------------------
 

@@ -60,6 +60,8 @@ function branch(i: Insn, pc: number): string {
  */
 export function build(insns: { i: Insn; word: number; pc: number }[], start: number): BlockFn {
   const n = insns.length;
+  // The end of a pass (nx set): loop when it goes back to the start and another pass fits.
+  const tail = `if(nx===${start}&&cnt+${n}<=limit)continue;s.pc=nx;return cnt;`;
   let body = '';
   insns.forEach(({ i, pc }, k) => {
     const bail = `s.pc=${pc};M.bail=1;return cnt+${k};`;
@@ -70,7 +72,7 @@ export function build(insns: { i: Insn; word: number; pc: number }[], start: num
     }
     if (i.op === 'B_COND' || i.op === 'CB' || i.op === 'TB') {
       // A side exit (see isSideExit): taken, the pass ends here with k + 1 instructions.
-      body += `${branch(i, pc)}if(nx!==${pc + 4}){cnt+=${k + 1};if(nx===${start}&&cnt+${n}<=limit)continue;s.pc=nx;return cnt;}`;
+      body += `${branch(i, pc)}if(nx!==${pc + 4}){cnt+=${k + 1};${tail}}`;
       return;
     }
     if (i.op === 'B') {
@@ -95,8 +97,7 @@ export function build(insns: { i: Insn; word: number; pc: number }[], start: num
     `return function block_${start < 0 ? 'm' : ''}${Math.abs(start).toString(16)}(s,R,M,X,limit){` +
     'let cnt=0,a0=0,a1=0,b0=0,b1=0,r0=0,r1=0,t0=0,t1=0,c=0,o=0,va=0,nx=0,d=M.dv;' +
     `const SP=s.el===0||s.spsel===0?${RegWord.SP_EL0}:${RegWord.SP_EL1},EL=s.el,V=s.v32;` +
-    `for(;;){${body}cnt+=${n};` +
-    `if(nx===${start}&&cnt+${n}<=limit)continue;s.pc=nx;return cnt;}}`;
+    `for(;;){${body}cnt+=${n};${tail}}}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the translator's whole point
   return new Function('I', src)(insns.map((x) => x.i)) as BlockFn;
 }
