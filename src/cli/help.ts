@@ -19,7 +19,7 @@ import { SHELL_COMMANDS } from './shell/shell-complete.js';
 /** Global options that shape the machine a command boots. */
 export const MACHINE_GLOBALS: readonly string[] = ['--board', '--cpus', '--firmware', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races'];
 /** Global options of commands that boot a machine with the supervisor's log and the UART console. */
-export const SESSION_GLOBALS: readonly string[] = [...MACHINE_GLOBALS, '--uart-log', '--log-level'];
+export const SESSION_GLOBALS: readonly string[] = [...MACHINE_GLOBALS, '--uart-log', '--log-level', '--profile'];
 
 const honoured = new WeakMap<Command, ReadonlySet<string>>();
 

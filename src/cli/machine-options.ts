@@ -13,6 +13,8 @@ import { fileError, fsErrno } from './file-errors.js';
 import { createLogger } from './logger.js';
 import { resolveUserPath } from './paths.js';
 import { UartConsole } from './shell/uart-console.js';
+import { ProfileCollector } from './profile/profile-collector.js';
+import { checkProfileTarget, writeProfile } from './profile/profile-output.js';
 
 export interface GlobalOptions {
   board?: string;
@@ -28,6 +30,8 @@ export interface GlobalOptions {
   watchdog?: string;
   /** Directory for the per-cell UART logs. */
   uartLog?: string;
+  /** Record every vmexit and write the profile (trace, HTML report, tables) to this file at the end. */
+  profile?: string;
 }
 
 export function parseIntOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -95,6 +99,8 @@ export interface Session {
   board: Board;
   /** The UARTs' output, drained in the background (stopped by endSession). */
   uart: UartConsole;
+  /** The vmexit recording of --profile (written by endSession). */
+  profile?: { collector: ProfileCollector; file: string };
 }
 
 /** The --uart-log directory, created if needed (undefined without the option). */
@@ -117,14 +123,25 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
   const logDir = uartLogFrom(opts);
   const t0 = performance.now();
   const isolation = isolationFrom(opts);
-  const machine = await Machine.boot({ board, firmware, watchdogMs, isolation, upstreamRaces: !!opts.upstreamRaces, ...extra });
+  if (opts.profile !== undefined) checkProfileTarget(opts.profile);
+  const profile = opts.profile !== undefined || !!extra.profile;
+  const machine = await Machine.boot({ board, firmware, watchdogMs, isolation, upstreamRaces: !!opts.upstreamRaces, ...extra, profile });
   log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');
-  return { machine, log, board, uart: UartConsole.forMachine(machine, { logDir }).start() };
+  const s: Session = { machine, log, board, uart: UartConsole.forMachine(machine, { logDir }).start() };
+  if (opts.profile !== undefined) s.profile = { collector: new ProfileCollector(machine).start(), file: opts.profile };
+  return s;
 }
 
-/** Drains the UARTs a last time (finishing their logs) and shuts the machine down. */
-export async function endSession(s: Session): Promise<void> {
+/**
+ * Drains the UARTs a last time (finishing their logs), writes the --profile files and shuts the
+ * machine down.
+ */
+export async function endSession(s: Session, say: (line: string) => void = (l) => process.stderr.write(l)): Promise<void> {
   s.uart.stop();
+  if (s.profile) {
+    const f = writeProfile(s.profile.collector.stop(), s.profile.file);
+    say(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+  }
   await s.machine.shutdown();
 }
 

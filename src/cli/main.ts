@@ -22,6 +22,9 @@ import { configCheck, isSystemConfig, type ConfigCheckOptions } from './tools/co
 import { runStress, type StressCliOptions } from './stress/stress-cli.js';
 import { MACHINE_GLOBALS, SESSION_GLOBALS, finishHelp, helpConfiguration, honours, packageVersion } from './help.js';
 import { errnoLabel, fsErrno, fsErrorText } from './file-errors.js';
+import { profileCli, type ProfileCliOptions } from './profile/profile-cli.js';
+import { SORT_KEYS } from './profile/profile-report.js';
+import { EVENT_CLASSES } from './profile/profile-names.js';
 import { firmwareInfoCli, type FirmwareInfoOptions } from './commands/firmware-info.js';
 import { TLP_ENCODE_HELP, tlpDecodeCli, tlpEncodeCli, type TlpDecodeCliOptions, type TlpEncodeCliOptions } from './commands/tlp.js';
 
@@ -39,6 +42,7 @@ program
   .addOption(new Option('--filters <which>', "the hypervisor's GIC filters: Jailhouse's own (flaws included) or jhsim's corrected ones").choices(['upstream', 'fixed']).default('upstream'))
   .addOption(new Option('--isolation-monitor <on|off>', 'report emulated writes that change another cell\'s interrupts, PCI devices or ivshmem peers').choices(['on', 'off']).default('on'))
   .option('--upstream-races', "keep upstream's race windows (cell create releases the CPU hotplug lock before its hypercall; a failed create leaves its CPUs with a stale park), which jhsim closes by default")
+  .option('--profile <file>', 'record every vmexit (shell, run, demo) and write FILE (Chrome/Perfetto trace), FILE .html (report) and .txt (tables) at the end')
   .option('--uart-log <dir>', "write each cell's UART output to DIR/<cell name>.log (shell, run, demo, guest run)")
   .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'));
 
@@ -99,6 +103,22 @@ honours(program.command('stress'), MACHINE_GLOBALS)
   .option('--json', 'print one JSON object instead of the report')
   .action(async (o: StressCliOptions) => {
     process.exitCode = await runStress(globals(), o);
+  });
+
+honours(program.command('profile'), SESSION_GLOBALS.filter((o) => o !== '--profile'))
+  .description('record every vmexit of a session (the bundled gic-demo + sgi-pingpong + ivshmem scenario, a script or -c) and report them as perf kvm stat does, plus a Perfetto trace and an HTML report')
+  .argument('[file]', 'script with one or more shell commands per line (default: the bundled scenario)')
+  .option('-c, --command <cmds>', 'commands separated by ";" instead of the scenario')
+  .option('--duration <s>', 'seconds the scenario\'s cells run', '3')
+  .option('-o, --out <file>', 'trace file; the report and tables go beside it (.html, .txt)', 'jhsim-profile.json')
+  .addOption(new Option('--sort <key>', 'order of the reasons').choices([...SORT_KEYS]).default('samples'))
+  .option('--cpu <list>', 'only these CPUs (comma-separated)')
+  .option('--cell <names>', 'only these cells (names or ids, comma-separated)')
+  .addOption(new Option('--event <class>', 'only this kind of exit').choices([...EVENT_CLASSES]))
+  .option('--json', 'print the report as JSON')
+  .option('--csv', 'print the report as CSV')
+  .action(async (file: string | undefined, o: ProfileCliOptions) => {
+    process.exitCode = await profileCli(globals(), file, o);
   });
 
 // fast-check loads only when the command runs (dynamic import): other commands start as fast as before.

@@ -13,6 +13,7 @@ import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValu
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
 import { cpuCellId } from './writer-cell.js';
+import { ExitRecorder } from './exit-recorder.js';
 
 export interface MachineBuffers {
   ram: RamBank[];
@@ -23,6 +24,8 @@ export interface MachineBuffers {
   uarts: SharedArrayBuffer;
   /** The PCIe fabric: config spaces and BAR memory of every function (pcie/layout.ts). */
   pcie: SharedArrayBuffer;
+  /** The vmexit recorder's rings (exit-ring-layout.ts), present only while profiling. */
+  exits?: SharedArrayBuffer;
 }
 
 export interface WorkerInit {
@@ -54,6 +57,8 @@ export class CpuContext {
   readonly upstreamRaces: boolean;
   /** Linux's PSTATE.I for this CPU: false inside IRQ handlers and irq-off sections. */
   irqsEnabled = true;
+  /** This CPU's vmexit recorder; undefined unless the machine was booted with profiling. */
+  readonly rec: ExitRecorder | undefined;
 
   constructor(
     init: WorkerInit,
@@ -80,6 +85,7 @@ export class CpuContext {
     this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu), this.pcie);
     this.isolation = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.ISOLATION));
     this.upstreamRaces = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.UPSTREAM_RACES)) === 1;
+    this.rec = init.buffers.exits ? new ExitRecorder(init.buffers.exits, this.nr, this.cpu) : undefined;
     this.rng = new Rng(Atomics.load(this.cpus, machineWord(this.nr, MachineWord.SEED)) >>> 0, 1000 + this.cpu);
   }
 
@@ -98,6 +104,7 @@ export class CpuContext {
 
   setState(s: CpuStateValue): void {
     Atomics.store(this.cpus, this.my(CpuWord.STATE), s);
+    this.rec?.state(s, 0);
   }
 
   get hvActive(): boolean {

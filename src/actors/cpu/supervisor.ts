@@ -19,6 +19,8 @@ import { uartSabSize } from './devices/pl011-layout.js';
 import { resetPl011 } from './devices/pl011.js';
 import { PcieFabric } from '../pcie/index.js';
 import { Enumerator } from './linux/pci-enumerate.js';
+import { exitRingBytes } from './exit-ring-layout.js';
+import { ExitDrain } from './exit-drain.js';
 
 export interface MachineOptions {
   board: Board;
@@ -34,6 +36,8 @@ export interface MachineOptions {
   isolation?: number;
   /** Keep the upstream driver's race windows (default: closed). */
   upstreamRaces?: boolean;
+  /** Record every vmexit of every CPU (the profiler's rings, drained through `exitDrain`). */
+  profile?: boolean;
 }
 
 /**
@@ -75,6 +79,8 @@ export class Machine {
   readonly k32: Int32Array;
   readonly k8: Uint8Array;
   readonly hangs: HangReport[] = [];
+  /** The vmexit recorder's rings, when the machine was booted with `profile`. */
+  readonly exitDrain: ExitDrain | undefined;
   readonly faults: { cpu: number; message: string }[] = [];
   private readonly workers: Worker[] = [];
   private exited = 0;
@@ -90,6 +96,7 @@ export class Machine {
     this.gic = new Gic(buffers.gic, this.nr, board.gic.nr_irqs, cpuTopology(board).map((t) => t.mpidr), this.cpus);
     this.k32 = new Int32Array(buffers.kernel);
     this.k8 = new Uint8Array(buffers.kernel);
+    this.exitDrain = buffers.exits ? new ExitDrain(buffers.exits, this.nr) : undefined;
   }
 
   static async boot(opts: MachineOptions): Promise<Machine> {
@@ -102,6 +109,7 @@ export class Machine {
       kernel: new SharedArrayBuffer(KERNEL_SAB_BYTES),
       uarts: new SharedArrayBuffer(uartSabSize(boardUarts(board).length)),
       pcie: new SharedArrayBuffer(PcieFabric.sabSize(board.pci.devices)),
+      ...(opts.profile ? { exits: new SharedArrayBuffer(exitRingBytes(board.cpus)) } : {}),
     };
     const m = new Machine(board, buffers);
     m.init(opts);

@@ -7,6 +7,7 @@ import type { CpuContext } from '../../cpu/context.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { word, type Word } from '../../../shared/sync.js';
 import { PagePool } from './page-pool.js';
+import { CELL_OFF } from '../../../shared/config/layout.js';
 import { BSS, CELL, DATA, HDR, IMAGE, PAGE_SIZE, PERCPU, PUB } from './layout.js';
 
 export class Hv {
@@ -145,6 +146,7 @@ export class Hv {
 
   /** Count a vmexit in this CPU's own statistics slot (plain, non-atomic, like Jailhouse). */
   count(stat: number, n = 1): void {
+    if (this.c.rec !== undefined && stat !== 0 && n !== 0) this.c.rec.reason(stat);
     const dv = this.dv;
     const o = this.pubOff + PUB.STATS + stat * 4;
     dv.setUint32(o, (dv.getUint32(o, true) + n) >>> 0, true);
@@ -156,6 +158,12 @@ export class Hv {
 
   zeroStats(cpu: number): void {
     this.c.mem.fill(this.pub(cpu) + PUB.STATS, 9 * 4, 0);
+  }
+
+  /** Id of this CPU's cell (its config's id; 0 = root), for the vmexit recorder. */
+  thisCellId(): number {
+    const cfg = this.cellConfig(this.thisCell());
+    return cfg ? this.c.mem.read32(cfg + CELL_OFF.id) >>> 0 : 0;
   }
 
   /** The cell's config address (root: inside the system config). */

@@ -27,6 +27,7 @@ export function irqchipHandleIrq(hv: Hv): CpuAction {
   for (;;) {
     const irq = ic.ack();
     if (irq === SPURIOUS_IRQ) break;
+    hv.c.rec?.irq(irq);
     let handled = true;
     if (irq < 16) {
       if (irq === SGI_INJECT) {

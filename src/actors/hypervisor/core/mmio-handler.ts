@@ -44,3 +44,8 @@ export function mmioHandlerDefine(def: MmioHandlerDef): void {
 export function mmioHandlerOf(id: number): MmioHandlerFn | undefined {
   return handlers[id]?.handler;
 }
+
+/** The Jailhouse function an ID stands for (profiler reports), undefined for an unknown ID. */
+export function mmioHandlerName(id: number): string | undefined {
+  return handlers[id]?.name;
+}

@@ -186,6 +186,7 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
   const r = findRegion(hv, hv.offsetOf(hv.thisCell(), CELL.SIZE), access.address, access.size);
   if (!r) return MmioResult.UNHANDLED;
   access.address -= r.start;
+  hv.c.rec?.mmioHandler(r.handler);
   const handler = mmioHandlerOf(r.handler);
   // An ID nothing defined: the table is corrupt (jhsim's handler pointer to nowhere).
   if (!handler) return MmioResult.ERROR;

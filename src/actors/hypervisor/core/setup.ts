@@ -66,6 +66,16 @@ function imageIsOurs(c: CpuContext, base: number): boolean {
  * in native EL1.
  */
 export function hypervisorEntry(c: CpuContext, base: number, size: number): { ret: number; hv?: Hv } {
+  if (c.rec === undefined) return entry(c, base, size);
+  const t0 = now();
+  const r = entry(c, base, size);
+  const f64 = new Float64Array(c.cpus.buffer);
+  c.rec.entry(t0, now() - t0, r.ret, f64[cpuTimeIndex(c.cpu, CpuTime.BARRIER_A_AT)]! - t0);
+  return r;
+}
+
+/** entry() of arm64/entry.S and setup.c: both barriers, init_early/cpu_init/init_late. */
+function entry(c: CpuContext, base: number, size: number): { ret: number; hv?: Hv } {
   if (!imageIsOurs(c, base)) {
     // A real CPU would branch into garbage; the simulation refuses to run a foreign image.
     return { ret: -Errno.EIO };

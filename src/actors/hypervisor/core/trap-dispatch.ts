@@ -12,6 +12,7 @@ import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
 import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js';
 import { printk } from './printk.js';
 import type { TrapContext, TrapRegs } from './trap-context.js';
+import type { ExitRecorder } from '../../cpu/exit-recorder.js';
 import { EC } from '../../../shared/arm64/exception-class.js';
 import { esrEc, esrIl, esrIss, issImm16 } from '../../../shared/arm64/esr.js';
 import { faultIpa } from '../../../shared/arm64/fault-regs.js';
@@ -50,6 +51,42 @@ function arg(regs: TrapRegs, n: number): number {
 }
 
 export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
+  const rec = hv.c.rec;
+  if (rec === undefined) return dispatchTrap(hv, t);
+  const ec = esrEc(t.esr);
+  rec.exitBegin();
+  noteCause(rec, t, ec);
+  try {
+    return dispatchTrap(hv, t);
+  } finally {
+    rec.exitEnd(ec, hv.thisCellId());
+  }
+}
+
+/** The recorder's finer cause of a trap, taken before the handler changes the registers. */
+function noteCause(rec: ExitRecorder, t: TrapContext, ec: number): void {
+  const iss = esrIss(t.esr);
+  switch (ec) {
+    case EC.HVC64:
+    case EC.SMC64:
+      // The hypercall code, or the PSCI/SMCCC function id.
+      rec.detail(Number(t.regs.get(0)));
+      break;
+    case EC.SYSREG: {
+      const rt = sysregIssRt(iss);
+      // ICC_SGI1R_EL1.INTID (bits 27:24): the SGI the guest sends.
+      rec.detail(rt === 31 ? 0 : Number((t.regs.get(rt) >> 24n) & 15n));
+      break;
+    }
+    case EC.DABT_LOWER:
+      rec.detail(ipaOf(t), (1 << dabtSas(iss)) | (dabtWnr(iss) ? 16 : 0));
+      break;
+    default:
+      break;
+  }
+}
+
+function dispatchTrap(hv: Hv, t: TrapContext): TrapOutcome {
   hv.count(Stat.TOTAL);
   const ec = esrEc(t.esr);
   const iss = esrIss(t.esr);

@@ -41,7 +41,14 @@ export function sysregWriteFromTrap(hv: Hv, value: bigint): CpuAction | undefine
 
 /** A physical IRQ exit (the PE's IRQ line is asserted while HCR_EL2.IMO routes it to EL2). */
 export function trapIrq(hv: Hv): CpuAction {
-  return irqchipHandleIrq(hv);
+  const rec = hv.c.rec;
+  if (rec === undefined) return irqchipHandleIrq(hv);
+  rec.exitBegin();
+  try {
+    return irqchipHandleIrq(hv);
+  } finally {
+    rec.exitEnd(0, hv.thisCellId());
+  }
 }
 
 /** arch_shutdown_self: this CPU returns to EL1 without the hypervisor underneath. */

@@ -1,0 +1,116 @@
+/**
+ * One CPU's vmexit recorder: writes records into its own ring of the recorder buffer
+ * (exit-ring-layout.ts) without waiting for anyone. The hypervisor calls exitBegin when a trap
+ * or IRQ exit enters it, notes the reason and the cause while it handles the exit, and calls
+ * exitEnd when it returns; the CPU context calls state() on every CpuState change.
+ *
+ * Exits can nest (a hypercall that waits may take an IRQ exit on the same CPU): each level keeps
+ * its own start time and cause.
+ */
+import { now } from './layout.js';
+import { REASON_OTHER, RING_CAPACITY, RecKind, RecSlot, RingWord, recIndex, ringWord } from './exit-ring-layout.js';
+
+const MAX_DEPTH = 8;
+
+export class ExitRecorder {
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private head: number;
+  private depth = 0;
+  private readonly t0 = new Float64Array(MAX_DEPTH);
+  private readonly reasonAt = new Int32Array(MAX_DEPTH);
+  private readonly detailAt = new Float64Array(MAX_DEPTH);
+  private readonly auxAt = new Float64Array(MAX_DEPTH);
+  private readonly countAt = new Int32Array(MAX_DEPTH);
+
+  constructor(
+    sab: SharedArrayBuffer,
+    private readonly nrCpus: number,
+    private readonly cpu: number,
+  ) {
+    this.i32 = new Int32Array(sab);
+    this.f64 = new Float64Array(sab);
+    this.head = Atomics.load(this.i32, ringWord(cpu, RingWord.HEAD));
+  }
+
+  /** A trap or IRQ exit entered the hypervisor. */
+  exitBegin(): void {
+    const d = this.depth++;
+    if (d >= MAX_DEPTH) return;
+    this.t0[d] = now();
+    this.reasonAt[d] = REASON_OTHER;
+    this.detailAt[d] = 0;
+    this.auxAt[d] = 0;
+    this.countAt[d] = 0;
+  }
+
+  /** The first statistics category (Stat index) the exit counts is its reason. */
+  reason(stat: number): void {
+    const d = this.depth - 1;
+    if (d >= 0 && d < MAX_DEPTH && this.reasonAt[d] === REASON_OTHER) this.reasonAt[d] = stat;
+  }
+
+  /** The exit's finer cause (RecSlot.DETAIL) and, for MMIO, size/direction/handler (RecSlot.AUX). */
+  detail(detail: number, aux = 0): void {
+    const d = this.depth - 1;
+    if (d < 0 || d >= MAX_DEPTH) return;
+    this.detailAt[d] = detail;
+    this.auxAt[d] = aux;
+  }
+
+  /** One more physical interrupt acknowledged in this IRQ exit. */
+  irq(intid: number): void {
+    const d = this.depth - 1;
+    if (d < 0 || d >= MAX_DEPTH) return;
+    if (this.countAt[d]++ === 0) this.detailAt[d] = intid;
+  }
+
+  /** Patch the MMIO handler id into the exit's AUX (known only once the region is found). */
+  mmioHandler(id: number): void {
+    const d = this.depth - 1;
+    if (d >= 0 && d < MAX_DEPTH) this.auxAt[d] = (this.auxAt[d]! % 256) + id * 256;
+  }
+
+  /** The exit returns to the guest (or parks the CPU): `ec` is ESR_EL2.EC (0 for an IRQ exit). */
+  exitEnd(ec: number, cell: number): void {
+    const d = --this.depth;
+    if (d >= MAX_DEPTH || d < 0) {
+      if (d < 0) this.depth = 0;
+      return;
+    }
+    const t0 = this.t0[d]!;
+    this.put(RecKind.EXIT | (this.reasonAt[d]! << 4) | (ec << 8), t0, now() - t0, cell, this.detailAt[d]!, this.auxAt[d]!, this.countAt[d]!);
+  }
+
+  /** The CPU's state changed to `state` (CpuState). */
+  state(state: number, cell: number): void {
+    this.put(RecKind.STATE, now(), 0, cell, state, 0, 0);
+  }
+
+  /** The hypervisor's entry on this CPU took [t0, t0 + dur); it left entry barrier A at t0 + barrierA. */
+  entry(t0: number, dur: number, result: number, barrierA: number): void {
+    this.put(RecKind.ENTRY, t0, dur, 0, result, barrierA, 0);
+  }
+
+  private put(kind: number, t0: number, dur: number, cell: number, detail: number, aux: number, count: number): void {
+    const i32 = this.i32;
+    const h = this.head;
+    const tail = Atomics.load(i32, ringWord(this.cpu, RingWord.TAIL));
+    if (((h - tail) | 0) >= RING_CAPACITY) {
+      Atomics.add(i32, ringWord(this.cpu, RingWord.DROPPED), 1);
+      return;
+    }
+    const f = this.f64;
+    const o = recIndex(this.nrCpus, this.cpu, h & (RING_CAPACITY - 1));
+    f[o + RecSlot.KIND] = kind;
+    f[o + RecSlot.T0] = t0;
+    f[o + RecSlot.DUR] = dur;
+    f[o + RecSlot.CELL] = cell;
+    f[o + RecSlot.DETAIL] = detail;
+    f[o + RecSlot.AUX] = aux;
+    f[o + RecSlot.COUNT] = count;
+    this.head = (h + 1) | 0;
+    // The store publishes the record: the supervisor reads records below HEAD only.
+    Atomics.store(i32, ringWord(this.cpu, RingWord.HEAD), this.head);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * `jhsim profile`: boots a machine with the vmexit recorder, runs a session (the bundled
+ * scenario, a script or -c commands), then prints the `perf kvm stat report`-style tables and
+ * writes the Chrome/Perfetto trace, the HTML report and the tables to files.
+ */
+import { readFileSync } from 'node:fs';
+import { Errno, ErrnoError } from '../../shared/errno.js';
+import { processIo, type Io } from '../io.js';
+import { boardFrom, bootFromOptions, endSession, parseIntOption, reportIncidents, type GlobalOptions } from '../machine-options.js';
+import { Shell } from '../shell/shell.js';
+import { fileError } from '../file-errors.js';
+import { DEFAULT_ROOT_CONFIG } from '../paths.js';
+import { ProfileCollector } from './profile-collector.js';
+import { checkProfileTarget, writeProfile } from './profile-output.js';
+import { SORT_KEYS, buildReport, reportCsv, reportText, type ReportOptions, type SortKey } from './profile-report.js';
+import { EVENT_CLASSES, type EventClass } from './profile-names.js';
+
+export interface ProfileCliOptions {
+  command?: string;
+  duration: string;
+  out: string;
+  sort: string;
+  cpu?: string;
+  cell?: string;
+  event?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+/**
+ * The bundled scenario: gic-demo's timer interrupts on CPU 1 throughout; sgi-pingpong's SGIs on
+ * CPUs 2-3 in the first half; then two ivshmem cells on CPUs 2 and 3 exchanging doorbells.
+ */
+export function defaultScenario(seconds: number): string[] {
+  const half = Math.max(100, Math.round((seconds * 1000) / 2));
+  return [
+    `jailhouse enable ${DEFAULT_ROOT_CONFIG}`,
+    'jailhouse cell create configs/cells/gic-demo.json; jailhouse cell load gic-demo configs/inmates/gic-demo.bin; jailhouse cell start gic-demo',
+    'jailhouse cell create configs/cells/sgi-pingpong.json; jailhouse cell load sgi-pingpong configs/inmates/sgi-pingpong.bin; jailhouse cell start sgi-pingpong',
+    `sleep ${half / 1000}`,
+    'jailhouse cell destroy sgi-pingpong',
+    'jailhouse cell create configs/cells/ivshmem-b.json; jailhouse cell load ivshmem-b configs/inmates/ivshmem-demo.bin; jailhouse cell start ivshmem-b',
+    'jailhouse cell create configs/cells/ivshmem-a.json; jailhouse cell load ivshmem-a configs/inmates/ivshmem-demo.bin; jailhouse cell start ivshmem-a',
+    `sleep ${half / 1000}`,
+    'jailhouse cell stats ivshmem-a --once',
+    'jailhouse cell destroy ivshmem-a; jailhouse cell destroy ivshmem-b; jailhouse cell destroy gic-demo',
+    'jailhouse disable',
+  ];
+}
+
+/** --sort, --cpu, --cell and --event checked; a bad value names itself. */
+export function reportOptionsFrom(o: Pick<ProfileCliOptions, 'sort' | 'cpu' | 'cell' | 'event'>, nrCpus: number): ReportOptions {
+  if (!(SORT_KEYS as readonly string[]).includes(o.sort)) throw new ErrnoError(Errno.EINVAL, `--sort ${o.sort}: expected one of ${SORT_KEYS.join(', ')}`);
+  if (o.event !== undefined && !(EVENT_CLASSES as readonly string[]).includes(o.event)) throw new ErrnoError(Errno.EINVAL, `--event ${o.event}: expected one of ${EVENT_CLASSES.join(', ')}`);
+  const cpus = o.cpu?.split(',').map((c) => parseIntOption('--cpu', c.trim(), 0, nrCpus - 1)!);
+  return { sort: o.sort as SortKey, cpus, cells: o.cell?.split(',').map((c) => c.trim()), event: o.event as EventClass | undefined };
+}
+
+export async function profileCli(g: GlobalOptions, file: string | undefined, o: ProfileCliOptions, io: Io = processIo): Promise<number> {
+  const seconds = Number(o.duration);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new ErrnoError(Errno.EINVAL, `--duration ${o.duration}: expected seconds from 0 to 3600`);
+  if (o.json && o.csv) throw new ErrnoError(Errno.EINVAL, '--json and --csv: pick one');
+  checkProfileTarget(o.out);
+  let lines: string[];
+  if (o.command !== undefined) lines = [o.command];
+  else if (file !== undefined) {
+    try {
+      lines = readFileSync(file, 'utf8').split('\n');
+    } catch (e) {
+      throw fileError(file, e);
+    }
+  } else lines = defaultScenario(seconds);
+  // The report options are checked before the machine boots (bad input changes nothing).
+  const ro = reportOptionsFrom(o, boardFrom(g).cpus);
+  const s0 = await bootFromOptions({ ...g, profile: undefined }, { profile: true });
+  const collector = new ProfileCollector(s0.machine).start();
+  const shell = new Shell(s0.machine, { ...io, out: (t: string) => io.err(t) });
+  shell.uart = s0.uart;
+  let code = 0;
+  try {
+    for (const line of lines) {
+      code = await shell.runLine(line, true);
+      if (code !== 0) break;
+    }
+  } finally {
+    reportIncidents(s0);
+    const data = collector.stop();
+    const f = writeProfile(data, o.out, ro);
+    const report = buildReport(data, ro);
+    io.out(o.json ? `${JSON.stringify({ ...report, files: f }, null, 2)}\n` : o.csv ? reportCsv(report) : reportText(report));
+    io.err(`profile: trace ${f.trace} (open in ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+    await endSession(s0, () => {});
+  }
+  return code;
+}

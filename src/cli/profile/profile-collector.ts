@@ -1,0 +1,197 @@
+/**
+ * The supervisor's side of a profiling session: drains the CPUs' exit rings every few ms (off
+ * every simulated path) and keeps exact aggregates of every record — per CPU and per cell and
+ * reason, the top MMIO addresses and IRQs, exits per time bin — plus up to `traceCap` records
+ * for the trace file.
+ */
+import type { Machine } from '../../actors/cpu/supervisor.js';
+import { REC_SLOTS, RecKind, RecSlot } from '../../actors/cpu/exit-ring-layout.js';
+import { now } from '../../actors/cpu/layout.js';
+import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
+import { NUM_REASONS } from './profile-names.js';
+import { EC } from '../../shared/arm64/exception-class.js';
+
+/** Samples and handling time (ms) of one group of exits. */
+export interface Agg {
+  samples: number;
+  time: number;
+  min: number;
+  max: number;
+}
+
+export const newAgg = (): Agg => ({ samples: 0, time: 0, min: Infinity, max: 0 });
+
+export function addAgg(a: Agg, dur: number): void {
+  a.samples++;
+  a.time += dur;
+  if (dur < a.min) a.min = dur;
+  if (dur > a.max) a.max = dur;
+}
+
+/** One exit's decoded record (the trace keeps these). */
+export interface ExitRec {
+  kind: number;
+  cpu: number;
+  reason: number;
+  ec: number;
+  t0: number;
+  dur: number;
+  /** The cell's id and its name when the record was drained (ids are reused after a destroy). */
+  cellId: number;
+  cell: string;
+  detail: number;
+  aux: number;
+  count: number;
+}
+
+/** Width of a time bin of the exits-per-second series, ms. */
+export const BIN_MS = 100;
+
+export interface ProfileData {
+  nrCpus: number;
+  /** Shared-clock ms when recording started and stopped. */
+  start: number;
+  end: number;
+  /** Counter frequency of the board (the guest counter at an exit is derived from its time). */
+  timerHz: number;
+  /** Aggregates by CPU, cell name, reason and exception class: key = `${cpu}/${cell}/${reason}/${ec}`. */
+  groups: Map<string, { cpu: number; cell: string; reason: number; ec: number; agg: Agg }>;
+  /** MMIO exits by IPA (with the handler that took them). */
+  mmio: Map<number, { handler: number; agg: Agg; reads: number; writes: number }>;
+  /** IRQ exits by the first INTID acknowledged. */
+  irqs: Map<number, Agg>;
+  /** Hypercalls and SMC functions by code. */
+  calls: Map<string, Agg>;
+  /** Exits per bin: bins[cpu][reason][bin]. */
+  bins: number[][][];
+  /** Records kept for the trace (exits, state changes, entries), by time within a CPU. */
+  trace: ExitRec[];
+  /** Records not kept for the trace (past traceCap). */
+  traceDropped: number;
+  /** Records each CPU dropped (its ring was full when it wrote). */
+  ringDropped: number[];
+  /** Each CPU's CpuState and cell (id, name) when recording started. */
+  initialStates: number[];
+  initialCells: { id: number; name: string }[];
+  /** Cell names by id, as last seen while recording. */
+  cellNames: Map<number, string>;
+}
+
+/** The cell `cpu` belongs to now (id 0 = root, also without the hypervisor). */
+function cellOf(m: Machine, cpu: number): { id: number; name: string } {
+  try {
+    const addr = hvCpuCells(m)[cpu];
+    const c = hvCells(m).find((x) => x.addr === addr);
+    if (c) return { id: c.id, name: c.name };
+  } catch {
+    // Hypervisor memory mid-change.
+  }
+  return { id: 0, name: ROOT_NAME };
+}
+
+/** The root cell's name until the hypervisor's cell list says otherwise. */
+const ROOT_NAME = 'root';
+
+export class ProfileCollector {
+  readonly data: ProfileData;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly m: Machine,
+    private readonly traceCap = 200_000,
+  ) {
+    if (!m.exitDrain) throw new Error('the machine was booted without the vmexit recorder (profile: true)');
+    this.data = {
+      nrCpus: m.nr,
+      start: now(),
+      end: 0,
+      timerHz: m.board.timer_hz,
+      groups: new Map(),
+      mmio: new Map(),
+      irqs: new Map(),
+      calls: new Map(),
+      bins: Array.from({ length: m.nr }, () => Array.from({ length: NUM_REASONS }, () => [])),
+      trace: [],
+      traceDropped: 0,
+      ringDropped: new Array<number>(m.nr).fill(0),
+      cellNames: new Map([[0, ROOT_NAME]]),
+      initialStates: Array.from({ length: m.nr }, (_, cpu) => m.cpuState(cpu)),
+      initialCells: Array.from({ length: m.nr }, (_, cpu) => cellOf(m, cpu)),
+    };
+  }
+
+  start(intervalMs = 10): this {
+    this.timer = setInterval(() => this.drain(), intervalMs);
+    this.timer.unref();
+    return this;
+  }
+
+  /** Drain a last time and stop. */
+  stop(): ProfileData {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.drain();
+    this.data.end = now();
+    return this.data;
+  }
+
+  drain(): void {
+    const d = this.data;
+    try {
+      for (const c of hvCells(this.m)) d.cellNames.set(c.id, c.name);
+    } catch {
+      // Hypervisor memory mid-change (enable/disable): names are picked up on the next drain.
+    }
+    for (const ring of this.m.exitDrain!.drain()) {
+      d.ringDropped[ring.cpu] = ring.dropped;
+      const r = ring.records;
+      for (let o = 0; o < r.length; o += REC_SLOTS) this.add(ring.cpu, r, o);
+    }
+  }
+
+  private add(cpu: number, r: Float64Array, o: number): void {
+    const d = this.data;
+    const k = r[o + RecSlot.KIND]!;
+    const rec: ExitRec = {
+      kind: k & 15,
+      cpu,
+      reason: (k >> 4) & 15,
+      ec: k >> 8,
+      t0: r[o + RecSlot.T0]!,
+      dur: r[o + RecSlot.DUR]!,
+      cellId: r[o + RecSlot.CELL]!,
+      cell: '',
+      detail: r[o + RecSlot.DETAIL]!,
+      aux: r[o + RecSlot.AUX]!,
+      count: r[o + RecSlot.COUNT]!,
+    };
+    rec.cell = d.cellNames.get(rec.cellId) ?? `cell ${rec.cellId}`;
+    if (d.trace.length < this.traceCap) d.trace.push(rec);
+    else d.traceDropped++;
+    if (rec.kind !== RecKind.EXIT) return;
+    const key = `${cpu}/${rec.cell}/${rec.reason}/${rec.ec}`;
+    let g = d.groups.get(key);
+    if (!g) d.groups.set(key, (g = { cpu, cell: rec.cell, reason: rec.reason, ec: rec.ec, agg: newAgg() }));
+    addAgg(g.agg, rec.dur);
+    const bin = Math.max(0, Math.floor((rec.t0 - d.start) / BIN_MS));
+    const series = d.bins[cpu]![rec.reason]!;
+    while (series.length <= bin) series.push(0);
+    series[bin]!++;
+    if (rec.ec === EC.DABT_LOWER) {
+      let e = d.mmio.get(rec.detail);
+      if (!e) d.mmio.set(rec.detail, (e = { handler: Math.floor(rec.aux / 256), agg: newAgg(), reads: 0, writes: 0 }));
+      addAgg(e.agg, rec.dur);
+      if (rec.aux & 16) e.writes++;
+      else e.reads++;
+    } else if (rec.ec === 0 && rec.count > 0) {
+      let e = d.irqs.get(rec.detail);
+      if (!e) d.irqs.set(rec.detail, (e = newAgg()));
+      addAgg(e, rec.dur);
+    } else if (rec.ec === EC.HVC64 || rec.ec === EC.SMC64) {
+      const name = `${rec.ec === EC.HVC64 ? 'hvc' : 'smc'}:${rec.detail}`;
+      let e = d.calls.get(name);
+      if (!e) d.calls.set(name, (e = newAgg()));
+      addAgg(e, rec.dur);
+    }
+  }
+}
