@@ -46,7 +46,8 @@ import {
   gicCpuWord, gicdRegName, gicrRegName,
 } from '../dist/actors/gic/index.js';
 import { PcieFabric } from '../dist/actors/pcie/index.js';
-import { SlotBytes, SlotWord, slotBytesBase, slotWordBase } from '../dist/actors/pcie/layout.js';
+import { SlotBytes, slotBytesBase } from '../dist/actors/pcie/layout.js';
+import { pciDevBdfs } from '../dist/actors/cpu/linux/pci-devs.js';
 import { hvBase } from '../dist/cli/inspect/inspect.js';
 import { loadSystemConfig } from '../dist/shared/config/index.js';
 import { bootRootShell, type RootShell } from './root-shell.js';
@@ -185,23 +186,21 @@ class GicState {
   }
 }
 
-/** The config space bytes of every function, keyed by the BDF Linux gave it. */
+/** The config space bytes of every function, keyed by the BDF Linux gave it (its pci_dev table), in slot order. */
 class PciState {
   readonly bdfs: number[] = [];
   private readonly slots = new Map<number, number>();
   private readonly u8: Uint8Array;
-  private readonly i32: Int32Array;
+  private readonly nrSlots: number;
 
-  constructor(sab: SharedArrayBuffer, private readonly nrSlots: number) {
-    this.u8 = new Uint8Array(sab);
-    this.i32 = new Int32Array(sab);
-    for (let s = 0; s < nrSlots; s++) {
-      const bdf = Atomics.load(this.i32, slotWordBase(s) + SlotWord.LINUX_BDF);
-      if (bdf >= 0) {
-        this.bdfs.push(bdf);
-        this.slots.set(bdf, s);
-      }
+  constructor(fabric: PcieFabric, kernel: SharedArrayBuffer) {
+    this.u8 = new Uint8Array(fabric.sab);
+    this.nrSlots = fabric.slots.length;
+    for (const bdf of pciDevBdfs(new Int32Array(kernel))) {
+      const s = fabric.resolve(bdf);
+      if (s !== undefined) this.slots.set(bdf, s);
     }
+    this.bdfs.push(...[...this.slots.keys()].sort((a, b) => this.slots.get(a)! - this.slots.get(b)!));
   }
 
   snapshot(): Uint8Array[] {
@@ -258,7 +257,7 @@ async function runMatrix(isolation: number): Promise<Outcome> {
     const hv = new Hv(new CpuContext({ cpu: ATTACKER_CPU, board: m.board, buffers: m.buffers }), hvBase(m), hvSize);
     const gic = new GicState(m.gic.i32, m.nr, (irq) => (ATTACKER_SPIS.has(irq) ? 'attacker' : VICTIM_SPIS.has(irq) ? 'victim' : 'root'));
     const fabric = new PcieFabric(m.buffers.pcie, m.board.pci.devices, { cpu: -1, watchdogMs: 10_000, spins: 0 });
-    const pci = new PciState(m.buffers.pcie, fabric.slots.length);
+    const pci = new PciState(fabric, m.buffers.kernel);
     const cases = [...gicdCases(), ...gicrCases(), ...ecamCases(pci.bdfs)];
     const readLane2 = dispatch(hv, { address: GICD + GICD_IPRIORITYR + 146, size: 1, write: false, value: 0n }).value;
     const out: Outcome = { readLane2, priority146: m.gic.priority(0, 146), cases: cases.length, leaks: [], silentLeaks: 0, falseReports: [], ownChanges: 0 };

@@ -5,16 +5,21 @@
  * conversion, and memory requests through bridge windows.
  */
 import { describe, expect, it } from 'vitest';
+import { KERNEL_SAB_BYTES } from '../src/actors/cpu/linux/layout.js';
+import { pciDevBdfs } from '../src/actors/cpu/linux/pci-devs.js';
 import { Enumerator } from '../src/actors/cpu/linux/pci-enumerate.js';
 import { PcieFabric, bdfString, buildFunction, findCap, findExtCap, imageFromCapture, type PcieNodeInput, type Tlp } from '../src/actors/pcie/index.js';
 import { loadBoard } from '../src/actors/cpu/board.js';
 
 const policy = { cpu: -1, watchdogMs: 1000, spins: 0 };
 
-function boot(nodes: PcieNodeInput[], mem = { memBase: 0xf0000000, memSize: 0x0e00000, ioSize: 0x100000 }): PcieFabric {
+/** The kernel buffer root Linux's scan records its pci_dev table in (cpu/linux/pci-layout.ts). */
+const kernelWords = (): Int32Array => new Int32Array(new SharedArrayBuffer(KERNEL_SAB_BYTES));
+
+function boot(nodes: PcieNodeInput[], mem = { memBase: 0xf0000000, memSize: 0x0e00000, ioSize: 0x100000 }, k32 = kernelWords()): PcieFabric {
   const f = new PcieFabric(new SharedArrayBuffer(PcieFabric.sabSize(nodes)), nodes, policy);
   f.resetHardware();
-  new Enumerator(f, mem).run();
+  new Enumerator(f, mem, k32).run();
   return f;
 }
 
@@ -167,8 +172,9 @@ describe('topology and enumeration', () => {
 
   it('enumerates the default board: every kind of function, windows holding their BARs', () => {
     const board = loadBoard();
-    const f = boot(board.pci.devices, { memBase: board.pci.mmio_base, memSize: board.pci.mmio_size, ioSize: board.pci.pio_size });
-    const found = f.fns.map((x) => `${bdfString(x.metaWord(1))} ${x.slot.model}`);
+    const k32 = kernelWords();
+    const f = boot(board.pci.devices, { memBase: board.pci.mmio_base, memSize: board.pci.mmio_size, ioSize: board.pci.pio_size }, k32);
+    const found = pciDevBdfs(k32).map((bdf) => `${bdfString(bdf)} ${f.fn(f.resolve(bdf)!).slot.model}`);
     expect(found).toEqual([
       '00:00.0 qemu-host-bridge', '00:01.0 qemu-root-port', '01:00.0 pex8747-upstream', '02:00.0 pex8747-downstream', '03:00.0 qemu-nvme',
       '02:01.0 pex8747-downstream', '04:00.0 qemu-testdev', '00:02.0 qemu-root-port', '05:00.0 qemu-pcie-pci-bridge', '06:01.0 qemu-pci-serial',

@@ -139,7 +139,7 @@ export class Machine {
     const pci = this.board.pci;
     const fabric = new PcieFabric(this.buffers.pcie, pci.devices, { cpu: -1, watchdogMs: 10_000, spins: 0 });
     fabric.resetHardware();
-    new Enumerator(fabric, { memBase: pci.mmio_base, memSize: pci.mmio_size, ioSize: pci.pio_size }).run();
+    new Enumerator(fabric, { memBase: pci.mmio_base, memSize: pci.mmio_size, ioSize: pci.pio_size }, this.k32).run();
   }
 
   /** Replace /lib/firmware/jailhouse.bin (an empty image means "missing"). */

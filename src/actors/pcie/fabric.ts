@@ -63,9 +63,6 @@ export class PcieFabric {
         f.setMetaWord(SlotWord.BAR_MEM_OFF + b, plan.offsets[i]![b]!);
         f.setMetaWord(SlotWord.BAR_MEM_SIZE + b, plan.sizes[i]![b]!);
       }
-      f.setMetaWord(SlotWord.LINUX_BDF, -1);
-      f.setMetaWord(SlotWord.CLAIMED_BY, 0);
-      for (let w = 0; w < 28; w++) f.setMetaWord(SlotWord.RES + w, 0);
       f.reset();
     });
   }
@@ -227,7 +224,8 @@ export class PcieFabric {
 
   /**
    * The slot a configuration request for bdf would reach (routing only, no transaction): how
-   * the simulator maps what Linux enumerated back onto the topology.
+   * tests map the BDFs root Linux enumerated (its pci_dev table, cpu/linux/pci-layout.ts) back
+   * onto the topology.
    */
   resolve(bdf: number): number | undefined {
     const bus = bdf >> 8;

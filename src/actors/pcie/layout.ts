@@ -3,7 +3,8 @@
  * header (the fabric lock all config and memory transactions take, as Linux's pci_lock and the
  * hardware's ordering would serialise them), then one slot per function (bookkeeping words, the
  * register bytes, the writable and write-1-to-clear masks), then the memory behind the
- * functions' memory BARs.
+ * functions' memory BARs. Hardware state only: what root Linux knows of the functions (BDFs,
+ * resources, the driver's claims) is its pci_dev table (cpu/linux/pci-layout.ts).
  */
 import { PCI_CFG_SPACE_EXP_SIZE } from './regs.js';
 
@@ -23,21 +24,12 @@ export const PcieWord = {
 export const SlotWord = {
   /** Bus number captured from the last Type 0 configuration write (-1: none yet). */
   CAPTURED_BUS: 0,
-  /** The BDF root Linux enumerated this function at (-1: not enumerated). */
-  LINUX_BDF: 1,
   /** Byte offset (from the BAR memory base) of each memory BAR's backing store, 6 words. */
-  BAR_MEM_OFF: 2,
-  /** Bytes of backing store for each BAR (0: none; accesses beyond read 0). */
-  BAR_MEM_SIZE: 8,
-  /**
-   * Linux's resources (BAR0..5, ROM): per resource 4 words (start low, start high, size low,
-   * size high), as its enumeration sized and placed them; read by lspci -v.
-   */
-  RES: 14,
-  /** Root Linux removed the function for a Jailhouse cell (the driver's claim): cell id + 1; 0 = Linux's. */
-  CLAIMED_BY: 14 + 7 * 4,
+  BAR_MEM_OFF: 1,
+  /** Bytes of backing store for each BAR (0: none; accesses beyond read 0), 6 words. */
+  BAR_MEM_SIZE: 7,
   /** Words of a slot's bookkeeping. */
-  SIZE: 15 + 7 * 4,
+  SIZE: 13,
 } as const;
 
 /** Byte offsets inside a slot's register area. */

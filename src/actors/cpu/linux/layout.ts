@@ -1,7 +1,8 @@
 /**
  * Root-cell Linux's shared kernel memory: what all CPUs of the kernel see (online mask, CPU
- * hotplug lock, cross-CPU function-call data, the kernel log, the firmware store) plus a region
- * reserved for the jailhouse driver's globals (laid out in hypervisor/driver/layout.ts).
+ * hotplug lock, cross-CPU function-call data, the PCI core's pci_dev table (laid out in
+ * pci-layout.ts), the kernel log, the firmware store) plus a region reserved for the jailhouse
+ * driver's globals (laid out in hypervisor/driver/layout.ts).
  * One SharedArrayBuffer; word offsets below index its Int32Array, byte offsets its Uint8Array.
  */
 import { MAX_CPUS } from '../board.js';
@@ -74,8 +75,12 @@ const CSD_END_WORD = KernelWord.CSD_BASE + MAX_CPUS * CSD_QUEUE_WORDS + MAX_CPUS
 export const DRIVER_WORD_BASE = CSD_END_WORD;
 export const DRIVER_WORDS = 8192;
 
+/** Word offset where root Linux's PCI device table starts (pci-layout.ts). */
+export const PCI_WORD_BASE = DRIVER_WORD_BASE + DRIVER_WORDS;
+export const PCI_WORDS = 8192;
+
 /** Byte areas after the word area. */
-export const LOG_BYTE_BASE = (DRIVER_WORD_BASE + DRIVER_WORDS) * 4;
+export const LOG_BYTE_BASE = (PCI_WORD_BASE + PCI_WORDS) * 4;
 export const LOG_BYTES = 65536;
 export const DRIVER_BYTE_BASE = LOG_BYTE_BASE + LOG_BYTES;
 export const DRIVER_BYTES = 256 * 1024;

@@ -7,12 +7,12 @@
  * Linux closes them (base above limit).
  */
 import type { PcieFabric } from '../../pcie/fabric.js';
-import { SlotWord } from '../../pcie/layout.js';
 import {
   PCI_BASE_ADDRESS_0, PCI_BRIDGE_CONTROL, PCI_CAP_ID_EXP, PCI_CMD_INTX_OFF, PCI_CMD_IO, PCI_CMD_MASTER, PCI_CMD_MEM, PCI_CMD_SERR,
   PCI_COMMAND, PCI_HEADER_TYPE, PCI_HEADER_TYPE_MFD, PCI_IO_BASE, PCI_IO_BASE_UPPER16, PCI_MEMORY_BASE, PCI_PREF_BASE_UPPER32,
   PCI_PREF_MEMORY_BASE, PCI_PRIMARY_BUS, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS1, PCI_ROM_ADDRESS_MASK, isDownstreamPort, makeBdf,
 } from '../../pcie/regs.js';
+import { pciDevAdd, pciDevsClear } from './pci-devs.js';
 
 export interface HostWindows {
   /** Bus addresses of the host bridge's memory window (identity-mapped to CPU addresses). */
@@ -60,6 +60,8 @@ export class Enumerator {
   constructor(
     private readonly f: PcieFabric,
     w: HostWindows,
+    /** The kernel buffer (layout.ts), whose pci_dev table (pci-layout.ts) the scan fills. */
+    private readonly k32: Int32Array,
   ) {
     this.mem = w.memBase;
     this.memEnd = w.memBase + w.memSize;
@@ -74,10 +76,11 @@ export class Enumerator {
     this.f.configWrite(bdf, reg, size, v);
   }
 
-  /** Scan from bus 0, assign resources, record Linux's view in the fabric's bookkeeping. */
+  /** Scan from bus 0, assign resources, record Linux's view in its pci_dev table. */
   run(): EnumeratedDevice[] {
     const root = this.scanBus(0, undefined, { max: 0 });
     this.assign(root);
+    pciDevsClear(this.k32);
     this.record(root);
     return root;
   }
@@ -233,21 +236,10 @@ export class Enumerator {
     this.wr(b, PCI_COMMAND, 2, PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_SERR | PCI_CMD_INTX_OFF);
   }
 
-  /** Store each function's BDF and resources where lspci (via sysfs) finds them. */
+  /** pci_device_add for each function, depth first: its BDF and resources where lspci (via sysfs) finds them. */
   private record(devs: EnumeratedDevice[]): void {
     for (const d of devs) {
-      const slot = this.f.resolve(d.bdf);
-      if (slot !== undefined) {
-        const fn = this.f.fn(slot);
-        fn.setMetaWord(SlotWord.LINUX_BDF, d.bdf);
-        for (const r of d.resources) {
-          const w = SlotWord.RES + r.bar * 4;
-          fn.setMetaWord(w, r.start >>> 0);
-          fn.setMetaWord(w + 1, Math.floor(r.start / 0x1_0000_0000));
-          fn.setMetaWord(w + 2, r.size >>> 0);
-          fn.setMetaWord(w + 3, Math.floor(r.size / 0x1_0000_0000));
-        }
-      }
+      pciDevAdd(this.k32, d.bdf, d.resources);
       this.record(d.children);
     }
   }

@@ -8,11 +8,11 @@
 import { SYS_OFF } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { encodeUtf8 } from '../../../shared/text.js';
-import { SlotWord } from '../../pcie/layout.js';
 import { PCI_CAP_ID_EXP, PCI_CFG_SPACE_EXP_SIZE, PCI_CFG_SPACE_SIZE, PCI_HEADER_TYPE_MFD, makeBdf } from '../../pcie/regs.js';
 import type { Kernel } from './kernel.js';
 import { KernelWord, VPCI_MAX_DEVICES, VPCI_NOT_SCANNED } from './layout.js';
 import { linuxMmio } from './mmio.js';
+import { pciDevOnBus, pciDevResources, type PciResource } from './pci-devs.js';
 
 export const PCI_SYSFS = '/sys/bus/pci/devices';
 
@@ -119,8 +119,7 @@ export function pciDevices(k: Kernel): LinuxPciDev[] {
       continue;
     }
     // A function the Jailhouse driver claimed for a cell is off Linux's bus until released.
-    const bdfs = k.c.pcie.fns.filter((f) => f.metaWord(SlotWord.CLAIMED_BY) === 0).map((f) => f.metaWord(SlotWord.LINUX_BDF)).filter((b) => b >= 0);
-    for (const bdf of bdfs.sort((a, b) => a - b)) out.push({ host, bdf });
+    for (const bdf of pciDevOnBus(k.c.k32).sort((a, b) => a - b)) out.push({ host, bdf });
   }
   return out;
 }
@@ -146,13 +145,8 @@ function cfgSize(k: Kernel, d: LinuxPciDev): number {
 }
 
 /** Linux's resources of a domain-0 device (start, size per BAR and ROM), from the boot scan. */
-function resources(k: Kernel, d: LinuxPciDev): { start: number; size: number }[] {
-  const slot = d.host.virtual ? undefined : k.c.pcie.fns.find((f) => f.metaWord(SlotWord.LINUX_BDF) === d.bdf);
-  return Array.from({ length: 7 }, (_, i) => {
-    if (!slot) return { start: 0, size: 0 };
-    const w = SlotWord.RES + 4 * i;
-    return { start: (slot.metaWord(w) >>> 0) + (slot.metaWord(w + 1) >>> 0) * 0x1_0000_0000, size: (slot.metaWord(w + 2) >>> 0) + (slot.metaWord(w + 3) >>> 0) * 0x1_0000_0000 };
-  });
+function resources(k: Kernel, d: LinuxPciDev): PciResource[] {
+  return pciDevResources(k.c.k32, d.host.virtual ? undefined : d.bdf);
 }
 
 export function pciSysfsList(k: Kernel, rest: string[]): string[] | number {

@@ -1,10 +1,11 @@
 /**
  * DEFINE_UNIT(pci, "PCI") (hypervisor/pci.c): the PCI unit's hooks and the MMIO handlers of what
- * it manages, put together for the unit table: the ECAM window (pci.ts), the MSI-X tables of
+ * it manages, put together for the unit table: device ownership per cell (pci.ts), the ECAM
+ * window (pci-config.ts), root's MSI/MSI-X handover (pci-handover.ts), the MSI-X tables of
  * physical devices (pci-msix.ts) and the two BARs of each ivshmem device (ivshmem.ts), which is
  * part of the PCI unit as in Jailhouse (pci_cell_init drives ivshmem_init per device, and
- * pci_mmio_count_regions counts its regions). A file of its own so that pci.ts, which calls
- * into ivshmem.ts and pci-msix.ts, need not import their handlers back.
+ * pci_mmio_count_regions counts its regions). A file of its own so that pci.ts and
+ * pci-config.ts, which call into ivshmem.ts and pci-msix.ts, need not import their handlers back.
  */
 import { CELL_OFF, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { getU64 } from '../../../shared/phys-mem.js';
@@ -13,7 +14,9 @@ import type { Hv } from './hv.js';
 import { IVSHMEM_MSIX_HANDLER, IVSHMEM_REGS_HANDLER, ivshmemMsixAccess, ivshmemRegisterAccess } from './ivshmem.js';
 import { pciDevInfo } from './pci-device.js';
 import { PCI_MSIX_HANDLER, pciMsixAccess } from './pci-msix.js';
-import { PCI_MMCONFIG_HANDLER, pciCellExit, pciCellInit, pciCellReset, pciConfigCommit, pciMmconfigAccess, pciShutdown } from './pci.js';
+import { PCI_MMCONFIG_HANDLER, pciMmconfigAccess } from './pci-config.js';
+import { pciConfigCommit, pciShutdown } from './pci-handover.js';
+import { pciCellExit, pciCellInit, pciCellReset } from './pci.js';
 import type { Unit } from './unit.js';
 
 /** Regions of an ivshmem device: its register BAR and its MSI-X BAR (PCI_IVSHMEM_NUM_MMIO_REGIONS). */

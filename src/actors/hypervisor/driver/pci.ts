@@ -5,9 +5,9 @@
  * devices are given back (a bus rescan finds them again).
  */
 import { CELL_OFF, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, cellPciDevicesOffset } from '../../../shared/config/layout.js';
-import { SlotWord } from '../../pcie/layout.js';
 import { bdfString } from '../../pcie/regs.js';
 import type { Kernel } from '../../cpu/linux/kernel.js';
+import { pciDevClaim, pciDevRelease } from '../../cpu/linux/pci-devs.js';
 
 /** The physical (domain 0) devices a cell config lists. */
 function configDevices(cfg: Uint8Array): number[] {
@@ -25,18 +25,12 @@ function configDevices(cfg: Uint8Array): number[] {
 /** JAILHOUSE_PCI_ACTION_CLAIM for the new cell `id`. */
 export function pciClaimDevices(k: Kernel, cfg: Uint8Array, id: number, name: string): void {
   for (const bdf of configDevices(cfg)) {
-    const f = k.c.pcie.fns.find((x) => x.metaWord(SlotWord.LINUX_BDF) === bdf && x.metaWord(SlotWord.CLAIMED_BY) === 0);
-    if (!f) continue;
-    f.setMetaWord(SlotWord.CLAIMED_BY, id + 1);
+    if (!pciDevClaim(k.c.k32, bdf, id)) continue;
     k.printk(`pci 0000:${bdfString(bdf)}: removed from root Linux for cell "${name}"`);
   }
 }
 
 /** JAILHOUSE_PCI_ACTION_RELEASE after cell `id` is gone (or its creation failed). */
 export function pciReleaseDevices(k: Kernel, id: number): void {
-  for (const f of k.c.pcie.fns) {
-    if (f.metaWord(SlotWord.CLAIMED_BY) !== id + 1) continue;
-    f.setMetaWord(SlotWord.CLAIMED_BY, 0);
-    k.printk(`pci 0000:${bdfString(f.metaWord(SlotWord.LINUX_BDF))}: back in root Linux`);
-  }
+  for (const bdf of pciDevRelease(k.c.k32, id)) k.printk(`pci 0000:${bdfString(bdf)}: back in root Linux`);
 }
