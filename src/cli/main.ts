@@ -157,7 +157,7 @@ program
 
 const guest = program.command('guest').description('run AArch64 guest code on the simulated CPUs (bare-machine harness)');
 // guest run boots its own harness: no --firmware (it enables the built image), no --log-level.
-honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log'])
+honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log', '--profile'])
   .description('enable the hypervisor, load IMAGE (raw or ELF) into root RAM and run it at EL1 as QEMU virt boots it: CPU 0 at the entry, the others powered off until PSCI CPU_ON')
   .argument('<image>', 'raw binary or AArch64 ELF64 executable')
   .option('--entry <addr>', 'entry point (default: the ELF entry, or the load address of a raw image)')
@@ -169,7 +169,7 @@ honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '
   .option('--json', 'print one JSON object (output, per-CPU instructions and vmexits) instead of streaming')
   .action(async (image: string, o: GuestCliOptions) => {
     const g = globals();
-    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config) }, processIo, watchdogFrom(g), uartLogFrom(g), isolationFrom(g), !!g.upstreamRaces);
+    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config), profile: g.profile }, processIo, watchdogFrom(g), uartLogFrom(g), isolationFrom(g), !!g.upstreamRaces);
   });
 
 const inmate = program.command('inmate').description('built-in inmate images for the demo cells (configs/inmates/*.bin are copies)');

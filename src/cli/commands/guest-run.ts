@@ -28,6 +28,8 @@ import { parseIntOption } from '../machine-options.js';
 import { UserProcess } from '../shell/user.js';
 import { UartConsole, formatUartLine, type UartLine } from '../shell/uart-console.js';
 import { fileError } from '../file-errors.js';
+import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
+import { checkProfileTarget, writeProfile } from '../profile/profile-output.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
 /** Where a raw image goes unless --load says otherwise (QEMU virt's RAM base, as for -kernel). */
@@ -63,6 +65,8 @@ export interface GuestRunOptions {
    * results a program leaves in RAM, which a console of 2 KB could not carry reliably.
    */
   readBack?: { address: number; size: number };
+  /** Record every vmexit (the profiler); the result then carries the recording. */
+  profile?: boolean;
 }
 
 export interface GuestCpuReport {
@@ -88,6 +92,8 @@ export interface GuestRunResult {
   durationMs: number;
   /** Guest instructions per second over all CPUs (wall clock of the run). */
   instructionsPerSecond: number;
+  /** The vmexit recording, when asked for (`profile`). */
+  profile?: ProfileData;
 }
 
 /** Root RAM regions an image may be loaded into: page-granular, executable, not IO. */
@@ -109,8 +115,9 @@ const DONE = new Set<number>([GuestStatus.BUDGET, GuestStatus.OFF, GuestStatus.F
 export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const image = prepareGuestImage(o, sys);
-  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation, upstreamRaces: o.upstreamRaces });
+  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile });
   const uart = UartConsole.forMachine(m, { logDir: o.uartLogDir });
+  const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   try {
     const u = new UserProcess(m, 0);
     const ret = await u.ioctl(JAILHOUSE_ENABLE, serializeSystemConfig(sys));
@@ -184,8 +191,10 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
       ...(o.readBack ? { memory: m.mem.copyOut(o.readBack.address, o.readBack.size) } : {}),
       image: o.name, format: image.format, entry: image.entry, cpus, output, uart: uartLines, lost, timedOut, durationMs,
       instructionsPerSecond: durationMs > 0 ? total / (durationMs / 1000) : 0,
+      ...(recording ? { profile: recording.stop() } : {}),
     };
   } finally {
+    recording?.stop();
     uart.stop();
     await m.shutdown();
   }
@@ -199,6 +208,8 @@ export interface GuestCliOptions {
   config: string;
   json?: boolean;
   allCpus?: boolean;
+  /** The global --profile FILE: record the run's vmexits and write the profile there. */
+  profile?: string;
 }
 
 function parseAddress(flag: string, v: string | undefined): number | undefined {
@@ -216,9 +227,11 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     // The errno once, in the top level's "(ENOENT 2)"; here only its text.
     throw fileError(`${file}: cannot read image`, e);
   }
+  if (o.profile !== undefined) checkProfileTarget(o.profile);
   // Whether what was streamed so far ends a line (the report starts on a line of its own).
   let streamedLineEnd = true;
   const r = await runGuest({
+    profile: o.profile !== undefined,
     board,
     image: bytes,
     name: basename(file),
@@ -239,8 +252,13 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
         if (t) streamedLineEnd = t.endsWith('\n');
       },
   });
+  const { profile, ...result } = r;
+  if (profile && o.profile !== undefined) {
+    const f = writeProfile(profile, o.profile);
+    io.err(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+  }
   if (o.json) {
-    io.out(`${JSON.stringify(r)}\n`);
+    io.out(`${JSON.stringify(result)}\n`);
   } else {
     if (!streamedLineEnd) io.out('\n');
     const names = ['vmexits_total', 'vmexits_hypercall', 'vmexits_mmio', 'vmexits_psci', 'vmexits_smccc', 'vmexits_virt_irq', 'vmexits_virt_sgi', 'vmexits_maintenance', 'vmexits_management'];
