@@ -47,6 +47,7 @@ export function trapIrq(hv: Hv): CpuAction {
 /** arch_shutdown_self: this CPU returns to EL1 without the hypervisor underneath. */
 export function archShutdownSelf(hv: Hv): void {
   irqchipCpuShutdown(hv);
+  hv.c.setCellId(hv.cpu, 0);
   hv.c.setHvActive(false);
   hv.c.setState(CpuState.LINUX);
 }
