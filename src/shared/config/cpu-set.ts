@@ -25,18 +25,8 @@ export function parseCpuList(s: string): number[] | { error: string } {
   return [...out].sort((a, b) => a - b);
 }
 
-/** Formats sorted CPU ids as a range string ("0,2-15"). */
-export function formatCpuList(cpus: readonly number[]): string {
-  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
+/** Formats CPU ids as a range string ("0,2-15"): Linux's `%*pbl` form (shared/cpumask.ts). */
+export { formatMaskList as formatCpuList } from '../cpumask.js';
 
 /** A CPU set field: a range string or an array of ids; normalised to sorted unique ids. */
 export const cpuSetField = z.union([z.string(), z.array(numberInput)]).transform((v, ctx): number[] => {
