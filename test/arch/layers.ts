@@ -11,8 +11,18 @@ export interface Layer {
 }
 
 export const MACHINE_MODEL: Layer = {
-  name: 'machine model (CPU engine and MMU, GIC, PCIe, devices)',
-  prefixes: ['actors/cpu/a64/', 'actors/gic/', 'actors/pcie/', 'actors/cpu/devices/'],
+  name: 'machine model (CPU engine and MMU, GIC, PCIe, devices; the CPU context, slot layout and board)',
+  // The CPU context builds each CPU's device bus: which cell a UART byte comes from is the
+  // CELL_ID word of the CPU's slot (the hypervisor keeps it), not a walk of hypervisor memory.
+  prefixes: [
+    'actors/cpu/a64/',
+    'actors/gic/',
+    'actors/pcie/',
+    'actors/cpu/devices/',
+    'actors/cpu/context.ts',
+    'actors/cpu/layout.ts',
+    'actors/cpu/board.ts',
+  ],
 };
 export const HARDWARE: Layer = {
   name: 'hardware (GIC, PCIe, devices)',

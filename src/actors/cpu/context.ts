@@ -12,7 +12,6 @@ import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
-import { cpuCellId } from './writer-cell.js';
 import { ExitRecorder } from './exit-recorder.js';
 
 export interface MachineBuffers {
@@ -73,8 +72,6 @@ export class CpuContext {
     this.gicc = new GicCpuInterface(this.gic, this.cpu);
     this.k32 = new Int32Array(init.buffers.kernel);
     this.k8 = new Uint8Array(init.buffers.kernel);
-    // Guest loads and stores reach the board's devices; a UART tags what it transmits with
-    // the cell this CPU belongs to at that moment.
     this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));
     this.policy = {
       cpu: this.cpu,
@@ -82,7 +79,9 @@ export class CpuContext {
       spins: 200,
     };
     this.pcie = new PcieFabric(init.buffers.pcie, board.pci.devices, this.policy);
-    this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => cpuCellId(this.mem, this.k32, this.cpu), this.pcie);
+    // Guest loads and stores reach the board's devices; a UART tags what it transmits with
+    // the cell this CPU belongs to at that moment (CpuWord.CELL_ID, which the hypervisor keeps).
+    this.mem.mmio = new DeviceBus(board, init.buffers.uarts, () => this.cellId, this.pcie);
     this.isolation = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.ISOLATION));
     this.upstreamRaces = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.UPSTREAM_RACES)) === 1;
     this.rec = init.buffers.exits ? new ExitRecorder(init.buffers.exits, this.nr, this.cpu) : undefined;
@@ -104,7 +103,7 @@ export class CpuContext {
 
   setState(s: CpuStateValue): void {
     Atomics.store(this.cpus, this.my(CpuWord.STATE), s);
-    this.rec?.state(s, 0);
+    this.rec?.state(s, this.cellId);
   }
 
   get hvActive(): boolean {
@@ -113,6 +112,16 @@ export class CpuContext {
 
   setHvActive(on: boolean): void {
     Atomics.store(this.cpus, this.my(CpuWord.HV_ACTIVE), on ? 1 : 0);
+  }
+
+  /** Id of the cell this CPU belongs to (CpuWord.CELL_ID: 0 = root, also without the hypervisor). */
+  get cellId(): number {
+    return Atomics.load(this.cpus, this.my(CpuWord.CELL_ID)) >>> 0;
+  }
+
+  /** The hypervisor publishes that `cpu` now belongs to the cell with config id `id`. */
+  setCellId(cpu: number, id: number): void {
+    Atomics.store(this.cpus, cpuWord(cpu, CpuWord.CELL_ID), id | 0);
   }
 
   /** Wake another CPU so it re-checks whatever it is waiting for. */

@@ -56,6 +56,14 @@ export const CpuWord = {
   ENTERED_SEQ: 28,
   /** Trace sequence number taken when it left entry barrier A. */
   BARRIER_A_SEQ: 29,
+  /**
+   * Id of the cell this CPU belongs to (its config's id), written by the hypervisor wherever
+   * it changes per_cpu(cpu).cell: enable (root), cell create (the new cell's CPUs), cell
+   * destroy and a create's rollback (root again), arch_shutdown_self and a failed enable (0).
+   * 0 = the root cell, or no hypervisor (the CPU is root Linux's). Devices that tag what a CPU
+   * writes with its cell (the PL011s) read this word, never hypervisor memory.
+   */
+  CELL_ID: 30,
   // Words 32..35 hold the CpuTime float64 timestamps.
   /** Guest harness request (GuestCmd), written by the supervisor, consumed by this CPU. */
   GUEST_CMD: 36,

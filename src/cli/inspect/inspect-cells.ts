@@ -5,11 +5,9 @@
  * cell every CPU's per_cpu says it belongs to.
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
-import { CELL, COMM, IMAGE, PUB } from '../../actors/hypervisor/core/layout.js';
 import { pagingLeaves, stage2Format, type PagingRange } from '../../actors/hypervisor/core/paging.js';
-import { configMemRegions, configName, cpuSetOf, type MemRegion } from '../../actors/hypervisor/core/cell.js';
-import { CELL_OFF } from '../../shared/config/layout.js';
-import { hvBase, percpuPublic } from './inspect.js';
+import type { HvView, MemRegion } from '../../actors/hypervisor/core/hv-view.js';
+import { hvView } from './inspect.js';
 
 export interface HvCellView {
   /** Physical address of the struct cell. */
@@ -26,43 +24,29 @@ export interface HvCellView {
   spis: number[];
 }
 
-function bitmapSpis(m: Machine, cell: number): number[] {
-  const out: number[] = [];
-  for (let w = 1; w < 32; w++) {
-    const bits = m.mem.read32(cell + CELL.IRQ_BITMAP + w * 4);
-    for (let b = 0; b < 32; b++) if ((bits >>> b) & 1) out.push(w * 32 + b);
-  }
-  return out;
-}
-
-function cellView(m: Machine, cell: number, withMappings: boolean): HvCellView {
-  const mem = m.mem;
-  const cfg = mem.read64(cell + CELL.CONFIG);
-  const root = mem.read64(cell + CELL.MM_ROOT);
+function cellView(m: Machine, hv: HvView, cell: number, withMappings: boolean): HvCellView {
+  const root = hv.cellStage2Root(cell);
   return {
     addr: cell,
-    id: mem.read32(cfg + CELL_OFF.id) | 0,
-    name: configName(mem, cfg),
-    cpus: cpuSetOf(mem, cell).filter((cpu) => cpu < m.nr),
-    state: mem.read32(cell + CELL.COMM_PAGE + COMM.CELL_STATE) | 0,
-    loadable: mem.read32(cell + CELL.LOADABLE) !== 0,
-    regions: configMemRegions(mem, cfg),
-    mapped: withMappings && root ? pagingLeaves(mem, { root, format: stage2Format(m.board.pa_bits) }) : [],
-    spis: bitmapSpis(m, cell),
+    id: hv.cellConfigId(cell),
+    name: hv.cellName(cell),
+    cpus: hv.cellCpus(cell).filter((cpu) => cpu < m.nr),
+    state: hv.commState(cell),
+    loadable: hv.cellLoadable(cell),
+    regions: hv.cellMemRegions(cell),
+    mapped: withMappings && root ? pagingLeaves(m.mem, { root, format: stage2Format(m.board.pa_bits) }) : [],
+    spis: hv.cellSpis(cell),
   };
 }
 
-/** The hypervisor's cell list (root first), or [] when it is not enabled. */
+/** The hypervisor's cell list (root first, at most 512), or [] when it is not enabled. */
 export function hvCells(m: Machine, withMappings = false): HvCellView[] {
-  const base = hvBase(m);
-  if (!base) return [];
-  const out: HvCellView[] = [];
-  for (let c = base + IMAGE.ROOT_CELL, guard = 0; c && guard < 512; c = m.mem.read64(c + CELL.NEXT), guard++) out.push(cellView(m, c, withMappings));
-  return out;
+  const hv = hvView(m);
+  return hv ? hv.cells(512).map((c) => cellView(m, hv, c, withMappings)) : [];
 }
 
 /** Physical address of the struct cell each CPU's per_cpu points to (0 = none). */
 export function hvCpuCells(m: Machine): number[] {
-  if (!hvBase(m)) return [];
-  return Array.from({ length: m.nr }, (_, cpu) => m.mem.read64(percpuPublic(m, cpu) + PUB.CELL));
+  const hv = hvView(m);
+  return hv ? Array.from({ length: m.nr }, (_, cpu) => hv.cellOf(cpu)) : [];
 }

@@ -4,7 +4,8 @@
  * the way reading sysfs (CPU_GET_INFO hypercalls) would.
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
-import { HDR, NUM_CPU_STATS, PERCPU, PUB, STAT_NAMES } from '../../actors/hypervisor/core/layout.js';
+import { STAT_NAMES } from '../../actors/hypervisor/core/layout.js';
+import { HvView } from '../../actors/hypervisor/core/hv-view.js';
 import { extractDelta, snapshotConsolePage } from '../../actors/hypervisor/driver/console.js';
 import { decodeLatin1 } from '../../shared/text.js';
 import { CELL_SLOTS, CellSlotWord, DrvWord, drvCellWord, drvWord, readCellCpus, readCellName } from '../../actors/hypervisor/driver/layout.js';
@@ -58,22 +59,18 @@ export function hvBase(m: Machine): number {
   return (driverWord(m, DrvWord.HV_MEM_LO) >>> 0) + (driverWord(m, DrvWord.HV_MEM_HI) >>> 0) * 0x1_0000_0000;
 }
 
-/** Physical address of the public part of per_cpu(cpu) of the mapped hypervisor (hvBase must be set). */
-export function percpuPublic(m: Machine, cpu: number): number {
+/** The mapped hypervisor's memory, decoded (undefined while none is mapped). */
+export function hvView(m: Machine): HvView | undefined {
   const base = hvBase(m);
-  return base + m.mem.read64(base + HDR.CORE_SIZE) + cpu * m.mem.read64(base + HDR.PERCPU_SIZE) + PERCPU.PUBLIC;
+  return base ? new HvView(m.mem, base) : undefined;
 }
 
 /** The nine vmexit counters of a CPU from its per_cpu area (undefined when never enabled). */
 export function vmexits(m: Machine, cpu: number): Record<string, number> | undefined {
-  const base = hvBase(m);
-  if (!base) return undefined;
-  const maxCpus = m.mem.read32(base + HDR.MAX_CPUS);
-  if (cpu >= maxCpus) return undefined;
-  const pub = percpuPublic(m, cpu);
-  const out: Record<string, number> = {};
-  for (let i = 0; i < NUM_CPU_STATS; i++) out[STAT_NAMES[i]!] = m.mem.read32(pub + PUB.STATS + i * 4);
-  return out;
+  const hv = hvView(m);
+  if (!hv || cpu >= hv.maxCpus) return undefined;
+  const stats = hv.stats(cpu);
+  return Object.fromEntries(STAT_NAMES.map((name, i) => [name, stats[i]!]));
 }
 
 export function cpuViews(m: Machine, topo: { mpidr: number }[]): CpuView[] {

@@ -54,8 +54,8 @@ function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
   for (const r of recs) {
     if (r.kind === RecKind.STATE) {
       background(r.t0);
-      // A state record does not say the cell: the next exit does.
       state = r.detail;
+      cell = { id: r.cellId, name: r.cell };
       continue;
     }
     if (r.t0 >= cursor) background(r.t0);

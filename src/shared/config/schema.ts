@@ -8,285 +8,35 @@
 import { z } from 'zod';
 import {
   Arch,
-  CacheFlags,
-  CacheType,
   CELL_NAME_FIELD_SIZE,
   CELL_SIGNATURE,
-  CellFlags,
   CONFIG_REVISION,
-  ConsoleFlags,
-  ConsoleType,
   DEFAULT_CPU_SET_SIZE,
-  IommuType,
   IRQCHIP_PIN_WORDS,
   IvshmemBarMask,
   MAX_IOMMU_UNITS,
-  MemFlags,
   PCI_BAR_COUNT,
-  PciCapsFlags,
-  PciType,
-  ShmemProtocol,
   SIGNATURE_LEN,
   SYS_SIGNATURE,
-  SysFlags,
 } from './layout.js';
-
-// ---------------------------------------------------------------------------------------------
-// Numbers
-// ---------------------------------------------------------------------------------------------
-
-const U64_MAX_EXACT = Number.MAX_SAFE_INTEGER;
-
-const hex = (n: number): string => '0x' + n.toString(16);
-
-/**
- * Parses a JSON number or a string ("0x7fc00000" or "1234") as an unsigned integer <= max.
- * Returns the number or an error message.
- */
-export function parseUnsigned(v: unknown, max: number, what: string): number | { error: string } {
-  let n: number;
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0) return { error: `invalid ${what} ${v} (expected a non-negative integer)` };
-    n = v;
-  } else if (typeof v === 'string') {
-    const s = v.trim();
-    let big: bigint;
-    if (/^0x[0-9a-f]+$/i.test(s)) big = BigInt(s);
-    else if (/^[0-9]+$/.test(s)) big = BigInt(s);
-    else
-      return {
-        error: `invalid number ${JSON.stringify(v)} (expected a JSON number, a 0x-prefixed hex string or a decimal string)`,
-      };
-    if (big > BigInt(U64_MAX_EXACT)) return { error: `value ${v} out of range for ${what} (max ${hex(max)})` };
-    n = Number(big);
-  } else {
-    return { error: `expected a number or a numeric string, got ${describe(v)}` };
-  }
-  if (n > max) return { error: `value ${typeof v === 'string' ? v : hex(n)} out of range for ${what} (max ${hex(max)})` };
-  return n;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-const numberInput = z.union([z.number(), z.string()]);
-
-function uint(max: number, what: string) {
-  return numberInput.transform((v, ctx): number => {
-    const r = parseUnsigned(v, max, what);
-    if (typeof r === 'number') return r;
-    ctx.addIssue({ code: 'custom', message: r.error, input: v });
-    return z.NEVER;
-  });
-}
-
-/** u8 field. */
-export const u8 = uint(0xff, 'u8');
-/** u16 field. */
-export const u16 = uint(0xffff, 'u16');
-/** u32 field. */
-export const u32 = uint(0xffffffff, 'u32');
-/** u64 field, limited to 2^53-1 so it stays exact as a JS number. */
-export const u64 = uint(U64_MAX_EXACT, 'u64 (limited to 2^53-1)');
-
-// ---------------------------------------------------------------------------------------------
-// Flags and enumerations by name
-// ---------------------------------------------------------------------------------------------
-
-/** A set of symbolic names for a flags field or an enumeration. */
-export interface NameTable {
-  /** C prefix that may be written in front of every name (e.g. JAILHOUSE_MEM_). */
-  prefix: string;
-  /** Canonical names (without prefix) and values. */
-  values: Readonly<Record<string, number>>;
-  /** Extra accepted spellings (e.g. zero-valued alternatives like ACCESS_PIO). */
-  aliases?: Readonly<Record<string, number>>;
-}
-
-export const MEM_FLAG_NAMES: NameTable = { prefix: 'JAILHOUSE_MEM_', values: MemFlags };
-export const CELL_FLAG_NAMES: NameTable = { prefix: 'JAILHOUSE_CELL_', values: CellFlags };
-export const SYS_FLAG_NAMES: NameTable = { prefix: 'JAILHOUSE_SYS_', values: SysFlags };
-export const CONSOLE_FLAG_NAMES: NameTable = {
-  prefix: 'JAILHOUSE_CON_',
-  values: ConsoleFlags,
-  aliases: { ACCESS_PIO: 0, REGDIST_1: 0, FB_1024x768: 0 },
-};
-export const CACHE_FLAG_NAMES: NameTable = { prefix: 'JAILHOUSE_CACHE_', values: CacheFlags };
-export const PCI_CAP_FLAG_NAMES: NameTable = { prefix: 'JAILHOUSE_PCICAPS_', values: PciCapsFlags };
-export const CONSOLE_TYPE_NAMES: NameTable = { prefix: 'JAILHOUSE_CON_TYPE_', values: ConsoleType };
-export const PCI_TYPE_NAMES: NameTable = { prefix: 'JAILHOUSE_PCI_TYPE_', values: PciType };
-export const CACHE_TYPE_NAMES: NameTable = { prefix: 'JAILHOUSE_CACHE_', values: CacheType };
-export const SHMEM_PROTOCOL_NAMES: NameTable = {
-  prefix: 'JAILHOUSE_SHMEM_PROTO_',
-  values: { UNDEFINED: ShmemProtocol.UNDEFINED, VETH: ShmemProtocol.VETH },
-};
-export const IOMMU_TYPE_NAMES: NameTable = { prefix: 'JAILHOUSE_IOMMU_', values: IommuType };
-export const ARCH_NAMES: NameTable = { prefix: 'JAILHOUSE_', values: { x86: Arch.X86, arm: Arch.ARM, arm64: Arch.ARM64 } };
-
-/** Looks a name up (case-insensitive, with or without the table's prefix). */
-export function lookupName(table: NameTable, name: string): number | undefined {
-  const key = name.trim().toUpperCase();
-  const prefix = table.prefix.toUpperCase();
-  const bare = key.startsWith(prefix) ? key.slice(prefix.length) : key;
-  for (const src of [table.values, table.aliases ?? {}]) {
-    for (const [n, v] of Object.entries(src)) {
-      if (n.toUpperCase() === bare) return v;
-    }
-  }
-  return undefined;
-}
-
-/** Splits a flags value into known names (table order) plus a hex string for unknown bits. */
-export function flagNames(table: NameTable, value: number): string[] {
-  const names: string[] = [];
-  let rest = value;
-  for (const [n, v] of Object.entries(table.values)) {
-    if (v !== 0 && value % (v * 2) >= v) {
-      // bit test that also works above 2^32
-      names.push(n);
-      rest -= v;
-    }
-  }
-  if (rest !== 0) names.push(hex(rest));
-  return names;
-}
-
-/** The canonical name of an enumeration value, or undefined. */
-export function enumName(table: NameTable, value: number): string | undefined {
-  for (const [n, v] of Object.entries(table.values)) if (v === value) return n;
-  return undefined;
-}
-
-const isNumeric = (s: string) => /^\s*(0x[0-9a-f]+|[0-9]+)\s*$/i.test(s);
-
-/** OR of two non-negative integers that may exceed 32 bits. */
-function orBits(a: number, b: number): number {
-  return Number(BigInt(a) | BigInt(b));
-}
-
-/**
- * A flags field: a number, a numeric string, a name or "A|B" string, or an array of names and
- * numbers. Names follow `table` (prefix optional, case-insensitive).
- */
-export function flagsField(table: NameTable, max: number, what: string) {
-  return z.union([z.number(), z.string(), z.array(z.union([z.string(), z.number()]))]).transform((v, ctx): number => {
-    const items: (string | number)[] = Array.isArray(v)
-      ? v
-      : typeof v === 'string' && !isNumeric(v)
-        ? v.split('|').filter((s) => s.trim() !== '')
-        : [v];
-    let acc = 0;
-    for (const item of items) {
-      let bits: number;
-      if (typeof item === 'number' || isNumeric(item)) {
-        const r = parseUnsigned(item, max, what);
-        if (typeof r !== 'number') {
-          ctx.addIssue({ code: 'custom', message: r.error, input: item });
-          return z.NEVER;
-        }
-        bits = r;
-      } else {
-        const r = lookupName(table, item);
-        if (r === undefined) {
-          ctx.addIssue({ code: 'custom', message: `unknown flag ${JSON.stringify(item)}`, input: item });
-          return z.NEVER;
-        }
-        bits = r;
-      }
-      acc = orBits(acc, bits);
-    }
-    return acc;
-  });
-}
-
-/**
- * An enumeration field: a number, numeric string or symbolic name from `table`. Names win over
- * numeric strings, so the console type "8250" means 2.
- */
-export function enumField(table: NameTable, max: number, what: string) {
-  return numberInput.transform((v, ctx): number => {
-    if (typeof v === 'string') {
-      const r = lookupName(table, v);
-      if (r !== undefined) return r;
-    }
-    if (typeof v === 'string' && !isNumeric(v)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `unknown ${what} ${JSON.stringify(v)} (known: ${Object.keys(table.values).join(', ')})`,
-        input: v,
-      });
-      return z.NEVER;
-    }
-    const r = parseUnsigned(v, max, what);
-    if (typeof r === 'number') return r;
-    ctx.addIssue({ code: 'custom', message: r.error, input: v });
-    return z.NEVER;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// CPU sets
-// ---------------------------------------------------------------------------------------------
-
-/** Largest CPU id accepted anywhere (the bitmap must still fit cpu_set_size). */
-const MAX_CPU_ID = 0xffff;
-
-/** Parses "0-3", "0,2-15", "5" (whitespace allowed; "" = empty set) into sorted unique ids. */
-export function parseCpuList(s: string): number[] | { error: string } {
-  const out = new Set<number>();
-  const trimmed = s.trim();
-  if (trimmed === '') return [];
-  for (const part of trimmed.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) return { error: `invalid CPU list ${JSON.stringify(s)} (expected e.g. "0-3" or "0,2-15")` };
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo) return { error: `invalid CPU range ${JSON.stringify(part.trim())} (end before start)` };
-    if (hi > MAX_CPU_ID) return { error: `CPU id ${hi} out of range (max ${MAX_CPU_ID})` };
-    for (let c = lo; c <= hi; c++) out.add(c);
-  }
-  return [...out].sort((a, b) => a - b);
-}
-
-/** Formats sorted CPU ids as a range string ("0,2-15"). */
-export function formatCpuList(cpus: readonly number[]): string {
-  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
-
-const cpuSetField = z.union([z.string(), z.array(numberInput)]).transform((v, ctx): number[] => {
-  if (typeof v === 'string') {
-    const r = parseCpuList(v);
-    if (Array.isArray(r)) return r;
-    ctx.addIssue({ code: 'custom', message: r.error, input: v });
-    return z.NEVER;
-  }
-  const out = new Set<number>();
-  for (const item of v) {
-    const r = parseUnsigned(item, MAX_CPU_ID, 'CPU id');
-    if (typeof r !== 'number') {
-      ctx.addIssue({ code: 'custom', message: r.error, input: item });
-      return z.NEVER;
-    }
-    out.add(r);
-  }
-  return [...out].sort((a, b) => a - b);
-});
-
-// ---------------------------------------------------------------------------------------------
-// Structures
-// ---------------------------------------------------------------------------------------------
+import { U64_MAX_EXACT, u8, u16, u32, u64 } from './fields.js';
+import {
+  ARCH_NAMES,
+  CACHE_FLAG_NAMES,
+  CACHE_TYPE_NAMES,
+  CELL_FLAG_NAMES,
+  CONSOLE_FLAG_NAMES,
+  CONSOLE_TYPE_NAMES,
+  IOMMU_TYPE_NAMES,
+  MEM_FLAG_NAMES,
+  PCI_CAP_FLAG_NAMES,
+  PCI_TYPE_NAMES,
+  SHMEM_PROTOCOL_NAMES,
+  SYS_FLAG_NAMES,
+  enumField,
+  flagsField,
+} from './names.js';
+import { cpuSetField } from './cpu-set.js';
 
 const signatureField = z
   .string()

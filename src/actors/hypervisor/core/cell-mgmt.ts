@@ -6,7 +6,8 @@
  */
 import { CELL_DESC_SIZE, CELL_OFF, MEMORY_SIZE, MemFlags, cellConfigSize } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
-import { cellCpus, cellMemRegions, cellMemRegionsAddr, cellName, cellOwnsCpu, cellSetCpu, cells, findCellById, type MemRegion } from './cell.js';
+import { cellMemRegionsAddr, cellOwnsCpu, cellSetCpu, findCellById } from './cell.js';
+import type { MemRegion } from './hv-view.js';
 import { cellExit, cellInit } from './cell-init.js';
 import { cellReconfigCompleted, cellReconfigOk, cellShutdownOk, commRegionReset, setCellState } from './comm.js';
 import { configCommit } from './config-commit.js';
@@ -67,7 +68,7 @@ function remapToRootCell(hv: Hv, mem: MemRegion, abort: boolean): number {
   const first = cellMemRegionsAddr(hv, root);
   const inRegion = (addr: number, r: MemRegion): boolean => addr >= r.phys && addr - r.phys < r.size;
   let err = 0;
-  const regions = cellMemRegions(hv, root);
+  const regions = hv.cellMemRegions(root);
   for (let i = 0; i < regions.length; i++) {
     const rm = regions[i]!;
     let phys: number;
@@ -109,18 +110,18 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
   const m = hv.c.mem;
   const root = hv.rootCell;
   setCellState(hv, cell, CellState.SHUT_DOWN);
-  const cpus = cellCpus(hv, cell);
+  const cpus = hv.cellCpus(cell);
   for (const cpu of cpus) {
     // failed = false before the park (upstream clears it after arch_park_cpu; no difference to
     // the hypervisor): the CPU parks as a healthy root CPU, not as the failed cell's.
     hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
     archParkCpu(hv, cpu);
     cellSetCpu(hv, root, cpu, true);
-    m.write64(hv.pub(cpu) + PUB.CELL, root);
+    hv.setCellOf(cpu, root);
     hv.zeroStats(cpu);
   }
   const pt = cellPageTable(hv, cell);
-  for (const r of cellMemRegions(hv, cell)) {
+  for (const r of hv.cellMemRegions(cell)) {
     // A region beyond the stage-2 input range was never mapped (archMapMemoryRegion refused it).
     if (!isSubpage(r) && r.virt + r.size <= pagingInputLimit(pt)) pagingDestroy(m, hv.memPool, pt, r.virt, r.size, { coherent: true });
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) remapToRootCell(hv, r, false);
@@ -138,14 +139,14 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
 }
 
 function appendCell(hv: Hv, cell: number): void {
-  const list = cells(hv);
+  const list = hv.cells();
   hv.c.mem.write64(list[list.length - 1]! + CELL.NEXT, cell);
   hv.c.mem.write64(cell + CELL.NEXT, 0);
 }
 
 function unlinkCell(hv: Hv, cell: number): void {
   const m = hv.c.mem;
-  for (const c of cells(hv)) {
+  for (const c of hv.cells()) {
     if (m.read64(c + CELL.NEXT) === cell) {
       m.write64(c + CELL.NEXT, m.read64(cell + CELL.NEXT));
       return;
@@ -174,7 +175,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   const hdv = new DataView(header.buffer);
   const newId = hdv.getUint32(CELL_OFF.id, true);
   const newName = header.subarray(CELL_OFF.name, CELL_OFF.name + 32);
-  for (const c of cells(hv)) {
+  for (const c of hv.cells()) {
     const cfg = hv.cellConfig(c);
     const name = m.copyOut(cfg + CELL_OFF.name, 32);
     if (sameCString(name, newName) || m.read32(cfg + CELL_OFF.id) === newId) return -Errno.EEXIST;
@@ -198,7 +199,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
     hv.memPool.free(cell, dataPages);
     return e;
   };
-  const newCpus = cellCpus(hv, cell);
+  const newCpus = hv.cellCpus(cell);
   if (cellOwnsCpu(hv, cell, hv.cpu)) return fail(-Errno.EBUSY);
   if (newCpus.some((cpu) => !cellOwnsCpu(hv, root, cpu))) return fail(-Errno.EBUSY);
   err = armPagingCellInit(hv, cell);
@@ -206,7 +207,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   // Before anything is taken from root: every region must fit the cell's stage-2 input range
   // (Jailhouse does not check, and would index past its root table).
   const limit = pagingInputLimit(cellPageTable(hv, cell));
-  const wild = cellMemRegions(hv, cell).find((r) => !isSubpage(r) && r.virt + r.size > limit);
+  const wild = hv.cellMemRegions(cell).find((r) => !isSubpage(r) && r.virt + r.size > limit);
   if (wild) {
     printk(hv, `jhsim: memory region at IPA 0x${wild.virt.toString(16)} (size 0x${wild.size.toString(16)}) is beyond the stage-2 input range (0x${limit.toString(16)})\n`);
     pagingFreeRoot(hv.memPool, cellPageTable(hv, cell));
@@ -233,12 +234,12 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   for (const cpu of newCpus) {
     archParkCpu(hv, cpu);
     cellSetCpu(hv, root, cpu, false);
-    m.write64(hv.pub(cpu) + PUB.CELL, cell);
+    hv.setCellOf(cpu, cell);
     hv.zeroStats(cpu);
   }
   const pt = cellPageTable(hv, cell);
   const first = cellMemRegionsAddr(hv, cell);
-  for (const [i, r] of cellMemRegions(hv, cell).entries()) {
+  for (const [i, r] of hv.cellMemRegions(cell).entries()) {
     if (!(r.flags & (MemFlags.COMM_REGION | MemFlags.ROOTSHARED))) err = unmapFromRootCell(hv, r);
     if (!err) {
       if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, SUBPAGE_HANDLER, first + i * MEMORY_SIZE);
@@ -262,7 +263,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   appendCell(hv, cell);
   hv.store(hv.bss(BSS.NUM_CELLS), hv.load(hv.bss(BSS.NUM_CELLS)) + 1);
   cellReconfigCompleted(hv);
-  printk(hv, `Created cell "${cellName(hv, cell)}"\n`);
+  printk(hv, `Created cell "${hv.cellName(cell)}"\n`);
   poolStats(hv, 'cell creation');
   return 0;
 }
@@ -305,7 +306,7 @@ export function cellStart(hv: Hv, id: number): number {
   const m = hv.c.mem;
   try {
     if (m.read32(cell + CELL.LOADABLE)) {
-      for (const r of cellMemRegions(hv, cell)) {
+      for (const r of hv.cellMemRegions(cell)) {
         if (!(r.flags & MemFlags.LOADABLE)) continue;
         const err = unmapFromRootCell(hv, r);
         // Jailhouse leaves the cell's CPUs suspended on this path.
@@ -320,7 +321,7 @@ export function cellStart(hv: Hv, id: number): number {
     // step is irqchip_cell_reset).
     for (const unit of forEachUnit()) unit.cellReset?.(hv, cell);
     // arch_cell_reset: the first CPU starts at cpu_reset_address, the others wait for CPU_ON.
-    const cpus = cellCpus(hv, cell);
+    const cpus = hv.cellCpus(cell);
     const entry = m.read64(hv.cellConfig(cell) + CELL_OFF.cpu_reset_address);
     cpus.forEach((cpu, i) => m.write64(hv.pub(cpu) + PUB.CPU_ON_ENTRY, i === 0 ? entry : PSCI_INVALID_ADDRESS));
     for (const cpu of cpus) m.write64(hv.pub(cpu) + PUB.CPU_ON_CONTEXT, 0);
@@ -328,7 +329,7 @@ export function cellStart(hv: Hv, id: number): number {
       hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
       archResetCpu(hv, cpu);
     }
-    printk(hv, `Started cell "${cellName(hv, cell)}"\n`);
+    printk(hv, `Started cell "${hv.cellName(cell)}"\n`);
     return 0;
   } finally {
     cellResume(hv, hv.rootCell);
@@ -340,7 +341,7 @@ export function cellSetLoadable(hv: Hv, id: number): number {
   if (cell < 0) return cell;
   const m = hv.c.mem;
   try {
-    for (const cpu of cellCpus(hv, cell)) {
+    for (const cpu of hv.cellCpus(cell)) {
       hv.store(hv.pubWord(cpu, PUB.FAILED), 0);
       archParkCpu(hv, cpu);
     }
@@ -350,13 +351,13 @@ export function cellSetLoadable(hv: Hv, id: number): number {
     // Only PCI resets here, called by name as in control.c's cell_set_loadable: the irqchip's
     // reset is cell_start's (a walk of unit.cellReset would mask the cell's SPIs here too).
     pciCellReset(hv, cell);
-    for (const r of cellMemRegions(hv, cell)) {
+    for (const r of hv.cellMemRegions(cell)) {
       if (!(r.flags & MemFlags.LOADABLE)) continue;
       const err = remapToRootCell(hv, r, true);
       if (err) return err;
     }
     configCommit(hv, 0);
-    printk(hv, `Cell "${cellName(hv, cell)}" can be loaded\n`);
+    printk(hv, `Cell "${hv.cellName(cell)}" can be loaded\n`);
     return 0;
   } finally {
     cellResume(hv, hv.rootCell);
@@ -367,7 +368,7 @@ export function cellDestroy(hv: Hv, id: number): number {
   const cell = managementPrologue(hv, 'destroy', id);
   if (cell < 0) return cell;
   try {
-    printk(hv, `Closing cell "${cellName(hv, cell)}"\n`);
+    printk(hv, `Closing cell "${hv.cellName(cell)}"\n`);
     cellDestroyInternal(hv, cell);
     unlinkCell(hv, cell);
     hv.store(hv.bss(BSS.NUM_CELLS), hv.load(hv.bss(BSS.NUM_CELLS)) - 1);

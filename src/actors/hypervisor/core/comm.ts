@@ -5,7 +5,7 @@
  */
 import { CELL_OFF, CONSOLE_SIZE, CellFlags, SYS_OFF } from '../../../shared/config/layout.js';
 import { HangError } from '../../../shared/sync.js';
-import { cellConfigFlags, cellConfigId, cells } from './cell.js';
+import { cellConfigFlags } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM, CellState, PAGE_SIZE } from './layout.js';
 import { cellSuspend } from './percpu-control.js';
@@ -68,7 +68,7 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
     }
     if (polls >= BUSY_POLLS) {
       const waited = performance.now() - start;
-      if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, `cell_exchange_message: waiting for the reply of cell ${cellConfigId(hv, cell)} to message ${msg}`, Math.round(waited));
+      if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, `cell_exchange_message: waiting for the reply of cell ${hv.cellConfigId(cell)} to message ${msg}`, Math.round(waited));
       Atomics.wait(pause, 0, 0, POLL_SLEEP_MS);
     }
   }
@@ -81,7 +81,7 @@ export function cellShutdownOk(hv: Hv, cell: number): boolean {
 
 /** cell_reconfig_ok: no non-root cell other than `excluded` is RUNNING_LOCKED. */
 export function cellReconfigOk(hv: Hv, excluded: number): boolean {
-  for (const c of cells(hv)) {
+  for (const c of hv.cells()) {
     if (c === hv.rootCell || c === excluded) continue;
     if (commLoad(hv, c, COMM.CELL_STATE) === CellState.RUNNING_LOCKED) return false;
   }
@@ -90,7 +90,7 @@ export function cellReconfigOk(hv: Hv, excluded: number): boolean {
 
 /** cell_reconfig_completed: RECONFIG_COMPLETED to every non-root cell, results ignored. */
 export function cellReconfigCompleted(hv: Hv): void {
-  for (const c of cells(hv)) if (c !== hv.rootCell) cellExchangeMessage(hv, c, MsgToCell.RECONFIG_COMPLETED, 'information');
+  for (const c of hv.cells()) if (c !== hv.rootCell) cellExchangeMessage(hv, c, MsgToCell.RECONFIG_COMPLETED, 'information');
 }
 
 /**

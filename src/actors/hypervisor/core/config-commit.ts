@@ -6,14 +6,13 @@
  * the units' configCommit, in link order, which is the same order).
  */
 import { CpuWord } from '../../cpu/layout.js';
-import { cellCpus } from './cell.js';
 import type { Hv } from './hv.js';
 import { PUB } from './layout.js';
 import { forEachUnit } from './unit.js';
 
 /** arch_flush_cell_vcpu_caches: the caller flushes itself, the others on their next check_events. */
 function archFlushCellVcpuCaches(hv: Hv, cell: number): void {
-  for (const cpu of cellCpus(hv, cell)) {
+  for (const cpu of hv.cellCpus(cell)) {
     if (cpu === hv.cpu) Atomics.store(hv.c.cpus, hv.c.my(CpuWord.TLB_FLUSH), 1);
     else hv.store(hv.pubWord(cpu, PUB.FLUSH_VCPU_CACHES), 1);
   }

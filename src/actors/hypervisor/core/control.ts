@@ -5,7 +5,7 @@
 import { CellFlags } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
-import { cellConfigFlags, cellCpus, cellOwnsCpu, commState, cpuIdValid, findCellById } from './cell.js';
+import { cellConfigFlags, cellOwnsCpu, cpuIdValid, findCellById } from './cell.js';
 import type { Hv } from './hv.js';
 import { BSS, CPU_INFO_STAT_BASE, CPU_INFO_STATE, CpuInfoState, Hc, NUM_CPU_STATS, PUB, ShutdownState, Stat } from './layout.js';
 import { printk } from './printk.js';
@@ -57,7 +57,7 @@ export function hypervisorDisable(hv: Hv): number {
     if (hv.load(myState) === ShutdownState.NONE) {
       const numCells = hv.load(hv.bss(BSS.NUM_CELLS));
       const state = numCells === 1 ? ShutdownState.STARTED : -Errno.EBUSY;
-      for (const cpu of cellCpus(hv, hv.rootCell)) hv.store(hv.pubWord(cpu, PUB.SHUTDOWN_STATE), state);
+      for (const cpu of hv.cellCpus(hv.rootCell)) hv.store(hv.pubWord(cpu, PUB.SHUTDOWN_STATE), state);
     }
     if (hv.load(myState) === ShutdownState.STARTED) {
       hv.store(hv.bss(BSS.DO_COMMON_SHUTDOWN), 1);
@@ -110,7 +110,7 @@ export function cellGetState(hv: Hv, id: number): number {
   if (!hv.callerIsRoot()) return -Errno.EPERM;
   const cell = findCellById(hv, id);
   if (!cell) return -Errno.ENOENT;
-  const state = commState(hv, cell);
+  const state = hv.commState(cell);
   return state >= 0 && state <= 4 ? state : -Errno.EINVAL;
 }
 

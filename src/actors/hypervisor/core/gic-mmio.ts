@@ -21,7 +21,7 @@ import {
   GICR_IIDR, GICR_IPRIORITYR0, GICR_IPRIORITYR_SIZE, GICR_ISACTIVER0, GICR_ISENABLER0, GICR_ISPENDR0, GICR_PIDR4,
   GICR_STATUSR, GICR_SYNCR, GICR_TYPER, GICR_TYPER_LAST, GICR_WAKER, SGI_MASK, sizeMask,
 } from '../../gic/index.js';
-import { cellCpus, cellOwnsCpu } from './cell.js';
+import { cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
 import { irqchipIrqInCell } from './irqchip-cell.js';
@@ -94,7 +94,7 @@ function handleIrqRoute(hv: Hv, a: MmioAccess, irq: number): MmioResultCode {
     a.value = hv.c.gic.distAccess(a.address, 8, false, 0n);
     return MmioResult.HANDLED;
   }
-  for (const cpu of cellCpus(hv, cell)) {
+  for (const cpu of hv.cellCpus(cell)) {
     if (BigInt(hv.c.topo[cpu]!.mpidr) === (a.value & sizeMask(a.size))) {
       distPerform(hv, a, IRQ_ROUTE);
       return MmioResult.HANDLED;

@@ -1,19 +1,17 @@
 /**
  * The hypervisor as seen from one CPU at EL2: typed access to the hypervisor memory region
  * (header, globals, per_cpu structures) of the running instance. Created when a CPU enters
- * (arch_entry) and dropped when it leaves; all state it touches is in simulated RAM.
+ * (arch_entry) and dropped when it leaves; all state it touches is in simulated RAM. The
+ * read-only decoding of that memory (per_cpu, the cell list, cell configs) is HvView's.
  */
 import type { CpuContext } from '../../cpu/context.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { word, type Word } from '../../../shared/sync.js';
+import { HvView } from './hv-view.js';
 import { PagePool } from './page-pool.js';
-import { CELL_OFF } from '../../../shared/config/layout.js';
-import { BSS, CELL, DATA, HDR, IMAGE, PAGE_SIZE, PERCPU, PUB } from './layout.js';
+import { BSS, DATA, IMAGE, NUM_CPU_STATS, PAGE_SIZE, PUB } from './layout.js';
 
-export class Hv {
-  readonly coreSize: number;
-  readonly percpuSize: number;
-  readonly maxCpus: number;
+export class Hv extends HvView {
   readonly memPool: PagePool;
   readonly remapPool: PagePool;
   private readonly words = new Map<number, Word>();
@@ -33,14 +31,12 @@ export class Hv {
   constructor(
     readonly c: CpuContext,
     /** Physical start of the hypervisor memory region. */
-    readonly base: number,
+    base: number,
     /** Size of the region (from the system config). */
     readonly size: number,
   ) {
+    super(c.mem, base);
     const m = c.mem;
-    this.coreSize = m.read64(base + HDR.CORE_SIZE);
-    this.percpuSize = m.read64(base + HDR.PERCPU_SIZE);
-    this.maxCpus = m.read32(base + HDR.MAX_CPUS);
     this.memPool = new PagePool(m, base + IMAGE.BSS + BSS.MEM_POOL);
     this.remapPool = new PagePool(m, base + IMAGE.BSS + BSS.REMAP_POOL);
     this.myPub = this.pub(c.cpu);
@@ -64,10 +60,6 @@ export class Hv {
 
   get cpu(): number {
     return this.c.cpu;
-  }
-
-  get onlineCpus(): number {
-    return this.c.mem.read32(this.base + HDR.ONLINE_CPUS);
   }
 
   /** An Atomics word at a byte offset from the region start (cached). */
@@ -102,35 +94,21 @@ export class Hv {
     Atomics.store(w.view, w.index, v);
   }
 
-  /** Physical address of per_cpu(cpu). */
-  percpu(cpu: number): number {
-    return this.base + this.coreSize + cpu * this.percpuSize;
-  }
-
-  /** Physical address of the public part of per_cpu(cpu). */
-  pub(cpu: number): number {
-    return this.percpu(cpu) + PERCPU.PUBLIC;
-  }
-
   /** Atomics word of a public per-CPU field. */
   pubWord(cpu: number, field: number): Word {
     return this.word(this.pub(cpu) - this.base + field);
   }
 
-  /** Physical address of the system configuration copy. */
-  get systemConfig(): number {
-    return this.c.mem.read64(this.base + IMAGE.BSS + BSS.SYSTEM_CONFIG);
+  /**
+   * per_cpu(cpu).cell = cell, published in the CPU's slot as the cell's config id
+   * (CpuWord.CELL_ID, what its devices tag writes with).
+   */
+  setCellOf(cpu: number, cell: number): void {
+    this.c.mem.write64(this.pub(cpu) + PUB.CELL, cell);
+    this.c.setCellId(cpu, this.cellConfigId(cell));
   }
 
-  get rootCell(): number {
-    return this.base + IMAGE.ROOT_CELL;
-  }
-
-  /** Cell this CPU belongs to (physical address of its struct cell). */
-  cellOf(cpu: number): number {
-    return this.c.mem.read64(this.pub(cpu) + PUB.CELL);
-  }
-
+  /** Cell this CPU belongs to (its own per_cpu, through the linear mapping). */
   thisCell(): number {
     return getU64(this.dv, this.pubOff + PUB.CELL);
   }
@@ -146,29 +124,13 @@ export class Hv {
 
   /** Count a vmexit in this CPU's own statistics slot (plain, non-atomic, like Jailhouse). */
   count(stat: number, n = 1): void {
-    if (this.c.rec !== undefined && stat !== 0 && n !== 0) this.c.rec.reason(stat);
     const dv = this.dv;
     const o = this.pubOff + PUB.STATS + stat * 4;
     dv.setUint32(o, (dv.getUint32(o, true) + n) >>> 0, true);
   }
 
-  statOf(cpu: number, stat: number): number {
-    return this.c.mem.read32(this.pub(cpu) + PUB.STATS + stat * 4);
-  }
-
   zeroStats(cpu: number): void {
-    this.c.mem.fill(this.pub(cpu) + PUB.STATS, 9 * 4, 0);
-  }
-
-  /** Id of this CPU's cell (its config's id; 0 = root), for the vmexit recorder. */
-  thisCellId(): number {
-    const cfg = this.cellConfig(this.thisCell());
-    return cfg ? this.c.mem.read32(cfg + CELL_OFF.id) >>> 0 : 0;
-  }
-
-  /** The cell's config address (root: inside the system config). */
-  cellConfig(cell: number): number {
-    return this.c.mem.read64(cell + CELL.CONFIG);
+    this.c.mem.fill(this.pub(cpu) + PUB.STATS, NUM_CPU_STATS * 4, 0);
   }
 
   get masterCpu(): number {

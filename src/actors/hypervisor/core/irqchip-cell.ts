@@ -7,7 +7,7 @@
 import { CELL_OFF, IRQCHIP_OFF, IRQCHIP_PIN_WORDS, IRQCHIP_SIZE, SYS_OFF, cellIrqchipsOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { GICD_ICACTIVER, GICD_ICENABLER, GICD_IROUTER, GICD_SIZE, GIC_V3_REDIST_SIZE, SGI_MASK } from '../../gic/index.js';
-import { cellConfigView, cellCpus, cpuIdValid } from './cell.js';
+import { cpuIdValid } from './cell.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
 import { CELL } from './layout.js';
@@ -32,7 +32,7 @@ export function irqchipIrqInCell(hv: Hv, cell: number, irq: number): boolean {
 
 /** The SPI bits the config at `cfg` lists for the system's GICD (irqchips[].pin_bitmap); null if invalid. */
 export function configIrqBits(hv: Hv, cfg: number): Uint32Array | null {
-  const dv = cellConfigView(hv, cfg);
+  const dv = hv.configView(cfg);
   const gicd = hv.c.mem.read64(hv.systemConfig + SYS_OFF.arm_gicd_base);
   const bits = new Uint32Array(IRQ_WORDS);
   const n = dv.getUint32(CELL_OFF.num_irqchips, true);
@@ -108,8 +108,8 @@ function adjustIrqTarget(hv: Hv, cpus: readonly number[], irq: number): void {
 export function irqchipConfigCommit(hv: Hv, cellAddedRemoved: number): void {
   const root = hv.rootCell;
   const nr = hv.c.gic.nrIrqs;
-  const rootCpus = cellCpus(hv, root);
-  const changedCpus = cellAddedRemoved ? cellCpus(hv, cellAddedRemoved) : [];
+  const rootCpus = hv.cellCpus(root);
+  const changedCpus = cellAddedRemoved ? hv.cellCpus(cellAddedRemoved) : [];
   // A bitmap word at a time: most words of a non-root cell are empty.
   for (let n = 1; n < IRQ_WORDS && n * 32 < nr; n++) {
     const mine = cellAddedRemoved ? hv.c.mem.read32(bitmapWord(cellAddedRemoved, n)) : 0;

@@ -14,7 +14,6 @@ import {
   ICH_VMCR_VENG1, ICH_VMCR_VEOIM, ICH_VMCR_VPMR_SHIFT, LrHi, LrState, SGI_INJECT,
   decodeIccSgi1r, type GicCpuInterface,
 } from '../../gic/index.js';
-import { cellCpus } from './cell.js';
 import type { Hv } from './hv.js';
 import { MAX_PENDING_IRQS, PUB } from './layout.js';
 
@@ -109,7 +108,7 @@ export function irqchipInjectPending(hv: Hv): void {
  */
 export function handleSgirWrite(hv: Hv, value: bigint): boolean {
   const { targetList, aff1, intid: sgi, aff2, irm, aff3 } = decodeIccSgi1r(value);
-  for (const cpu of cellCpus(hv, hv.thisCell())) {
+  for (const cpu of hv.cellCpus(hv.thisCell())) {
     const mpidr = hv.c.topo[cpu]!.mpidr;
     if (irm) {
       if (cpu === hv.cpu) continue;

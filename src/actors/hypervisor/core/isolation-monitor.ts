@@ -15,7 +15,7 @@ import { CpuWord, IsolationMode } from '../../cpu/layout.js';
 import { GicField, SGI_EVENT, SGI_INJECT, gicdRegName, gicrRegName, type GicChange } from '../../gic/index.js';
 import { CELL_OFF, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { bdfString } from '../../pcie/regs.js';
-import { cellConfigView, cellName, cellOwnsCpu, cells } from './cell.js';
+import { cellOwnsCpu } from './cell.js';
 import { CELL } from './layout.js';
 import type { Hv } from './hv.js';
 import { maintenanceIrq } from './irqchip.js';
@@ -51,7 +51,7 @@ function sameCells(hv: Hv, list: number[]): boolean {
 function ownersOf(hv: Hv): SpiOwners {
   const cached = spiOwners.get(hv);
   if (cached && sameCells(hv, cached.cells)) return cached;
-  const list = cells(hv);
+  const list = hv.cells();
   const owner = new Float64Array(1024);
   // Root first, then the others: a non-root cell's SPIs are its own whatever root's config lists.
   for (const cell of list) {
@@ -71,19 +71,19 @@ export function spiOwner(hv: Hv, irq: number): number {
 
 /** The cell CPU `cpu` belongs to (0: none). */
 export function cpuOwner(hv: Hv, cpu: number): number {
-  for (const cell of cells(hv)) if (cellOwnsCpu(hv, cell, cpu)) return cell;
+  for (const cell of hv.cells()) if (cellOwnsCpu(hv, cell, cpu)) return cell;
   return 0;
 }
 
 function ownerName(hv: Hv, cell: number): string {
-  return cell ? `cell "${cellName(hv, cell)}"` : 'no cell';
+  return cell ? `cell "${hv.cellName(cell)}"` : 'no cell';
 }
 
 /** Reports one violation: console line and the CPU's counter. */
 export function reportViolation(hv: Hv, what: string, filter: string): void {
   const cell = hv.thisCell();
   Atomics.add(hv.c.cpus, hv.c.my(CpuWord.ISO_VIOLATIONS), 1);
-  printk(hv, `jhsim: isolation violation: cell "${cellName(hv, cell)}" (CPU ${hv.cpu}) ${what}; let through by ${filter}\n`);
+  printk(hv, `jhsim: isolation violation: cell "${hv.cellName(cell)}" (CPU ${hv.cpu}) ${what}; let through by ${filter}\n`);
 }
 
 /** Why a change is outside the accessing cell, or undefined when it is inside. */
@@ -130,8 +130,8 @@ export function monitoredGicWrite(hv: Hv, off: number, size: number, frameCpu: n
 /** The cell whose config lists physical PCI function `bdf` (non-root first, then root), or 0. */
 export function pciOwner(hv: Hv, bdf: number): number {
   let rootOwns = false;
-  for (const cell of cells(hv)) {
-    const dv = cellConfigView(hv, hv.cellConfig(cell));
+  for (const cell of hv.cells()) {
+    const dv = hv.configView(hv.cellConfig(cell));
     const first = cellPciDevicesOffset(dv, 0);
     const n = dv.getUint32(CELL_OFF.num_pci_devices, true);
     for (let i = 0; i < n; i++) {

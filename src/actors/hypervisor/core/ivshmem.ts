@@ -7,7 +7,7 @@
 import { CELL_OFF, MEM_OFF, MEMORY_SIZE } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { cellConfigView, cellMemRegionsAddr, cellName } from './cell.js';
+import { cellMemRegionsAddr } from './cell.js';
 import type { Hv } from './hv.js';
 import { irqchipIrqInCell } from './irqchip-cell.js';
 import { BSS, IVEP, IVLINK, PCIDEV } from './layout.js';
@@ -68,8 +68,8 @@ export function ivshmemInit(hv: Hv, cell: number, dev: number): number {
   const m = mem(hv);
   const info = pciDevInfo(hv, dev);
   const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
-  printk(hv, `Adding virtual PCI device ${hex2((info.bdf >> 8) & 0xff)}:${hex2((info.bdf >> 3) & 0x1f)}.${info.bdf & 7} to cell "${cellName(hv, cell)}"\n`);
-  const dv = cellConfigView(hv, hv.cellConfig(cell));
+  printk(hv, `Adding virtual PCI device ${hex2((info.bdf >> 8) & 0xff)}:${hex2((info.bdf >> 3) & 0x1f)}.${info.bdf & 7} to cell "${hv.cellName(cell)}"\n`);
+  const dv = hv.configView(hv.cellConfig(cell));
   const numRegions = dv.getUint32(CELL_OFF.num_memory_regions, true);
   if (info.shmemRegionsStart + 2 + info.shmemPeers > numRegions || info.numMsixVectors > IVSHMEM_MAX_VECTORS) return -Errno.EINVAL;
   if (info.shmemDevId >= IVSHMEM_MAX_PEERS) return -Errno.EINVAL;
@@ -250,7 +250,7 @@ function updateRouting(hv: Hv, dev: number, ep: number): number {
     }
   } else {
     const pin = ((info.bdf >> 3) & 3) + 1;
-    const base = cellConfigView(hv, hv.cellConfig(cell)).getUint32(CELL_OFF.vpci_irq_base, true);
+    const base = hv.configView(hv.cellConfig(cell)).getUint32(CELL_OFF.vpci_irq_base, true);
     irqs.push(cmd & CMD_INTX_OFF ? 0 : 32 + base + pin - 1);
   }
   withIrqLock(hv, ep, () => irqs.forEach((irq, v) => m.write32(ep + IVEP.IRQ_CACHE + 4 * v, irq)));

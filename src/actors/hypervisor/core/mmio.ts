@@ -12,7 +12,7 @@ import { MEM_IO_WIDTH_SHIFT, MEM_OFF, MEMORY_SIZE, MemFlags } from '../../../sha
 import { Errno } from '../../../shared/errno.js';
 import { getU64 } from '../../../shared/phys-mem.js';
 import { spinLock, spinUnlock } from '../../../shared/sync.js';
-import { cellMemRegions, cellMemRegionsAddr } from './cell.js';
+import { cellMemRegionsAddr } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE, pages } from './layout.js';
 import { MmioResult, type MmioAccess, type MmioResultCode } from './mmio-access.js';
@@ -53,7 +53,7 @@ export function mmioCellInit(hv: Hv, cell: number): number {
   const m = hv.c.mem;
   let max = 0;
   for (const unit of forEachUnit()) max += unit.mmioCountRegions(hv, cell);
-  for (const r of cellMemRegions(hv, cell)) if (isSubpage(r)) max += 1;
+  for (const r of hv.cellMemRegions(cell)) if (isSubpage(r)) max += 1;
   const n = pages(max * (LOC_SIZE + HANDLER_SIZE));
   const base = n ? hv.memPool.alloc(n) : 0;
   if (!base) return -Errno.ENOMEM;
@@ -196,7 +196,7 @@ export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
 /** Registers every sub-page memory region of the cell's config (mmio_subpage_register). */
 export function mmioRegisterSubpages(hv: Hv, cell: number): void {
   const first = cellMemRegionsAddr(hv, cell);
-  cellMemRegions(hv, cell).forEach((r, i) => {
+  hv.cellMemRegions(cell).forEach((r, i) => {
     if (isSubpage(r)) mmioRegionRegister(hv, cell, r.virt, r.size, SUBPAGE_HANDLER, first + i * MEMORY_SIZE);
   });
 }

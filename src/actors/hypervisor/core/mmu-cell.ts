@@ -5,7 +5,6 @@
  */
 import { MemFlags } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
-import { cellConfigId } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, PAGE_SIZE } from './layout.js';
 import { cellRootPtPages, pagingCreate, pagingInputLimit, s2Flags, type PageTable } from './paging.js';
@@ -13,7 +12,7 @@ import { printk } from './printk.js';
 
 /** arm_paging_cell_init: VMID = cell id (<= 255), stage-2 root from the pool. */
 export function armPagingCellInit(hv: Hv, cell: number): number {
-  if (cellConfigId(hv, cell) >>> 0 > 0xff) return -Errno.E2BIG;
+  if (hv.cellConfigId(cell) >>> 0 > 0xff) return -Errno.E2BIG;
   const root = hv.memPool.allocAligned(cellRootPtPages(hv.c.board.pa_bits));
   if (!root) return -Errno.ENOMEM;
   hv.c.mem.write64(cell + CELL.MM_ROOT, root);

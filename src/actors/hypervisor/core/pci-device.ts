@@ -7,7 +7,6 @@
  * so that they need not import them back.
  */
 import { CELL_OFF, PCI_CAP_OFF, PCI_CAP_SIZE, PCI_DEV_OFF, PCI_MSI_64BITS, cellPciCapsOffset } from '../../../shared/config/layout.js';
-import { cellConfigView } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, PCIDEV } from './layout.js';
 
@@ -64,7 +63,7 @@ export interface PciCap { id: number; start: number; len: number; flags: number 
 
 /** The capabilities the config lists for a device (pci_caps[caps_start .. + num_caps]). */
 export function devCaps(hv: Hv, cell: number, info: PciDevInfo): PciCap[] {
-  const dv = cellConfigView(hv, hv.cellConfig(cell));
+  const dv = hv.configView(hv.cellConfig(cell));
   const first = cellPciCapsOffset(dv, 0);
   const out: PciCap[] = [];
   // caps_start and num_caps are not checked against the config (upstream neither): read only

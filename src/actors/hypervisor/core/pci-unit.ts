@@ -9,7 +9,6 @@
  */
 import { CELL_OFF, PCI_DEVICE_SIZE, PCI_DEV_OFF, PciType, SYS_OFF, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { getU64 } from '../../../shared/phys-mem.js';
-import { cellConfigView, cells } from './cell.js';
 import type { Hv } from './hv.js';
 import { IVSHMEM_MSIX_HANDLER, IVSHMEM_REGS_HANDLER, ivshmemMsixAccess, ivshmemRegisterAccess } from './ivshmem.js';
 import { pciDevInfo } from './pci-device.js';
@@ -29,7 +28,7 @@ const PCI_IVSHMEM_NUM_MMIO_REGIONS = 2;
 function pciMmioCountRegions(hv: Hv, cell: number): number {
   let n = 0;
   if (hv.c.mem.read64(hv.systemConfig + SYS_OFF.pci_mmconfig_base) !== 0) n += 1;
-  const dv = cellConfigView(hv, hv.cellConfig(cell));
+  const dv = hv.configView(hv.cellConfig(cell));
   const first = cellPciDevicesOffset(dv, 0);
   const count = dv.getUint32(CELL_OFF.num_pci_devices, true);
   for (let i = 0; i < count; i++) {
@@ -48,7 +47,7 @@ export const pciUnit: Unit = {
    */
   init: (hv) => pciCellInit(hv, hv.rootCell),
   /** pci_shutdown, preceded by pci_prepare_handover (which upstream's shutdown() calls by name). */
-  shutdown: (hv) => pciShutdown(hv, cells(hv)),
+  shutdown: (hv) => pciShutdown(hv, hv.cells()),
   mmioCountRegions: pciMmioCountRegions,
   cellInit: pciCellInit,
   cellExit: pciCellExit,

@@ -9,7 +9,6 @@
 import { CELL_OFF, PCI_DEVICE_SIZE, PciType, cellPciDevicesOffset } from '../../../shared/config/layout.js';
 import { Errno } from '../../../shared/errno.js';
 import { PCI_CAP_ID_MSI, PCI_CAP_ID_MSIX, PCI_CMD_INTX_OFF, PCI_CMD_MEM, bdfString } from '../../pcie/regs.js';
-import { cellConfigView, cellName } from './cell.js';
 import type { Hv } from './hv.js';
 import { ivshmemExit, ivshmemInit, ivshmemReset } from './ivshmem.js';
 import { CELL, PAGE_SIZE, PCIDEV, pages } from './layout.js';
@@ -50,7 +49,7 @@ function pciAddPhysicalDevice(hv: Hv, cell: number, dev: number): number {
   const m = hv.c.mem;
   const info = pciDevInfo(hv, dev);
   for (let i = 0; i < 6; i++) m.write32(dev + PCIDEV.BAR + 4 * i, pciReadConfig(hv, info.bdf, 0x10 + 4 * i, 4) >>> 0);
-  printk(hv, `Adding PCI device ${bdfString(info.bdf)} to cell "${cellName(hv, cell)}"\n`);
+  printk(hv, `Adding PCI device ${bdfString(info.bdf)} to cell "${hv.cellName(cell)}"\n`);
   const err = pciMsixAdd(hv, cell, dev, info);
   if (err) return err;
   m.write64(dev + PCIDEV.CELL, cell);
@@ -62,7 +61,7 @@ function pciRemovePhysicalDevice(hv: Hv, dev: number): void {
   const m = hv.c.mem;
   const cell = m.read64(dev + PCIDEV.CELL);
   const info = pciDevInfo(hv, dev);
-  printk(hv, `Removing PCI device ${bdfString(info.bdf)} from cell "${cellName(hv, cell)}"\n`);
+  printk(hv, `Removing PCI device ${bdfString(info.bdf)} from cell "${hv.cellName(cell)}"\n`);
   pciResetDevice(hv, dev);
   pciMsixRemove(hv, cell, dev, info);
   m.write64(dev + PCIDEV.CELL, 0);
@@ -83,7 +82,7 @@ export function pciCellInit(hv: Hv, cell: number): number {
   const w = mmcfg(hv);
   if (w.base) mmioRegionRegister(hv, cell, w.base, w.size, PCI_MMCONFIG_HANDLER, 0);
   const cfg = hv.cellConfig(cell);
-  const dv = cellConfigView(hv, cfg);
+  const dv = hv.configView(cfg);
   const n = dv.getUint32(CELL_OFF.num_pci_devices, true);
   m.write32(cell + CELL.NUM_PCI_DEVICES, 0);
   m.write64(cell + CELL.PCI_DEVICES, 0);

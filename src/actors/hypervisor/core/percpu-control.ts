@@ -7,7 +7,7 @@ import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../sha
 import { CpuState, CpuWord, MachineWord, type CpuStateValue } from '../../cpu/layout.js';
 import { SGI_EVENT } from '../../gic/index.js';
 import { irqchipCpuReset } from './irqchip.js';
-import { cellCpus, cellName, cellOwnsCpu } from './cell.js';
+import { cellOwnsCpu } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM, CellState, PSCI_INVALID_ADDRESS, PUB } from './layout.js';
 import { printk } from './printk.js';
@@ -76,11 +76,11 @@ export function archResetCpu(hv: Hv, target: number): void {
 }
 
 export function cellSuspend(hv: Hv, cell: number): void {
-  for (const cpu of cellCpus(hv, cell)) if (cpu !== hv.cpu) suspendCpu(hv, cpu);
+  for (const cpu of hv.cellCpus(cell)) if (cpu !== hv.cpu) suspendCpu(hv, cpu);
 }
 
 export function cellResume(hv: Hv, cell: number): void {
-  for (const cpu of cellCpus(hv, cell)) if (cpu !== hv.cpu) resumeCpu(hv, cpu);
+  for (const cpu of hv.cellCpus(cell)) if (cpu !== hv.cpu) resumeCpu(hv, cpu);
 }
 
 /** check_events, run by the target CPU when it takes SGI_EVENT. */
@@ -182,9 +182,9 @@ function parkedState(hv: Hv): CpuStateValue {
 /** panic_park: a cell-caused fatal trap; the cell fails once all its CPUs have failed. */
 export function panicPark(hv: Hv, reason: string): CpuAction {
   const cell = hv.thisCell();
-  printk(hv, `${reason}\nParking CPU ${hv.cpu} (Cell: "${cellName(hv, cell)}")\n`);
+  printk(hv, `${reason}\nParking CPU ${hv.cpu} (Cell: "${hv.cellName(cell)}")\n`);
   hv.store(field(hv, hv.cpu, PUB.FAILED), 1);
-  const all = cellCpus(hv, cell).every((cpu) => hv.load(field(hv, cpu, PUB.FAILED)) !== 0);
+  const all = hv.cellCpus(cell).every((cpu) => hv.load(field(hv, cpu, PUB.FAILED)) !== 0);
   if (all) hv.c.mem.write32(cell + CELL.COMM_PAGE + COMM.CELL_STATE, CellState.FAILED);
   return armCpuPark(hv);
 }

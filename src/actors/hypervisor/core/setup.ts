@@ -9,7 +9,7 @@ import { Errno } from '../../../shared/errno.js';
 import { signal, spinLock, spinUnlock, waitUntil } from '../../../shared/sync.js';
 import type { CpuContext } from '../../cpu/context.js';
 import { CpuState, CpuTime, CpuWord, MachineWord, cpuTimeIndex, now } from '../../cpu/layout.js';
-import { cellCpus, cellMemRegions, cpuIdValid } from './cell.js';
+import { cpuIdValid } from './cell.js';
 import { cellInit } from './cell-init.js';
 import { configCommit } from './config-commit.js';
 import { mmioRegisterSubpages } from './mmio.js';
@@ -165,6 +165,7 @@ function traceSeq(c: CpuContext, w: number): void {
 export function archCpuRestore(hv: Hv): void {
   const c = hv.c;
   if (c.gicc.load(GicCpuWord.ICH_HCR) & ICH_HCR_EN) irqchipCpuShutdown(hv);
+  c.setCellId(c.cpu, 0);
   c.setHvActive(false);
   c.setState(CpuState.LINUX);
 }
@@ -285,7 +286,7 @@ function cpuInitInner(hv: Hv): number {
     cpuInitReason = `CPU ${hv.cpu} is online but not in the root cell's CPU set`;
     return -Errno.EINVAL;
   }
-  m.write64(hv.myPub + PUB.CELL, hv.rootCell);
+  hv.setCellOf(hv.cpu, hv.rootCell);
 
   // Own stage-1 tables: link the top-level entry covering JAILHOUSE_BASE (and the UART) to the
   // common tables, then map the own per_cpu at LOCAL_CPU_BASE.
@@ -328,7 +329,7 @@ function cpuInitInner(hv: Hv): number {
 
 function initLate(hv: Hv): number {
   const root = hv.rootCell;
-  const n = cellCpus(hv, root).length;
+  const n = hv.cellCpus(root).length;
   if (n !== hv.onlineCpus) {
     diag(hv, `the root cell's CPU set has ${n} CPUs but ${hv.onlineCpus} are online`);
     return -Errno.EINVAL;
@@ -341,7 +342,7 @@ function initLate(hv: Hv): number {
     if (err) return err;
   }
   const pt = cellPageTable(hv, root);
-  for (const r of cellMemRegions(hv, root)) {
+  for (const r of hv.cellMemRegions(root)) {
     const err = archMapMemoryRegion(hv, root, pt, r);
     if (err) return err;
   }

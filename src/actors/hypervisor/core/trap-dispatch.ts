@@ -59,7 +59,7 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   try {
     return dispatchTrap(hv, t);
   } finally {
-    rec.exitEnd(ec, hv.thisCellId());
+    rec.exitEnd(ec, hv.c.cellId);
   }
 }
 

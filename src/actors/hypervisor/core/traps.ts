@@ -47,13 +47,14 @@ export function trapIrq(hv: Hv): CpuAction {
   try {
     return irqchipHandleIrq(hv);
   } finally {
-    rec.exitEnd(0, hv.thisCellId());
+    rec.exitEnd(0, hv.c.cellId);
   }
 }
 
 /** arch_shutdown_self: this CPU returns to EL1 without the hypervisor underneath. */
 export function archShutdownSelf(hv: Hv): void {
   irqchipCpuShutdown(hv);
+  hv.c.setCellId(hv.cpu, 0);
   hv.c.setHvActive(false);
   hv.c.setState(CpuState.LINUX);
 }
