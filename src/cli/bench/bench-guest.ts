@@ -101,8 +101,9 @@ const BODIES = {
 } as const;
 
 /** A 2-CPU board with the guest-harness root cell. */
-function benchRun(image: Uint8Array, name: string, maxInstructions: number): Promise<GuestRunResult> {
+function benchRun(image: Uint8Array, name: string, maxInstructions: number, profile = false): Promise<GuestRunResult> {
   return runGuest({
+    profile,
     board: BoardSchema.parse({ ...DEFAULT_BOARD, cpus: 2 }),
     image,
     name,
@@ -113,8 +114,9 @@ function benchRun(image: Uint8Array, name: string, maxInstructions: number): Pro
   });
 }
 
-function runLoop(workload: keyof typeof BODIES, workers: 1 | 2, budget: number): Promise<GuestRunResult> {
-  return benchRun(loopImage(BODIES[workload], workers), `${workload}-loop.bin`, budget);
+/** One bench loop on `workers` CPUs; `profile` turns the vmexit recorder on. */
+export function runLoop(workload: keyof typeof BODIES, workers: 1 | 2, budget: number, profile = false): Promise<GuestRunResult> {
+  return benchRun(loopImage(BODIES[workload], workers), `${workload}-loop.bin`, budget, profile);
 }
 
 export async function measureGuest(budget: number): Promise<GuestBenchRow[]> {

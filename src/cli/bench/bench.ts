@@ -17,6 +17,7 @@ import { parseIntOption } from '../machine-options.js';
 import { DEFAULT_ROOT_CONFIG, resolveUserPath } from '../paths.js';
 import { UserProcess } from '../shell/user.js';
 import { formatRealCode, measureRealCode } from './bench-real.js';
+import { formatRecordingOverhead, measureRecordingOverhead } from './bench-profile.js';
 import { GUEST_TARGET_INSNS_PER_S, GUEST_TARGET_MMIO_PER_S, compareQemu, measureGuest, type GuestBenchRow, type QemuComparison } from './bench-guest.js';
 import { Sys } from '../../actors/cpu/linux/layout.js';
 
@@ -125,8 +126,9 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   const guest = guestBudget ? await measureGuest(guestBudget) : [];
   const qemu = guestBudget ? await compareQemu() : undefined;
   const real = guestBudget ? await measureRealCode() : undefined;
+  const recording = guestBudget ? await measureRecordingOverhead(guestBudget) : [];
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, guest, qemu, real })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, guest, qemu, real, recording })}\n`);
     return 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
@@ -147,6 +149,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   );
   if (guest.length) printGuest(guest, qemu);
   if (real) process.stdout.write(formatRealCode(real));
+  if (recording.length) process.stdout.write(formatRecordingOverhead(recording));
   return 0;
 }
 
