@@ -1,16 +1,17 @@
 /**
  * The machine supervisor (main thread): allocates the shared buffers, spawns one worker per
  * CPU, posts user-space tasks (syscalls) to free root-cell CPUs and requeues tasks that had to
- * sleep, collects hang reports, and shuts the workers down. It holds no simulated state.
+ * sleep (machine-tasks.ts), collects hang reports, and shuts the workers down. It holds no
+ * simulated state.
  */
 import { Worker } from 'node:worker_threads';
 import { cpuTopology, type Board } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
-import type { Rng } from '../../shared/rng.js';
 import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
 import type { ActorReport } from './actor.js';
 import type { MachineBuffers, WorkerInit } from './context.js';
 import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { TaskQueue, waitChange, type HangReport, type SyscallOptions } from './machine-tasks.js';
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { Gic, gicSabSize } from '../gic/index.js';
 import { maskToCpus } from '../../shared/cpumask.js';
@@ -40,35 +41,6 @@ export interface MachineOptions {
   profile?: boolean;
 }
 
-/**
- * A CPU hit a watchdog: its worker stopped, and whatever it held (locks, a suspended cell, a
- * barrier) stays held, so no later task can be trusted to finish. Every syscall from then on
- * fails at once with this error instead of waiting forever.
- */
-export class MachineBrokenError extends Error {
-  /** `why`: what stopped the CPU ("hung in … after … ms", or the internal error). */
-  constructor(cpu: number, why: string) {
-    super(`the machine is broken: CPU ${cpu} ${why}, and no task can run any more (\`cpus\` still shows every CPU; restart jhsim)`);
-    this.name = 'MachineBrokenError';
-  }
-}
-
-export interface HangReport {
-  cpu: number;
-  what: string;
-  ms: number;
-}
-
-export interface SyscallOptions {
-  /**
-   * Prefer not to run on this CPU (the target of a hotplug operation); used only while another
-   * CPU is online, as Linux would run the task there too.
-   */
-  avoid?: number;
-  /** Pick among free CPUs at random (stress) instead of the lowest. */
-  rng?: Rng;
-}
-
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export class Machine {
@@ -83,6 +55,7 @@ export class Machine {
   readonly exitDrain: ExitDrain | undefined;
   readonly faults: { cpu: number; message: string }[] = [];
   private readonly workers: Worker[] = [];
+  private readonly tasks: TaskQueue;
   private exited = 0;
   private closed = false;
 
@@ -97,6 +70,17 @@ export class Machine {
     this.k32 = new Int32Array(buffers.kernel);
     this.k8 = new Uint8Array(buffers.kernel);
     this.exitDrain = buffers.exits ? new ExitDrain(buffers.exits, this.nr) : undefined;
+    this.tasks = new TaskQueue({
+      nr: this.nr,
+      cpus: this.cpus,
+      k32: this.k32,
+      hangs: this.hangs,
+      faults: this.faults,
+      closed: () => this.closed,
+      cpuState: (cpu) => this.cpuState(cpu),
+      onlineCpus: () => this.onlineCpus(),
+      kick: (cpu) => this.kick(cpu),
+    });
   }
 
   static async boot(opts: MachineOptions): Promise<Machine> {
@@ -283,47 +267,8 @@ export class Machine {
    * Run a syscall as a task of `caller` on a free online CPU. Tasks that must sleep are
    * requeued once the word they wait for changes (and may move to another CPU).
    */
-  async syscall(caller: number, op: number, args: number[], opts: SyscallOptions = {}): Promise<number> {
-    // Every CPU the task was migrated off stays avoided: a task that must leave several CPUs
-    // (cell create taking CPUs 0 and 1) would otherwise bounce between them forever.
-    const avoid = new Set<number>(opts.avoid === undefined ? [] : [opts.avoid]);
-    for (;;) {
-      await this.hangReportsIn();
-      this.checkBroken();
-      const cpu = await this.claimCpu(opts, avoid);
-      const w = (x: number): number => cpuWord(cpu, x);
-      Atomics.store(this.cpus, w(CpuWord.TASK_OP), op);
-      Atomics.store(this.cpus, w(CpuWord.TASK_CALLER), caller);
-      for (let i = 0; i < 8; i++) Atomics.store(this.cpus, w(CpuWord.TASK_ARG0 + i), args[i] ?? 0);
-      Atomics.store(this.cpus, w(CpuWord.TASK_STATUS), TaskStatus.POSTED);
-      Atomics.notify(this.cpus, w(CpuWord.TASK_STATUS));
-      this.kick(cpu);
-      const st = await this.waitTask(cpu);
-      if (st === TaskStatus.DONE) {
-        const ret = Atomics.load(this.cpus, w(CpuWord.TASK_RET));
-        this.release(cpu);
-        return ret;
-      }
-      const buf = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_BUF)) === 0 ? this.k32 : this.cpus;
-      const index = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_INDEX));
-      const value = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_VALUE));
-      const migrate = Atomics.load(this.cpus, w(CpuWord.TASK_BLOCK_MIGRATE));
-      // Linux migrates a task off a CPU that is going down: retry it elsewhere.
-      if (migrate) avoid.add(migrate - 1);
-      this.release(cpu);
-      await waitChange(buf, index, value, 20);
-    }
-  }
-
-  /** A CPU is HUNG in shared memory but its report (a worker message) has not arrived: wait for it, briefly. */
-  private async hangReportsIn(): Promise<void> {
-    // Runs before every syscall: count without allocating.
-    const hung = (): number => {
-      let n = 0;
-      for (let cpu = 0; cpu < this.nr; cpu++) if (this.cpuState(cpu) === CpuState.HUNG) n++;
-      return n;
-    };
-    for (let i = 0; i < 50 && this.hangs.length + this.faults.length < hung(); i++) await new Promise((r) => setTimeout(r, 10));
+  syscall(caller: number, op: number, args: number[], opts: SyscallOptions = {}): Promise<number> {
+    return this.tasks.syscall(caller, op, args, opts);
   }
 
   /**
@@ -331,71 +276,13 @@ export class Machine {
    * already its HUNG state in shared memory while the report is on its way.
    */
   checkBroken(): void {
-    const h = this.hangs[0];
-    if (h) throw new MachineBrokenError(h.cpu, `hung in "${h.what}" after ${h.ms} ms`);
-    for (let cpu = 0; cpu < this.nr; cpu++) {
-      if (this.cpuState(cpu) !== CpuState.HUNG) continue;
-      // A CPU stopped by an internal error (a fault report) rather than a watchdog.
-      const f = this.faults.find((x) => x.cpu === cpu);
-      throw new MachineBrokenError(cpu, f ? `stopped on an internal error (${f.message.split('\n')[0]})` : 'hung past its watchdog (the report is on its way)');
-    }
-  }
-
-  private release(cpu: number): void {
-    const s = cpuWord(cpu, CpuWord.TASK_STATUS);
-    const cur = Atomics.load(this.cpus, s);
-    if (cur === TaskStatus.DONE || cur === TaskStatus.BLOCKED) Atomics.compareExchange(this.cpus, s, cur, TaskStatus.FREE);
-    // Tasks sleeping until this CPU is free (a hotplug of it) retry now.
-    Atomics.notify(this.cpus, s);
-    const g = machineWord(this.nr, MachineWord.SCHED_GEN);
-    Atomics.add(this.cpus, g, 1);
-    Atomics.notify(this.cpus, g);
+    this.tasks.checkBroken();
   }
 
   private kick(cpu: number): void {
     const w = cpuWord(cpu, CpuWord.WAKE);
     Atomics.add(this.cpus, w, 1);
     Atomics.notify(this.cpus, w);
-  }
-
-  /** A free CPU for a task: none of `avoid` while another CPU is online, as Linux would migrate. */
-  private async claimCpu(opts: SyscallOptions, avoid: ReadonlySet<number>): Promise<number> {
-    const g = machineWord(this.nr, MachineWord.SCHED_GEN);
-    for (;;) {
-      if (this.closed) throw new Error('machine is shut down');
-      this.checkBroken();
-      const gen = Atomics.load(this.cpus, g);
-      const free: number[] = [];
-      for (let cpu = 0; cpu < this.nr; cpu++) {
-        if (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS)) === TaskStatus.FREE && this.cpuState(cpu) !== CpuState.HUNG) free.push(cpu);
-      }
-      if (avoid.size && this.onlineCpus().some((cpu) => !avoid.has(cpu))) {
-        for (let i = free.length - 1; i >= 0; i--) if (avoid.has(free[i]!)) free.splice(i, 1);
-      }
-      while (free.length) {
-        const i = opts.rng ? opts.rng.int(free.length) : 0;
-        const cpu = free.splice(i, 1)[0]!;
-        if (Atomics.compareExchange(this.cpus, cpuWord(cpu, CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.CLAIMED) === TaskStatus.FREE) return cpu;
-      }
-      await waitChange(this.cpus, g, gen, 50);
-    }
-  }
-
-  private async waitTask(cpu: number): Promise<number> {
-    const s = cpuWord(cpu, CpuWord.TASK_STATUS);
-    let hungSeen = false;
-    for (;;) {
-      const st = Atomics.load(this.cpus, s);
-      if (st === TaskStatus.DONE || st === TaskStatus.BLOCKED) return st;
-      if (this.closed) throw new Error('machine is shut down');
-      // A CPU that hangs fails its task (EINTR) right after; one that hung before it took the
-      // task never will.
-      if (this.cpuState(cpu) === CpuState.HUNG) {
-        if (hungSeen) this.checkBroken();
-        hungSeen = true;
-      }
-      await waitChange(this.cpus, s, st, 100);
-    }
   }
 
   async shutdown(): Promise<void> {
@@ -407,12 +294,6 @@ export class Machine {
     while (this.exited < this.nr && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/** Resolve once view[index] differs from value, or after timeoutMs. */
-export async function waitChange(view: Int32Array, index: number, value: number, timeoutMs: number): Promise<void> {
-  const r = Atomics.waitAsync(view, index, value, timeoutMs);
-  if (r.async) await r.value;
 }
 
 export { CPU_STATE_NAMES };

@@ -5,7 +5,8 @@
  */
 import { lspci, setpci } from '../tools/pci-tools.js';
 import { strerror } from '../../shared/errno.js';
-import { MachineBrokenError, type Machine } from '../../actors/cpu/supervisor.js';
+import { MachineBrokenError } from '../../actors/cpu/machine-tasks.js';
+import type { Machine } from '../../actors/cpu/supervisor.js';
 import { cpuTopology } from '../../actors/cpu/board.js';
 import { cpuViews, type CpuView } from '../inspect/inspect.js';
 import { cpusTable } from '../inspect/cpus-table.js';

@@ -2,7 +2,8 @@
  * A user-space thread of root-cell Linux: builds syscall arguments in its own buffer in
  * simulated RAM (paths, config blobs, read buffers) and posts the syscalls to the kernel.
  */
-import type { Machine, SyscallOptions } from '../../actors/cpu/supervisor.js';
+import type { SyscallOptions } from '../../actors/cpu/machine-tasks.js';
+import type { Machine } from '../../actors/cpu/supervisor.js';
 import { Sys } from '../../actors/cpu/linux/layout.js';
 import { Errno } from '../../shared/errno.js';
 import { decodeUtf8, encodeUtf8 } from '../../shared/text.js';

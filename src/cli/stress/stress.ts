@@ -4,7 +4,8 @@
  * operation the harness checks that every CPU returned the same result for that round, and
  * at quiescent points that the whole machine is consistent (stress-check.ts).
  */
-import { Machine, type HangReport } from '../../actors/cpu/supervisor.js';
+import type { HangReport } from '../../actors/cpu/machine-tasks.js';
+import { Machine } from '../../actors/cpu/supervisor.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../../actors/hypervisor/driver/uapi.js';
 import { DrvWord, drvWord } from '../../actors/hypervisor/driver/layout.js';
 import type { Board } from '../../actors/cpu/board.js';

@@ -4,10 +4,9 @@
  * structures and messages as the real tool.
  */
 import { Errno } from '../../shared/errno.js';
-import { ConfigError, loadCellConfig } from '../../shared/config/index.js';
+import { loadCellConfig } from '../../shared/config/index.js';
 import { CellCreate, CellId, CellLoad, JAILHOUSE_CELL_CREATE, JAILHOUSE_CELL_DESTROY, JAILHOUSE_CELL_ID_NAMELEN, JAILHOUSE_CELL_LOAD, JAILHOUSE_CELL_START, PreloadImage } from '../../actors/hypervisor/driver/uapi.js';
-import { looksLikeJson, resolveUserPath } from '../paths.js';
-import { explain, readUserFile, type ToolContext } from './tool-context.js';
+import { explain, readUserConfig, readUserFile, type ToolContext } from './tool-context.js';
 import { encodeUtf8 } from '../../shared/text.js';
 import { UserProcess } from '../shell/user.js';
 
@@ -86,19 +85,8 @@ function reasonFor(ioctl: string, errno: number): string {
 }
 
 export async function cellCreate(ctx: ToolContext, file: string): Promise<number> {
-  const raw = readUserFile(ctx, file);
-  if (!raw) return 1;
-  let bytes: Uint8Array = new Uint8Array(raw);
-  if (looksLikeJson(bytes)) {
-    try {
-      bytes = loadCellConfig(resolveUserPath(file)).bytes;
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      ctx.io.err(`${e.message}\n`);
-      return 1;
-    }
-  }
-  const cfg = bytes;
+  const cfg = readUserConfig(ctx, file, loadCellConfig);
+  if (!cfg) return 1;
   if (cfg.length + 16 > UserProcess.ARG_MAX) {
     ctx.io.err(`${file}: ${cfg.length} bytes do not fit the tool's ${UserProcess.ARG_MAX}-byte ioctl buffer (E2BIG ${Errno.E2BIG})\n`);
     return 1;

@@ -4,12 +4,11 @@
  * was wrong (errno name and value, and the driver's reason from the kernel log).
  */
 import { Errno, strerror } from '../../shared/errno.js';
-import { ConfigError, loadSystemConfig } from '../../shared/config/index.js';
+import { loadSystemConfig } from '../../shared/config/index.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../../actors/hypervisor/driver/uapi.js';
 import { UserProcess } from '../shell/user.js';
-import { looksLikeJson, resolveUserPath } from '../paths.js';
 import { decodeLatin1 } from '../../shared/text.js';
-import { explain, readUserFile, type ToolContext } from './tool-context.js';
+import { explain, readUserConfig, type ToolContext } from './tool-context.js';
 import { cellCreate, cellLoad, cellSimple } from './jailhouse-cell.js';
 import { cellStats } from './cell-stats.js';
 import { cellLinux } from './jailhouse-cell-linux.js';
@@ -124,25 +123,10 @@ export async function jailhouseTool(ctx: ToolContext, argv: string[]): Promise<n
 }
 
 async function enable(ctx: ToolContext, file: string): Promise<number> {
-  let bytes: Uint8Array;
-  const path = resolveUserPath(file);
-  const raw = readUserFile(ctx, file);
-  if (!raw) return 1;
   // Like the real tool, a binary .cell goes to the driver as it is (the driver checks it);
   // only jhsim's JSON form is parsed and validated here.
-  if (!looksLikeJson(raw)) return enableIoctl(ctx, new Uint8Array(raw));
-  try {
-    bytes = loadSystemConfig(path).bytes;
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      ctx.io.err(`${e.message}\n`);
-    } else {
-      const ne = e as NodeJS.ErrnoException;
-      ctx.io.err(`opening ${file}: ${ne.code === 'ENOENT' ? strerror(Errno.ENOENT) : ne.message}\n`);
-    }
-    return 1;
-  }
-  return enableIoctl(ctx, bytes);
+  const bytes = readUserConfig(ctx, file, loadSystemConfig);
+  return bytes ? enableIoctl(ctx, bytes) : 1;
 }
 
 

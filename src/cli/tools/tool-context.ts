@@ -1,13 +1,16 @@
 /**
  * What every `jailhouse` subcommand gets (the user process to issue syscalls from, the
- * terminal, the stop signal of live views) and the helpers they share: reading a file the user
- * named and explaining a failed ioctl as the real tool does, plus the errno line.
+ * terminal, the stop signal of live views) and the helpers they share: reading a file or a
+ * configuration the user named and explaining a failed ioctl as the real tool does, plus the
+ * errno line.
  */
 import { readFileSync } from 'node:fs';
+import { ConfigError, type LoadedConfig } from '../../shared/config/index.js';
 import { Errno, errnoName, strerror } from '../../shared/errno.js';
+import { fsErrorText } from '../file-errors.js';
 import type { Io } from '../io.js';
 import type { UserProcess } from '../shell/user.js';
-import { resolveUserPath } from '../paths.js';
+import { looksLikeJson, resolveUserPath } from '../paths.js';
 
 export interface ToolContext {
   user: UserProcess;
@@ -37,9 +40,28 @@ export function readUserFile(ctx: ToolContext, file: string): Buffer | undefined
   try {
     return readFileSync(resolveUserPath(file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const errno = code === 'ENOENT' ? Errno.ENOENT : code === 'EACCES' ? Errno.EACCES : code === 'EISDIR' ? Errno.EISDIR : 0;
-    ctx.io.err(`opening ${file}: ${errno ? strerror(errno) : (e as Error).message}\n`);
+    ctx.io.err(`opening ${file}: ${fsErrorText(e)}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * The configuration blob for the driver from a file the user named, read once: a binary file's
+ * bytes as they are (the driver checks them, as with the real tool), jhsim's JSON form validated
+ * and serialised by `load` (loadSystemConfig or loadCellConfig). On failure prints what the
+ * tool prints (the unreadable file, or the ConfigError naming file and field) and returns
+ * undefined.
+ */
+export function readUserConfig(ctx: ToolContext, file: string, load: (path: string, raw: Uint8Array) => LoadedConfig<unknown>): Uint8Array | undefined {
+  const raw = readUserFile(ctx, file);
+  if (!raw) return undefined;
+  const bytes = new Uint8Array(raw);
+  if (!looksLikeJson(bytes)) return bytes;
+  try {
+    return load(resolveUserPath(file), bytes).bytes;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    ctx.io.err(`${e.message}\n`);
     return undefined;
   }
 }

@@ -60,11 +60,11 @@ function parseJsonText(file: string, bytes: Uint8Array): unknown {
 
 function load<T>(
   file: string,
+  raw: Uint8Array,
   parse: (json: unknown, file: string) => T,
   serialize: (c: T) => Uint8Array,
   decode: (b: Uint8Array) => T,
 ): LoadedConfig<T> {
-  const raw = readBytes(file);
   if (looksLikeJson(file, raw)) {
     const config = parse(parseJsonText(file, raw), file);
     let bytes: Uint8Array;
@@ -86,15 +86,16 @@ function load<T>(
 
 /**
  * Loads a system configuration: JSON (validated, then serialised) or a binary blob (size-checked
- * by decoding; the bytes are returned unchanged so bad signatures etc. reach the driver).
+ * by decoding; the bytes are returned unchanged so bad signatures etc. reach the driver). `raw`:
+ * the file's contents when the caller has read them already (else the file is read here).
  */
-export function loadSystemConfig(file: string): LoadedConfig<SystemConfig> {
-  return load(file, parseSystemConfig, serializeSystemConfig, decodeSystemConfig);
+export function loadSystemConfig(file: string, raw: Uint8Array = readBytes(file)): LoadedConfig<SystemConfig> {
+  return load(file, raw, parseSystemConfig, serializeSystemConfig, decodeSystemConfig);
 }
 
 /** Loads a cell configuration (JSON or binary `.cell`); see loadSystemConfig. */
-export function loadCellConfig(file: string): LoadedConfig<CellConfig> {
-  return load(file, parseCellConfig, serializeCellConfig, decodeCellConfig);
+export function loadCellConfig(file: string, raw: Uint8Array = readBytes(file)): LoadedConfig<CellConfig> {
+  return load(file, raw, parseCellConfig, serializeCellConfig, decodeCellConfig);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  * self-loop, and the stop after a store into translated code. Split from jit.ts.
  */
 import type { Insn } from './insn.js';
-import { condExpr, emit, putConst } from './jit-emit.js';
+import { emit } from './jit-emit.js';
+import { condExpr, putConst } from './jit-emit-operands.js';
 import { emitSimd } from './jit-simd.js';
 import type { FastMem } from './jit-mem.js';
 import type { JitRuntime } from './jit-runtime.js';

@@ -13,43 +13,18 @@
  * reference interpreter for it (same semantics, slower). `bail` is the statement that hands the
  * current instruction to the interpreter when the fast path cannot do it (it must come before
  * any register write of the instruction).
+ *
+ * Here: the integer data-processing instructions and emit() itself; loads and stores are in
+ * jit-emit-mem.ts, the operand helpers (registers, constants, shifts, conditions) in
+ * jit-emit-operands.ts.
  */
 import type {
   AddSubCarry, AddSubExt, AddSubImm, AddSubShift, Bitfield, CondCompare, CondSelect, Dp1, Dp2, Dp3, Extr, Insn,
-  LdStImm, LdStPair, LdStReg, LdrLit, LogicImm, LogicReg, MoveWide,
+  LogicImm, LogicReg, MoveWide,
 } from './insn.js';
-import { encodeDataAbortIss } from '../../../shared/arm64/iss-abort.js';
 import { fromVa } from './state.js';
-
-/** Context of the instruction being emitted. */
-export interface EmitCtx {
-  pc: number;
-  /** Statement handing this instruction to the interpreter (returns from the block). */
-  bail: string;
-  /** Statement ending the block after a trap whose outcome stops this CPU (pc: ELR_EL2). */
-  stop: (skip: boolean) => string;
-}
-
-export const lo = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP]' : '0') : `R[${2 * n}]`);
-export const hi = (n: number, sp = false): string => (n === 31 ? (sp ? 'R[SP+1]' : '0') : `R[${2 * n + 1}]`);
-
-/** Writes (l, h) to register n (W writes pass h = '0'); nothing for XZR. */
-export function put(n: number, l: string, h: string, sp = false): string {
-  if (n === 31) return sp ? `R[SP]=${l};R[SP+1]=${h};` : '';
-  return `R[${2 * n}]=${l};R[${2 * n + 1}]=${h};`;
-}
-
-/** 64-bit unsigned constant as [lo, hi] source literals. */
-function const64(v: bigint): [string, string] {
-  const u = BigInt.asUintN(64, v);
-  return [String(Number(u & 0xffff_ffffn)), String(Number(u >> 32n))];
-}
-
-/** Writes a constant to register n. */
-export function putConst(n: number, v: bigint): string {
-  const [l, h] = const64(v);
-  return put(n, l, h);
-}
+import { ldStImm, ldStPair, ldStReg, ldrLit } from './jit-emit-mem.js';
+import { type EmitCtx, condExpr, extendInto, hi, lo, put, putConst, shiftInto } from './jit-emit-operands.js';
 
 /** NZCV from N and Z of (r0, r1) with C = V = 0 (logical ops). */
 function logicFlags(sf: boolean): string {
@@ -77,67 +52,6 @@ function addCore(sf: boolean, cin: string, flags: boolean): string {
 function invertB(sf: boolean, sub: boolean): string {
   if (!sub) return '';
   return sf ? 'b0=~b0>>>0;b1=~b1>>>0;' : 'b0=~b0>>>0;';
-}
-
-/** b0/b1 = shift(t0/t1 named x0/x1, type, amount) as unsigned halves (type: LSL LSR ASR ROR). */
-function shiftInto(sf: boolean, type: number, k: number, x0: string, x1: string): string {
-  if (!sf) {
-    if (k === 0) return `b0=${x0};b1=0;`;
-    switch (type) {
-      case 0: return `b0=(${x0}<<${k})>>>0;b1=0;`;
-      case 1: return `b0=${x0}>>>${k};b1=0;`;
-      case 2: return `b0=(${x0}>>${k})>>>0;b1=0;`;
-      default: return `b0=((${x0}>>>${k})|(${x0}<<${32 - k}))>>>0;b1=0;`;
-    }
-  }
-  if (k === 0) return `b0=${x0};b1=${x1};`;
-  switch (type) {
-    case 0:
-      if (k < 32) return `b0=(${x0}<<${k})>>>0;b1=((${x1}<<${k})|(${x0}>>>${32 - k}))>>>0;`;
-      return `b0=0;b1=(${x0}<<${k - 32})>>>0;`;
-    case 1:
-      if (k < 32) return `b0=((${x0}>>>${k})|(${x1}<<${32 - k}))>>>0;b1=${x1}>>>${k};`;
-      return `b0=${x1}>>>${k - 32};b1=0;`;
-    case 2:
-      if (k < 32) return `b0=((${x0}>>>${k})|(${x1}<<${32 - k}))>>>0;b1=(${x1}>>${k})>>>0;`;
-      return `b0=(${x1}>>${k - 32})>>>0;b1=(${x1}>>31)>>>0;`;
-    default:
-      if (k < 32) return `b0=((${x0}>>>${k})|(${x1}<<${32 - k}))>>>0;b1=((${x1}>>>${k})|(${x0}<<${32 - k}))>>>0;`;
-      if (k === 32) return `b0=${x1};b1=${x0};`;
-      return `b0=((${x1}>>>${k - 32})|(${x0}<<${64 - k}))>>>0;b1=((${x0}>>>${k - 32})|(${x1}<<${64 - k}))>>>0;`;
-  }
-}
-
-/** b0/b1 = extend(register rm, extend) << amount (ADD/SUB extended, register-offset addressing). */
-export function extendInto(rm: number, extend: number, amount: number): string {
-  let s: string;
-  switch (extend) {
-    case 0: s = `t0=${lo(rm)}&255;t1=0;`; break;
-    case 1: s = `t0=${lo(rm)}&65535;t1=0;`; break;
-    case 2: s = `t0=${lo(rm)};t1=0;`; break;
-    case 4: s = `t0=(${lo(rm)}<<24>>24)>>>0;t1=(t0>>31)>>>0;`; break;
-    case 5: s = `t0=(${lo(rm)}<<16>>16)>>>0;t1=(t0>>31)>>>0;`; break;
-    case 6: s = `t0=${lo(rm)};t1=(t0>>31)>>>0;`; break;
-    default: s = `t0=${lo(rm)};t1=${hi(rm)};`; break;
-  }
-  return s + shiftInto(true, 0, amount, 't0', 't1');
-}
-
-/** Source of a condition-code test on s.nzcv (cond 14/15: always). */
-export function condExpr(cond: number): string {
-  const f = 's.nzcv';
-  let e: string;
-  switch (cond >> 1) {
-    case 0: e = `(${f}&0x40000000)!==0`; break;
-    case 1: e = `(${f}&0x20000000)!==0`; break;
-    case 2: e = `(${f}&0x80000000)!==0`; break;
-    case 3: e = `(${f}&0x10000000)!==0`; break;
-    case 4: e = `(${f}&0x60000000)===0x20000000`; break;
-    case 5: e = `((${f}>>>31)===((${f}>>>28)&1))`; break;
-    case 6: e = `((${f}>>>31)===((${f}>>>28)&1)&&(${f}&0x40000000)===0)`; break;
-    default: return 'true';
-  }
-  return (cond & 1) !== 0 ? `!(${e})` : e;
 }
 
 function addSubImm(i: AddSubImm): string {
@@ -282,109 +196,6 @@ function dp3(i: Dp3): string | null {
     default:
       return null;
   }
-}
-
-// ---------------------------------------------------------------- loads and stores
-
-/**
- * va from the 64-bit address in (a0, a1) (the base) or (r0, r1) (base + offset): a signed
- * number, exact while it is a canonical VA.
- */
-export const VA = 'va=(a1|0)*4294967296+a0;';
-export const VA_R = 'va=(r1|0)*4294967296+r0;';
-
-/** The transfer of one register at offset `o` of `d` (after a successful lookup). */
-function loadReg(size: number, signed: boolean, sf: boolean, rt: number, at: string): string {
-  if (rt === 31) return '';
-  switch (size) {
-    case 0: return signed ? `t0=d.getInt8(${at});` + put(rt, 't0>>>0', sf ? '(t0>>31)>>>0' : '0')
-      : put(rt, `d.getUint8(${at})`, '0');
-    case 1: return signed ? `t0=d.getInt16(${at},true);` + put(rt, 't0>>>0', sf ? '(t0>>31)>>>0' : '0')
-      : put(rt, `d.getUint16(${at},true)`, '0');
-    case 2: return signed ? `t0=d.getInt32(${at},true);` + put(rt, 't0>>>0', '(t0>>31)>>>0')
-      : put(rt, `d.getUint32(${at},true)`, '0');
-    default: return put(rt, `d.getUint32(${at},true)`, `d.getUint32(${at}+4,true)`);
-  }
-}
-
-function storeReg(size: number, rt: number, at: string): string {
-  switch (size) {
-    case 0: return `d.setUint8(${at},${lo(rt)});`;
-    case 1: return `d.setUint16(${at},${lo(rt)},true);`;
-    case 2: return `d.setUint32(${at},${lo(rt)},true);`;
-    default: return `d.setUint32(${at},${lo(rt)},true);d.setUint32(${at}+4,${hi(rt)},true);`;
-  }
-}
-
-/** a0/a1 = base register (an SP base must be 16-byte aligned, else the interpreter decides). */
-export function baseInto(rn: number, ctx: EmitCtx): string {
-  if (rn === 31) return `a0=R[SP];a1=R[SP+1];if((a0&15)!==0){${ctx.bail}}`;
-  return `a0=${lo(rn)};a1=${hi(rn)};`;
-}
-
-/** (r0, r1) = (a0, a1) + (b0, b1). */
-export const ADD64 = 'r0=a0+b0;c=r0>4294967295?1:0;r0=r0>>>0;r1=(a1+b1+c)>>>0;';
-
-export function offsetInto(off: number): string {
-  const [l, h] = const64(BigInt(off));
-  return `b0=${l};b1=${h};`;
-}
-
-function ldStImm(i: LdStImm, ctx: EmitCtx): string | null {
-  if (i.unpriv) return null;
-  const bytes = 1 << i.size;
-  let s = baseInto(i.rn, ctx) + offsetInto(i.offset) + ADD64;
-  // The access uses base + offset, or the base itself for post-index.
-  s += i.writeback === 'post' ? VA : VA_R;
-  const body = i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o');
-  if (i.writeback === 'none') return s + access(i, ctx, body);
-  return s + ramOrBail(i.load, 'va', bytes, bytes - 1, ctx) + body + put(i.rn, 'r0', 'r1', true);
-}
-
-/** d/o = the RAM behind a `span`-byte access at `va`, or the interpreter does the instruction. */
-function ramOrBail(load: boolean, va: string, span: number, alignMask: number, ctx: EmitCtx): string {
-  return `o=M.${load ? 'r' : 'w'}(${va},${span},${alignMask},EL);if(o<0){${ctx.bail}}d=M.dv;`;
-}
-
-/**
- * A single-register access with a valid syndrome (ISV = 1): RAM through FastMem; a stage-2
- * fault goes straight to the hypervisor (X.dabt, with the syndrome fixed at translation time),
- * which emulates the access (MMIO) and writes a loaded value into the register file itself.
- */
-function access(i: LdStImm | LdStReg, ctx: EmitCtx, body: string): string {
-  const bytes = 1 << i.size;
-  const syn = encodeDataAbortIss({
-    isv: true, sas: i.size, sse: i.load && i.signed, srt: i.rt, sf: i.sf, ar: false, wnr: !i.load,
-    cm: false, s1ptw: false, ea: false, dfsc: 0,
-  });
-  return `o=M.${i.load ? 'r' : 'w'}(va,${bytes},${bytes - 1},EL);` +
-    `if(o<0){t0=X.dabt(va,${bytes},${!i.load},${syn},EL,${ctx.pc});if(t0===0){${ctx.bail}}` +
-    `if(t0===2){${ctx.stop(true)}}if(t0===3){${ctx.stop(false)}}}else{d=M.dv;${body}}`;
-}
-
-function ldStReg(i: LdStReg, ctx: EmitCtx): string {
-  const s = baseInto(i.rn, ctx) + extendInto(i.rm, i.extend, i.amount) + ADD64 + VA_R;
-  return s + access(i, ctx, i.load ? loadReg(i.size, i.signed, i.sf, i.rt, 'o') : storeReg(i.size, i.rt, 'o'));
-}
-
-function ldrLit(i: LdrLit, ctx: EmitCtx): string {
-  const bytes = 1 << i.size;
-  const va = ctx.pc + i.offset;
-  return ramOrBail(true, String(va), bytes, bytes - 1, ctx) + loadReg(i.size, i.signed, i.sf, i.rt, 'o');
-}
-
-function ldStPair(i: LdStPair, ctx: EmitCtx): string {
-  const bytes = 1 << i.size;
-  let s = baseInto(i.rn, ctx) + offsetInto(i.offset) + ADD64;
-  s += i.writeback === 'post' ? VA : VA_R;
-  s += ramOrBail(i.load, 'va', 2 * bytes, bytes - 1, ctx);
-  if (i.load) {
-    s += loadReg(i.size, i.signed, i.sf, i.rt, 'o') + loadReg(i.size, i.signed, i.sf, i.rt2, `o+${bytes}`);
-  } else {
-    s += storeReg(i.size, i.rt, 'o') + storeReg(i.size, i.rt2, `o+${bytes}`);
-  }
-  if (i.writeback !== 'none') s += put(i.rn, 'r0', 'r1', true);
-  return s;
 }
 
 /** Source for a non-branch instruction, or null when the interpreter must execute it. */

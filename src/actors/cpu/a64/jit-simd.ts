@@ -2,7 +2,8 @@
  * JavaScript source for the SIMD&FP forms the block translator inlines instead of calling their
  * decoded closure (SimdFp.jit, see insn.ts): loads and stores of whole registers (LD1R too),
  * FMOV between general and V registers, MOVI/MVNI. `V` is the block's A64State.v32 (V[n] is
- * words 4n..4n+3, little-endian, as simd/vregs.ts lays them out); the rest is jit-emit.ts's.
+ * words 4n..4n+3, little-endian, as simd/vregs.ts lays them out); the rest is jit-emit.ts's
+ * (the address and operand helpers come from jit-emit-mem.ts and jit-emit-operands.ts).
  *
  * Every form checks CPACR_EL1.FPEN first: trapped FP hands the instruction to the interpreter,
  * which takes the exception. A load or store is one FastMem lookup covering every byte it
@@ -14,7 +15,8 @@
  * base only after the lookup succeeded, so the fast path never half does an instruction.
  */
 import type { SimdFp, SimdJit } from './insn.js';
-import { ADD64, type EmitCtx, VA, VA_R, baseInto, extendInto, hi, lo, offsetInto, put } from './jit-emit.js';
+import { ADD64, VA, VA_R, baseInto, offsetInto } from './jit-emit-mem.js';
+import { type EmitCtx, extendInto, hi, lo, put } from './jit-emit-operands.js';
 
 export interface SimdCtx extends EmitCtx {
   /** Statement running the instruction's closure and bailing when it faults. */

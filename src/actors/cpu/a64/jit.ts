@@ -25,7 +25,8 @@
  * the architectural IC maintenance, which broadcasts a flush request: see the guest engine).
  *
  * Files: this one decides what a block holds, finds, chains and drops blocks, and dispatches;
- * jit-build.ts generates a block's function, jit-emit.ts / jit-simd.ts an instruction's code,
+ * jit-build.ts generates a block's function, jit-emit.ts (with jit-emit-mem.ts and
+ * jit-emit-operands.ts) / jit-simd.ts an instruction's code,
  * jit-runtime.ts holds the helpers that code calls, jit-mem.ts the loads and stores (FastMem).
  */
 import type { PhysicalMemory } from '../../../shared/phys-mem.js';

@@ -7,7 +7,8 @@ import {
   GICD_ICENABLER, GICD_IPRIORITYR, GICD_IROUTER, GICD_ISENABLER, GICD_ISPENDR, GICR_ISENABLER0, GICR_PPI_BITS,
   GICR_SGI_BASE, GICR_TYPER_AFF3_SHIFT,
 } from '../../gic/regs.js';
-import { COMM_REGION_BASE, INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
+import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, inmateHead } from './dev-lib.js';
+import { COMM_REGION_BASE, INMATE_LIB, INMATE_LIB_DATA } from './lib.js';
 
 /** The SPI gic-attack's cell owns (gic-attack.json) and a foreign one (QEMU virt's UART, root's). */
 const OWN_SPI = 144;

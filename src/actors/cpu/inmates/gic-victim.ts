@@ -6,7 +6,8 @@
  */
 import { COMM } from '../../hypervisor/core/layout.js';
 import { GICD_ICFGR, GICD_IPRIORITYR, GICD_ISENABLER, GICD_ISPENDR } from '../../gic/regs.js';
-import { COMM_REGION_BASE, INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
+import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, inmateHead } from './dev-lib.js';
+import { COMM_REGION_BASE, INMATE_LIB, INMATE_LIB_DATA } from './lib.js';
 
 /** The victim's SPIs (iso-victim.json) and, beside them, the attacker's (iso-attacker.json). */
 export const VICTIM_SPIS = [146, 152] as const;

@@ -11,20 +11,22 @@
  * it); pci-probe (config space as a cell sees it on the
  * example PCIe board), msix-probe (a physical device's MSI-X table behind the hypervisor's
  * shadow) and ivshmem-demo (cells ivshmem-a and ivshmem-b exchanging messages through
- * an ivshmem v2 device with MSI-X doorbells). Sources: basic.ts, interrupt-demos.ts, gic-attack.ts, gic-victim.ts,
- * pci-probe.ts, msix-probe.ts, ivshmem-demo.ts, linux-loader.ts (the first stage of `jailhouse
- * cell linux`) over lib.ts. Committed copies live in configs/inmates/*.bin; a test checks they match these
- * sources.
+ * an ivshmem v2 device with MSI-X doorbells). Sources: basic.ts, interrupt-demos.ts, sgi-pingpong.ts,
+ * gic-attack.ts, gic-victim.ts, pci-probe.ts, msix-probe.ts, ivshmem-demo.ts (with
+ * ivshmem-demo-regs.ts and ivshmem-demo-messages.ts), linux-loader.ts (the first stage of `jailhouse
+ * cell linux`) over lib.ts and, for the device inmates, dev-lib.ts and dev-lib-gic.ts. Committed
+ * copies live in configs/inmates/*.bin; a test checks they match these sources.
  */
 import { assemble } from '../a64/asm-text.js';
 import { BAD_ACCESS, COMPUTE, HELLO } from './basic.js';
 import { GIC_ATTACK } from './gic-attack.js';
 import { GIC_VICTIM } from './gic-victim.js';
-import { GIC_DEMO, SGI_PINGPONG, UART_DEMO } from './interrupt-demos.js';
+import { GIC_DEMO, UART_DEMO } from './interrupt-demos.js';
 import { IVSHMEM_DEMO } from './ivshmem-demo.js';
 import { LINUX_LOADER } from './linux-loader.js';
 import { MSIX_PROBE } from './msix-probe.js';
 import { PCI_PROBE } from './pci-probe.js';
+import { SGI_PINGPONG } from './sgi-pingpong.js';
 
 export interface Inmate {
   name: string;

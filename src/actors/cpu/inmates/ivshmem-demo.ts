@@ -4,25 +4,12 @@
  * its free-running counter).
  */
 import { COMM } from '../../hypervisor/core/layout.js';
-import { COMM_REGION_BASE, INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
-
-/** The virtual PCI host's ECAM window (qemu-arm64.json pci_mmconfig_base, bus 0 only). */
-export const IVSHMEM_DEMO_ECAM = 0x08e00000;
-/** Where the inmate places BAR0 (registers) and BAR1 (MSI-X): not RAM, so every access traps. */
-export const IVSHMEM_DEMO_BAR0 = 0x10000000;
-export const IVSHMEM_DEMO_BAR1 = 0x10001000;
-/** Peer n's doorbell SPI (the data of its MSI-X vector 0): the SPI its cell owns. */
-export const IVSHMEM_DEMO_SPI_BASE = 150;
-/** Messages each way. */
-export const IVSHMEM_DEMO_ROUNDS = 10;
-
-const IVSHMEM_ID = 0x4106110a;
-/** Config-space offsets (ivshmem v2 virtual configuration space). */
-const CFG = { ID: 0x00, COMMAND: 0x04, CLASS: 0x08, BAR0: 0x10, BAR1: 0x14, VNDR: 0x40, MSIX_CTRL: 0x62 } as const;
-const CMD_MEM_MASTER = (1 << 1) | (1 << 2);
-const MSIX_ENABLE = 0x8000;
-/** BAR0 registers. */
-const REG = { ID: 0x00, MAX_PEERS: 0x04, INT_CONTROL: 0x08, DOORBELL: 0x0c, STATE: 0x10 } as const;
+import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, inmateHead } from './dev-lib.js';
+import { IVSHMEM_DEMO_MESSAGES } from './ivshmem-demo-messages.js';
+import {
+  CFG, CMD_MEM_MASTER, IVSHMEM_DEMO_BAR0, IVSHMEM_DEMO_BAR1, IVSHMEM_DEMO_ECAM, IVSHMEM_DEMO_SPI_BASE, IVSHMEM_ID, MSIX_ENABLE, REG,
+} from './ivshmem-demo-regs.js';
+import { COMM_REGION_BASE, INMATE_LIB, INMATE_LIB_DATA } from './lib.js';
 
 /**
  * ivshmem-demo, one image for both peers (cells ivshmem-a and ivshmem-b). At start-up it reads
@@ -236,121 +223,7 @@ idle:   msr   daifclr, #2
 1:      wfi
         bl    comm_poll
         b     1b
-
-// send: x0 = message number; "ping n" (peer 0) or "pong n" (peer 1) into our output section,
-// then the other peer's doorbell (vector 0)
-send:   stp   x19, x30, [sp, #-16]!
-        mov   x19, x0
-        adr   x1, v_myout
-        ldr   x0, [x1]
-        add   x0, x0, #4
-        adr   x1, s_ping
-        adr   x3, v_id
-        ldr   w3, [x3]
-        cbz   w3, 1f
-        adr   x1, s_pong
-1:      mov   x2, x19
-        bl    fmt_msg
-        dmb   ish
-        adr   x1, v_myout
-        ldr   x0, [x1]
-        str   w19, [x0]
-        dsb   ish
-        adr   x1, v_peer
-        ldr   w0, [x1]
-        lsl   w0, w0, #16               // target peer, vector 0
-        mov64 x1, #${IVSHMEM_DEMO_BAR0}
-        str   w0, [x1, #${REG.DOORBELL}]
-        ldp   x19, x30, [sp], #16
-        ret
-
-// fmt_msg: x0 = destination, x1 = NUL-terminated prefix, x2 = number: "<prefix><decimal>\\0"
-fmt_msg:
-1:      ldrb  w3, [x1], #1
-        cbz   w3, 2f
-        strb  w3, [x0], #1
-        b     1b
-2:      sub   sp, sp, #32
-        add   x4, sp, #32
-        mov   x5, #10
-3:      udiv  x6, x2, x5
-        msub  x7, x6, x5, x2
-        add   x7, x7, #'0'
-        strb  w7, [x4, #-1]!
-        mov   x2, x6
-        cbnz  x2, 3b
-        add   x5, sp, #32
-4:      ldrb  w3, [x4], #1
-        strb  w3, [x0], #1
-        cmp   x4, x5
-        b.lo  4b
-        strb  wzr, [x0]
-        add   sp, sp, #32
-        ret
-
-// irq_handler: x0 = INTID; our doorbell SPI with a new message from the other peer
-irq_handler:
-        adr   x1, v_irq
-        ldr   w1, [x1]
-        cmp   w0, w1
-        b.ne  9f
-        stp   x19, x20, [sp, #-32]!
-        stp   x21, x30, [sp, #16]
-        adr   x1, v_peerout
-        ldr   x19, [x1]
-        ldr   w20, [x19]                // the peer's message number
-        adr   x1, v_last
-        ldr   w2, [x1]
-        cmp   w20, w2
-        b.eq  8f                        // nothing new: a state change
-        str   w20, [x1]
-        dmb   ish
-        adr   x1, v_count
-        ldr   w2, [x1]
-        add   w2, w2, #1
-        str   w2, [x1]
-        adr   x0, s_got
-        bl    uart_puts
-        add   x0, x19, #4
-        bl    uart_puts
-        mov   x0, #10
-        bl    uart_putc
-        adr   x1, v_id
-        ldr   w21, [x1]
-        cbz   w21, 2f
-        mov   x0, x20                   // peer 1: pong n
-        bl    send
-        cmp   w20, #${IVSHMEM_DEMO_ROUNDS}
-        b.lo  8f
-        bl    done
-        b     8f
-2:      cmp   w20, #${IVSHMEM_DEMO_ROUNDS}
-        b.hs  3f
-        add   x0, x20, #1               // peer 0: the next ping
-        bl    send
-        b     8f
-3:      bl    done
-8:      ldp   x21, x30, [sp, #16]
-        ldp   x19, x20, [sp], #32
-9:      ret
-
-// done: "ivshmem-demo: id N done, M messages received"
-done:   stp   x19, x30, [sp, #-16]!
-        adr   x0, s_done1
-        bl    uart_puts
-        adr   x1, v_id
-        ldr   w0, [x1]
-        bl    uart_putdec
-        adr   x0, s_done2
-        bl    uart_puts
-        adr   x1, v_count
-        ldr   w0, [x1]
-        bl    uart_putdec
-        adr   x0, s_done3
-        bl    uart_puts
-        ldp   x19, x30, [sp], #16
-        ret
-
+` + IVSHMEM_DEMO_MESSAGES + `
 // puthex_raw: x0 in hex without a prefix
 puthex_raw:
         mov   x1, #0

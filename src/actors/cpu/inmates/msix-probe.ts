@@ -4,7 +4,8 @@
  */
 import { GICD_SETSPI_NSR } from '../../gic/regs.js';
 import { CMDLINE_NUMBER, SHOW } from './gic-attack.js';
-import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
+import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, inmateHead } from './dev-lib.js';
+import { INMATE_LIB, INMATE_LIB_DATA } from './lib.js';
 
 /** QEMU virt's ECAM (pci_mmconfig_base of configs/qemu-arm64-pcie.json) and the NVMe's function in it. */
 const NVME_CFG = 0x4010000000 + (0x300 << 12);

@@ -3,7 +3,8 @@
  * the example board (configs/boards/rk3588-xilinx.json, configs/cells/pci-demo.json).
  */
 import { CMDLINE_NUMBER, SHOW } from './gic-attack.js';
-import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, INMATE_LIB, INMATE_LIB_DATA, inmateHead } from './lib.js';
+import { INMATE_DEV_LIB, INMATE_DEV_LIB_DATA, inmateHead } from './dev-lib.js';
+import { INMATE_LIB, INMATE_LIB_DATA } from './lib.js';
 
 /** The example board's ECAM window (pci_mmconfig_base of configs/rk3588-xilinx.json). */
 const ECAM = 0xa40000000;
