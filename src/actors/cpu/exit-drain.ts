@@ -33,9 +33,14 @@ export class ExitDrain {
       const tail = Atomics.load(this.i32, ringWord(cpu, RingWord.TAIL));
       const n = (head - tail) | 0;
       const records = new Float64Array(n * REC_SLOTS);
-      for (let k = 0; k < n; k++) {
-        const o = recIndex(this.nrCpus, cpu, (tail + k) & (RING_CAPACITY - 1));
-        records.set(this.f64.subarray(o, o + REC_SLOTS), k * REC_SLOTS);
+      // At most two contiguous runs: from the tail to the ring's end, then from its start.
+      const first = tail & (RING_CAPACITY - 1);
+      const run1 = Math.min(n, RING_CAPACITY - first);
+      const o1 = recIndex(this.nrCpus, cpu, first);
+      records.set(this.f64.subarray(o1, o1 + run1 * REC_SLOTS), 0);
+      if (run1 < n) {
+        const o2 = recIndex(this.nrCpus, cpu, 0);
+        records.set(this.f64.subarray(o2, o2 + (n - run1) * REC_SLOTS), run1 * REC_SLOTS);
       }
       Atomics.store(this.i32, ringWord(cpu, RingWord.TAIL), head);
       out.push({ cpu, records, dropped: Atomics.load(this.i32, ringWord(cpu, RingWord.DROPPED)) });

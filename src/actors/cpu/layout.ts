@@ -145,8 +145,11 @@ export function cpuTimeIndex(cpu: number, t: number): number {
   return (cpu * CPU_SLOT_WORDS + CPU_TIME_BASE_WORD) / 2 + t;
 }
 
+/** performance.timeOrigin of this thread, read once (the getter costs as much as now() itself). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 export function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
 
 export const CpuState = {

@@ -149,49 +149,65 @@ export class ProfileCollector {
     }
   }
 
+  /** Index of each cell name in `names` (group keys carry the index, not the string). */
+  private readonly nameIndex = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** Groups by numeric key ((name index · 64 + cpu) · 16 + reason) · 64 + EC. */
+  private readonly byKey = new Map<number, Agg>();
+
+  private intern(name: string): number {
+    let i = this.nameIndex.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.nameIndex.set(name, i);
+    }
+    return i;
+  }
+
+  /** One record: aggregates without allocating; an object only while the trace has room. */
   private add(cpu: number, r: Float64Array, o: number): void {
     const d = this.data;
     const k = r[o + RecSlot.KIND]!;
-    const rec: ExitRec = {
-      kind: k & 15,
-      cpu,
-      reason: (k >> 4) & 15,
-      ec: k >> 8,
-      t0: r[o + RecSlot.T0]!,
-      dur: r[o + RecSlot.DUR]!,
-      cellId: r[o + RecSlot.CELL]!,
-      cell: '',
-      detail: r[o + RecSlot.DETAIL]!,
-      aux: r[o + RecSlot.AUX]!,
-      count: r[o + RecSlot.COUNT]!,
-    };
-    rec.cell = d.cellNames.get(rec.cellId) ?? `cell ${rec.cellId}`;
-    if (d.trace.length < this.traceCap) d.trace.push(rec);
+    const kind = k & 15;
+    const reason = (k >> 4) & 15;
+    const ec = k >> 8;
+    const t0 = r[o + RecSlot.T0]!;
+    const dur = r[o + RecSlot.DUR]!;
+    const cellId = r[o + RecSlot.CELL]!;
+    const detail = r[o + RecSlot.DETAIL]!;
+    const aux = r[o + RecSlot.AUX]!;
+    const cell = d.cellNames.get(cellId) ?? `cell ${cellId}`;
+    if (d.trace.length < this.traceCap) d.trace.push({ kind, cpu, reason, ec, t0, dur, cellId, cell, detail, aux, count: r[o + RecSlot.COUNT]! });
     else d.traceDropped++;
-    if (rec.kind !== RecKind.EXIT) return;
-    const key = `${cpu}/${rec.cell}/${rec.reason}/${rec.ec}`;
-    let g = d.groups.get(key);
-    if (!g) d.groups.set(key, (g = { cpu, cell: rec.cell, reason: rec.reason, ec: rec.ec, agg: newAgg() }));
-    addAgg(g.agg, rec.dur);
-    const bin = Math.max(0, Math.floor((rec.t0 - d.start) / BIN_MS));
-    const series = d.bins[cpu]![rec.reason]!;
+    if (kind !== RecKind.EXIT) return;
+    const key = ((this.intern(cell) * 64 + cpu) * 16 + reason) * 64 + ec;
+    let agg = this.byKey.get(key);
+    if (!agg) {
+      agg = newAgg();
+      this.byKey.set(key, agg);
+      d.groups.set(`${cpu}/${cell}/${reason}/${ec}`, { cpu, cell, reason, ec, agg });
+    }
+    addAgg(agg, dur);
+    const bin = Math.max(0, Math.floor((t0 - d.start) / BIN_MS));
+    const series = d.bins[cpu]![reason]!;
     while (series.length <= bin) series.push(0);
     series[bin]!++;
-    if (rec.ec === EC.DABT_LOWER) {
-      let e = d.mmio.get(rec.detail);
-      if (!e) d.mmio.set(rec.detail, (e = { handler: Math.floor(rec.aux / 256), agg: newAgg(), reads: 0, writes: 0 }));
-      addAgg(e.agg, rec.dur);
-      if (rec.aux & 16) e.writes++;
+    if (ec === EC.DABT_LOWER) {
+      let e = d.mmio.get(detail);
+      if (!e) d.mmio.set(detail, (e = { handler: Math.floor(aux / 256), agg: newAgg(), reads: 0, writes: 0 }));
+      addAgg(e.agg, dur);
+      if (aux & 16) e.writes++;
       else e.reads++;
-    } else if (rec.ec === 0 && rec.count > 0) {
-      let e = d.irqs.get(rec.detail);
-      if (!e) d.irqs.set(rec.detail, (e = newAgg()));
-      addAgg(e, rec.dur);
-    } else if (rec.ec === EC.HVC64 || rec.ec === EC.SMC64) {
-      const name = `${rec.ec === EC.HVC64 ? 'hvc' : 'smc'}:${rec.detail}`;
+    } else if (ec === 0 && r[o + RecSlot.COUNT]! > 0) {
+      let e = d.irqs.get(detail);
+      if (!e) d.irqs.set(detail, (e = newAgg()));
+      addAgg(e, dur);
+    } else if (ec === EC.HVC64 || ec === EC.SMC64) {
+      const name = `${ec === EC.HVC64 ? 'hvc' : 'smc'}:${detail}`;
       let e = d.calls.get(name);
       if (!e) d.calls.set(name, (e = newAgg()));
-      addAgg(e, rec.dur);
+      addAgg(e, dur);
     }
   }
 }
