@@ -8,8 +8,9 @@ import { cpuTopology } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
-import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
+import type { WaitPolicy, Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
 import { cpuCellId } from './writer-cell.js';
@@ -70,7 +71,7 @@ export class CpuContext {
     this.k8 = new Uint8Array(init.buffers.kernel);
     // Guest loads and stores reach the board's devices; a UART tags what it transmits with
     // the cell this CPU belongs to at that moment.
-    this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));
+    this.wake = wakeWord(this.cpus, this.cpu);
     this.policy = {
       cpu: this.cpu,
       watchdogMs: Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) || 10_000,
@@ -110,7 +111,7 @@ export class CpuContext {
 
   /** Wake another CPU so it re-checks whatever it is waiting for. */
   kick(cpu: number): void {
-    signal(word(this.cpus, cpuWord(cpu, CpuWord.WAKE)));
+    kickCpu(this.cpus, cpu);
   }
 
   stateOf(cpu: number): CpuStateValue {

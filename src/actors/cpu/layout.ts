@@ -8,7 +8,7 @@ export const CPU_SLOT_WORDS = 64;
 
 /** Word offsets inside one CPU's slot. */
 export const CpuWord = {
-  /** Generation word: bumped and notified by anyone who wants this CPU to look for work (IPIs, posted tasks, power-on). */
+  /** Generation word: bumped and notified (kickCpu, wake.ts) by anyone who wants this CPU to look for work (IPIs, posted tasks, power-on). */
   WAKE: 0,
   /** CpuState, written only by the CPU itself. */
   STATE: 1,

@@ -19,6 +19,7 @@ import { uartSabSize } from './devices/pl011-layout.js';
 import { resetPl011 } from './devices/pl011.js';
 import { PcieFabric } from '../pcie/index.js';
 import { Enumerator } from './linux/pci-enumerate.js';
+import { kickCpu } from './wake.js';
 
 export interface MachineOptions {
   board: Board;
@@ -345,9 +346,7 @@ export class Machine {
   }
 
   private kick(cpu: number): void {
-    const w = cpuWord(cpu, CpuWord.WAKE);
-    Atomics.add(this.cpus, w, 1);
-    Atomics.notify(this.cpus, w);
+    kickCpu(this.cpus, cpu);
   }
 
   /** A free CPU for a task: none of `avoid` while another CPU is online, as Linux would migrate. */
