@@ -32,7 +32,12 @@ export interface WorkerInit {
   buffers: MachineBuffers;
 }
 
-export class CpuContext {
+/**
+ * `El2` is the type of the handle the software at EL2 keeps per CPU (Jailhouse's: hypervisor/
+ * core/hv.ts's Hv, see hv-context.ts); the context stores it without naming that type, since
+ * the hypervisor reaches the machine through this context.
+ */
+export class CpuContext<El2 = unknown> {
   readonly cpu: number;
   readonly nr: number;
   readonly topo: CpuTopology[];
@@ -55,6 +60,14 @@ export class CpuContext {
   readonly upstreamRaces: boolean;
   /** Linux's PSTATE.I for this CPU: false inside IRQ handlers and irq-off sections. */
   irqsEnabled = true;
+  /**
+   * Drives this CPU's level-sensitive PPI lines into its redistributor (the generic timers of
+   * guest code, the GIC maintenance interrupt). The CPU actor installs it (irq-exit.ts); every
+   * look at the physical IRQ line that may find a line's interrupt samples first.
+   */
+  sampleIrqLines: () => void = () => {};
+  /** The EL2 handle while a hypervisor runs under this CPU (between activation and shutdown). */
+  private el2: El2 | undefined = undefined;
 
   constructor(
     init: WorkerInit,
@@ -101,12 +114,26 @@ export class CpuContext {
     Atomics.store(this.cpus, this.my(CpuWord.STATE), s);
   }
 
-  get hvActive(): boolean {
-    return Atomics.load(this.cpus, this.my(CpuWord.HV_ACTIVE)) === 1;
+  /**
+   * The hypervisor's EL2 handle on this CPU, undefined while none runs under it: what the Linux
+   * model, the guest engine and the actor trap into, and the one source of "hypervisor active".
+   */
+  get hv(): El2 | undefined {
+    return this.el2;
   }
 
-  setHvActive(on: boolean): void {
-    Atomics.store(this.cpus, this.my(CpuWord.HV_ACTIVE), on ? 1 : 0);
+  /** Jailhouse owns EL2 on this CPU (between arch_cpu_activate_vmm and arch_shutdown_self). */
+  get hvActive(): boolean {
+    return this.el2 !== undefined;
+  }
+
+  /**
+   * arch_cpu_activate_vmm (`hv`) or arch_shutdown_self / arch_cpu_restore (undefined): the
+   * handle, and CpuWord.HV_ACTIVE, which publishes it to the supervisor.
+   */
+  setHv(hv: El2 | undefined): void {
+    this.el2 = hv;
+    Atomics.store(this.cpus, this.my(CpuWord.HV_ACTIVE), hv === undefined ? 0 : 1);
   }
 
   /** Wake another CPU so it re-checks whatever it is waiting for. */

@@ -12,7 +12,10 @@ export const CpuWord = {
   WAKE: 0,
   /** CpuState, written only by the CPU itself. */
   STATE: 1,
-  /** 1 while Jailhouse owns EL2 on this CPU (between activation and arch_shutdown_self). */
+  /**
+   * 1 while Jailhouse owns EL2 on this CPU (between activation and arch_shutdown_self): written
+   * only with the CPU context's EL2 handle (CpuContext.setHv), for the supervisor to read.
+   */
   HV_ACTIVE: 2,
   /** Firmware PSCI CPU_ON request (hypervisor not active): 1 = power on and enter Linux. */
   POWER_ON: 3,

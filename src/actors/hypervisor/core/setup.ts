@@ -62,13 +62,13 @@ function imageIsOurs(c: CpuContext, base: number): boolean {
 
 /**
  * Called by the driver's enter_hypervisor on this CPU (x0 = cpu id). Returns 0 with the CPU
- * now running Linux as the root cell's guest, or the shared negative error with the CPU back
- * in native EL1.
+ * now running Linux as the root cell's guest (its context holds the EL2 handle, c.hv), or the
+ * shared negative error with the CPU back in native EL1.
  */
-export function hypervisorEntry(c: CpuContext, base: number, size: number): { ret: number; hv?: Hv } {
+export function hypervisorEntry(c: CpuContext, base: number, size: number): number {
   if (!imageIsOurs(c, base)) {
     // A real CPU would branch into garbage; the simulation refuses to run a foreign image.
-    return { ret: -Errno.EIO };
+    return -Errno.EIO;
   }
   c.setState(CpuState.HYPERVISOR);
   const hv = new Hv(c, base, size);
@@ -134,13 +134,13 @@ export function hypervisorEntry(c: CpuContext, base: number, size: number): { re
   if (err) {
     if (master) shutdown(hv);
     archCpuRestore(hv);
-    return { ret: err };
+    return err;
   }
   if (master) printk(hv, 'Activating hypervisor\n');
   // arch_cpu_activate_vmm: eret to Linux with x0 = 0, now as the root cell's guest.
-  c.setHvActive(true);
+  c.setHv(hv);
   c.setState(CpuState.GUEST);
-  return { ret: 0, hv };
+  return 0;
 }
 
 /** Record the next machine-wide trace sequence number in one of this CPU's words. */
@@ -155,7 +155,7 @@ function traceSeq(c: CpuContext, w: number): void {
 export function archCpuRestore(hv: Hv): void {
   const c = hv.c;
   if (c.gicc.load(GicCpuWord.ICH_HCR) & ICH_HCR_EN) irqchipCpuShutdown(hv);
-  c.setHvActive(false);
+  c.setHv(undefined);
   c.setState(CpuState.LINUX);
 }
 
