@@ -8,7 +8,7 @@ import { cpuTopology } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
-import type { WaitPolicy, Word } from '../../shared/sync.js';
+import { waitUntil, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
@@ -139,6 +139,21 @@ export class CpuContext<El2 = unknown> {
   /** Wake another CPU so it re-checks whatever it is waiting for. */
   kick(cpu: number): void {
     kickCpu(this.cpus, cpu);
+  }
+
+  /**
+   * WFI outside guest code (the hypervisor's own, as in PSCI CPU_SUSPEND): sleep on the wake word
+   * until the physical IRQ line is asserted (sampled lines included) or the CPU is woken, which a
+   * WFI may take as its wake-up event. The watchdog's deadline applies: a CPU nothing ever wakes
+   * is reported as a hang (HangError naming `what`).
+   */
+  waitForInterrupt(what: string): void {
+    const w = this.wake;
+    const gen = Atomics.load(w.view, w.index);
+    waitUntil(this.policy, w, () => {
+      this.sampleIrqLines();
+      return this.gicc.signalled() || Atomics.load(w.view, w.index) !== gen;
+    }, what);
   }
 
   stateOf(cpu: number): CpuStateValue {

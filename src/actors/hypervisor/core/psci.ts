@@ -5,6 +5,8 @@
 import type { Hv } from './hv.js';
 import { Stat } from './layout.js';
 import { armCpuPark, cpuByMpidr, requestCpuOn, waitsForPoweron, RESUME, type CpuAction } from './percpu-control.js';
+import { irqchipHasPendingIrqs } from './irqchip.js';
+import { irqchipHandleIrq } from './irqchip-irq.js';
 import { MPIDR_CPUID_MASK } from '../../../shared/arm64/mpidr.js';
 
 export const Psci = {
@@ -85,7 +87,9 @@ function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): 
       return { x0: 0x10001, action: RESUME };
     case Psci.CPU_SUSPEND_32:
     case Psci.CPU_SUSPEND_64:
-      return { x0: 0, action: RESUME };
+      // The power_state parameter is ignored: always a context-preserving suspend, which PSCI
+      // allows. QEMU's firmware has no SDEI, so no arm_cpu_passthru_suspend.
+      return { x0: PsciRet.SUCCESS, action: irqchipHasPendingIrqs(hv) ? RESUME : cpuSuspend(hv) };
     case Psci.CPU_OFF:
       return { x0: 0, action: armCpuPark(hv) };
     case Psci.CPU_ON_32:
@@ -119,6 +123,17 @@ function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): 
     default:
       return { x0: PsciRet.NOT_SUPPORTED, action: RESUME };
   }
+}
+
+/**
+ * CPU_SUSPEND without a pending virtual interrupt: `wfi` at EL2 until a physical interrupt is
+ * pending for this CPU (or it is woken), then irqchip_handle_irq takes it, as after any IRQ
+ * exit (an SGI_EVENT may park or reset the CPU meanwhile). vmexits_total is not counted again:
+ * the SMC exit already was.
+ */
+function cpuSuspend(hv: Hv): CpuAction {
+  hv.c.waitForInterrupt('PSCI CPU_SUSPEND: wfi');
+  return irqchipHandleIrq(hv);
 }
 
 /** arm_cpu_by_mpidr: the cell's CPU whose MPIDR affinity equals the whole 64-bit argument, or -1. */
