@@ -4,15 +4,14 @@
  * dies and comes back through PSCI, and sits in the hypervisor's parking loop when parked.
  */
 import { HangError, signal, word } from '../../shared/sync.js';
-import { PPI_PTIMER, PPI_VTIMER } from '../gic/index.js';
 import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
 import { cellPageTable } from '../hypervisor/core/page-tables.js';
 import { publishGuestState } from './guest/observe.js';
 import { GuestEngine } from './guest/engine.js';
-import { trapIrq } from '../hypervisor/core/traps.js';
 import { armCpuPark, type CpuAction } from '../hypervisor/core/percpu-control.js';
 import { enterHypervisor, leaveHypervisor } from '../hypervisor/driver/main.js';
-import type { CpuContext } from './context.js';
+import type { HvCpuContext } from './hv-context.js';
+import { physicalIrqExit, sampleIrqLines } from './irq-exit.js';
 import { CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus } from './layout.js';
 import { cpuDie, secondaryStart, takeCpuDown } from './linux/hotplug.js';
 import { Kernel, LINUX_SECONDARY_ENTRY } from './linux/kernel.js';
@@ -41,10 +40,12 @@ export class CpuActor {
   private guest: GuestEngine | undefined;
 
   constructor(
-    readonly c: CpuContext,
+    readonly c: HvCpuContext,
     private readonly report: (r: ActorReport) => void,
   ) {
     this.k = new Kernel(c);
+    // The generic timers drive their PPIs while guest code owns the CPU.
+    c.sampleIrqLines = () => sampleIrqLines(c, c.state === CpuState.GUEST ? this.guest?.timer : undefined);
     this.k.smpHandler = (k, func, arg) => {
       switch (func) {
         case SmpFunc.ENTER_HYPERVISOR:
@@ -137,25 +138,10 @@ export class CpuActor {
    * b .-4 at IPA 0) or between slices of guest code.
    */
   private irqExit(): boolean {
-    const c = this.c;
-    const hv = this.k.hv;
-    if (!hv) return false;
-    this.sampleLines();
-    if (!c.gicc.signalled()) return false;
-    Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
-    this.apply(trapIrq(hv));
+    const action = physicalIrqExit(this.c);
+    if (!action) return false;
+    this.apply(action);
     return true;
-  }
-
-  /** The level-sensitive PPIs this CPU drives: its generic timers and the GIC maintenance interrupt. */
-  private sampleLines(): void {
-    const c = this.c;
-    const g = this.guest;
-    if (g && c.state === CpuState.GUEST) {
-      c.gic.setPpiLevel(c.cpu, PPI_VTIMER, g.timer.virtualFiring());
-      c.gic.setPpiLevel(c.cpu, PPI_PTIMER, g.timer.physicalFiring());
-    }
-    c.gic.setPpiLevel(c.cpu, c.board.gic.maintenance_irq, c.gicc.maintenanceLevel());
   }
 
   /** What the hypervisor decided for this CPU when it returned from EL2. */
@@ -167,7 +153,7 @@ export class CpuActor {
       return;
     }
     if (action.kind !== 'reset') return;
-    const hv = this.k.hv;
+    const hv = this.c.hv;
     if (hv && !hv.isRootCell(hv.thisCell())) {
       // A CPU of a non-root cell: cell start or PSCI CPU_ON runs the cell's code at the entry.
       this.guest ??= new GuestEngine(this.c);
@@ -196,8 +182,8 @@ export class CpuActor {
   private startGuest(): void {
     const c = this.c;
     const off = Atomics.exchange(c.cpus, c.my(CpuWord.GUEST_CMD), GuestCmd.NONE) === GuestCmd.START_OFF;
-    const hv = this.k.hv;
-    if (!c.hvActive || !hv) {
+    const hv = c.hv;
+    if (!hv) {
       this.setGuestStatus(GuestStatus.REFUSED);
       return;
     }
@@ -212,7 +198,7 @@ export class CpuActor {
   }
 
   private resetGuest(entry: number, context: number): void {
-    const hv = this.k.hv;
+    const hv = this.c.hv;
     const g = this.guest!;
     const budget = g.budget;
     g.reset(entry, BigInt(context), hv ? cellPageTable(hv, hv.thisCell()) : null);
@@ -242,7 +228,7 @@ export class CpuActor {
       return true;
     }
     if (this.irqExit()) return true;
-    const end = g.runSlice(this.k.hv, GUEST_SLICE, gen);
+    const end = g.runSlice(GUEST_SLICE, gen);
     this.publishRetired();
     switch (end.kind) {
       case 'running':
@@ -261,7 +247,7 @@ export class CpuActor {
         // The deadline first, then the lines: a timer firing in between is either on its line
         // already or still ahead of the wait (msUntilFire skips a timer that has fired).
         const toTimer = g.timer.msUntilFire();
-        this.sampleLines();
+        c.sampleIrqLines();
         if (!c.gicc.signalled() && !c.gicc.vSignalled()) {
           // The guest's timer fires without anyone notifying: sleep until shortly before its
           // deadline (a host timed wait can overshoot by a fraction of a millisecond), then poll.

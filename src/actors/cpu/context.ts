@@ -8,8 +8,9 @@ import { cpuTopology } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
-import { signal, word, type WaitPolicy, type Word } from '../../shared/sync.js';
+import { waitUntil, type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
 import { ExitRecorder } from './exit-recorder.js';
@@ -33,7 +34,12 @@ export interface WorkerInit {
   buffers: MachineBuffers;
 }
 
-export class CpuContext {
+/**
+ * `El2` is the type of the handle the software at EL2 keeps per CPU (Jailhouse's: hypervisor/
+ * core/hv.ts's Hv, see hv-context.ts); the context stores it without naming that type, since
+ * the hypervisor reaches the machine through this context.
+ */
+export class CpuContext<El2 = unknown> {
   readonly cpu: number;
   readonly nr: number;
   readonly topo: CpuTopology[];
@@ -58,6 +64,14 @@ export class CpuContext {
   irqsEnabled = true;
   /** This CPU's vmexit recorder; undefined unless the machine was booted with profiling. */
   readonly rec: ExitRecorder | undefined;
+  /**
+   * Drives this CPU's level-sensitive PPI lines into its redistributor (the generic timers of
+   * guest code, the GIC maintenance interrupt). The CPU actor installs it (irq-exit.ts); every
+   * look at the physical IRQ line that may find a line's interrupt samples first.
+   */
+  sampleIrqLines: () => void = () => {};
+  /** The EL2 handle while a hypervisor runs under this CPU (between activation and shutdown). */
+  private el2: El2 | undefined = undefined;
 
   constructor(
     init: WorkerInit,
@@ -72,7 +86,9 @@ export class CpuContext {
     this.gicc = new GicCpuInterface(this.gic, this.cpu);
     this.k32 = new Int32Array(init.buffers.kernel);
     this.k8 = new Uint8Array(init.buffers.kernel);
-    this.wake = word(this.cpus, cpuWord(this.cpu, CpuWord.WAKE));
+    // Guest loads and stores reach the board's devices; a UART tags what it transmits with
+    // the cell this CPU belongs to at that moment.
+    this.wake = wakeWord(this.cpus, this.cpu);
     this.policy = {
       cpu: this.cpu,
       watchdogMs: Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) || 10_000,
@@ -106,12 +122,26 @@ export class CpuContext {
     this.rec?.state(s, this.cellId);
   }
 
-  get hvActive(): boolean {
-    return Atomics.load(this.cpus, this.my(CpuWord.HV_ACTIVE)) === 1;
+  /**
+   * The hypervisor's EL2 handle on this CPU, undefined while none runs under it: what the Linux
+   * model, the guest engine and the actor trap into, and the one source of "hypervisor active".
+   */
+  get hv(): El2 | undefined {
+    return this.el2;
   }
 
-  setHvActive(on: boolean): void {
-    Atomics.store(this.cpus, this.my(CpuWord.HV_ACTIVE), on ? 1 : 0);
+  /** Jailhouse owns EL2 on this CPU (between arch_cpu_activate_vmm and arch_shutdown_self). */
+  get hvActive(): boolean {
+    return this.el2 !== undefined;
+  }
+
+  /**
+   * arch_cpu_activate_vmm (`hv`) or arch_shutdown_self / arch_cpu_restore (undefined): the
+   * handle, and CpuWord.HV_ACTIVE, which publishes it to the supervisor.
+   */
+  setHv(hv: El2 | undefined): void {
+    this.el2 = hv;
+    Atomics.store(this.cpus, this.my(CpuWord.HV_ACTIVE), hv === undefined ? 0 : 1);
   }
 
   /** Id of the cell this CPU belongs to (CpuWord.CELL_ID: 0 = root, also without the hypervisor). */
@@ -126,7 +156,22 @@ export class CpuContext {
 
   /** Wake another CPU so it re-checks whatever it is waiting for. */
   kick(cpu: number): void {
-    signal(word(this.cpus, cpuWord(cpu, CpuWord.WAKE)));
+    kickCpu(this.cpus, cpu);
+  }
+
+  /**
+   * WFI outside guest code (the hypervisor's own, as in PSCI CPU_SUSPEND): sleep on the wake word
+   * until the physical IRQ line is asserted (sampled lines included) or the CPU is woken, which a
+   * WFI may take as its wake-up event. The watchdog's deadline applies: a CPU nothing ever wakes
+   * is reported as a hang (HangError naming `what`).
+   */
+  waitForInterrupt(what: string): void {
+    const w = this.wake;
+    const gen = Atomics.load(w.view, w.index);
+    waitUntil(this.policy, w, () => {
+      this.sampleIrqLines();
+      return this.gicc.signalled() || Atomics.load(w.view, w.index) !== gen;
+    }, what);
   }
 
   stateOf(cpu: number): CpuStateValue {

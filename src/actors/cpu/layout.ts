@@ -8,11 +8,14 @@ export const CPU_SLOT_WORDS = 64;
 
 /** Word offsets inside one CPU's slot. */
 export const CpuWord = {
-  /** Generation word: bumped and notified by anyone who wants this CPU to look for work (IPIs, posted tasks, power-on). */
+  /** Generation word: bumped and notified (kickCpu, wake.ts) by anyone who wants this CPU to look for work (IPIs, posted tasks, power-on). */
   WAKE: 0,
   /** CpuState, written only by the CPU itself. */
   STATE: 1,
-  /** 1 while Jailhouse owns EL2 on this CPU (between activation and arch_shutdown_self). */
+  /**
+   * 1 while Jailhouse owns EL2 on this CPU (between activation and arch_shutdown_self): written
+   * only with the CPU context's EL2 handle (CpuContext.setHv), for the supervisor to read.
+   */
   HV_ACTIVE: 2,
   /** Firmware PSCI CPU_ON request (hypervisor not active): 1 = power on and enter Linux. */
   POWER_ON: 3,

@@ -22,6 +22,7 @@ import { PcieFabric } from '../pcie/index.js';
 import { Enumerator } from './linux/pci-enumerate.js';
 import { exitRingBytes } from './exit-ring-layout.js';
 import { ExitDrain } from './exit-drain.js';
+import { kickCpu } from './wake.js';
 
 export interface MachineOptions {
   board: Board;
@@ -280,9 +281,7 @@ export class Machine {
   }
 
   private kick(cpu: number): void {
-    const w = cpuWord(cpu, CpuWord.WAKE);
-    Atomics.add(this.cpus, w, 1);
-    Atomics.notify(this.cpus, w);
+    kickCpu(this.cpus, cpu);
   }
 
   async shutdown(): Promise<void> {

@@ -11,7 +11,7 @@ import type { Hv } from '../../hypervisor/core/hv.js';
 import { archHandleTrap } from '../../hypervisor/core/trap-dispatch.js';
 import type { TrapContext, TrapRegs } from '../../hypervisor/core/trap-context.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
-import type { CpuContext } from '../context.js';
+import type { HvCpuContext } from '../hv-context.js';
 import { CpuWord, cpuWord, now } from '../layout.js';
 import { A64State } from '../a64/state.js';
 import { Translator } from '../a64/jit.js';
@@ -105,8 +105,6 @@ export class GuestEngine {
   budget = 0;
   private eventRegister = false;
   private regs: StateRegs;
-  /** The hypervisor under the running slice (for traps taken inside translated code). */
-  private hv: Hv | undefined = undefined;
   /** The trap frame stage2Trap reuses (traps are taken one at a time on this CPU). */
   private readonly trapCtx: TrapContext;
   /** Instruction words already reported as UNDEFINED (reportUndefined). */
@@ -114,7 +112,7 @@ export class GuestEngine {
   /** What a trap inside translated code decided for this CPU. */
   private trapEnd: SliceEnd | undefined = undefined;
 
-  constructor(private readonly c: CpuContext) {
+  constructor(private readonly c: HvCpuContext) {
     this.timer = new GenericTimer(c.board.timer_hz);
     this.tlb = new SoftTlb(c.mem, stage1Regs(this.state), new Stage2(c.mem, null));
     this.mem = new CpuGuestMemory(c.mem, this.tlb);
@@ -148,7 +146,7 @@ export class GuestEngine {
    * exception first.
    */
   private stage2Trap(): number {
-    const hv = this.hv;
+    const hv = this.c.hv;
     if (!hv) return 0;
     const t = this.trapCtx;
     t.regs = this.regs;
@@ -176,13 +174,12 @@ export class GuestEngine {
     this.retired = 0;
   }
 
-  /** Runs up to `max` instructions; `hv` is the hypervisor under this CPU (undefined: none). */
-  runSlice(hv: Hv | undefined, max: number, wakeGen?: number): SliceEnd {
+  /** Runs up to `max` instructions, trapping to the hypervisor under this CPU (c.hv), if any. */
+  runSlice(max: number, wakeGen?: number): SliceEnd {
     this.takeFlushRequest();
     this.takeVirtualIrq();
     let left = max;
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
-    this.hv = hv;
     const c = this.c;
     while (left > 0) {
       // Short runs, so an interrupt posted to this CPU (its wake word moved) or a timer that
@@ -202,7 +199,7 @@ export class GuestEngine {
       }
       const result = this.jit.exception;
       if (result === undefined) break;
-      const end = this.exception(hv, result);
+      const end = this.exception(this.c.hv, result);
       if (end) return end;
       // An exception taken retires nothing but still uses up the slice: code that faults in a
       // loop (an undefined instruction at its own vector) must not keep the CPU from its events.

@@ -28,7 +28,7 @@ const DEFAULT_PMR_VALUE = BigInt(ICC_PMR_DEFAULT);
 /** readl/writel (and readq/writeq) of a GIC register at physical address `pa`. */
 export function gicMmio(k: Kernel, pa: number, size: 4 | 8, isWrite: boolean, value = 0n): bigint {
   const c = k.c;
-  if (c.hvActive && k.hv) return trappedMmio(k, pa, size, isWrite, value, 'GIC MMIO');
+  if (c.hv) return trappedMmio(k, pa, size, isWrite, value, 'GIC MMIO');
   const g = c.board.gic;
   if (pa >= g.gicd_base && pa < g.gicd_base + GICD_SIZE) return c.gic.distAccess(pa - g.gicd_base, size, isWrite, value);
   const frame = Math.floor((pa - g.gicr_base) / g.gicr_stride);

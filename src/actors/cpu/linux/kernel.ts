@@ -7,16 +7,16 @@
 import { waitUntil } from '../../../shared/sync.js';
 import { ICC_SGI1R_EL1, LinuxIpi, encodeIccSgi1r } from '../../gic/index.js';
 import { gicHandleIrq } from './irq-gic.js';
-import type { Hv } from '../../hypervisor/core/hv.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import { Psci, PsciRet } from '../../hypervisor/core/psci.js';
-import { trapIrq } from '../../hypervisor/core/traps.js';
 import { archHandleTrap } from '../../hypervisor/core/trap-dispatch.js';
 import type { TrapRegs } from '../../hypervisor/core/trap-context.js';
 import { esrForHvc, esrForSmc } from '../../../shared/arm64/esr.js';
 import { esrForSysreg } from '../../../shared/arm64/iss-sysreg.js';
 import { JAILHOUSE_HVC_CODE } from '../../hypervisor/core/layout.js';
 import type { CpuContext } from '../context.js';
+import type { HvCpuContext } from '../hv-context.js';
+import { physicalIrqExit } from '../irq-exit.js';
 import type { KernelCpu } from './kernel-cpu.js';
 import { CpuState, CpuWord, cpuWord } from '../layout.js';
 import { CSD_FLAG_LOCK, CsdWord, KernelWord, LOG_BYTE_BASE, LOG_BYTES, csdQueueWord, csdWord } from './layout.js';
@@ -32,8 +32,6 @@ export const LINUX_SECONDARY_ENTRY = 0x40081000;
 export type SmpHandler = (k: Kernel, func: number, arg: number) => void;
 
 export class Kernel implements KernelCpu {
-  /** The hypervisor instance this CPU runs under, while Jailhouse is active on it. */
-  hv: Hv | undefined;
   /** Runs smp functions by id (wired by the worker: driver and hotplug functions). */
   smpHandler: SmpHandler = () => {};
   /** Depth of interrupt handlers on the stack. */
@@ -43,7 +41,7 @@ export class Kernel implements KernelCpu {
   /** The driver holds the CPU hotplug write lock across a whole operation (driverHotplugLock). */
   hotplugHeld = false;
 
-  constructor(readonly c: CpuContext) {}
+  constructor(readonly c: HvCpuContext) {}
 
   get cpu(): number {
     return this.c.cpu;
@@ -121,9 +119,11 @@ export class Kernel implements KernelCpu {
     c.irqsEnabled = false;
     this.inIrq++;
     try {
-      Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
-      // With Jailhouse underneath, a physical interrupt exits to EL2 first (HCR_EL2.IMO).
-      if (c.hvActive && this.hv && c.gicc.signalled()) this.afterTrap(trapIrq(this.hv), 'IRQ exit');
+      // With Jailhouse underneath, a physical interrupt exits to EL2 first (HCR_EL2.IMO): the
+      // exit counts the interrupt; without one, Linux's own exception does.
+      const exit = physicalIrqExit(c);
+      if (exit) this.afterTrap(exit, 'IRQ exit');
+      else Atomics.add(c.cpus, c.my(CpuWord.IRQS), 1);
       const linuxIpis = gicHandleIrq(this);
       if ((linuxIpis >> LinuxIpi.CALL_FUNC) & 1) this.callFunctionInterrupt();
       // Linux's IPIs are SGIs 0-6 (only CALL_FUNC does work here); anything else is not its own.
@@ -150,7 +150,8 @@ export class Kernel implements KernelCpu {
    */
   sendIpi(targets: number[], ipi: number): void {
     const c = this.c;
-    if (c.hvActive && this.hv) {
+    const hv = c.hv;
+    if (hv) {
       const clusters = new Map<number, number>();
       for (const t of targets) {
         const mpidr = c.topo[t]!.mpidr;
@@ -161,7 +162,7 @@ export class Kernel implements KernelCpu {
         const value = encodeIccSgi1r({ targetList: list, aff1: key & 0xff, intid: ipi, aff2: (key >> 8) & 0xff, aff3: 0 });
         // msr icc_sgi1r_el1, x0
         const regs = new FrameRegs([value]);
-        this.afterTrap(archHandleTrap(this.hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0, elr: 0 }).action, 'MSR ICC_SGI1R_EL1');
+        this.afterTrap(archHandleTrap(hv, { esr: ESR_SGI1R_X0, regs, far: 0, hpfar: 0, elr: 0 }).action, 'MSR ICC_SGI1R_EL1');
       }
     } else {
       c.gic.sendSgi(targets, ipi);
@@ -239,11 +240,11 @@ export class Kernel implements KernelCpu {
 
   /** hvc #0x4a48 from EL1: a Jailhouse hypercall. Without Jailhouse, Linux's hyp stub refuses it. */
   hypercall(code: number, arg1 = 0, arg2 = 0): number {
-    const c = this.c;
-    if (!c.hvActive || !this.hv) return -Errno.ENOSYS;
+    const hv = this.c.hv;
+    if (!hv) return -Errno.ENOSYS;
     const regs = FrameRegs.of(code, arg1, arg2);
-    const r = archHandleTrap(this.hv, { esr: ESR_HVC_JAILHOUSE, regs, far: 0, hpfar: 0, elr: 0 });
-    if (r.left) this.hv = undefined;
+    // A successful DISABLE leaves the CPU without the hypervisor (arch_shutdown_self drops c.hv).
+    const r = archHandleTrap(hv, { esr: ESR_HVC_JAILHOUSE, regs, far: 0, hpfar: 0, elr: 0 });
     this.afterTrap(r.action, `hypercall ${code}`);
     return regs.signed(0);
   }
@@ -254,9 +255,10 @@ export class Kernel implements KernelCpu {
    */
   smc(fid: number, x1 = 0, x2 = 0, x3 = 0): { x0: number; action: CpuAction } {
     const c = this.c;
-    if (c.hvActive && this.hv) {
+    const hv = c.hv;
+    if (hv) {
       const regs = FrameRegs.of(fid, x1, x2, x3);
-      const r = archHandleTrap(this.hv, { esr: ESR_SMC0, regs, far: 0, hpfar: 0, elr: 0 });
+      const r = archHandleTrap(hv, { esr: ESR_SMC0, regs, far: 0, hpfar: 0, elr: 0 });
       return { x0: regs.signed(0), action: r.action };
     }
     return firmwarePsci(c, fid, x1, x2);

@@ -39,7 +39,7 @@ class OneReg implements TrapRegs {
 /** The access as a trap to the hypervisor (the caller knows root's stage 2 does not map pa). */
 export function trappedMmio(k: Kernel, pa: number, size: 1 | 2 | 4 | 8, isWrite: boolean, value: bigint, what: string): bigint {
   const regs = new OneReg(value);
-  const r = archHandleTrap(k.hv!, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: hpfarOf(pa), elr: 0 });
+  const r = archHandleTrap(k.c.hv!, { esr: dabtEsr(size, isWrite), regs, far: pa % 4096, hpfar: hpfarOf(pa), elr: 0 });
   k.afterTrap(r.action, `${what} at 0x${pa.toString(16)}`);
   return regs.x0;
 }
@@ -47,7 +47,8 @@ export function trappedMmio(k: Kernel, pa: number, size: 1 | 2 | 4 | 8, isWrite:
 /** A device access: direct on the bus, or trapped when Jailhouse is on and root's stage 2 lacks pa. */
 export function linuxMmio(k: Kernel, pa: number, size: 1 | 2 | 4 | 8, isWrite: boolean, value: bigint, what: string): bigint {
   const c = k.c;
-  if (c.hvActive && k.hv && pagingVirt2Phys(c.mem, cellPageTable(k.hv, k.hv.rootCell), pa) === INVALID_PHYS_ADDR) {
+  const hv = c.hv;
+  if (hv && pagingVirt2Phys(c.mem, cellPageTable(hv, hv.rootCell), pa) === INVALID_PHYS_ADDR) {
     return trappedMmio(k, pa, size, isWrite, value, what);
   }
   if (isWrite) {

@@ -54,7 +54,7 @@ function virtualHost(k: Kernel): PciHost | undefined {
  * enabling costs no config accesses of its own.
  */
 export function pciVirtualHostAdd(k: Kernel): void {
-  const hv = k.hv;
+  const hv = k.c.hv;
   if (!hv) return;
   const m = k.c.mem;
   const sys = hv.systemConfig;

@@ -14,12 +14,11 @@ import { printk } from './printk.js';
 
 /**
  * irqchip_handle_irq: acknowledge physical interrupts until the spurious ID; only the first one
- * of the exit is counted. SGIs and the maintenance interrupt are the hypervisor's (EOI and
+ * of the call is counted (by its kind: vmexits_total belongs to the exit that called it). SGIs and the maintenance interrupt are the hypervisor's (EOI and
  * deactivate); everything else goes to this CPU's guest with the HW link and stays physically
  * active until the guest deactivates it. Returns what the CPU does next.
  */
 export function irqchipHandleIrq(hv: Hv): CpuAction {
-  hv.count(Stat.TOTAL);
   const ic = hv.c.gicc;
   const mnt = maintenanceIrq(hv);
   let count = 1;

@@ -207,7 +207,10 @@ export function irqchipCpuShutdown(hv: Hv): void {
   m.write32(hv.myPub + PUB.PENDING_HEAD, head);
 }
 
-/** has_pending_irqs: an LR holds a pending interrupt (PSCI CPU_SUSPEND returns at once then). */
+/**
+ * irqchip_has_pending_irqs (gicv3_has_pending_irqs): an LR holds a pending interrupt (PSCI
+ * CPU_SUSPEND then returns without waiting).
+ */
 export function irqchipHasPendingIrqs(hv: Hv): boolean {
   return icc(hv).hasPendingLr();
 }

@@ -5,6 +5,8 @@
 import type { Hv } from './hv.js';
 import { Stat } from './layout.js';
 import { armCpuPark, cpuByMpidr, requestCpuOn, waitsForPoweron, RESUME, type CpuAction } from './percpu-control.js';
+import { irqchipHasPendingIrqs } from './irqchip.js';
+import { irqchipHandleIrq } from './irqchip-irq.js';
 import { MPIDR_CPUID_MASK } from '../../../shared/arm64/mpidr.js';
 
 export const Psci = {
@@ -23,6 +25,9 @@ export const PsciRet = { SUCCESS: 0, NOT_SUPPORTED: -1, INVALID_PARAMETERS: -2, 
 
 export const Smccc = { VERSION: 0x80000000, ARCH_FEATURES: 0x80000001, ARCH_WORKAROUND_1: 0x80008000, ARCH_WORKAROUND_2: 0x80007fff } as const;
 
+/** SMCCC_GET_OWNER values handle_smc dispatches on (ARM_SMCCC_OWNER_*). */
+const SmcccOwner = { ARCH: 0, SIP: 2, STANDARD: 4 } as const;
+
 export interface SmcResult {
   /** Value for x0, or undefined when the trap is unhandled (fatal). */
   x0?: number;
@@ -39,27 +44,30 @@ function num(v: bigint): number {
 
 /**
  * handle_smc: dispatch by the SMCCC owner field (bits 29..24 of the whole 64-bit x0); counts
- * psci/smccc exits. The registers come as the guest holds them, 64 bits wide: as upstream,
- * handle_arch takes the function ID as a u32, but psci_dispatch compares all 64 bits of x0,
- * so a PSCI call with bits above 31 set is NOT_SUPPORTED.
+ * smccc exits (psci_dispatch counts its own). The registers come as the guest holds them, 64
+ * bits wide: as upstream, handle_arch takes the function ID as a u32, but psci_dispatch
+ * compares all 64 bits of x0, so a PSCI call with bits above 31 set is NOT_SUPPORTED.
  */
 export function handleSmc(hv: Hv, x0: bigint, x1: bigint, x2: bigint, x3: bigint): SmcResult {
   const fid = Number(x0 & 0xffff_ffffn);
   const owner = Number((x0 >> 24n) & 0x3fn);
-  if (owner === 0) {
-    hv.count(Stat.SMCCC);
-    if (fid === Smccc.VERSION) return { x0: 0x10001, action: RESUME };
-    if (fid === Smccc.ARCH_FEATURES) return { x0: (x1 & 0xffff_ffffn) === BigInt(Smccc.ARCH_FEATURES) ? 0 : -1, action: RESUME };
-    return { action: RESUME };
+  switch (owner) {
+    case SmcccOwner.ARCH:
+    case SmcccOwner.SIP:
+      hv.count(Stat.SMCCC);
+      // ARM_SMCCC_NOT_SUPPORTED for every SIP call.
+      return owner === SmcccOwner.ARCH ? handleArch(fid, x1) : { x0: -1, action: RESUME };
+    case SmcccOwner.STANDARD:
+      return psciDispatch(hv, x0 > 0xffff_ffffn ? -1 : fid, x1, x2, x3);
+    default:
+      return { action: RESUME };
   }
-  if (owner === 2) {
-    hv.count(Stat.SMCCC);
-    return { x0: -1, action: RESUME };
-  }
-  if (owner === 4) {
-    hv.count(Stat.PSCI);
-    return psciDispatch(hv, x0 > 0xffff_ffffn ? -1 : fid, x1, x2, x3);
-  }
+}
+
+/** handle_arch: SMCCC_VERSION and SMCCC_ARCH_FEATURES; anything else is unhandled (fatal). */
+function handleArch(fid: number, x1: bigint): SmcResult {
+  if (fid === Smccc.VERSION) return { x0: 0x10001, action: RESUME };
+  if (fid === Smccc.ARCH_FEATURES) return { x0: (x1 & 0xffff_ffffn) === BigInt(Smccc.ARCH_FEATURES) ? 0 : -1, action: RESUME };
   return { action: RESUME };
 }
 
@@ -71,6 +79,7 @@ export function handleSmc(hv: Hv, x0: bigint, x1: bigint, x2: bigint, x3: bigint
  * AFFINITY_INFO never masks (arm-common/psci.c).
  */
 function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): SmcResult {
+  hv.count(Stat.PSCI);
   const mask = (fid & 0x40000000) === 0 ? 0xffff_ffffn : 0xffff_ffff_ffff_ffffn;
   const cell = hv.thisCell();
   switch (fid) {
@@ -78,7 +87,9 @@ function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): 
       return { x0: 0x10001, action: RESUME };
     case Psci.CPU_SUSPEND_32:
     case Psci.CPU_SUSPEND_64:
-      return { x0: 0, action: RESUME };
+      // The power_state parameter is ignored: always a context-preserving suspend, which PSCI
+      // allows. QEMU's firmware has no SDEI, so no arm_cpu_passthru_suspend.
+      return { x0: PsciRet.SUCCESS, action: irqchipHasPendingIrqs(hv) ? RESUME : cpuSuspend(hv) };
     case Psci.CPU_OFF:
       return { x0: 0, action: armCpuPark(hv) };
     case Psci.CPU_ON_32:
@@ -112,6 +123,17 @@ function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): 
     default:
       return { x0: PsciRet.NOT_SUPPORTED, action: RESUME };
   }
+}
+
+/**
+ * CPU_SUSPEND without a pending virtual interrupt: `wfi` at EL2 until a physical interrupt is
+ * pending for this CPU (or it is woken), then irqchip_handle_irq takes it, as after any IRQ
+ * exit (an SGI_EVENT may park or reset the CPU meanwhile). vmexits_total is not counted again:
+ * the SMC exit already was.
+ */
+function cpuSuspend(hv: Hv): CpuAction {
+  hv.c.waitForInterrupt('PSCI CPU_SUSPEND: wfi');
+  return irqchipHandleIrq(hv);
 }
 
 /** arm_cpu_by_mpidr: the cell's CPU whose MPIDR affinity equals the whole 64-bit argument, or -1. */

@@ -62,23 +62,23 @@ function imageIsOurs(c: CpuContext, base: number): boolean {
 
 /**
  * Called by the driver's enter_hypervisor on this CPU (x0 = cpu id). Returns 0 with the CPU
- * now running Linux as the root cell's guest, or the shared negative error with the CPU back
- * in native EL1.
+ * now running Linux as the root cell's guest (its context holds the EL2 handle, c.hv), or the
+ * shared negative error with the CPU back in native EL1.
  */
-export function hypervisorEntry(c: CpuContext, base: number, size: number): { ret: number; hv?: Hv } {
+export function hypervisorEntry(c: CpuContext, base: number, size: number): number {
   if (c.rec === undefined) return entry(c, base, size);
   const t0 = now();
-  const r = entry(c, base, size);
+  const ret = entry(c, base, size);
   const f64 = new Float64Array(c.cpus.buffer);
-  c.rec.entry(t0, now() - t0, r.ret, f64[cpuTimeIndex(c.cpu, CpuTime.BARRIER_A_AT)]! - t0);
-  return r;
+  c.rec.entry(t0, now() - t0, ret, f64[cpuTimeIndex(c.cpu, CpuTime.BARRIER_A_AT)]! - t0);
+  return ret;
 }
 
 /** entry() of arm64/entry.S and setup.c: both barriers, init_early/cpu_init/init_late. */
-function entry(c: CpuContext, base: number, size: number): { ret: number; hv?: Hv } {
+function entry(c: CpuContext, base: number, size: number): number {
   if (!imageIsOurs(c, base)) {
     // A real CPU would branch into garbage; the simulation refuses to run a foreign image.
-    return { ret: -Errno.EIO };
+    return -Errno.EIO;
   }
   c.setState(CpuState.HYPERVISOR);
   const hv = new Hv(c, base, size);
@@ -144,13 +144,13 @@ function entry(c: CpuContext, base: number, size: number): { ret: number; hv?: H
   if (err) {
     if (master) shutdown(hv);
     archCpuRestore(hv);
-    return { ret: err };
+    return err;
   }
   if (master) printk(hv, 'Activating hypervisor\n');
   // arch_cpu_activate_vmm: eret to Linux with x0 = 0, now as the root cell's guest.
-  c.setHvActive(true);
+  c.setHv(hv);
   c.setState(CpuState.GUEST);
-  return { ret: 0, hv };
+  return 0;
 }
 
 /** Record the next machine-wide trace sequence number in one of this CPU's words. */
@@ -166,7 +166,7 @@ export function archCpuRestore(hv: Hv): void {
   const c = hv.c;
   if (c.gicc.load(GicCpuWord.ICH_HCR) & ICH_HCR_EN) irqchipCpuShutdown(hv);
   c.setCellId(c.cpu, 0);
-  c.setHvActive(false);
+  c.setHv(undefined);
   c.setState(CpuState.LINUX);
 }
 

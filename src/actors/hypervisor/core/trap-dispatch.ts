@@ -1,14 +1,17 @@
 /**
- * arch_handle_trap: the synchronous exits of a lower EL, dispatched by ESR_EL2.EC exactly as
- * Jailhouse's arm64 trap table does (HVC 0x16, SMC 0x17, MSR/MRS 0x18, IABT 0x20, DABT 0x24;
- * anything else is unhandled and panic-parks the CPU). Guest code run by the A64 engine and the
- * root-cell Linux model both come through here with a real ESR, so both are decoded and counted
- * the same way.
+ * The hypervisor's exit vectors (arm64/entry.S handle_vmexit): every exit from a lower EL counts
+ * vmexits_total once on the way in (handle_vmexit_early), then goes to its handler.
+ * arch_handle_trap takes the synchronous exits, dispatched by ESR_EL2.EC exactly as Jailhouse's
+ * arm64 trap table does (HVC 0x16, SMC 0x17, MSR/MRS 0x18, IABT 0x20, DABT 0x24; anything else
+ * is unhandled and panic-parks the CPU); irqchip_handle_irq takes the physical IRQ exits. Guest
+ * code run by the A64 engine and the root-cell Linux model both come through here with a real
+ * ESR, so both are decoded and counted the same way.
  */
 import type { Hv } from './hv.js';
 import { Stat } from './layout.js';
 import { MmioAccess, MmioResult, mmioHandleAccess } from './mmio.js';
 import { panicPark, RESUME, type CpuAction } from './percpu-control.js';
+import { irqchipHandleIrq } from './irqchip-irq.js';
 import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js';
 import { printk } from './printk.js';
 import type { TrapContext, TrapRegs } from './trap-context.js';
@@ -50,6 +53,35 @@ function arg(regs: TrapRegs, n: number): number {
   return Number(regs.get(n));
 }
 
+/** handle_vmexit_early: the one count of vmexits_total, for every exit (trap or IRQ). */
+function handleVmexitEarly(hv: Hv): void {
+  hv.count(Stat.TOTAL);
+}
+
+/**
+ * The IRQ vector (handle_vmexit irqchip_handle_irq): a physical IRQ exit, taken when the PE's
+ * IRQ line is asserted while HCR_EL2.IMO routes it to EL2. Returns what the CPU does next.
+ * With the profiler on, the exit is recorded with its handling time.
+ */
+export function handleIrqExit(hv: Hv): CpuAction {
+  const rec = hv.c.rec;
+  if (rec === undefined) {
+    handleVmexitEarly(hv);
+    return irqchipHandleIrq(hv);
+  }
+  rec.exitBegin();
+  try {
+    handleVmexitEarly(hv);
+    return irqchipHandleIrq(hv);
+  } finally {
+    rec.exitEnd(0, hv.c.cellId);
+  }
+}
+
+/**
+ * The synchronous-exception vector (handle_vmexit arch_handle_trap). With the profiler on, the
+ * exit is recorded with its cause and handling time.
+ */
 export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   const rec = hv.c.rec;
   if (rec === undefined) return dispatchTrap(hv, t);
@@ -86,8 +118,9 @@ function noteCause(rec: ExitRecorder, t: TrapContext, ec: number): void {
   }
 }
 
+/** arch_handle_trap's dispatch by exception class. */
 function dispatchTrap(hv: Hv, t: TrapContext): TrapOutcome {
-  hv.count(Stat.TOTAL);
+  handleVmexitEarly(hv);
   const ec = esrEc(t.esr);
   const iss = esrIss(t.esr);
   let ret = TRAP_UNHANDLED;

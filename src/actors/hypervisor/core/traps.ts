@@ -1,13 +1,12 @@
 /**
  * The handlers behind arch_handle_trap's table (trap-dispatch.ts) for the exits that are not
- * MMIO: HVC hypercalls, SMC (PSCI, SMCCC), the ICC_SGI1R_EL1 write, and physical IRQ exits.
- * vmexits_total is counted by the dispatcher (and by trapIrq for IRQ exits).
+ * MMIO: HVC hypercalls, SMC (PSCI, SMCCC) and the ICC_SGI1R_EL1 write. vmexits_total is counted
+ * on the way in (trap-dispatch.ts, handle_vmexit_early), not here.
  */
 import { Hc } from './layout.js';
 import type { Hv } from './hv.js';
 import { hypercall } from './control.js';
 import { handleSgirWrite, irqchipCpuShutdown } from './irqchip.js';
-import { irqchipHandleIrq } from './irqchip-irq.js';
 import { RESUME, type CpuAction } from './percpu-control.js';
 import { handleSmc, type SmcResult } from './psci.js';
 import { CpuState } from '../../cpu/layout.js';
@@ -39,22 +38,10 @@ export function sysregWriteFromTrap(hv: Hv, value: bigint): CpuAction | undefine
   return handleSgirWrite(hv, value) ? RESUME : undefined;
 }
 
-/** A physical IRQ exit (the PE's IRQ line is asserted while HCR_EL2.IMO routes it to EL2). */
-export function trapIrq(hv: Hv): CpuAction {
-  const rec = hv.c.rec;
-  if (rec === undefined) return irqchipHandleIrq(hv);
-  rec.exitBegin();
-  try {
-    return irqchipHandleIrq(hv);
-  } finally {
-    rec.exitEnd(0, hv.c.cellId);
-  }
-}
-
 /** arch_shutdown_self: this CPU returns to EL1 without the hypervisor underneath. */
 export function archShutdownSelf(hv: Hv): void {
   irqchipCpuShutdown(hv);
   hv.c.setCellId(hv.cpu, 0);
-  hv.c.setHvActive(false);
+  hv.c.setHv(undefined);
   hv.c.setState(CpuState.LINUX);
 }

@@ -216,9 +216,7 @@ export function enterHypervisor(k: Kernel): void {
   }
   let ret: number;
   if (k.cpu < d.get(DrvWord.MAX_CPUS)) {
-    const r = hypervisorEntry(c, d.hvMem, d.hvMemSize);
-    ret = r.ret;
-    if (ret === 0) k.hv = r.hv;
+    ret = hypervisorEntry(c, d.hvMem, d.hvMemSize);
   } else {
     ret = -Errno.EINVAL;
   }
