@@ -22,6 +22,7 @@ export class ExitRecorder {
   private readonly detailAt = new Float64Array(MAX_DEPTH);
   private readonly auxAt = new Float64Array(MAX_DEPTH);
   private readonly countAt = new Int32Array(MAX_DEPTH);
+  private readonly cellAt = new Int32Array(MAX_DEPTH);
 
   constructor(
     sab: SharedArrayBuffer,
@@ -33,11 +34,12 @@ export class ExitRecorder {
     this.head = Atomics.load(this.i32, ringWord(cpu, RingWord.HEAD));
   }
 
-  /** A trap or IRQ exit entered the hypervisor. */
-  exitBegin(): void {
+  /** A trap or IRQ exit entered the hypervisor from the guest of cell `cell` (its id). */
+  exitBegin(cell: number): void {
     const d = this.depth++;
     if (d >= MAX_DEPTH) return;
     this.t0[d] = now();
+    this.cellAt[d] = cell;
     this.reasonAt[d] = REASON_OTHER;
     this.detailAt[d] = 0;
     this.auxAt[d] = 0;
@@ -71,15 +73,18 @@ export class ExitRecorder {
     if (d >= 0 && d < MAX_DEPTH) this.auxAt[d] = (this.auxAt[d]! % 256) + id * 256;
   }
 
-  /** The exit returns to the guest (or parks the CPU): `ec` is ESR_EL2.EC (0 for an IRQ exit). */
-  exitEnd(ec: number, cell: number): void {
+  /**
+   * The exit returns to the guest (or parks the CPU): `ec` is ESR_EL2.EC (0 for an IRQ exit).
+   * The record names the cell the CPU exited from, even if the exit moved it to another.
+   */
+  exitEnd(ec: number): void {
     const d = --this.depth;
     if (d >= MAX_DEPTH || d < 0) {
       if (d < 0) this.depth = 0;
       return;
     }
     const t0 = this.t0[d]!;
-    this.put(RecKind.EXIT | (this.reasonAt[d]! << 4) | (ec << 8), t0, now() - t0, cell, this.detailAt[d]!, this.auxAt[d]!, this.countAt[d]!);
+    this.put(RecKind.EXIT | (this.reasonAt[d]! << 4) | (ec << 8), t0, now() - t0, this.cellAt[d]!, this.detailAt[d]!, this.auxAt[d]!, this.countAt[d]!);
   }
 
   /** The CPU's state changed to `state` (CpuState). */

@@ -124,6 +124,8 @@ export class Hv extends HvView {
 
   /** Count a vmexit in this CPU's own statistics slot (plain, non-atomic, like Jailhouse). */
   count(stat: number, n = 1): void {
+    // The profiler: the first category an exit counts is its reason.
+    if (this.c.rec !== undefined && stat !== 0 && n !== 0) this.c.rec.reason(stat);
     const dv = this.dv;
     const o = this.pubOff + PUB.STATS + stat * 4;
     dv.setUint32(o, (dv.getUint32(o, true) + n) >>> 0, true);

@@ -69,12 +69,12 @@ export function handleIrqExit(hv: Hv): CpuAction {
     handleVmexitEarly(hv);
     return irqchipHandleIrq(hv);
   }
-  rec.exitBegin();
+  rec.exitBegin(hv.c.cellId);
   try {
     handleVmexitEarly(hv);
     return irqchipHandleIrq(hv);
   } finally {
-    rec.exitEnd(0, hv.c.cellId);
+    rec.exitEnd(0);
   }
 }
 
@@ -86,12 +86,12 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   const rec = hv.c.rec;
   if (rec === undefined) return dispatchTrap(hv, t);
   const ec = esrEc(t.esr);
-  rec.exitBegin();
+  rec.exitBegin(hv.c.cellId);
   noteCause(rec, t, ec);
   try {
     return dispatchTrap(hv, t);
   } finally {
-    rec.exitEnd(ec, hv.c.cellId);
+    rec.exitEnd(ec);
   }
 }
 
