@@ -9,7 +9,7 @@
  */
 
 /** Records per CPU ring (a power of two: the index is a mask). */
-export const RING_CAPACITY = 1 << 15;
+export const RING_CAPACITY = 1 << 16;
 /** Int32 words of one CPU's ring header (64 bytes: no two CPUs share a cache line). */
 export const RING_HDR_WORDS = 16;
 /** Float64 slots of one record. */

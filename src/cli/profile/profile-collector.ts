@@ -120,7 +120,7 @@ export class ProfileCollector {
     };
   }
 
-  start(intervalMs = 10): this {
+  start(intervalMs = 5): this {
     this.timer = setInterval(() => this.drain(), intervalMs);
     this.timer.unref();
     return this;
