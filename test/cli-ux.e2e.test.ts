@@ -87,7 +87,7 @@ describe('--version and --help', () => {
     const tlp = await jhsim(['tlp', 'decode', '--help']);
     expect(tlp.stdout).not.toContain('Global Options');
     const guest = await jhsim(['guest', 'run', '--help']);
-    expect(helpOptions(guest.stdout, 'Global Options')).toEqual(['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log']);
+    expect(helpOptions(guest.stdout, 'Global Options')).toEqual(['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log', '--profile']);
     const shell = await jhsim(['shell', '--help']);
     expect(helpOptions(shell.stdout, 'Global Options')).toContain('--log-level');
     const create = await jhsim(['config', 'create', '--help']);

@@ -131,6 +131,28 @@ describe('jhsim profile', () => {
     expect(Number(/Total Samples:(\d+)/.exec(section)![1])).toBe(counted.vmexits_total);
   });
 
+  it('cell stats --json: a timestamp, rates over the interval, other = total − categories; --unperturbed reads shared memory', async () => {
+    const setup = 'jailhouse enable configs/qemu-arm64.json; jailhouse cell create configs/cells/gic-demo.json; jailhouse cell load gic-demo configs/inmates/gic-demo.bin; jailhouse cell start gic-demo; sleep 0.3';
+    const r = await jhsim(['run', '-c', `${setup}; jailhouse cell stats gic-demo --json --interval 500; jailhouse cell stats 0 --json --interval 300; jailhouse cell stats 0 --json --interval 300 --unperturbed; jailhouse cell stats gic-demo --once --interval 200`], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    type S = { timestamp: string; source: string; interval_ms: number; counters: Record<string, number>; rates: Record<string, number>; other: number };
+    const [demo, rootSysfs, rootShm] = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as S);
+    expect(Date.parse(demo!.timestamp)).toBeGreaterThan(Date.parse('2020-01-01'));
+    expect(demo!.interval_ms).toBeGreaterThanOrEqual(500);
+    // gic-demo's timer ticks at 10 Hz: one virt_irq exit each.
+    expect(demo!.rates.vmexits_virt_irq).toBeGreaterThan(3);
+    expect(demo!.rates.vmexits_virt_irq).toBeLessThan(30);
+    const sum = Object.entries(demo!.counters).reduce((s, [k, v]) => (k === 'vmexits_total' ? s : s + v), 0);
+    expect(demo!.other).toBe(demo!.counters.vmexits_total! - sum);
+    // Through sysfs the root cell measures its own reads (hypercalls); from shared memory it does not.
+    expect(rootSysfs!.source).toMatch(/^sysfs/);
+    expect(rootSysfs!.rates.vmexits_hypercall).toBeGreaterThan(0);
+    expect(rootShm!.source).toBe('shared memory (unperturbed)');
+    expect(rootShm!.rates.vmexits_hypercall).toBe(0);
+    expect(r.stdout).toMatch(/Statistics for gic-demo cell\n\nCOUNTER \(All CPUs\) +SUM +PER SEC\n/);
+    expect(r.stdout).toMatch(/\(other\) +\d+\n\nread from sysfs .* at \d{4}-\d\d-\d\dT.*; rates over \d+ ms\nother = vmexits_total minus the categories/);
+  });
+
   it('refuses bad options before it boots anything', async () => {
     const r = await jhsim(['profile', '-o', '/nonexistent/dir/p.json']);
     expect(r.code).not.toBe(0);

@@ -42,8 +42,8 @@ program
   .addOption(new Option('--filters <which>', "the hypervisor's GIC filters: Jailhouse's own (flaws included) or jhsim's corrected ones").choices(['upstream', 'fixed']).default('upstream'))
   .addOption(new Option('--isolation-monitor <on|off>', 'report emulated writes that change another cell\'s interrupts, PCI devices or ivshmem peers').choices(['on', 'off']).default('on'))
   .option('--upstream-races', "keep upstream's race windows (cell create releases the CPU hotplug lock before its hypercall; a failed create leaves its CPUs with a stale park), which jhsim closes by default")
-  .option('--profile <file>', 'record every vmexit (shell, run, demo) and write FILE (Chrome/Perfetto trace), FILE .html (report) and .txt (tables) at the end')
   .option('--uart-log <dir>', "write each cell's UART output to DIR/<cell name>.log (shell, run, demo, guest run)")
+  .option('--profile <file>', 'record every vmexit (shell, run, demo, guest run) and write FILE (Chrome/Perfetto trace), FILE .html (report) and .txt (tables) at the end')
   .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'));
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();

@@ -28,6 +28,7 @@ import { parseIntOption } from '../machine-options.js';
 import { UserProcess } from '../shell/user.js';
 import { UartConsole, formatUartLine, type UartLine } from '../shell/uart-console.js';
 import { fileError } from '../file-errors.js';
+import { OTHER_NOTE, otherExits } from '../tools/cell-stats.js';
 import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
 import { checkProfileTarget, writeProfile } from '../profile/profile-output.js';
 
@@ -262,9 +263,9 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
   } else {
     if (!streamedLineEnd) io.out('\n');
     const names = ['vmexits_total', 'vmexits_hypercall', 'vmexits_mmio', 'vmexits_psci', 'vmexits_smccc', 'vmexits_virt_irq', 'vmexits_virt_sgi', 'vmexits_maintenance', 'vmexits_management'];
-    const t = new Table({ head: ['CPU', 'stopped', 'instructions', ...names.map((n) => n.replace('vmexits_', ''))], style: { head: [], border: [] } });
-    for (const c of r.cpus) t.push([c.cpu, c.status, c.instructions, ...names.map((n) => c.vmexits[n] ?? 0)]);
-    io.out(`${t.toString()}\n`);
+    const t = new Table({ head: ['CPU', 'stopped', 'instructions', ...names.map((n) => n.replace('vmexits_', '')), 'other'], style: { head: [], border: [] } });
+    for (const c of r.cpus) t.push([c.cpu, c.status, c.instructions, ...names.map((n) => c.vmexits[n] ?? 0), otherExits(c.vmexits)]);
+    io.out(`${t.toString()}\n${OTHER_NOTE}\n`);
     const total = r.cpus.reduce((a, c) => a + c.instructions, 0);
     io.out(`${total} instructions in ${(r.durationMs / 1000).toFixed(3)} s (${(r.instructionsPerSecond / 1e6).toFixed(2)} M/s over ${r.cpus.length} CPUs), entry 0x${r.entry.toString(16)} (${r.format})\n`);
   }

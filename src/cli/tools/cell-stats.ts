@@ -2,9 +2,14 @@
  * `jailhouse cell stats { ID | [--name] NAME }` (tools/jailhouse-cell-stats): the statistics
  * of a cell read from sysfs, as the real tool's screen (COUNTER, SUM, PER SEC; the first
  * redraw after 1 s, then every 4 s; q quits, c cycles through the CPUs, a shows all CPUs).
- * `--once` prints one sample, `--json` one JSON object, for scripts.
+ * `--once` prints the counters with per-second rates over `--interval` ms, `--json` the same as
+ * one JSON object with a timestamp, for scripts. Through sysfs each counter read is a hypercall
+ * on the reading CPU, so root's own counters grow with the sampling; `--unperturbed` reads them
+ * from the hypervisor's memory instead (what a debugger would see), and the output says which.
  */
 import { strerror } from '../../shared/errno.js';
+import { hvCells } from '../inspect/inspect-cells.js';
+import { vmexits } from '../inspect/inspect.js';
 import type { ToolContext } from './tool-context.js';
 import { CELL_STATS_USAGE, parseSelector } from './jailhouse-cell.js';
 
@@ -61,6 +66,30 @@ export async function sampleCellStats(ctx: ToolContext, id: number, name: string
   return { id, name, cpus, counters, perCpu };
 }
 
+/** The same counters read from hypervisor memory by the supervisor: no hypercall, nothing perturbed. */
+export function sampleUnperturbed(ctx: ToolContext, id: number, name: string): CellStatsSample | number {
+  const cell = hvCells(ctx.user.m).find((c) => c.id === id);
+  if (!cell) return -2;
+  const counters: Record<string, number> = {};
+  const perCpu: Record<string, Record<string, number>> = {};
+  for (const cpu of cell.cpus) {
+    const row = vmexits(ctx.user.m, cpu) ?? {};
+    perCpu[`cpu${cpu}`] = row;
+    for (const [k, v] of Object.entries(row)) counters[k] = (counters[k] ?? 0) + v;
+  }
+  return { id, name, cpus: cell.cpus, counters, perCpu };
+}
+
+/**
+ * vmexits_total minus the categories: exits counted only in the total (on arm64 the trapped
+ * ICC_SGI1R_EL1 writes, as upstream counts them, and fatal traps).
+ */
+export function otherExits(c: Record<string, number>): number {
+  return (c.vmexits_total ?? 0) - Object.entries(c).reduce((s, [k, v]) => (k === 'vmexits_total' ? s : s + v), 0);
+}
+
+export const OTHER_NOTE = 'other = vmexits_total minus the categories: exits counted only in the total (trapped ICC_SGI1R_EL1 writes, as upstream counts them)';
+
 /** The counters a view shows: the cell-wide sums, or one CPU's. */
 function viewValues(s: CellStatsSample, view: number | 'all'): Record<string, number> {
   return view === 'all' ? s.counters : (s.perCpu[`cpu${view}`] ?? {});
@@ -84,10 +113,39 @@ export function renderCellStats(s: CellStatsSample, view: number | 'all', prev: 
   return `${lines.join('\n')}\n`;
 }
 
+/** Two samples `intervalMs` apart: values, per-second rates, `other`, a timestamp and the source. */
+async function sampleWithRates(ctx: ToolContext, cell: { id: number; name: string }, intervalMs: number, unperturbed: boolean) {
+  const take = async (): Promise<CellStatsSample | number> => (unperturbed ? sampleUnperturbed(ctx, cell.id, cell.name) : sampleCellStats(ctx, cell.id, cell.name));
+  const a = await take();
+  if (typeof a === 'number') return a;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, intervalMs));
+  const b = await take();
+  if (typeof b === 'number') return b;
+  const secs = (performance.now() - t0) / 1000;
+  const rates = Object.fromEntries(Object.entries(b.counters).map(([k, v]) => [k, Math.round(((v - (a.counters[k] ?? 0)) / secs) * 10) / 10]));
+  return {
+    ...b,
+    timestamp: new Date().toISOString(),
+    source: unperturbed ? 'shared memory (unperturbed)' : 'sysfs (each read is a hypercall on the reading CPU)',
+    interval_ms: Math.round(secs * 1000),
+    rates,
+    other: otherExits(b.counters),
+  };
+}
+
 export async function cellStats(ctx: ToolContext, args: string[]): Promise<number> {
   const once = args.includes('--once');
   const json = args.includes('--json');
-  const rest = args.filter((a) => a !== '--once' && a !== '--json');
+  const unperturbed = args.includes('--unperturbed');
+  const iv = args.indexOf('--interval');
+  const intervalArg = iv >= 0 ? args[iv + 1] : undefined;
+  const intervalMs = intervalArg === undefined ? 1000 : Number(intervalArg);
+  if (iv >= 0 && (intervalArg === undefined || !/^\d+$/.test(intervalArg) || intervalMs < 1 || intervalMs > 600_000)) {
+    ctx.io.err(`jailhouse cell stats: --interval ${intervalArg ?? ''}: expected milliseconds from 1 to 600000\n`);
+    return 1;
+  }
+  const rest = args.filter((a, i) => a !== '--once' && a !== '--json' && a !== '--unperturbed' && !(iv >= 0 && (i === iv || i === iv + 1)));
   if (rest[0] === '--help' || rest[0] === '-h') {
     ctx.io.out(CELL_STATS_USAGE);
     return 0;
@@ -99,20 +157,36 @@ export async function cellStats(ctx: ToolContext, args: string[]): Promise<numbe
   }
   const cell = await resolveId(ctx, rest);
   if (!cell) return 1;
-  let s = await sampleCellStats(ctx, cell.id, cell.name);
+  if (json || once || !ctx.keys) {
+    const r = await sampleWithRates(ctx, cell, intervalMs, unperturbed);
+    if (typeof r === 'number') {
+      ctx.io.err(`reading stats: ${strerror(r)}\n`);
+      return 1;
+    }
+    if (json) {
+      ctx.io.out(`${JSON.stringify(r)}\n`);
+      return 0;
+    }
+    ctx.io.out(renderOnce(r));
+    return 0;
+  }
+  const s = await sampleCellStats(ctx, cell.id, cell.name);
   if (typeof s === 'number') {
     ctx.io.err(`reading stats: ${strerror(s)}\n`);
     return 1;
   }
-  if (json) {
-    ctx.io.out(`${JSON.stringify(s)}\n`);
-    return 0;
-  }
-  if (once || !ctx.keys) {
-    ctx.io.out(renderCellStats(s, 'all', undefined, 0).replace(/\x1b\[\d+m/g, ''));
-    return 0;
-  }
   return liveView(ctx, cell, s);
+}
+
+/** `--once`: the counters, their rates over the interval and `other`, without the live screen's keys. */
+function renderOnce(r: CellStatsSample & { timestamp: string; source: string; interval_ms: number; rates: Record<string, number>; other: number }): string {
+  const names = Object.keys(r.counters).sort((a, b) => r.counters[b]! - r.counters[a]! || a.localeCompare(b));
+  const lines = [`Statistics for ${r.name} cell`, ''];
+  lines.push(`${'COUNTER (All CPUs)'.padEnd(30)}${'SUM'.padStart(10)}${'PER SEC'.padStart(10)}`);
+  for (const n of names) lines.push(n.padEnd(30) + String(r.counters[n]).padStart(10) + String(r.rates[n] ?? 0).padStart(10));
+  lines.push(`${'(other)'.padEnd(30)}${String(r.other).padStart(10)}`);
+  lines.push('', `read from ${r.source} at ${r.timestamp}; rates over ${r.interval_ms} ms`, OTHER_NOTE);
+  return `${lines.join('\n')}\n`;
 }
 
 /** The refreshing screen: until q (or Ctrl-C). */

@@ -11,7 +11,7 @@ import { encodeUtf8 } from '../../shared/text.js';
 import { UserProcess } from '../shell/user.js';
 
 const CELL_ID_UNUSED = -1;
-export const CELL_STATS_USAGE = 'usage: jailhouse cell stats { ID | [--name] NAME } [--once] [--json]\n';
+export const CELL_STATS_USAGE = 'usage: jailhouse cell stats { ID | [--name] NAME } [--once | --json] [--interval MS] [--unperturbed]\n';
 
 export interface CellSelector {
   id: number;
