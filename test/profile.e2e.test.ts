@@ -153,6 +153,26 @@ describe('jhsim profile', () => {
     expect(r.stdout).toMatch(/\(other\) +\d+\n\nread from sysfs .* at \d{4}-\d\d-\d\dT.*; rates over \d+ ms\nother = vmexits_total minus the categories/);
   });
 
+  it('top (cpus --watch) shows instructions/s and exits/s by reason per CPU, from shared memory', async () => {
+    const setup = 'jailhouse enable configs/qemu-arm64.json; jailhouse cell create configs/cells/gic-demo.json; jailhouse cell load gic-demo configs/inmates/gic-demo.bin; jailhouse cell start gic-demo; sleep 0.3';
+    const r = await jhsim(['run', '-c', `${setup}; top --interval 600 --count 2; cpus --watch --interval 300; top --interval 10`], { timeoutMs: 60_000 });
+    expect(r.stderr).toContain('top: bad value (--interval 10');
+    const screens = r.stdout.split('jhsim top: ').slice(1);
+    expect(screens.length).toBe(3);
+    for (const screen of screens) {
+      const head = screen.split('\n').find((l) => l.includes('INSN/s'))!;
+      const titles = head.split('│').map((x) => x.trim()).filter(Boolean);
+      expect(titles).toEqual(['CPU', 'STATE', 'CELL', 'GUEST PC', 'INSN/s', 'EXITS/s', 'MMIO', 'MGMT', 'HCALL', 'MAINT', 'VIRQ', 'VSGI', 'PSCI', 'SMCCC', 'OTHER']);
+      const cpu1 = screen.split('\n').find((l) => /^│ 1 /.test(l))!.split('│').map((x) => x.trim()).filter(Boolean);
+      expect(cpu1.slice(0, 3)).toEqual(['1', 'guest', 'gic-demo']);
+      expect(cpu1[3]).toMatch(/^0x[0-9a-f]+ EL1$/);
+      // gic-demo's 10 Hz timer: a virt_irq exit per tick.
+      const virq = Number(cpu1[titles.indexOf('VIRQ')]);
+      expect(virq).toBeGreaterThan(2);
+      expect(virq).toBeLessThan(40);
+    }
+  });
+
   it('refuses bad options before it boots anything', async () => {
     const r = await jhsim(['profile', '-o', '/nonexistent/dir/p.json']);
     expect(r.code).not.toBe(0);

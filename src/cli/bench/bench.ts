@@ -17,7 +17,8 @@ import { parseIntOption } from '../machine-options.js';
 import { DEFAULT_ROOT_CONFIG, resolveUserPath } from '../paths.js';
 import { UserProcess } from '../shell/user.js';
 import { formatRealCode, measureRealCode } from './bench-real.js';
-import { formatRecordingOverhead, measureRecordingOverhead } from './bench-profile.js';
+import { formatRecordingOverhead, measureRecordingOverhead, type RecordingOverhead } from './bench-profile.js';
+import { progressBar } from '../progress.js';
 import { GUEST_TARGET_INSNS_PER_S, GUEST_TARGET_MMIO_PER_S, compareQemu, measureGuest, type GuestBenchRow, type QemuComparison } from './bench-guest.js';
 import { Sys } from '../../actors/cpu/linux/layout.js';
 
@@ -119,14 +120,32 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   const list = o.cpusList.split(',').map((s) => parseIntOption('--cpus-list', s.trim(), 2, 64)!);
   const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
   const guestBudget = parseIntOption('--guest-instructions', o.guestInstructions, 0, 1e12)!;
-  const ipi = await measureIpi(2000);
-  const irq = await measureIrqLatency(2000, ipi.notify_roundtrip_us);
-  const timer = await measureTimerLatency(300);
-  const results = await measure(list, cycles);
-  const guest = guestBudget ? await measureGuest(guestBudget) : [];
-  const qemu = guestBudget ? await compareQemu() : undefined;
-  const real = guestBudget ? await measureRealCode() : undefined;
-  const recording = guestBudget ? await measureRecordingOverhead(guestBudget) : [];
+  // One step per phase; the bar (a terminal only) says which phase runs and how long is left.
+  const phases = 4 + (guestBudget ? 4 : 0);
+  const bar = progressBar('bench', phases, { phase: true, unit: 'phases' });
+  let done = 0;
+  const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    bar?.update(done, { phase: name });
+    const r = await run();
+    bar?.update(++done, { phase: name });
+    return r;
+  };
+  let ipi, irq, timer, results, guest: GuestBenchRow[] = [], qemu, real, recording: RecordingOverhead[] = [];
+  try {
+    ipi = await phase('IPI round trip', () => measureIpi(2000));
+    const notify = ipi.notify_roundtrip_us;
+    irq = await phase('interrupt delivery', () => measureIrqLatency(2000, notify));
+    timer = await phase('timer lateness', () => measureTimerLatency(300));
+    results = await phase('enable+disable cycles', () => measure(list, cycles));
+    if (guestBudget) {
+      guest = await phase('guest engine loops', () => measureGuest(guestBudget));
+      qemu = await phase('sieve vs qemu-aarch64', () => compareQemu());
+      real = await phase('real code vs qemu-aarch64', () => measureRealCode());
+      recording = await phase('vmexit recorder cost', () => measureRecordingOverhead(guestBudget));
+    }
+  } finally {
+    bar?.stop();
+  }
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, guest, qemu, real, recording })}\n`);
     return 0;

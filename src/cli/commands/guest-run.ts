@@ -29,6 +29,7 @@ import { UserProcess } from '../shell/user.js';
 import { UartConsole, formatUartLine, type UartLine } from '../shell/uart-console.js';
 import { fileError } from '../file-errors.js';
 import { OTHER_NOTE, otherExits } from '../tools/cell-stats.js';
+import { progressBar } from '../progress.js';
 import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
 import { checkProfileTarget, writeProfile } from '../profile/profile-output.js';
 
@@ -68,6 +69,8 @@ export interface GuestRunOptions {
   readBack?: { address: number; size: number };
   /** Record every vmexit (the profiler); the result then carries the recording. */
   profile?: boolean;
+  /** Called while the guest runs with the most instructions any CPU has retired so far. */
+  onProgress?: (retired: number) => void;
 }
 
 export interface GuestCpuReport {
@@ -166,6 +169,7 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
     let timedOut = false;
     for (;;) {
       drain();
+      o.onProgress?.(Math.max(...Array.from({ length: m.nr }, (_, cpu) => m.guestRetired(cpu))));
       const statuses = Array.from({ length: m.nr }, (_, cpu) => m.guestStatus(cpu));
       if (statuses.every((s) => DONE.has(s))) break;
       if (m.hangs.length || m.faults.length) break;
@@ -231,7 +235,11 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
   if (o.profile !== undefined) checkProfileTarget(o.profile);
   // Whether what was streamed so far ends a line (the report starts on a line of its own).
   let streamedLineEnd = true;
-  const r = await runGuest({
+  const budget = parseIntOption('--max-instructions', o.maxInstructions, 1, Number.MAX_SAFE_INTEGER) ?? 0;
+  // A bar for a budgeted run, on a terminal, when the guest's output does not stream to it.
+  const bar = budget ? progressBar('guest run', budget, { quiet: !o.json && !!process.stdout.isTTY, unit: 'instructions' }) : undefined;
+  const run = runGuest({
+    onProgress: bar ? (n) => bar.update(Math.min(n, budget)) : undefined,
     profile: o.profile !== undefined,
     board,
     image: bytes,
@@ -239,7 +247,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     load: parseAddress('--load', o.load),
     entry: parseAddress('--entry', o.entry),
     configFile: o.config,
-    maxInstructions: parseIntOption('--max-instructions', o.maxInstructions, 1, Number.MAX_SAFE_INTEGER) ?? 0,
+    maxInstructions: budget,
     allCpus: !!o.allCpus,
     timeoutMs: (parseIntOption('--timeout', o.timeout, 1, 86_400) ?? 60) * 1000,
     watchdogMs,
@@ -253,6 +261,12 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
         if (t) streamedLineEnd = t.endsWith('\n');
       },
   });
+  let r: GuestRunResult;
+  try {
+    r = await run;
+  } finally {
+    bar?.stop();
+  }
   const { profile, ...result } = r;
   if (profile && o.profile !== undefined) {
     const f = writeProfile(profile, o.profile);

@@ -10,7 +10,7 @@ import { isAbsolute, join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
 
 /** The shell's commands (Shell.runCommand), for completion and for the CLI's "a shell command" hint. */
-export const SHELL_COMMANDS: readonly string[] = ['jailhouse', 'lspci', 'setpci', 'cat', 'echo', 'ls', 'sleep', 'dmesg', 'cpus', 'uart', 'help', 'exit', 'quit'];
+export const SHELL_COMMANDS: readonly string[] = ['jailhouse', 'lspci', 'setpci', 'cat', 'echo', 'ls', 'sleep', 'dmesg', 'cpus', 'top', 'uart', 'help', 'exit', 'quit'];
 
 export interface CompletionSources {
   /** Names of the cells that exist now, the root cell first ([] while disabled). */

@@ -10,6 +10,7 @@ import type { Machine } from '../../actors/cpu/supervisor.js';
 import { cpuTopology } from '../../actors/cpu/board.js';
 import { cpuViews, type CpuView } from '../inspect/inspect.js';
 import { cpusTable } from '../inspect/cpus-table.js';
+import { runTop } from '../inspect/top.js';
 import { hostDirEntries, type CompletionSources } from './shell-complete.js';
 import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
 import type { Io } from '../io.js';
@@ -42,6 +43,9 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   dmesg                           print the kernel log
   cpus [--json]                   simulation view: state, online, hypervisor, cell, vmexits and
                                   isolation violations (iso) per CPU
+  top [--interval MS] [--count N] live view of every CPU (also \`cpus --watch\`): state, cell, guest
+                                  PC, instructions/s and vmexits/s by reason, from shared memory;
+                                  q or Ctrl-C stops it (without a terminal: N screens, default 1)
   uart [mute|unmute]              stop or resume printing the cells' UART lines at the prompt;
                                   muted lines wait for \`jailhouse console\` (without an
                                   argument: say which)
@@ -152,7 +156,10 @@ export class Shell {
         this.io.out(this.m.kernelLog().text);
         return 0;
       case 'cpus':
+        if (args[0] === '--watch') return this.top(args.slice(1));
         return this.cpus(args);
+      case 'top':
+        return this.top(args);
       case 'uart':
         return this.uartCmd(args);
       case 'help':
@@ -260,6 +267,29 @@ export class Shell {
       },
       hostDir: hostDirEntries,
     };
+  }
+
+  private async top(args: string[]): Promise<number> {
+    const opt = (name: string): string | undefined => {
+      const i = args.indexOf(name);
+      return i >= 0 ? (args[i + 1] ?? '') : undefined;
+    };
+    const iv = opt('--interval');
+    const cnt = opt('--count');
+    const known = new Set(['--interval', '--count']);
+    const bad = args.find((a, i) => !known.has(a) && !known.has(args[i - 1] ?? ''));
+    const intervalMs = iv === undefined ? 1000 : Number(iv);
+    const count = cnt === undefined ? (this.keys ? undefined : 1) : Number(cnt);
+    if (bad !== undefined || !Number.isInteger(intervalMs) || intervalMs < 50 || intervalMs > 600_000 || (count !== undefined && (!Number.isInteger(count) || count < 1))) {
+      this.io.err(`top: ${bad !== undefined ? `unexpected argument '${bad}'` : `bad value (--interval ${iv ?? ''} --count ${cnt ?? ''})`} (usage: top [--interval MS (50..600000)] [--count N])\n`);
+      return 2;
+    }
+    const abort = (this.abort = new AbortController());
+    try {
+      return await runTop(this.m, { intervalMs, count, inPlace: !!this.keys, signal: abort.signal, keys: this.keys, out: (t) => this.io.out(t) });
+    } finally {
+      this.abort = undefined;
+    }
   }
 
   private cpus(args: string[]): number {
