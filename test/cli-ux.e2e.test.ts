@@ -77,7 +77,7 @@ describe('--version and --help', () => {
   it('stress --help lists the global options it honours; defaults print as numbers', async () => {
     const r = await jhsim(['stress', '--help']);
     expect(r.code).toBe(0);
-    expect(helpOptions(r.stdout, 'Global Options')).toEqual(['--board', '--cpus', '--firmware', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races']);
+    expect(helpOptions(r.stdout, 'Global Options')).toEqual(['--board', '--cpus', '--firmware', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--profile']);
     expect(r.stdout).toMatch(/--callers <n>\s+concurrent user-space callers \(default: 3\)/);
     expect(r.stdout).toMatch(/\(default: 10000\)/); // --watchdog, a global
     expect(r.stdout).not.toMatch(/default: "\d/);

@@ -173,6 +173,34 @@ describe('jhsim profile', () => {
     }
   });
 
+  it('stress --profile records one run (its enables and disables); a campaign is refused', async () => {
+    const file = join(dir, 'stress.json');
+    const r = await jhsim(['stress', '--iterations', '40', '--callers', '2', '--seed', '7', '--profile', file, '--json'], { timeoutMs: 90_000 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`profile: trace ${file}`);
+    expect(JSON.parse(r.stdout).profile).toBeUndefined();
+    const text = readFileSync(join(dir, 'stress.txt'), 'utf8');
+    expect(text).toMatch(/^ *hypercall +\d+/m);
+    expect(readFileSync(file, 'utf8')).toContain('"name":"hypervisor entry"');
+    const c = await jhsim(['stress', '--runs', '2', '--profile', file]);
+    expect(c.code).not.toBe(0);
+    expect(c.stderr).toContain('records one run');
+  });
+
+  it('--log-level debug logs the management events as JSON records; trace adds every exit', async () => {
+    const cmds = 'jailhouse enable configs/qemu-arm64.json; jailhouse cell create configs/cells/gic-demo.json; jailhouse cell load gic-demo configs/inmates/gic-demo.bin; jailhouse cell start gic-demo; sleep 0.4; jailhouse cell destroy gic-demo; jailhouse disable';
+    const parse = (err: string): { level: number; event?: string; [k: string]: unknown }[] => err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; event?: string });
+    const debug = parse((await jhsim(['--log-level', 'debug', 'run', '-c', cmds], { timeoutMs: 60_000 })).stderr);
+    const ioctls = debug.filter((e) => e.event === 'ioctl').map((e) => `${e.cmd as string}=${e.ret as number}`);
+    expect(ioctls).toEqual(['JAILHOUSE_ENABLE=0', 'JAILHOUSE_CELL_CREATE=0', 'JAILHOUSE_CELL_LOAD=0', 'JAILHOUSE_CELL_START=0', 'JAILHOUSE_CELL_DESTROY=0', 'JAILHOUSE_DISABLE=0']);
+    expect(debug.filter((e) => e.event === 'hypervisor_entry').map((e) => e.cpu).sort()).toEqual([0, 1, 2, 3]);
+    expect(debug.some((e) => e.event === 'vmexit' && e.cause === 'CELL_CREATE' && e.reason === 'hypercall')).toBe(true);
+    expect(debug.some((e) => e.event === 'cpu_state' && e.cpu === 1 && e.state === 'parked')).toBe(true);
+    expect(debug.some((e) => e.event === 'vmexit' && e.reason === 'virt_irq')).toBe(false);
+    const trace = parse((await jhsim(['--log-level', 'trace', 'run', '-c', cmds], { timeoutMs: 60_000 })).stderr);
+    expect(trace.some((e) => e.event === 'vmexit' && e.reason === 'virt_irq' && e.cell === 'gic-demo' && e.cause === 'INTID 27')).toBe(true);
+  });
+
   it('refuses bad options before it boots anything', async () => {
     const r = await jhsim(['profile', '-o', '/nonexistent/dir/p.json']);
     expect(r.code).not.toBe(0);

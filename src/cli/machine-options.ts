@@ -15,6 +15,9 @@ import { resolveUserPath } from './paths.js';
 import { UartConsole } from './shell/uart-console.js';
 import { ProfileCollector } from './profile/profile-collector.js';
 import { checkProfileTarget, writeProfile } from './profile/profile-output.js';
+import { logIoctl, logRecord } from './profile/event-log.js';
+import { Shell } from './shell/shell.js';
+import type { Io } from './io.js';
 
 export interface GlobalOptions {
   board?: string;
@@ -99,8 +102,10 @@ export interface Session {
   board: Board;
   /** The UARTs' output, drained in the background (stopped by endSession). */
   uart: UartConsole;
-  /** The vmexit recording of --profile (written by endSession). */
-  profile?: { collector: ProfileCollector; file: string };
+  /** The vmexit recorder's drain, when the machine records (--profile, `jhsim profile`, --log-level debug|trace). */
+  recording?: ProfileCollector;
+  /** --profile FILE: endSession writes the recording there. */
+  profileFile?: string;
 }
 
 /** The --uart-log directory, created if needed (undefined without the option). */
@@ -124,12 +129,28 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
   const t0 = performance.now();
   const isolation = isolationFrom(opts);
   if (opts.profile !== undefined) checkProfileTarget(opts.profile);
-  const profile = opts.profile !== undefined || !!extra.profile;
+  // --log-level debug|trace logs the management events, which the vmexit recorder sees.
+  const logEvents = log.isLevelEnabled('debug');
+  const profile = opts.profile !== undefined || !!extra.profile || logEvents;
   const machine = await Machine.boot({ board, firmware, watchdogMs, isolation, upstreamRaces: !!opts.upstreamRaces, ...extra, profile });
   log.info({ board: board.name, cpus: board.cpus, ms: Math.round(performance.now() - t0) }, 'machine booted: one worker thread per CPU');
   const s: Session = { machine, log, board, uart: UartConsole.forMachine(machine, { logDir }).start() };
-  if (opts.profile !== undefined) s.profile = { collector: new ProfileCollector(machine).start(), file: opts.profile };
+  if (profile) {
+    // One drain of the recorder's rings per session: for --profile (and `jhsim profile`) it
+    // keeps records for the trace; for the event log alone it keeps none.
+    s.recording = new ProfileCollector(machine, opts.profile !== undefined || extra.profile ? undefined : 0).start();
+    if (opts.profile !== undefined) s.profileFile = opts.profile;
+    if (logEvents) s.recording.tap = (r) => logRecord(log, r);
+  }
   return s;
+}
+
+/** The session's root shell: its UART console and, at --log-level debug, its ioctls logged. */
+export function sessionShell(s: Session, io: Io): Shell {
+  const shell = new Shell(s.machine, io);
+  shell.uart = s.uart;
+  if (s.log.isLevelEnabled('debug')) shell.user.onIoctl = (e) => logIoctl(s.log, e);
+  return shell;
 }
 
 /**
@@ -138,8 +159,9 @@ export async function bootFromOptions(opts: GlobalOptions, extra: Partial<Machin
  */
 export async function endSession(s: Session, say: (line: string) => void = (l) => process.stderr.write(l)): Promise<void> {
   s.uart.stop();
-  if (s.profile) {
-    const f = writeProfile(s.profile.collector.stop(), s.profile.file);
+  const data = s.recording?.stop();
+  if (data && s.profileFile !== undefined) {
+    const f = writeProfile(data, s.profileFile);
     say(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
   }
   await s.machine.shutdown();

@@ -14,7 +14,7 @@ import { runDemo } from './commands/demo.js';
 import { interactive } from './shell/interactive.js';
 import { processIo } from './io.js';
 import { LOG_LEVELS } from './logger.js';
-import { boardFrom, bootFromOptions, endSession, isolationFrom, reportIncidents, uartLogFrom, watchdogFrom, type GlobalOptions } from './machine-options.js';
+import { boardFrom, bootFromOptions, endSession, sessionShell, isolationFrom, reportIncidents, uartLogFrom, watchdogFrom, type GlobalOptions } from './machine-options.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptions } from './commands/guest-run.js';
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell/shell.js';
@@ -43,15 +43,14 @@ program
   .addOption(new Option('--isolation-monitor <on|off>', 'report emulated writes that change another cell\'s interrupts, PCI devices or ivshmem peers').choices(['on', 'off']).default('on'))
   .option('--upstream-races', "keep upstream's race windows (cell create releases the CPU hotplug lock before its hypercall; a failed create leaves its CPUs with a stale park), which jhsim closes by default")
   .option('--uart-log <dir>', "write each cell's UART output to DIR/<cell name>.log (shell, run, demo, guest run)")
-  .option('--profile <file>', 'record every vmexit (shell, run, demo, guest run) and write FILE (Chrome/Perfetto trace), FILE .html (report) and .txt (tables) at the end')
+  .option('--profile <file>', 'record every vmexit (shell, run, demo, guest run, stress) and write FILE (Chrome/Perfetto trace), FILE .html (report) and .txt (tables) at the end')
   .addOption(new Option('--log-level <level>', 'log level of the supervisor (stderr)').choices([...LOG_LEVELS]).default('warn'));
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
 async function withShell(fn: (shell: Shell) => Promise<number>): Promise<number> {
   const s = await bootFromOptions(globals());
-  const shell = new Shell(s.machine, processIo);
-  shell.uart = s.uart;
+  const shell = sessionShell(s, processIo);
   try {
     return await fn(shell);
   } finally {
@@ -88,7 +87,7 @@ honours(program.command('run'), SESSION_GLOBALS)
     });
   });
 
-honours(program.command('stress'), MACHINE_GLOBALS)
+honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
   .description('concurrent enable/disable (hotplug, cell management) callers against one machine, invariants checked after every operation')
   .option('--callers <n>', 'concurrent user-space callers', '3')
   .option('--iterations <n>', 'operations in total', '1000')

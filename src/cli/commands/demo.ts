@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuTopology } from '../../actors/cpu/board.js';
 import { processIo, type Io } from '../io.js';
-import { bootFromOptions, endSession, reportIncidents, uartLogFrom, type GlobalOptions } from '../machine-options.js';
-import { Shell } from '../shell/shell.js';
+import { bootFromOptions, endSession, reportIncidents, sessionShell, uartLogFrom, type GlobalOptions } from '../machine-options.js';
 import { stress } from '../stress/stress.js';
 import { DEFAULT_ROOT_CONFIG, PACKAGE_ROOT, resolveUserPath } from '../paths.js';
 import { DEFAULT_GUEST_CONFIG, runGuest } from './guest-run.js';
@@ -17,9 +16,7 @@ const say = (io: Io, text: string): void => io.out(`\n# ${text}\n`);
 
 export async function runDemo(opts: GlobalOptions, io: Io = processIo): Promise<number> {
   const s = await bootFromOptions(opts);
-  const m = s.machine;
-  const shell = new Shell(m, io);
-  shell.uart = s.uart;
+  const shell = sessionShell(s, io);
   const topo = cpuTopology(s.board);
   io.out(`jhsim demo: a ${s.board.name} board with ${s.board.cpus} CPUs, each a worker thread; GICD 0x${s.board.gic.gicd_base.toString(16)}, RAM ${s.board.ram.map((r) => `0x${r.base.toString(16)}+0x${r.size.toString(16)}`).join(', ')}\n`);
   io.out(`MPIDRs: ${topo.map((t) => `cpu${t.id}=0x${t.mpidr.toString(16)}`).join(' ')}\n`);

@@ -6,11 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { Errno, ErrnoError } from '../../shared/errno.js';
 import { processIo, type Io } from '../io.js';
-import { boardFrom, bootFromOptions, endSession, parseIntOption, reportIncidents, type GlobalOptions } from '../machine-options.js';
-import { Shell } from '../shell/shell.js';
+import { boardFrom, bootFromOptions, endSession, parseIntOption, reportIncidents, sessionShell, type GlobalOptions } from '../machine-options.js';
 import { fileError } from '../file-errors.js';
 import { DEFAULT_ROOT_CONFIG } from '../paths.js';
-import { ProfileCollector } from './profile-collector.js';
 import { checkProfileTarget, writeProfile } from './profile-output.js';
 import { SORT_KEYS, buildReport, reportCsv, reportText, type ReportOptions, type SortKey } from './profile-report.js';
 import { EVENT_CLASSES, type EventClass } from './profile-names.js';
@@ -73,9 +71,8 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
   // The report options are checked before the machine boots (bad input changes nothing).
   const ro = reportOptionsFrom(o, boardFrom(g).cpus);
   const s0 = await bootFromOptions({ ...g, profile: undefined }, { profile: true });
-  const collector = new ProfileCollector(s0.machine).start();
-  const shell = new Shell(s0.machine, { ...io, out: (t: string) => io.err(t) });
-  shell.uart = s0.uart;
+  const collector = s0.recording!;
+  const shell = sessionShell(s0, { ...io, out: (t: string) => io.err(t) });
   let code = 0;
   try {
     for (const line of lines) {

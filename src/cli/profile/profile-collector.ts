@@ -95,6 +95,8 @@ const ROOT_NAME = 'root';
 export class ProfileCollector {
   readonly data: ProfileData;
   private timer: NodeJS.Timeout | undefined;
+  /** Told of every record as it is drained (the session's debug/trace log). */
+  tap: ((r: ExitRec) => void) | undefined;
 
   constructor(
     private readonly m: Machine,
@@ -178,8 +180,13 @@ export class ProfileCollector {
     const detail = r[o + RecSlot.DETAIL]!;
     const aux = r[o + RecSlot.AUX]!;
     const cell = d.cellNames.get(cellId) ?? `cell ${cellId}`;
-    if (d.trace.length < this.traceCap) d.trace.push({ kind, cpu, reason, ec, t0, dur, cellId, cell, detail, aux, count: r[o + RecSlot.COUNT]! });
-    else d.traceDropped++;
+    const keep = d.trace.length < this.traceCap;
+    if (keep || this.tap) {
+      const rec: ExitRec = { kind, cpu, reason, ec, t0, dur, cellId, cell, detail, aux, count: r[o + RecSlot.COUNT]! };
+      if (keep) d.trace.push(rec);
+      this.tap?.(rec);
+    }
+    if (!keep) d.traceDropped++;
     if (kind !== RecKind.EXIT) return;
     const key = ((this.intern(cell) * 64 + cpu) * 16 + reason) * 64 + ec;
     let agg = this.byKey.get(key);

@@ -21,6 +21,8 @@ export class UserProcess {
   readonly base: number;
   /** Bytes of the argument area the last ioctl filled. */
   private argUsed = 0;
+  /** Told of every ioctl when it returns (the session's debug log). */
+  onIoctl: ((e: { cmd: number; ret: number; ms: number; caller: number }) => void) | undefined;
 
   constructor(
     readonly m: Machine,
@@ -52,7 +54,11 @@ export class UserProcess {
       this.argUsed = payload.length;
     }
     const [lo, hi] = split64(p);
-    return this.m.syscall(this.caller, Sys.IOCTL, [cmd | 0, lo, hi], opts ?? this.opts);
+    if (!this.onIoctl) return this.m.syscall(this.caller, Sys.IOCTL, [cmd | 0, lo, hi], opts ?? this.opts);
+    const t0 = performance.now();
+    const ret = await this.m.syscall(this.caller, Sys.IOCTL, [cmd | 0, lo, hi], opts ?? this.opts);
+    this.onIoctl({ cmd, ret, ms: performance.now() - t0, caller: this.caller });
+    return ret;
   }
 
   /**

@@ -2,6 +2,7 @@
  * `jhsim stress`: options, the seed line first, a progress bar on a terminal, then the report
  * (or one JSON object). Exit status 1 on any violation or hang.
  */
+import { checkProfileTarget, writeProfile } from '../profile/profile-output.js';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { Errno, ErrnoError } from '../../shared/errno.js';
@@ -48,6 +49,10 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
 
   const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
   const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;
+  if (g.profile !== undefined) {
+    if (runs > 1) throw new ErrnoError(Errno.EINVAL, `--profile ${g.profile}: records one run; drop --runs ${runs} (re-run the seed you want to look at)`);
+    checkProfileTarget(g.profile);
+  }
   if (runs > 1) return runCampaign(g, o, { board, callers, iterations, seed, delayPpm, rate, watchdogMs, runs, parallel });
   const rerun = rerunCommand(g, o, board.cpus, seed);
   // The seed comes first, so a run that hangs or crashes can still be repeated.
@@ -74,10 +79,16 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
       isolation: isolationFrom(g),
       upstreamRaces: !!g.upstreamRaces,
       onProgress: (n) => bar?.update(n),
+      profile: g.profile !== undefined,
     });
   } finally {
     bar?.stop();
   }
+  if (res.profile && g.profile !== undefined) {
+    const f = writeProfile(res.profile, g.profile);
+    process.stderr.write(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+  }
+  delete res.profile;
   const failed = res.violations.length > 0 || res.hangs.length > 0;
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ ...res, rerun, ok: !failed })}\n`);

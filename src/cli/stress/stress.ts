@@ -4,6 +4,7 @@
  * operation the harness checks that every CPU returned the same result for that round, and
  * at quiescent points that the whole machine is consistent (stress-check.ts).
  */
+import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
 import type { HangReport } from '../../actors/cpu/machine-tasks.js';
 import { Machine } from '../../actors/cpu/supervisor.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../../actors/hypervisor/driver/uapi.js';
@@ -35,6 +36,8 @@ export interface StressOptions {
   /** Keep the upstream driver's race windows (--upstream-races). */
   upstreamRaces?: boolean;
   onProgress?: (done: number) => void;
+  /** Record every vmexit of the run (the profiler); the result then carries the recording. */
+  profile?: boolean;
 }
 
 export interface StressResult {
@@ -47,6 +50,8 @@ export interface StressResult {
   violations: string[];
   hangs: HangReport[];
   checks: number;
+  /** The vmexit recording (StressOptions.profile). */
+  profile?: ProfileData;
   /** cpu_init failures injected before enables (--fail-cpu-rate); the next enable to reach that CPU fails. */
   injections: number;
   durationMs: number;
@@ -60,7 +65,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const cfgBytes = serializeSystemConfig(sys);
   const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
-  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces });
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile });
+  const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
   const res: StressResult = {
     seed: o.seed,
@@ -203,6 +209,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   } finally {
     res.durationMs = Math.round(performance.now() - t0);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
+    if (recording) res.profile = recording.stop();
     await m.shutdown();
   }
   return res;

@@ -34,3 +34,9 @@ export const CellLoad = { CELL_ID: 0, NUM_PRELOAD_IMAGES: 40, IMAGE: 48, SIZE: 4
 
 /** struct jailhouse_preload_image { __u64 source_address; __u64 size; __u64 target_address; __u64 padding; } */
 export const PreloadImage = { SOURCE_ADDRESS: 0, SIZE_FIELD: 8, TARGET_ADDRESS: 16, SIZE: 32 } as const;
+
+/** The ioctl names by number (logs). */
+export const IOCTL_NAMES: ReadonlyMap<number, string> = new Map([
+  [JAILHOUSE_ENABLE, 'JAILHOUSE_ENABLE'], [JAILHOUSE_DISABLE, 'JAILHOUSE_DISABLE'], [JAILHOUSE_CELL_CREATE, 'JAILHOUSE_CELL_CREATE'],
+  [JAILHOUSE_CELL_LOAD, 'JAILHOUSE_CELL_LOAD'], [JAILHOUSE_CELL_START, 'JAILHOUSE_CELL_START'], [JAILHOUSE_CELL_DESTROY, 'JAILHOUSE_CELL_DESTROY'],
+]);
