@@ -215,18 +215,23 @@ describe('cpus', () => {
     const lines = r.stdout.split('\n');
     const head = lines[0]!;
     const titles = [...head.matchAll(/\S+/g)];
-    expect(titles.map((t) => t[0])).toEqual(['CPU', 'MPIDR', 'STATE', 'ONLINE', 'HYP', 'CELL', 'EXITS', 'MMIO', 'MGMT', 'HCALL', 'MAINT', 'VIRQ', 'VSGI', 'PSCI', 'SMCCC', 'ISO', 'GUEST']);
+    expect(titles.map((t) => t[0])).toEqual(['CPU', 'MPIDR', 'STATE', 'ONLINE', 'HYP', 'CELL', 'EXITS', 'MMIO', 'MGMT', 'HCALL', 'MAINT', 'VIRQ', 'VSGI', 'PSCI', 'SMCCC', 'OTHER', 'ISO', 'GUEST']);
     const rows = lines.slice(1, 5);
     for (const row of rows) {
       const fields = [...row.matchAll(/\S+/g)];
       for (let i = 0; i < 6; i++) expect(fields[i]!.index, `${row}: column ${titles[i]![0]}`).toBe(titles[i]!.index);
-      for (let i = 6; i < 16; i++) expect(fields[i]!.index + fields[i]![0].length, `${row}: column ${titles[i]![0]}`).toBe(titles[i]!.index + titles[i]![0].length);
+      for (let i = 6; i < 17; i++) expect(fields[i]!.index + fields[i]![0].length, `${row}: column ${titles[i]![0]}`).toBe(titles[i]!.index + titles[i]![0].length);
     }
     expect(rows[1]).toMatch(/^1 +0x000001 guest +no +yes gic-demo +\d+/);
     expect(rows[1]).toMatch(/ {2}pc 0x[0-9a-f]+ EL1$/);
     const json = JSON.parse(lines[5]!) as { cpu: number; cell: string; vmexits: Record<string, number> }[];
     expect(json.map((c) => c.cell)).toEqual(['qemu-arm64', 'gic-demo', 'qemu-arm64', 'qemu-arm64']);
     expect(rows[1]!.split(/\s+/)[6]).toBe(String(json[1]!.vmexits.vmexits_total));
+    // OTHER makes the counters add up: total = the categories + other.
+    for (const c of json as unknown as { vmexits: Record<string, number>; other_exits: number }[]) {
+      expect(Object.entries(c.vmexits).reduce((t, [k, v]) => (k === 'vmexits_total' ? t : t + v), 0) + c.other_exits).toBe(c.vmexits.vmexits_total);
+    }
+    expect(rows[0]!.split(/\s+/)[15]).toBe(String((json[0] as unknown as { other_exits: number }).other_exits));
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import Table from 'cli-table3';
 import type { CpuView } from './inspect.js';
+import { otherExits } from '../tools/cell-stats.js';
 
 /** The per_cpu vmexit counters in the hypervisor's order (STAT_NAMES) and their column titles. */
 const EXIT_COLUMNS: readonly [key: string, title: string][] = [
@@ -32,7 +33,7 @@ const NO_BORDERS = {
  * in its EL1 vector table gets one more line, indented, saying what sent it there.
  */
 export function cpusTable(views: readonly CpuView[], cellOf: (v: CpuView) => string): string {
-  const head = ['CPU', 'MPIDR', 'STATE', 'ONLINE', 'HYP', 'CELL', ...EXIT_COLUMNS.map(([, t]) => t), 'ISO', ' GUEST'];
+  const head = ['CPU', 'MPIDR', 'STATE', 'ONLINE', 'HYP', 'CELL', ...EXIT_COLUMNS.map(([, t]) => t), 'OTHER', 'ISO', ' GUEST'];
   const t = new Table({
     chars: NO_BORDERS,
     style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [] },
@@ -41,6 +42,8 @@ export function cpusTable(views: readonly CpuView[], cellOf: (v: CpuView) => str
   });
   for (const v of views) {
     const exits = EXIT_COLUMNS.map(([k]) => (v.vmexits ? (v.vmexits[k] ?? 0) : '-'));
+    // OTHER: what vmexits_total counts beyond the categories (trapped ICC_SGI1R_EL1 writes).
+    exits.push(v.vmexits ? otherExits(v.vmexits) : '-');
     const g = v.guest;
     // The guest column starts two blanks after ISO, so "ISO  pc 0x... ELn" reads as two values.
     const guest = g ? ` pc 0x${g.pc.toString(16)} EL${g.el}` : '';

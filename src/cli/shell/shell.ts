@@ -11,6 +11,7 @@ import { cpuTopology } from '../../actors/cpu/board.js';
 import { cpuViews, type CpuView } from '../inspect/inspect.js';
 import { cpusTable } from '../inspect/cpus-table.js';
 import { runTop } from '../inspect/top.js';
+import { otherExits } from '../tools/cell-stats.js';
 import { hostDirEntries, type CompletionSources } from './shell-complete.js';
 import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
 import type { Io } from '../io.js';
@@ -41,8 +42,9 @@ export const SHELL_HELP = `Commands of the root-cell shell:
   ls [PATH]                       list a directory of /sys
   sleep SECONDS                   wait (Ctrl-C stops)
   dmesg                           print the kernel log
-  cpus [--json]                   simulation view: state, online, hypervisor, cell, vmexits and
-                                  isolation violations (iso) per CPU
+  cpus [--json]                   simulation view: state, online, hypervisor, cell, vmexits (OTHER:
+                                  exits counted only in the total, e.g. trapped ICC_SGI1R_EL1
+                                  writes) and isolation violations (iso) per CPU
   top [--interval MS] [--count N] live view of every CPU (also \`cpus --watch\`): state, cell, guest
                                   PC, instructions/s and vmexits/s by reason, from shared memory;
                                   q or Ctrl-C stops it (without a terminal: N screens, default 1)
@@ -304,7 +306,7 @@ export class Shell {
     if (args[0] === '--json') {
       const rows = views.map((v) => ({
         cpu: v.cpu, mpidr: v.mpidr, state: v.state, online: v.online, hypervisor: v.hypervisor, cell: cellOf(v),
-        vmexits: v.vmexits ?? null, isolation_violations: v.isolationViolations, guest: v.guest ?? null,
+        vmexits: v.vmexits ?? null, other_exits: v.vmexits ? otherExits(v.vmexits) : null, isolation_violations: v.isolationViolations, guest: v.guest ?? null,
       }));
       this.io.out(`${JSON.stringify(rows)}\n`);
       return 0;
