@@ -28,6 +28,7 @@ const Report = z.object({
 /** The Chrome trace event format's fields for the phases jhsim writes (X complete, C counter, M metadata). */
 const TraceEvent = z.discriminatedUnion('ph', [
   z.object({ ph: z.literal('X'), name: z.string().min(1), pid: z.number().int(), tid: z.number().int(), ts: z.number().nonnegative(), dur: z.number().nonnegative(), cat: z.string().optional(), args: z.record(z.string(), z.union([z.string(), z.number()])).optional() }),
+  z.object({ ph: z.literal('i'), s: z.enum(['t', 'p', 'g']), name: z.string().min(1), pid: z.number().int(), tid: z.number().int(), ts: z.number().nonnegative(), cat: z.string().optional(), args: z.record(z.string(), z.union([z.string(), z.number()])).optional() }),
   z.object({ ph: z.literal('C'), name: z.string().min(1), pid: z.number().int(), ts: z.number().nonnegative(), args: z.record(z.string(), z.number()) }),
   z.object({ ph: z.literal('M'), name: z.enum(['process_name', 'thread_name', 'thread_sort_index']), pid: z.number().int(), tid: z.number().int().optional(), args: z.record(z.string(), z.union([z.string(), z.number()])) }),
 ]);
@@ -66,7 +67,7 @@ describe('jhsim profile', () => {
     const names = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args.name);
     expect(names).toEqual(['CPU 0', 'CPU 1', 'CPU 2', 'CPU 3']);
     // Every recorded exit is a slice (the trace kept all: trace_dropped 0 at this size).
-    const exits = x.filter((e) => e.cat === 'vmexit');
+    const exits = t.traceEvents.filter((e) => (e.ph === 'X' || e.ph === 'i') && e.cat === 'vmexit');
     expect(exits.length).toBe(report.exits);
     expect(x.some((e) => e.name === 'guest: gic-demo')).toBe(true);
     expect(x.some((e) => e.name === 'hypervisor entry')).toBe(true);

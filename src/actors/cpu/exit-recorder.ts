@@ -6,16 +6,31 @@
  *
  * Exits can nest (a hypercall that waits may take an IRQ exit on the same CPU): each level keeps
  * its own start time and cause.
+ *
+ * Timing costs two reads of the clock (about 50 ns each in Node), as much as a whole trapped MMIO
+ * access. So under a flood of exits the recorder times only every `every`-th exit: after each
+ * timed exit it compares the mean gap between exits since the previous timed one with
+ * FLOOD_GAP_MS and doubles `every` (up to MAX_EVERY) while exits come faster, halving it again
+ * once they slow down. Every exit is still recorded with its reason, cause and cell; an untimed
+ * one carries the end time of the last timed exit as T0 and DUR = UNTIMED.
  */
 import { now } from './layout.js';
-import { REASON_OTHER, RING_CAPACITY, RecKind, RecSlot, RingWord, recIndex, ringWord } from './exit-ring-layout.js';
+import { REASON_OTHER, RING_CAPACITY, RecKind, RecSlot, RingWord, UNTIMED, recIndex, ringWord } from './exit-ring-layout.js';
 
 const MAX_DEPTH = 8;
+/** Mean time between exits (ms) below which timing every exit would cost more than the exits. */
+const FLOOD_GAP_MS = 0.002;
+/** Above this mean gap, time more exits again. */
+const CALM_GAP_MS = 0.02;
+/** At most one exit in MAX_EVERY is timed. */
+const MAX_EVERY = 64;
 
 export class ExitRecorder {
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private head: number;
+  /** The consumer's TAIL as last read: reloaded only when the ring looks full. */
+  private tail: number;
   private depth = 0;
   private readonly t0 = new Float64Array(MAX_DEPTH);
   private readonly reasonAt = new Int32Array(MAX_DEPTH);
@@ -23,6 +38,13 @@ export class ExitRecorder {
   private readonly auxAt = new Float64Array(MAX_DEPTH);
   private readonly countAt = new Int32Array(MAX_DEPTH);
   private readonly cellAt = new Int32Array(MAX_DEPTH);
+  private readonly timedAt = new Uint8Array(MAX_DEPTH);
+  /** Time one exit in `every`; `seq` counts the exits since the last timed one. */
+  private every = 1;
+  private seq = 0;
+  /** End of the last timed exit (the T0 of untimed ones) and of the one before the window. */
+  private lastEnd = 0;
+  private windowStart = 0;
 
   constructor(
     sab: SharedArrayBuffer,
@@ -32,13 +54,17 @@ export class ExitRecorder {
     this.i32 = new Int32Array(sab);
     this.f64 = new Float64Array(sab);
     this.head = Atomics.load(this.i32, ringWord(cpu, RingWord.HEAD));
+    this.tail = Atomics.load(this.i32, ringWord(cpu, RingWord.TAIL));
   }
 
   /** A trap or IRQ exit entered the hypervisor from the guest of cell `cell` (its id). */
   exitBegin(cell: number): void {
     const d = this.depth++;
     if (d >= MAX_DEPTH) return;
-    this.t0[d] = now();
+    const timed = this.seq === 0;
+    if (++this.seq >= this.every) this.seq = 0;
+    this.timedAt[d] = timed ? 1 : 0;
+    this.t0[d] = timed ? now() : this.lastEnd;
     this.cellAt[d] = cell;
     this.reasonAt[d] = REASON_OTHER;
     this.detailAt[d] = 0;
@@ -84,7 +110,23 @@ export class ExitRecorder {
       return;
     }
     const t0 = this.t0[d]!;
-    this.put(RecKind.EXIT | (this.reasonAt[d]! << 4) | (ec << 8), t0, now() - t0, this.cellAt[d]!, this.detailAt[d]!, this.auxAt[d]!, this.countAt[d]!);
+    let dur = UNTIMED;
+    if (this.timedAt[d]) {
+      const t1 = now();
+      dur = t1 - t0;
+      this.adapt(t1);
+    }
+    this.put(RecKind.EXIT | (this.reasonAt[d]! << 4) | (ec << 8), t0, dur, this.cellAt[d]!, this.detailAt[d]!, this.auxAt[d]!, this.countAt[d]!);
+  }
+
+  /** After a timed exit ending at t1: time fewer exits in a flood, more once it calms down. */
+  private adapt(t1: number): void {
+    const gap = (t1 - this.windowStart) / this.every;
+    this.windowStart = t1;
+    this.lastEnd = t1;
+    if (gap < FLOOD_GAP_MS && this.every < MAX_EVERY) this.every *= 2;
+    else if (gap > CALM_GAP_MS && this.every > 1) this.every /= 2;
+    this.seq = this.seq % this.every;
   }
 
   /** The CPU's state changed to `state` (CpuState). */
@@ -100,10 +142,12 @@ export class ExitRecorder {
   private put(kind: number, t0: number, dur: number, cell: number, detail: number, aux: number, count: number): void {
     const i32 = this.i32;
     const h = this.head;
-    const tail = Atomics.load(i32, ringWord(this.cpu, RingWord.TAIL));
-    if (((h - tail) | 0) >= RING_CAPACITY) {
-      Atomics.add(i32, ringWord(this.cpu, RingWord.DROPPED), 1);
-      return;
+    if (((h - this.tail) | 0) >= RING_CAPACITY) {
+      this.tail = Atomics.load(i32, ringWord(this.cpu, RingWord.TAIL));
+      if (((h - this.tail) | 0) >= RING_CAPACITY) {
+        Atomics.add(i32, ringWord(this.cpu, RingWord.DROPPED), 1);
+        return;
+      }
     }
     const f = this.f64;
     const o = recIndex(this.nrCpus, this.cpu, h & (RING_CAPACITY - 1));

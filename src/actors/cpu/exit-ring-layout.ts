@@ -10,8 +10,12 @@
 
 /** Records per CPU ring (a power of two: the index is a mask). */
 export const RING_CAPACITY = 1 << 16;
-/** Int32 words of one CPU's ring header (64 bytes: no two CPUs share a cache line). */
-export const RING_HDR_WORDS = 16;
+/**
+ * Int32 words of one CPU's ring header: 128 bytes, the producer's words in the first cache line
+ * and the consumer's in the second, so the CPU writing HEAD and the supervisor writing TAIL do
+ * not pull one line back and forth on every record.
+ */
+export const RING_HDR_WORDS = 32;
 /** Float64 slots of one record. */
 export const REC_SLOTS = 8;
 
@@ -19,10 +23,10 @@ export const REC_SLOTS = 8;
 export const RingWord = {
   /** Records written so far (wrapping int32), stored by the CPU after the record is complete. */
   HEAD: 0,
-  /** Records the supervisor has consumed (wrapping int32). */
-  TAIL: 1,
   /** Records the CPU dropped because the ring was full. */
-  DROPPED: 2,
+  DROPPED: 1,
+  /** Records the supervisor has consumed (wrapping int32); in the header's second cache line. */
+  TAIL: 16,
 } as const;
 
 /** Float64 slots of a record. */
@@ -31,7 +35,10 @@ export const RecSlot = {
   KIND: 0,
   /** When the exit (or state change) began: ms on the machine's shared monotonic clock (layout.ts now()). */
   T0: 1,
-  /** Time spent in the hypervisor handling the exit, ms (0 for a state change). */
+  /**
+   * Time spent in the hypervisor handling the exit, ms (0 for a state change), or UNTIMED for an
+   * exit the recorder did not time (a flood of exits: see exit-recorder.ts).
+   */
   DUR: 2,
   /** Id of the cell the CPU belonged to at the exit (its config's id; 0 = root). */
   CELL: 3,
@@ -67,6 +74,9 @@ export const RecKind = {
  * fatal trap).
  */
 export const REASON_OTHER = 0;
+
+/** RecSlot.DUR of an exit recorded without timing it; its T0 is the end of the last timed exit. */
+export const UNTIMED = -1;
 
 export function exitRingBytes(nrCpus: number): number {
   return nrCpus * RING_HDR_WORDS * 4 + nrCpus * RING_CAPACITY * REC_SLOTS * 8;

@@ -4,7 +4,8 @@
  * the CPU was doing — each vmexit with its handling time (name: the reason; args: exception
  * class, cell, cause), the hypervisor's entry with its barrier, and between them the CPU's state
  * (guest code of a cell, parked, suspended, root Linux without the hypervisor …); plus one counter
- * track per CPU with its exits per second by reason.
+ * track per CPU with its exits per second by reason. Exits the recorder did not time (a flood)
+ * are instant events.
  */
 import { CPU_STATE_NAMES, CpuState } from '../../actors/cpu/layout.js';
 import { RecKind } from '../../actors/cpu/exit-ring-layout.js';
@@ -59,6 +60,11 @@ function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
       continue;
     }
     if (r.t0 >= cursor) background(r.t0);
+    if (r.kind === RecKind.EXIT && r.dur < 0) {
+      // Not timed (a flood of exits): an instant at the end of the last timed exit.
+      out.push({ name: REASON_NAMES[r.reason] ?? `reason ${r.reason}`, cat: 'vmexit', ph: 'i', s: 't', pid: PID, tid: cpu, ts: ns(r.t0) / 1000, args: { ec: ecName(r.ec), cell: r.cell, cause: causeText(r.reason, r.ec, r.detail, r.aux), timed: 0 } });
+      continue;
+    }
     if (r.kind === RecKind.EXIT) {
       cell = { id: r.cellId, name: r.cell };
       out.push({

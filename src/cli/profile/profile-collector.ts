@@ -11,22 +11,36 @@ import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
 import { NUM_REASONS } from './profile-names.js';
 import { EC } from '../../shared/arm64/exception-class.js';
 
-/** Samples and handling time (ms) of one group of exits. */
+/**
+ * Samples and handling time (ms) of one group of exits. In a flood the recorder times only some
+ * exits (exit-recorder.ts): `timed` of the `samples` carry a time; min, max and the average are
+ * theirs, and the group's total time is estimated as average × samples.
+ */
 export interface Agg {
   samples: number;
+  timed: number;
   time: number;
   min: number;
   max: number;
 }
 
-export const newAgg = (): Agg => ({ samples: 0, time: 0, min: Infinity, max: 0 });
+export const newAgg = (): Agg => ({ samples: 0, timed: 0, time: 0, min: Infinity, max: 0 });
 
+/** One more exit; `dur` < 0 (UNTIMED) counts it without a time. */
 export function addAgg(a: Agg, dur: number): void {
   a.samples++;
+  if (dur < 0) return;
+  a.timed++;
   a.time += dur;
   if (dur < a.min) a.min = dur;
   if (dur > a.max) a.max = dur;
 }
+
+/** Average handling time (ms) of the timed exits, 0 without any. */
+export const aggAvg = (a: Agg): number => (a.timed ? a.time / a.timed : 0);
+
+/** The group's handling time (ms), estimated from the timed exits when not all were timed. */
+export const aggTotal = (a: Agg): number => aggAvg(a) * a.samples;
 
 /** One exit's decoded record (the trace keeps these). */
 export interface ExitRec {
@@ -130,6 +144,7 @@ export class ProfileCollector {
 
   /** Drain a last time and stop. */
   stop(): ProfileData {
+    if (this.data.end) return this.data;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.drain();

@@ -6,7 +6,7 @@
  */
 import Table from 'cli-table3';
 import type { Agg, ProfileData } from './profile-collector.js';
-import { newAgg } from './profile-collector.js';
+import { aggAvg, aggTotal, newAgg } from './profile-collector.js';
 import { REASON_NAMES, handlerName, hypercallName, inEventClass, smcName, type EventClass } from './profile-names.js';
 
 export const SORT_KEYS = ['samples', 'time', 'min', 'max', 'avg', 'reason'] as const;
@@ -30,6 +30,8 @@ export interface ReasonRow {
   max_us: number;
   avg_us: number;
   total_us: number;
+  /** Exits of `samples` the recorder timed (all of them unless exits came in a flood). */
+  timed: number;
 }
 
 export interface ReportSection {
@@ -60,17 +62,18 @@ function rows(groups: Map<number, Agg>, sort: SortKey): ReasonRow[] {
   let time = 0;
   for (const a of groups.values()) {
     samples += a.samples;
-    time += a.time;
+    time += aggTotal(a);
   }
   const out = [...groups].map(([reason, a]) => ({
     reason: REASON_NAMES[reason] ?? `reason ${reason}`,
     samples: a.samples,
     samples_pct: samples ? Math.round((a.samples / samples) * 1e4) / 100 : 0,
-    time_pct: time ? Math.round((a.time / time) * 1e4) / 100 : 0,
-    min_us: us(a.min),
+    time_pct: time ? Math.round((aggTotal(a) / time) * 1e4) / 100 : 0,
+    min_us: a.timed ? us(a.min) : 0,
     max_us: us(a.max),
-    avg_us: us(a.time / a.samples),
-    total_us: us(a.time),
+    avg_us: us(aggAvg(a)),
+    total_us: us(aggTotal(a)),
+    timed: a.timed,
   }));
   const key: Record<SortKey, (r: ReasonRow) => number | string> = {
     samples: (r) => -r.samples, time: (r) => -r.total_us, min: (r) => -r.min_us, max: (r) => -r.max_us, avg: (r) => -r.avg_us, reason: (r) => r.reason,
@@ -95,6 +98,7 @@ export function buildReport(d: ProfileData, o: ReportOptions = {}): ProfileRepor
     let t = m.get(reason);
     if (!t) m.set(reason, (t = newAgg()));
     t.samples += a.samples;
+    t.timed += a.timed;
     t.time += a.time;
     t.min = Math.min(t.min, a.min);
     t.max = Math.max(t.max, a.max);
@@ -125,15 +129,15 @@ export function buildReport(d: ProfileData, o: ReportOptions = {}): ProfileRepor
     sections,
     // The breakdowns are machine-wide (they are not kept per CPU and cell).
     mmio: unfiltered && (!o.event || o.event === 'mmio')
-      ? top([...d.mmio].map(([a, e]) => ({ address: `0x${a.toString(16)}`, handler: handlerName(e.handler), reads: e.reads, writes: e.writes, samples: e.agg.samples, avg_us: us(e.agg.time / e.agg.samples) })), 20, (x) => x.samples)
+      ? top([...d.mmio].map(([a, e]) => ({ address: `0x${a.toString(16)}`, handler: handlerName(e.handler), reads: e.reads, writes: e.writes, samples: e.agg.samples, avg_us: us(aggAvg(e.agg)) })), 20, (x) => x.samples)
       : [],
     irqs: unfiltered && (!o.event || o.event === 'irq' || o.event === 'sgi')
-      ? top([...d.irqs].map(([intid, a]) => ({ intid, samples: a.samples, avg_us: us(a.time / a.samples) })), 20, (x) => x.samples)
+      ? top([...d.irqs].map(([intid, a]) => ({ intid, samples: a.samples, avg_us: us(aggAvg(a)) })), 20, (x) => x.samples)
       : [],
     calls: unfiltered && (!o.event || o.event === 'hvc' || o.event === 'psci')
       ? top([...d.calls].map(([k, a]) => {
           const [kind, code] = k.split(':') as [string, string];
-          return { call: kind === 'hvc' ? hypercallName(Number(code)) : smcName(Number(code)), samples: a.samples, avg_us: us(a.time / a.samples), max_us: us(a.max) };
+          return { call: kind === 'hvc' ? hypercallName(Number(code)) : smcName(Number(code)), samples: a.samples, avg_us: us(aggAvg(a)), max_us: us(a.max) };
         }), 20, (x) => x.samples)
       : [],
     cells: sections.filter((s) => s.scope === 'cell').map((s) => ({ cell: s.cell!, exits: s.samples, time_us: Math.round(s.rows.reduce((t, r) => t + r.total_us, 0)) })),
@@ -162,6 +166,9 @@ function sectionText(s: ReportSection): string {
 /** The report as text, as `perf kvm stat report` prints it, then the breakdowns. */
 export function reportText(r: ProfileReport): string {
   const parts = [`jhsim profile: ${r.exits} exits in ${r.duration_s.toFixed(2)} s (ring drops ${r.ring_dropped}, trace records not kept ${r.trace_dropped})\n`];
+  const all = r.sections.find((s) => s.scope === 'all');
+  const timed = all ? all.rows.reduce((t, x) => t + x.timed, 0) : 0;
+  if (all && timed < all.samples) parts.push(`Handling times from ${timed} of ${all.samples} exits: in floods of exits the recorder times a sample (one in up to 64) and counts every exit; Time% is estimated from the timed ones.\n`);
   for (const s of r.sections) parts.push(sectionText(s));
   if (r.mmio.length) parts.push(`Top MMIO addresses:\n\n${table(['ADDRESS', 'HANDLER', 'READS', 'WRITES', 'Avg time'], r.mmio.map((m) => [m.address, m.handler, m.reads, m.writes, fmtUs(m.avg_us)]))}\n`);
   if (r.irqs.length) parts.push(`Top IRQ exits (first INTID acknowledged):\n\n${table(['INTID', 'Samples', 'Avg time'], r.irqs.map((i) => [i.intid, i.samples, fmtUs(i.avg_us)]))}\n`);
