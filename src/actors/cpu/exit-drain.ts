@@ -43,6 +43,8 @@ export class ExitDrain {
         records.set(this.f64.subarray(o2, o2 + (n - run1) * REC_SLOTS), run1 * REC_SLOTS);
       }
       Atomics.store(this.i32, ringWord(cpu, RingWord.TAIL), head);
+      // The recorder's tick: a new drain interval, in which it times exits again.
+      Atomics.add(this.i32, ringWord(cpu, RingWord.TICK), 1);
       out.push({ cpu, records, dropped: Atomics.load(this.i32, ringWord(cpu, RingWord.DROPPED)) });
     }
     return out;

@@ -8,22 +8,20 @@
  * its own start time and cause.
  *
  * Timing costs two reads of the clock (about 50 ns each in Node), as much as a whole trapped MMIO
- * access. So under a flood of exits the recorder times only every `every`-th exit: after each
- * timed exit it compares the mean gap between exits since the previous timed one with
- * FLOOD_GAP_MS and doubles `every` (up to MAX_EVERY) while exits come faster, halving it again
- * once they slow down. Every exit is still recorded with its reason, cause and cell; an untimed
- * one carries the end time of the last timed exit as T0 and DUR = UNTIMED.
+ * access. So the recorder times the first TIMED_PER_TICK exits of each drain tick (the
+ * supervisor bumps RingWord.TICK every few ms) and, beyond them, one exit in SAMPLE_EVERY:
+ * ordinary exits are all timed, a flood is counted in full but timed by sample, and timing is
+ * back to every exit at the next tick. An untimed exit carries the end time of the last timed
+ * one as T0 and DUR = UNTIMED.
  */
 import { now } from './layout.js';
 import { REASON_OTHER, RING_CAPACITY, RecKind, RecSlot, RingWord, UNTIMED, recIndex, ringWord } from './exit-ring-layout.js';
 
 const MAX_DEPTH = 8;
-/** Mean time between exits (ms) below which timing every exit would cost more than the exits. */
-const FLOOD_GAP_MS = 0.002;
-/** Above this mean gap, time more exits again. */
-const CALM_GAP_MS = 0.02;
-/** At most one exit in MAX_EVERY is timed. */
-const MAX_EVERY = 64;
+/** Exits timed per drain tick before sampling starts (a tick is ~5 ms: ~12,800 exits/s). */
+const TIMED_PER_TICK = 64;
+/** Beyond them, one exit in this many is timed (a power of two). */
+const SAMPLE_EVERY = 64;
 
 export class ExitRecorder {
   private readonly i32: Int32Array;
@@ -31,6 +29,7 @@ export class ExitRecorder {
   private head: number;
   /** The consumer's TAIL as last read: reloaded only when the ring looks full. */
   private tail: number;
+  private readonly tickIndex: number;
   private depth = 0;
   private readonly t0 = new Float64Array(MAX_DEPTH);
   private readonly reasonAt = new Int32Array(MAX_DEPTH);
@@ -39,12 +38,11 @@ export class ExitRecorder {
   private readonly countAt = new Int32Array(MAX_DEPTH);
   private readonly cellAt = new Int32Array(MAX_DEPTH);
   private readonly timedAt = new Uint8Array(MAX_DEPTH);
-  /** Time one exit in `every`; `seq` counts the exits since the last timed one. */
-  private every = 1;
-  private seq = 0;
-  /** End of the last timed exit (the T0 of untimed ones) and of the one before the window. */
+  /** The drain tick last seen and the exits begun since. */
+  private tick = 0;
+  private inTick = 0;
+  /** End of the last timed exit (the T0 of untimed ones). */
   private lastEnd = 0;
-  private windowStart = 0;
 
   constructor(
     sab: SharedArrayBuffer,
@@ -55,14 +53,20 @@ export class ExitRecorder {
     this.f64 = new Float64Array(sab);
     this.head = Atomics.load(this.i32, ringWord(cpu, RingWord.HEAD));
     this.tail = Atomics.load(this.i32, ringWord(cpu, RingWord.TAIL));
+    this.tickIndex = ringWord(cpu, RingWord.TICK);
   }
 
   /** A trap or IRQ exit entered the hypervisor from the guest of cell `cell` (its id). */
   exitBegin(cell: number): void {
     const d = this.depth++;
     if (d >= MAX_DEPTH) return;
-    const timed = this.seq === 0;
-    if (++this.seq >= this.every) this.seq = 0;
+    const tick = this.i32[this.tickIndex]!;
+    if (tick !== this.tick) {
+      this.tick = tick;
+      this.inTick = 0;
+    }
+    const n = ++this.inTick;
+    const timed = n <= TIMED_PER_TICK || (n & (SAMPLE_EVERY - 1)) === 0;
     this.timedAt[d] = timed ? 1 : 0;
     this.t0[d] = timed ? now() : this.lastEnd;
     this.cellAt[d] = cell;
@@ -114,19 +118,9 @@ export class ExitRecorder {
     if (this.timedAt[d]) {
       const t1 = now();
       dur = t1 - t0;
-      this.adapt(t1);
+      this.lastEnd = t1;
     }
     this.put(RecKind.EXIT | (this.reasonAt[d]! << 4) | (ec << 8), t0, dur, this.cellAt[d]!, this.detailAt[d]!, this.auxAt[d]!, this.countAt[d]!);
-  }
-
-  /** After a timed exit ending at t1: time fewer exits in a flood, more once it calms down. */
-  private adapt(t1: number): void {
-    const gap = (t1 - this.windowStart) / this.every;
-    this.windowStart = t1;
-    this.lastEnd = t1;
-    if (gap < FLOOD_GAP_MS && this.every < MAX_EVERY) this.every *= 2;
-    else if (gap > CALM_GAP_MS && this.every > 1) this.every /= 2;
-    this.seq = this.seq % this.every;
   }
 
   /** The CPU's state changed to `state` (CpuState). */

@@ -27,6 +27,11 @@ export const RingWord = {
   DROPPED: 1,
   /** Records the supervisor has consumed (wrapping int32); in the header's second cache line. */
   TAIL: 16,
+  /**
+   * Bumped by the supervisor at every drain (every few ms): the recorder's cheap clock for
+   * telling a flood of exits (many within one tick) from ordinary ones.
+   */
+  TICK: 17,
 } as const;
 
 /** Float64 slots of a record. */
