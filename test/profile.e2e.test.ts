@@ -71,6 +71,10 @@ describe('jhsim profile', () => {
     expect(exits.length).toBe(report.exits);
     expect(x.some((e) => e.name === 'guest: gic-demo')).toBe(true);
     expect(x.some((e) => e.name === 'hypervisor entry')).toBe(true);
+    // Cell management inside its hypercall: the phases nest in the CELL_CREATE / CELL_DESTROY slices.
+    for (const phase of ['cell_suspend', 'unit cell_init', 'park the new cell', 'move memory', 'cell_destroy_internal']) {
+      expect(x.some((e) => e.cat === 'management' && e.name.startsWith(phase)), phase).toBe(true);
+    }
     expect(x.some((e) => e.name === 'parked' || e.name === 'suspended')).toBe(true);
     // Perfetto and chrome://tracing need slices of a thread to nest: none may end inside another.
     for (const tid of [0, 1, 2, 3]) {
@@ -197,6 +201,7 @@ describe('jhsim profile', () => {
     expect(debug.filter((e) => e.event === 'hypervisor_entry').map((e) => e.cpu).sort()).toEqual([0, 1, 2, 3]);
     expect(debug.some((e) => e.event === 'vmexit' && e.cause === 'CELL_CREATE' && e.reason === 'hypercall')).toBe(true);
     expect(debug.some((e) => e.event === 'cpu_state' && e.cpu === 1 && e.state === 'parked')).toBe(true);
+    expect(debug.some((e) => e.event === 'mgmt_phase' && String(e.phase).startsWith('cell_suspend'))).toBe(true);
     expect(debug.some((e) => e.event === 'vmexit' && e.reason === 'virt_irq')).toBe(false);
     const trace = parse((await jhsim(['--log-level', 'trace', 'run', '-c', cmds], { timeoutMs: 60_000 })).stderr);
     expect(trace.some((e) => e.event === 'vmexit' && e.reason === 'virt_irq' && e.cell === 'gic-demo' && e.cause === 'INTID 27')).toBe(true);

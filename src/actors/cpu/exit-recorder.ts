@@ -128,6 +128,11 @@ export class ExitRecorder {
     this.put(RecKind.STATE, now(), 0, cell, state, 0, 0);
   }
 
+  /** A cell-management phase (MgmtPhase) that began at t0 (layout.ts now()) ends now. */
+  phase(phase: number, t0: number): void {
+    this.put(RecKind.PHASE, t0, now() - t0, 0, phase, 0, 0);
+  }
+
   /** The hypervisor's entry on this CPU took [t0, t0 + dur); it left entry barrier A at t0 + barrierA. */
   entry(t0: number, dur: number, result: number, barrierA: number): void {
     this.put(RecKind.ENTRY, t0, dur, 0, result, barrierA, 0);

@@ -70,7 +70,21 @@ export const RecKind = {
   STATE: 2,
   /** The hypervisor's entry on this CPU (enable: entry() to the guest's return); DUR is its length. */
   ENTRY: 3,
+  /** A phase of cell management inside a hypercall; DETAIL indexes MGMT_PHASES, DUR is its length. */
+  PHASE: 4,
 } as const;
+
+/** The cell-management phases a PHASE record names (RecSlot.DETAIL), as Jailhouse's code has them. */
+export const MGMT_PHASES = [
+  'cell_suspend (wait for the cell\'s CPUs in check_events)',
+  'unit cell_init',
+  'park the new cell\'s CPUs (arch_park_cpu)',
+  'move memory (unmap from root, map to the cell)',
+  'cell_destroy_internal: park CPUs, memory back to root, unit cell_exit',
+] as const;
+
+/** Index of each MGMT_PHASES entry. */
+export const MgmtPhase = { SUSPEND: 0, UNIT_INIT: 1, PARK: 2, MAP: 3, DESTROY: 4 } as const;
 
 /**
  * The exit reason in RecSlot.KIND bits 4..7: Jailhouse's arm64 statistics index (Stat in

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { CPU_STATE_NAMES } from '../../actors/cpu/layout.js';
-import { RecKind } from '../../actors/cpu/exit-ring-layout.js';
+import { MGMT_PHASES, RecKind } from '../../actors/cpu/exit-ring-layout.js';
 import { IOCTL_NAMES } from '../../actors/hypervisor/driver/uapi.js';
 import { errnoName } from '../../shared/errno.js';
 import { EC } from '../../shared/arm64/exception-class.js';
@@ -21,6 +21,10 @@ const us = (ms: number): number => Math.round(ms * 1000) / 1000;
 export function logRecord(log: Logger, r: ExitRec): void {
   if (r.kind === RecKind.STATE) {
     log.debug({ event: 'cpu_state', cpu: r.cpu, state: CPU_STATE_NAMES[r.detail] ?? r.detail, cell: r.cell }, `CPU ${r.cpu} ${CPU_STATE_NAMES[r.detail] ?? r.detail}`);
+    return;
+  }
+  if (r.kind === RecKind.PHASE) {
+    log.debug({ event: 'mgmt_phase', cpu: r.cpu, phase: MGMT_PHASES[r.detail] ?? r.detail, ms: us(r.dur) }, `CPU ${r.cpu} ${MGMT_PHASES[r.detail] ?? r.detail}`);
     return;
   }
   if (r.kind === RecKind.ENTRY) {

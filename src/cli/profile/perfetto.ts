@@ -8,7 +8,7 @@
  * are instant events.
  */
 import { CPU_STATE_NAMES, CpuState } from '../../actors/cpu/layout.js';
-import { RecKind } from '../../actors/cpu/exit-ring-layout.js';
+import { MGMT_PHASES, RecKind } from '../../actors/cpu/exit-ring-layout.js';
 import { BIN_MS, type ExitRec, type ProfileData } from './profile-collector.js';
 import { REASON_NAMES, causeText, ecName } from './profile-names.js';
 
@@ -73,6 +73,10 @@ function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
         ph: 'X', pid: PID, tid: cpu, ...span(r.t0, r.dur),
         args: { ec: ecName(r.ec), cell: r.cell, cause: causeText(r.reason, r.ec, r.detail, r.aux) },
       });
+    } else if (r.kind === RecKind.PHASE) {
+      // Inside the hypercall that runs it: a child slice of that exit.
+      out.push({ name: MGMT_PHASES[r.detail] ?? `phase ${r.detail}`, cat: 'management', ph: 'X', pid: PID, tid: cpu, ...span(r.t0, r.dur) });
+      continue;
     } else if (r.kind === RecKind.ENTRY) {
       out.push({ name: 'hypervisor entry', cat: 'management', ph: 'X', pid: PID, tid: cpu, ...span(r.t0, r.dur), args: { result: r.detail } });
       if (r.aux > 0 && r.aux <= r.dur) out.push({ name: 'entry barrier A (entered_cpus == online_cpus)', cat: 'management', ph: 'X', pid: PID, tid: cpu, ...span(r.t0, r.aux) });

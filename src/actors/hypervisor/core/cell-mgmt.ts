@@ -13,6 +13,8 @@ import { cellReconfigCompleted, cellReconfigOk, cellShutdownOk, commRegionReset,
 import { configCommit } from './config-commit.js';
 import type { Hv } from './hv.js';
 import { BSS, CELL, CellState, NUM_TEMPORARY_PAGES, PAGE_SIZE, PSCI_INVALID_ADDRESS, PUB, pages } from './layout.js';
+import { now } from '../../cpu/layout.js';
+import { MgmtPhase } from '../../cpu/exit-ring-layout.js';
 import { SUBPAGE_HANDLER, isSubpage, mmioRegionRegister, mmioRegionUnregister } from './mmio.js';
 import { archMapMemoryRegion, armPagingCellInit } from './mmu-cell.js';
 import { cellPageTable } from './page-tables.js';
@@ -107,6 +109,7 @@ function freeCellPages(hv: Hv, cell: number): void {
  * it, the stage-2 root freed, caches flushed.
  */
 function cellDestroyInternal(hv: Hv, cell: number): void {
+  const t0 = hv.c.rec ? now() : 0;
   const m = hv.c.mem;
   const root = hv.rootCell;
   setCellState(hv, cell, CellState.SHUT_DOWN);
@@ -136,6 +139,7 @@ function cellDestroyInternal(hv: Hv, cell: number): void {
   m.write64(cell + CELL.MM_ROOT, 0);
   configCommit(hv, cell);
   cellExit(hv, cell);
+  hv.c.rec?.phase(MgmtPhase.DESTROY, t0);
 }
 
 function appendCell(hv: Hv, cell: number): void {
@@ -217,6 +221,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   // unit.cell_init in link order: the irqchip (ownership, GICD/GICR regions), then PCI (ECAM
   // region, devices taken from root, ivshmem endpoints). A unit that fails has undone its own
   // part; the units before it are exited, last first.
+  const tInit = hv.c.rec ? now() : 0;
   for (const unit of forEachUnit()) {
     err = unit.cellInit(hv, cell);
     if (err) {
@@ -224,6 +229,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
       break;
     }
   }
+  hv.c.rec?.phase(MgmtPhase.UNIT_INIT, tInit);
   if (err) {
     pagingFreeRoot(hv.memPool, cellPageTable(hv, cell));
     m.write64(cell + CELL.MM_ROOT, 0);
@@ -231,12 +237,15 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
   }
 
   // Shrink root: the CPUs are suspended root CPUs; they park and become the cell's.
+  const tPark = hv.c.rec ? now() : 0;
   for (const cpu of newCpus) {
     archParkCpu(hv, cpu);
     cellSetCpu(hv, root, cpu, false);
     hv.setCellOf(cpu, cell);
     hv.zeroStats(cpu);
   }
+  hv.c.rec?.phase(MgmtPhase.PARK, tPark);
+  const tMap = hv.c.rec ? now() : 0;
   const pt = cellPageTable(hv, cell);
   const first = cellMemRegionsAddr(hv, cell);
   for (const [i, r] of hv.cellMemRegions(cell).entries()) {
@@ -258,6 +267,7 @@ function cellCreateSuspended(hv: Hv, cfgGphys: number): number {
       return err;
     }
   }
+  hv.c.rec?.phase(MgmtPhase.MAP, tMap);
   configCommit(hv, cell);
   setCellState(hv, cell, CellState.SHUT_DOWN);
   appendCell(hv, cell);

@@ -4,7 +4,8 @@
  * with control_lock as a real lock in the per_cpu public area.
  */
 import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
-import { CpuState, CpuWord, MachineWord, type CpuStateValue } from '../../cpu/layout.js';
+import { CpuState, CpuWord, MachineWord, now, type CpuStateValue } from '../../cpu/layout.js';
+import { MgmtPhase } from '../../cpu/exit-ring-layout.js';
 import { SGI_EVENT } from '../../gic/index.js';
 import { irqchipCpuReset } from './irqchip.js';
 import { cellOwnsCpu } from './cell.js';
@@ -76,7 +77,9 @@ export function archResetCpu(hv: Hv, target: number): void {
 }
 
 export function cellSuspend(hv: Hv, cell: number): void {
+  const t0 = hv.c.rec ? now() : 0;
   for (const cpu of hv.cellCpus(cell)) if (cpu !== hv.cpu) suspendCpu(hv, cpu);
+  hv.c.rec?.phase(MgmtPhase.SUSPEND, t0);
 }
 
 export function cellResume(hv: Hv, cell: number): void {
