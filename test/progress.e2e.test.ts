@@ -1,8 +1,12 @@
 /**
- * Progress bars appear on a terminal and never in pipes: `guest run --max-instructions` under a
- * pseudo-terminal (util-linux `script`) draws its bar on stderr; the same run piped prints none.
+ * Progress bars appear on a terminal and never in pipes: `guest run --max-instructions` and
+ * `jhsim profile` under a pseudo-terminal (util-linux `script`) draw their bars on stderr; the
+ * same run piped prints none.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, jhsim } from './cli-process.js';
 
@@ -18,6 +22,17 @@ describe('progress bars', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/guest run \[[█░]+\] +\d+% \| \d+\/30000000 instructions \| .* left/);
     expect(r.stdout).toContain('"status":"budget"');
+  }, 120_000);
+
+  it.skipIf(!hasScript)('jhsim profile shows which command of the session runs, then the held output and the report', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'jhsim-progress-')), 'p.json');
+    const cmd = [process.execPath, CLI, 'profile', '--duration', '0.4', '-o', out].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/profile \[[█░]+\] +\d+% \| \d+\/11 commands \| jailhouse cell/);
+    // The session's output comes after the bar, then the tables.
+    expect(r.stdout.lastIndexOf('commands |')).toBeLessThan(r.stdout.indexOf('Statistics for ivshmem-a cell'));
+    expect(r.stdout).toContain('Analyze events for all CPUs, all cells:');
   }, 120_000);
 
   it('prints no bar when stderr is a pipe', async () => {

@@ -12,6 +12,7 @@ import { DEFAULT_ROOT_CONFIG } from '../paths.js';
 import { checkProfileTarget, writeProfile } from './profile-output.js';
 import { SORT_KEYS, buildReport, reportCsv, reportText, type ReportOptions, type SortKey } from './profile-report.js';
 import { EVENT_CLASSES, type EventClass } from './profile-names.js';
+import { progressBar } from '../progress.js';
 
 export interface ProfileCliOptions {
   command?: string;
@@ -72,14 +73,24 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
   const ro = reportOptionsFrom(o, boardFrom(g).cpus);
   const s0 = await bootFromOptions({ ...g, profile: undefined }, { profile: true });
   const collector = s0.recording!;
-  const shell = sessionShell(s0, { ...io, out: (t: string) => io.err(t) });
+  // On a terminal a bar shows which command of the session runs; the session's own output
+  // waits until the bar is gone (both would write to stderr). Piped, the output streams.
+  const commands = lines.filter((l) => l.trim() !== '');
+  const bar = progressBar('profile', commands.length, { phase: true, unit: 'commands' });
+  const held: string[] = [];
+  const say = bar ? (t: string): void => void held.push(t) : (t: string): void => io.err(t);
+  const shell = sessionShell(s0, { out: say, err: say });
   let code = 0;
   try {
-    for (const line of lines) {
+    for (const [i, line] of commands.entries()) {
+      bar?.update(i, { phase: line.length > 60 ? `${line.slice(0, 57)}...` : line });
       code = await shell.runLine(line, true);
       if (code !== 0) break;
     }
+    bar?.update(commands.length, { phase: 'done' });
   } finally {
+    bar?.stop();
+    if (held.length) io.err(held.join(''));
     reportIncidents(s0);
     const data = collector.stop();
     const f = writeProfile(data, o.out, ro);
