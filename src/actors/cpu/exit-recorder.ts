@@ -15,7 +15,7 @@
  * one as T0 and DUR = UNTIMED.
  */
 import { now } from './layout.js';
-import { REASON_OTHER, RING_CAPACITY, RecKind, RecSlot, RingWord, UNTIMED, recIndex, ringWord } from './exit-ring-layout.js';
+import { REASON_OTHER, REC_SLOTS, RING_CAPACITY, RecKind, RecSlot, RingWord, UNTIMED, recIndex, ringWord } from './exit-ring-layout.js';
 
 const MAX_DEPTH = 8;
 /** Exits timed per drain tick before sampling starts (a tick is ~5 ms: ~12,800 exits/s). */
@@ -30,6 +30,8 @@ export class ExitRecorder {
   /** The consumer's TAIL as last read: reloaded only when the ring looks full. */
   private tail: number;
   private readonly tickIndex: number;
+  /** Float64 index of this CPU's record 0. */
+  private readonly recBase: number;
   private depth = 0;
   private readonly t0 = new Float64Array(MAX_DEPTH);
   private readonly reasonAt = new Int32Array(MAX_DEPTH);
@@ -46,7 +48,7 @@ export class ExitRecorder {
 
   constructor(
     sab: SharedArrayBuffer,
-    private readonly nrCpus: number,
+    nrCpus: number,
     private readonly cpu: number,
   ) {
     this.i32 = new Int32Array(sab);
@@ -54,6 +56,7 @@ export class ExitRecorder {
     this.head = Atomics.load(this.i32, ringWord(cpu, RingWord.HEAD));
     this.tail = Atomics.load(this.i32, ringWord(cpu, RingWord.TAIL));
     this.tickIndex = ringWord(cpu, RingWord.TICK);
+    this.recBase = recIndex(nrCpus, cpu, 0);
   }
 
   /** A trap or IRQ exit entered the hypervisor from the guest of cell `cell` (its id). */
@@ -149,7 +152,7 @@ export class ExitRecorder {
       }
     }
     const f = this.f64;
-    const o = recIndex(this.nrCpus, this.cpu, h & (RING_CAPACITY - 1));
+    const o = this.recBase + (h & (RING_CAPACITY - 1)) * REC_SLOTS;
     f[o + RecSlot.KIND] = kind;
     f[o + RecSlot.T0] = t0;
     f[o + RecSlot.DUR] = dur;

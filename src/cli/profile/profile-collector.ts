@@ -8,6 +8,7 @@ import type { Machine } from '../../actors/cpu/supervisor.js';
 import { REC_SLOTS, RecKind, RecSlot } from '../../actors/cpu/exit-ring-layout.js';
 import { now } from '../../actors/cpu/layout.js';
 import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
+import { hvView } from '../inspect/inspect.js';
 import { NUM_REASONS } from './profile-names.js';
 import { EC } from '../../shared/arm64/exception-class.js';
 
@@ -155,7 +156,9 @@ export class ProfileCollector {
   drain(): void {
     const d = this.data;
     try {
-      for (const c of hvCells(this.m)) d.cellNames.set(c.id, c.name);
+      // Ids and names only (not the cells' regions and maps): this runs every few ms.
+      const hv = hvView(this.m);
+      if (hv) for (const c of hv.cells(512)) d.cellNames.set(hv.cellConfigId(c), hv.cellName(c));
     } catch {
       // Hypervisor memory mid-change (enable/disable): names are picked up on the next drain.
     }
