@@ -11,9 +11,22 @@ import { REC_SLOTS, RING_CAPACITY, RecKind, RecSlot, UNTIMED, exitRingBytes } fr
 
 const NR = 2;
 
-function ring(): { rec: ExitRecorder; drain: ExitDrain } {
+/** Each CPU's drained records (copied out of the ring as the visitor sees them) and drop counts. */
+interface Drained { records: Float64Array; dropped: number }
+
+function ring(): { rec: ExitRecorder; drain: { drain(): Drained[] } } {
   const sab = new SharedArrayBuffer(exitRingBytes(NR));
-  return { rec: new ExitRecorder(sab, NR, 1), drain: new ExitDrain(sab, NR) };
+  const d = new ExitDrain(sab, NR);
+  return {
+    rec: new ExitRecorder(sab, NR, 1),
+    drain: {
+      drain(): Drained[] {
+        const out: number[][] = Array.from({ length: NR }, () => []);
+        const dropped = d.visit((cpu, f64, o) => out[cpu]!.push(...f64.subarray(o, o + REC_SLOTS)));
+        return out.map((r, cpu) => ({ records: Float64Array.from(r), dropped: dropped[cpu]! }));
+      },
+    },
+  };
 }
 
 function exit(rec: ExitRecorder, n: number, spinMs = 0): void {

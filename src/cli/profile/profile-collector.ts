@@ -5,7 +5,7 @@
  * for the trace file.
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
-import { REC_SLOTS, RecKind, RecSlot } from '../../actors/cpu/exit-ring-layout.js';
+import { RecKind, RecSlot } from '../../actors/cpu/exit-ring-layout.js';
 import { now } from '../../actors/cpu/layout.js';
 import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
 import { hvView } from '../inspect/inspect.js';
@@ -62,6 +62,14 @@ export interface ExitRec {
 /** Width of a time bin of the exits-per-second series, ms. */
 export const BIN_MS = 100;
 
+/** The MMIO exits at one IPA: the handler that took them, their times, reads and writes. */
+export interface MmioEntry {
+  handler: number;
+  agg: Agg;
+  reads: number;
+  writes: number;
+}
+
 export interface ProfileData {
   nrCpus: number;
   /** Shared-clock ms when recording started and stopped. */
@@ -72,7 +80,7 @@ export interface ProfileData {
   /** Aggregates by CPU, cell name, reason and exception class: key = `${cpu}/${cell}/${reason}/${ec}`. */
   groups: Map<string, { cpu: number; cell: string; reason: number; ec: number; agg: Agg }>;
   /** MMIO exits by IPA (with the handler that took them). */
-  mmio: Map<number, { handler: number; agg: Agg; reads: number; writes: number }>;
+  mmio: Map<number, MmioEntry>;
   /** IRQ exits by the first INTID acknowledged. */
   irqs: Map<number, Agg>;
   /** Hypercalls and SMC functions by code. */
@@ -155,6 +163,8 @@ export class ProfileCollector {
 
   drain(): void {
     const d = this.data;
+    // Names may change (an id is reused after a destroy): look them up afresh.
+    this.lastCellId = -1;
     try {
       // Ids and names only (not the cells' regions and maps): this runs every few ms.
       const hv = hvView(this.m);
@@ -162,11 +172,7 @@ export class ProfileCollector {
     } catch {
       // Hypervisor memory mid-change (enable/disable): names are picked up on the next drain.
     }
-    for (const ring of this.m.exitDrain!.drain()) {
-      d.ringDropped[ring.cpu] = ring.dropped;
-      const r = ring.records;
-      for (let o = 0; o < r.length; o += REC_SLOTS) this.add(ring.cpu, r, o);
-    }
+    this.m.exitDrain!.visit(this.visitor).forEach((n, cpu) => (d.ringDropped[cpu] = n));
   }
 
   /** Index of each cell name in `names` (group keys carry the index, not the string). */
@@ -175,7 +181,24 @@ export class ProfileCollector {
   /** Groups by numeric key ((name index · 64 + cpu) · 16 + reason) · 64 + EC. */
   private readonly byKey = new Map<number, Agg>();
 
+  private readonly visitor = (cpu: number, f64: Float64Array, o: number): void => this.add(cpu, f64, o);
+  private lastCellId = -1;
+  private lastCell: string | undefined;
+  private lastKey = -1;
+  private lastAgg: Agg | undefined;
+  private lastMmio = -1;
+  private lastMmioEntry: MmioEntry | undefined;
+  private lastName: string | undefined;
+  private lastNameIndex = 0;
+
   private intern(name: string): number {
+    if (name === this.lastName) return this.lastNameIndex;
+    this.lastName = name;
+    this.lastNameIndex = this.internSlow(name);
+    return this.lastNameIndex;
+  }
+
+  private internSlow(name: string): number {
     let i = this.nameIndex.get(name);
     if (i === undefined) {
       i = this.names.length;
@@ -197,7 +220,13 @@ export class ProfileCollector {
     const cellId = r[o + RecSlot.CELL]!;
     const detail = r[o + RecSlot.DETAIL]!;
     const aux = r[o + RecSlot.AUX]!;
-    const cell = d.cellNames.get(cellId) ?? `cell ${cellId}`;
+    // Floods repeat one cell, group and address: the last lookup is kept (Map lookups of
+    // non-small-integer keys dominate the drain otherwise).
+    if (cellId !== this.lastCellId || this.lastCell === undefined) {
+      this.lastCellId = cellId;
+      this.lastCell = d.cellNames.get(cellId) ?? `cell ${cellId}`;
+    }
+    const cell = this.lastCell;
     const keep = d.trace.length < this.traceCap;
     if (keep || this.tap) {
       const rec: ExitRec = { kind, cpu, reason, ec, t0, dur, cellId, cell, detail, aux, count: r[o + RecSlot.COUNT]! };
@@ -207,20 +236,24 @@ export class ProfileCollector {
     if (!keep) d.traceDropped++;
     if (kind !== RecKind.EXIT) return;
     const key = ((this.intern(cell) * 64 + cpu) * 16 + reason) * 64 + ec;
-    let agg = this.byKey.get(key);
+    let agg = key === this.lastKey ? this.lastAgg : this.byKey.get(key);
     if (!agg) {
       agg = newAgg();
       this.byKey.set(key, agg);
       d.groups.set(`${cpu}/${cell}/${reason}/${ec}`, { cpu, cell, reason, ec, agg });
     }
+    this.lastKey = key;
+    this.lastAgg = agg;
     addAgg(agg, dur);
     const bin = Math.max(0, Math.floor((t0 - d.start) / BIN_MS));
     const series = d.bins[cpu]![reason]!;
     while (series.length <= bin) series.push(0);
     series[bin]!++;
     if (ec === EC.DABT_LOWER) {
-      let e = d.mmio.get(detail);
+      let e = detail === this.lastMmio ? this.lastMmioEntry : d.mmio.get(detail);
       if (!e) d.mmio.set(detail, (e = { handler: Math.floor(aux / 256), agg: newAgg(), reads: 0, writes: 0 }));
+      this.lastMmio = detail;
+      this.lastMmioEntry = e;
       addAgg(e.agg, dur);
       if (aux & 16) e.writes++;
       else e.reads++;
