@@ -215,5 +215,8 @@ describe('jhsim profile', () => {
     expect(r2.code).not.toBe(0);
     expect(r2.stderr).toContain('--cpu 9');
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
+    const r3 = await jhsim(['profile', '-c', 'jailhouse enable configs/qemu-arm64.json; jailhouse disable', '--cell', 'nosuch', '-o', join(dir, 'y.json')]);
+    expect(r3.code).toBe(0);
+    expect(r3.stderr).toMatch(/profile: --cell nosuch: no such cell in this session \(cells: .*qemu-arm64/);
   });
 });

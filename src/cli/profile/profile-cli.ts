@@ -97,6 +97,10 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
     const report = buildReport(data, ro);
     io.out(o.json ? `${JSON.stringify({ ...report, files: f }, null, 2)}\n` : o.csv ? reportCsv(report) : reportText(report));
     io.err(`profile: trace ${f.trace} (open in ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+    // A --cell that matched nothing is most likely a typo: say which cells there were.
+    const seen = [...data.cellNames].flatMap(([id, name]) => [name, String(id)]);
+    const unknown = (ro.cells ?? []).filter((c) => !seen.includes(c));
+    if (unknown.length) io.err(`profile: --cell ${unknown.join(',')}: no such cell in this session (cells: ${[...new Set(data.cellNames.values())].join(', ')})\n`);
     await endSession(s0, () => {});
   }
   return code;
