@@ -31,7 +31,7 @@ function ring(): { rec: ExitRecorder; drain: { drain(): Drained[] } } {
 
 function exit(rec: ExitRecorder, n: number, spinMs = 0): void {
   for (let i = 0; i < n; i++) {
-    rec.exitBegin(3);
+    rec.exitBegin(3, false);
     rec.reason(1);
     rec.detail(0x9000000 + i * 4, 4 | 16);
     if (spinMs) {
@@ -81,6 +81,23 @@ describe('exit recorder', () => {
     for (let o = 0; o < calm.length; o += REC_SLOTS) expect(calm[o + RecSlot.DUR]).toBeGreaterThanOrEqual(0);
     // An untimed exit's T0 is the end of the last timed one: times never go backwards.
     for (let o = REC_SLOTS; o < flood.length; o += REC_SLOTS) expect(flood[o + RecSlot.T0]).toBeGreaterThanOrEqual(flood[o - REC_SLOTS + RecSlot.T0]!);
+  });
+
+  it('an IRQ exit names its first INTID; a trap that takes an interrupt inside (CPU_SUSPEND) keeps its own cause', () => {
+    const { rec, drain } = ring();
+    rec.exitBegin(0, true);
+    rec.reason(5);
+    rec.irq(27);
+    rec.irq(30);
+    rec.exitEnd(0);
+    rec.exitBegin(2, false);
+    rec.reason(7);
+    rec.detail(0xc4000001);
+    rec.irq(27);
+    rec.exitEnd(0x17);
+    const r = drain.drain()[1]!.records;
+    expect([r[RecSlot.DETAIL], r[RecSlot.COUNT]]).toEqual([27, 2]);
+    expect([r[REC_SLOTS + RecSlot.DETAIL], r[REC_SLOTS + RecSlot.COUNT], r[REC_SLOTS + RecSlot.CELL]]).toEqual([0xc4000001, 0, 2]);
   });
 
   it('a full ring drops and counts; the drain follows the ring across its wrap', () => {

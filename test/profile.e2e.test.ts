@@ -4,7 +4,7 @@
  * and the HTML report renders its charts in a real headless Chromium (skipped, loudly, without
  * one; .ci/run installs Debian's chromium).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -215,6 +215,12 @@ describe('jhsim profile', () => {
     expect(r2.code).not.toBe(0);
     expect(r2.stderr).toContain('--cpu 9');
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
+    // A profile file that cannot be written (its name is a directory): the error, and the machine still ends.
+    mkdirSync(join(dir, 'isdir.json'));
+    const r4 = await jhsim(['run', '--profile', join(dir, 'isdir'), '-c', 'cpus'], { timeoutMs: 30_000 });
+    expect(r4.code).not.toBeNull();
+    expect(r4.code).not.toBe(0);
+    expect(r4.stderr).toMatch(/isdir\.json.*EISDIR/);
     const r3 = await jhsim(['profile', '-c', 'jailhouse enable configs/qemu-arm64.json; jailhouse disable', '--cell', 'nosuch', '-o', join(dir, 'y.json')]);
     expect(r3.code).toBe(0);
     expect(r3.stderr).toMatch(/profile: --cell nosuch: no such cell in this session \(cells: .*qemu-arm64/);

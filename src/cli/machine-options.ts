@@ -159,12 +159,16 @@ export function sessionShell(s: Session, io: Io): Shell {
  */
 export async function endSession(s: Session, say: (line: string) => void = (l) => process.stderr.write(l)): Promise<void> {
   s.uart.stop();
-  const data = s.recording?.stop();
-  if (data && s.profileFile !== undefined) {
-    const f = writeProfile(data, s.profileFile);
-    say(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+  try {
+    const data = s.recording?.stop();
+    if (data && s.profileFile !== undefined) {
+      const f = writeProfile(data, s.profileFile);
+      say(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+    }
+  } finally {
+    // A profile that cannot be written (FILE.json is a directory …) still ends the machine.
+    await s.machine.shutdown();
   }
-  await s.machine.shutdown();
 }
 
 /** Report hangs and faults the workers raised during a session. */

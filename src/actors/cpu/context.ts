@@ -8,7 +8,7 @@ import { cpuTopology } from './board.js';
 import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
-import { waitUntil, type WaitPolicy, type Word } from '../../shared/sync.js';
+import { type WaitPolicy, type Word } from '../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
@@ -39,6 +39,9 @@ export interface WorkerInit {
  * core/hv.ts's Hv, see hv-context.ts); the context stores it without naming that type, since
  * the hypervisor reaches the machine through this context.
  */
+/** How often an idle wait at EL2 samples the interrupt lines again (guest timers), ms. */
+const IDLE_SAMPLE_MS = 50;
+
 export class CpuContext<El2 = unknown> {
   readonly cpu: number;
   readonly nr: number;
@@ -161,17 +164,19 @@ export class CpuContext<El2 = unknown> {
 
   /**
    * WFI outside guest code (the hypervisor's own, as in PSCI CPU_SUSPEND): sleep on the wake word
-   * until the physical IRQ line is asserted (sampled lines included) or the CPU is woken, which a
-   * WFI may take as its wake-up event. The watchdog's deadline applies: a CPU nothing ever wakes
-   * is reported as a hang (HangError naming `what`).
+   * until the physical IRQ line is asserted (sampled lines included), the CPU is woken (which a
+   * WFI may take as its wake-up event) or the machine shuts down. No deadline: a CPU waiting for
+   * an interrupt is idle, not hung, as a guest's own WFI; the lines are sampled again every
+   * IDLE_SAMPLE_MS so a guest timer that expires meanwhile ends the wait.
    */
-  waitForInterrupt(what: string): void {
+  waitForInterrupt(): void {
     const w = this.wake;
     const gen = Atomics.load(w.view, w.index);
-    waitUntil(this.policy, w, () => {
+    for (;;) {
       this.sampleIrqLines();
-      return this.gicc.signalled() || Atomics.load(w.view, w.index) !== gen;
-    }, what);
+      if (this.gicc.signalled() || Atomics.load(w.view, w.index) !== gen || this.shuttingDown) return;
+      Atomics.wait(w.view, w.index, gen, IDLE_SAMPLE_MS);
+    }
   }
 
   stateOf(cpu: number): CpuStateValue {

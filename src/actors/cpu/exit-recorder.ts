@@ -40,6 +40,8 @@ export class ExitRecorder {
   private readonly countAt = new Int32Array(MAX_DEPTH);
   private readonly cellAt = new Int32Array(MAX_DEPTH);
   private readonly timedAt = new Uint8Array(MAX_DEPTH);
+  /** 1 for an IRQ exit: only there do the interrupts acknowledged make its cause. */
+  private readonly irqAt = new Uint8Array(MAX_DEPTH);
   /** The drain tick last seen and the exits begun since. */
   private tick = 0;
   private inTick = 0;
@@ -59,8 +61,11 @@ export class ExitRecorder {
     this.recBase = recIndex(nrCpus, cpu, 0);
   }
 
-  /** A trap or IRQ exit entered the hypervisor from the guest of cell `cell` (its id). */
-  exitBegin(cell: number): void {
+  /**
+   * A trap or IRQ exit (`irqExit`) entered the hypervisor from the guest of cell `cell` (its
+   * id).
+   */
+  exitBegin(cell: number, irqExit: boolean): void {
     const d = this.depth++;
     if (d >= MAX_DEPTH) return;
     const tick = this.i32[this.tickIndex]!;
@@ -73,6 +78,7 @@ export class ExitRecorder {
     this.timedAt[d] = timed ? 1 : 0;
     this.t0[d] = timed ? now() : this.lastEnd;
     this.cellAt[d] = cell;
+    this.irqAt[d] = irqExit ? 1 : 0;
     this.reasonAt[d] = REASON_OTHER;
     this.detailAt[d] = 0;
     this.auxAt[d] = 0;
@@ -93,10 +99,13 @@ export class ExitRecorder {
     this.auxAt[d] = aux;
   }
 
-  /** One more physical interrupt acknowledged in this IRQ exit. */
+  /**
+   * One more physical interrupt acknowledged in this IRQ exit. Inside a trap (PSCI CPU_SUSPEND
+   * takes the interrupt that woke it) the trap's own cause stays.
+   */
   irq(intid: number): void {
     const d = this.depth - 1;
-    if (d < 0 || d >= MAX_DEPTH) return;
+    if (d < 0 || d >= MAX_DEPTH || !this.irqAt[d]) return;
     if (this.countAt[d]++ === 0) this.detailAt[d] = intid;
   }
 

@@ -82,16 +82,18 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
   const shell = sessionShell(s0, { out: say, err: say });
   let code = 0;
   try {
-    for (const [i, line] of commands.entries()) {
-      bar?.update(i, { phase: line.length > 60 ? `${line.slice(0, 57)}...` : line });
-      code = await shell.runLine(line, true);
-      if (code !== 0) break;
+    try {
+      for (const [i, line] of commands.entries()) {
+        bar?.update(i, { phase: line.length > 60 ? `${line.slice(0, 57)}...` : line });
+        code = await shell.runLine(line, true);
+        if (code !== 0) break;
+      }
+      bar?.update(commands.length, { phase: 'done' });
+    } finally {
+      bar?.stop();
+      if (held.length) io.err(held.join(''));
+      reportIncidents(s0);
     }
-    bar?.update(commands.length, { phase: 'done' });
-  } finally {
-    bar?.stop();
-    if (held.length) io.err(held.join(''));
-    reportIncidents(s0);
     const data = collector.stop();
     const f = writeProfile(data, o.out, ro);
     const report = buildReport(data, ro);
@@ -101,6 +103,8 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
     const seen = [...data.cellNames].flatMap(([id, name]) => [name, String(id)]);
     const unknown = (ro.cells ?? []).filter((c) => !seen.includes(c));
     if (unknown.length) io.err(`profile: --cell ${unknown.join(',')}: no such cell in this session (cells: ${[...new Set(data.cellNames.values())].join(', ')})\n`);
+  } finally {
+    // Whatever failed (a command, writing a file), the machine's workers end.
     await endSession(s0, () => {});
   }
   return code;

@@ -216,6 +216,9 @@ export class ProfileCollector {
     const reason = (k >> 4) & 15;
     const ec = k >> 8;
     const t0 = r[o + RecSlot.T0]!;
+    // State changes from before the recording started (the machine's boot): its initial
+    // states (data.initialStates) already say where the CPUs were.
+    if (t0 < d.start) return;
     const dur = r[o + RecSlot.DUR]!;
     const cellId = r[o + RecSlot.CELL]!;
     const detail = r[o + RecSlot.DETAIL]!;

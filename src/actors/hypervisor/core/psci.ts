@@ -132,7 +132,7 @@ function psciDispatch(hv: Hv, fid: number, x1: bigint, x2: bigint, x3: bigint): 
  * the SMC exit already was.
  */
 function cpuSuspend(hv: Hv): CpuAction {
-  hv.c.waitForInterrupt('PSCI CPU_SUSPEND: wfi');
+  hv.c.waitForInterrupt();
   return irqchipHandleIrq(hv);
 }
 

@@ -69,7 +69,7 @@ export function handleIrqExit(hv: Hv): CpuAction {
     handleVmexitEarly(hv);
     return irqchipHandleIrq(hv);
   }
-  rec.exitBegin(hv.c.cellId);
+  rec.exitBegin(hv.c.cellId, true);
   try {
     handleVmexitEarly(hv);
     return irqchipHandleIrq(hv);
@@ -86,7 +86,7 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   const rec = hv.c.rec;
   if (rec === undefined) return dispatchTrap(hv, t);
   const ec = esrEc(t.esr);
-  rec.exitBegin(hv.c.cellId);
+  rec.exitBegin(hv.c.cellId, false);
   noteCause(rec, t, ec);
   try {
     return dispatchTrap(hv, t);
