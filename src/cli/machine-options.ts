@@ -14,7 +14,7 @@ import { createLogger } from './logger.js';
 import { resolveUserPath } from './paths.js';
 import { UartConsole } from './shell/uart-console.js';
 import { ProfileCollector } from './profile/profile-collector.js';
-import { checkProfileTarget, writeProfile } from './profile/profile-output.js';
+import { checkProfileTarget, saveProfile } from './profile/profile-output.js';
 import { logIoctl, logRecord } from './profile/event-log.js';
 import { Shell } from './shell/shell.js';
 import type { Io } from './io.js';
@@ -162,8 +162,7 @@ export async function endSession(s: Session, say: (line: string) => void = (l) =
   try {
     const data = s.recording?.stop();
     if (data && s.profileFile !== undefined) {
-      const f = writeProfile(data, s.profileFile);
-      say(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+      saveProfile(data, s.profileFile, say);
     }
   } finally {
     // A profile that cannot be written (FILE.json is a directory …) still ends the machine.

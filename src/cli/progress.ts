@@ -10,12 +10,13 @@ export interface Progress {
 }
 
 /**
- * A bar of `total` steps named `label`; `{phase}` in `extra` shows the payload's phase. Undefined
- * when stderr is not a terminal or `quiet` (e.g. --json with stderr shared with the report).
+ * A bar of `total` steps named `label` (or laid out by cli-progress `format`); `phase` shows the
+ * payload's phase. Undefined when stderr is not a terminal or `quiet` (e.g. --json with stderr
+ * shared with the report).
  */
-export function progressBar(label: string, total: number, opts: { quiet?: boolean; unit?: string; phase?: boolean } = {}): Progress | undefined {
+export function progressBar(label: string, total: number, opts: { quiet?: boolean; unit?: string; phase?: boolean; format?: string } = {}): Progress | undefined {
   if (opts.quiet || !process.stderr.isTTY || total <= 0) return undefined;
-  const format = `${label} [{bar}] {percentage}% | {value}/{total}${opts.unit ? ` ${opts.unit}` : ''}${opts.phase ? ' | {phase}' : ''} | {eta_formatted} left`;
+  const format = opts.format ?? `${label} [{bar}] {percentage}% | {value}/{total}${opts.unit ? ` ${opts.unit}` : ''}${opts.phase ? ' | {phase}' : ''} | {eta_formatted} left`;
   const bar = new cliProgress.SingleBar({ stream: process.stderr, format, hideCursor: true, etaBuffer: 20, formatValue: (v, _o, type) => (type === 'value' || type === 'total' ? String(Math.round(v)) : String(v)) }, cliProgress.Presets.shades_classic);
   bar.start(total, 0, opts.phase ? { phase: '' } : undefined);
   return {

@@ -6,6 +6,7 @@
  * ≥ 80 % of the MMIO trap rate.
  */
 import { runLoop } from './bench-guest.js';
+import { median } from './bench-timer.js';
 
 export const RECORDING_INSNS_LIMIT = 0.9;
 export const RECORDING_MMIO_LIMIT = 0.8;
@@ -22,11 +23,6 @@ export interface RecordingOverhead {
   recorded: number;
   dropped: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 export async function measureRecordingOverhead(budget: number, rounds = 3): Promise<RecordingOverhead[]> {
   const out: RecordingOverhead[] = [];

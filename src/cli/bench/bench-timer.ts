@@ -113,10 +113,15 @@ results:
   return { bytes: a.bytes, results: a.symbols.get('results')! };
 }
 
-function spread(xs: number[]): Spread {
+/** The middle value of `xs` (the upper one of an even count), as the bench reports medians. */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function spread(xs: number[]): Spread {
   const r = (x: number): number => Math.round(x * 10) / 10;
-  return { min: r(s[0]!), median: r(s[Math.floor(s.length / 2)]!), max: r(s[s.length - 1]!) };
+  return { min: r(Math.min(...xs)), median: r(median(xs)), max: r(Math.max(...xs)) };
 }
 
 /** `rounds` idle and `rounds` spinning timer interrupts on CPU 0 of a 2-CPU board. */

@@ -28,10 +28,10 @@ import { parseIntOption } from '../machine-options.js';
 import { UserProcess } from '../shell/user.js';
 import { UartConsole, formatUartLine, type UartLine } from '../shell/uart-console.js';
 import { fileError } from '../file-errors.js';
-import { OTHER_NOTE, otherExits } from '../tools/cell-stats.js';
+import { OTHER_NOTE, otherExits } from '../inspect/exit-counters.js';
 import { progressBar } from '../progress.js';
 import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
-import { checkProfileTarget, writeProfile } from '../profile/profile-output.js';
+import { checkProfileTarget, saveProfile } from '../profile/profile-output.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
 /** Where a raw image goes unless --load says otherwise (QEMU virt's RAM base, as for -kernel). */
@@ -269,8 +269,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
   }
   const { profile, ...result } = r;
   if (profile && o.profile !== undefined) {
-    const f = writeProfile(profile, o.profile);
-    io.err(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+    saveProfile(profile, o.profile, (l) => io.err(l));
   }
   if (o.json) {
     io.out(`${JSON.stringify(result)}\n`);

@@ -4,9 +4,9 @@
  * soon as a counter grew a digit). No borders: each CPU stays one line, greppable and splittable
  * on whitespace (CPU, MPIDR, STATE, ONLINE ... as before); counters are right-aligned.
  */
-import Table from 'cli-table3';
 import type { CpuView } from './inspect.js';
-import { otherExits } from '../tools/cell-stats.js';
+import { borderlessTable, tableLines } from '../plain-table.js';
+import { otherExits } from './exit-counters.js';
 
 /** The per_cpu vmexit counters in the hypervisor's order (STAT_NAMES) and their column titles. */
 const EXIT_COLUMNS: readonly [key: string, title: string][] = [
@@ -21,25 +21,13 @@ const EXIT_COLUMNS: readonly [key: string, title: string][] = [
   ['vmexits_smccc', 'SMCCC'],
 ];
 
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
-  middle: ' ',
-};
-
 /**
  * The table, one line per CPU after the header, without trailing blanks; a CPU whose guest sits
  * in its EL1 vector table gets one more line, indented, saying what sent it there.
  */
 export function cpusTable(views: readonly CpuView[], cellOf: (v: CpuView) => string): string {
   const head = ['CPU', 'MPIDR', 'STATE', 'ONLINE', 'HYP', 'CELL', ...EXIT_COLUMNS.map(([, t]) => t), 'OTHER', 'ISO', ' GUEST'];
-  const t = new Table({
-    chars: NO_BORDERS,
-    style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [] },
-    head,
-    colAligns: head.map((_, i) => (i >= 6 && i < head.length - 1 ? 'right' : 'left')),
-  });
+  const t = borderlessTable(head, head.map((_, i) => (i >= 6 && i < head.length - 1 ? 'right' : 'left')));
   for (const v of views) {
     const exits = EXIT_COLUMNS.map(([k]) => (v.vmexits ? (v.vmexits[k] ?? 0) : '-'));
     // OTHER: what vmexits_total counts beyond the categories (trapped ICC_SGI1R_EL1 writes).
@@ -49,7 +37,7 @@ export function cpusTable(views: readonly CpuView[], cellOf: (v: CpuView) => str
     const guest = g ? ` pc 0x${g.pc.toString(16)} EL${g.el}` : '';
     t.push([v.cpu, `0x${v.mpidr.toString(16).padStart(6, '0')}`, v.state, v.online ? 'yes' : 'no', v.hypervisor ? 'yes' : 'no', cellOf(v), ...exits, v.isolationViolations, guest]);
   }
-  const rows = t.toString().split('\n').map((l) => l.trimEnd());
+  const rows = tableLines(t);
   const out = [rows[0]!];
   views.forEach((v, i) => {
     out.push(rows[i + 1]!);

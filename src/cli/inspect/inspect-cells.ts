@@ -7,7 +7,7 @@
 import type { Machine } from '../../actors/cpu/supervisor.js';
 import { pagingLeaves, stage2Format, type PagingRange } from '../../actors/hypervisor/core/paging.js';
 import type { HvView, MemRegion } from '../../actors/hypervisor/core/hv-view.js';
-import { hvView } from './inspect.js';
+import { hvView, type CpuView } from './inspect.js';
 
 export interface HvCellView {
   /** Physical address of the struct cell. */
@@ -49,4 +49,14 @@ export function hvCells(m: Machine, withMappings = false): HvCellView[] {
 export function hvCpuCells(m: Machine): number[] {
   const hv = hvView(m);
   return hv ? Array.from({ length: m.nr }, (_, cpu) => hv.cellOf(cpu)) : [];
+}
+
+/**
+ * The name of the cell each CPU works for, as `cpus` and `top` show it: the cell its per_cpu
+ * names while the hypervisor runs under the CPU or holds it parked or failed; '-' otherwise.
+ */
+export function cpuCellName(m: Machine): (v: CpuView) => string {
+  const cells = hvCells(m);
+  const owner = hvCpuCells(m).map((addr) => cells.find((c) => c.addr === addr)?.name ?? '-');
+  return (v) => (v.hypervisor || v.state === 'parked' || v.state === 'failed' ? (owner[v.cpu] ?? '-') : '-');
 }

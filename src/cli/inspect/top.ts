@@ -8,7 +8,8 @@ import type { Machine } from '../../actors/cpu/supervisor.js';
 import { cpuTopology } from '../../actors/cpu/board.js';
 import { STAT_NAMES } from '../../actors/hypervisor/core/layout.js';
 import { cpuViews, type CpuView } from './inspect.js';
-import { hvCells, hvCpuCells } from './inspect-cells.js';
+import { cpuCellName } from './inspect-cells.js';
+import { otherExits } from './exit-counters.js';
 
 /** Column titles of the per-reason rates, in the hypervisor's counter order, then `other`. */
 const RATE_TITLES = ['MMIO', 'MGMT', 'HCALL', 'MAINT', 'VIRQ', 'VSGI', 'PSCI', 'SMCCC', 'OTHER'];
@@ -25,16 +26,13 @@ function sample(m: Machine): Sample {
 
 /** One CPU's counters as [total, categories…, other]. */
 function counts(v: CpuView): number[] {
-  const c = STAT_NAMES.map((n) => v.vmexits?.[n] ?? 0);
-  const other = c[0]! - c.slice(1).reduce((s, x) => s + x, 0);
-  return [...c, other];
+  return [...STAT_NAMES.map((n) => v.vmexits?.[n] ?? 0), otherExits(v.vmexits ?? {})];
 }
 
 /** The screen for the interval between two samples. */
 export function renderTop(m: Machine, a: Sample, b: Sample): string {
   const secs = Math.max(1e-3, (b.t - a.t) / 1000);
-  const cells = hvCells(m);
-  const owner = hvCpuCells(m).map((addr) => cells.find((c) => c.addr === addr)?.name ?? '-');
+  const cellOf = cpuCellName(m);
   const rate = (x: number): string => (x === 0 ? '0' : x < 10 ? x.toFixed(1) : String(Math.round(x)));
   const head = ['CPU', 'STATE', 'CELL', 'GUEST PC', 'INSN/s', 'EXITS/s', ...RATE_TITLES];
   const t = new Table({ style: { head: [], border: [] }, head, colAligns: head.map((_, i) => (i >= 4 ? 'right' : 'left')) });
@@ -47,8 +45,7 @@ export function renderTop(m: Machine, a: Sample, b: Sample): string {
     const d = cb.map((x, i) => Math.max(0, x - ca[i]!) / secs);
     const g = vb.guest;
     const insns = Math.max(0, b.insns[cpu]! - a.insns[cpu]!) / secs;
-    const cell = vb.hypervisor || vb.state === 'parked' || vb.state === 'failed' ? (owner[cpu] ?? '-') : '-';
-    t.push([cpu, vb.state, cell, g ? `0x${g.pc.toString(16)} EL${g.el}` : '-', g ? `${(insns / 1e6).toFixed(2)}M` : '-', rate(d[0]!), ...d.slice(1).map(rate)]);
+    t.push([cpu, vb.state, cellOf(vb), g ? `0x${g.pc.toString(16)} EL${g.el}` : '-', g ? `${(insns / 1e6).toFixed(2)}M` : '-', rate(d[0]!), ...d.slice(1).map(rate)]);
   }
   return `jhsim top: ${m.nr} CPUs, rates over ${secs.toFixed(2)} s, read from shared memory (nothing perturbed); OTHER = exits counted only in the total (trapped ICC_SGI1R_EL1 writes)\n${t.toString()}\n`;
 }

@@ -39,6 +39,11 @@ function stateName(state: number, cell: { id: number; name: string }): string {
   return CPU_STATE_NAMES[state] ?? `state ${state}`;
 }
 
+/** What a vmexit's slice or instant says about it. */
+function exitArgs(r: ExitRec): Record<string, string | number> {
+  return { ec: ecName(r.ec), cell: r.cell, cause: causeText(r.reason, r.ec, r.detail, r.aux) };
+}
+
 /** The events of one CPU's track, in time order, top-level slices never overlapping. */
 function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
   const out: TraceEvent[] = [];
@@ -62,7 +67,7 @@ function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
     if (r.t0 >= cursor) background(r.t0);
     if (r.kind === RecKind.EXIT && r.dur < 0) {
       // Not timed (a flood of exits): an instant at the end of the last timed exit.
-      out.push({ name: REASON_NAMES[r.reason] ?? `reason ${r.reason}`, cat: 'vmexit', ph: 'i', s: 't', pid: PID, tid: cpu, ts: ns(r.t0) / 1000, args: { ec: ecName(r.ec), cell: r.cell, cause: causeText(r.reason, r.ec, r.detail, r.aux), timed: 0 } });
+      out.push({ name: REASON_NAMES[r.reason] ?? `reason ${r.reason}`, cat: 'vmexit', ph: 'i', s: 't', pid: PID, tid: cpu, ts: ns(r.t0) / 1000, args: { ...exitArgs(r), timed: 0 } });
       continue;
     }
     if (r.kind === RecKind.EXIT) {
@@ -71,7 +76,7 @@ function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
         name: REASON_NAMES[r.reason] ?? `reason ${r.reason}`,
         cat: 'vmexit',
         ph: 'X', pid: PID, tid: cpu, ...span(r.t0, r.dur),
-        args: { ec: ecName(r.ec), cell: r.cell, cause: causeText(r.reason, r.ec, r.detail, r.aux) },
+        args: exitArgs(r),
       });
     } else if (r.kind === RecKind.PHASE) {
       // Inside the hypercall that runs it: a child slice of that exit.

@@ -6,8 +6,7 @@
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
 import { RecKind, RecSlot } from '../../actors/cpu/exit-ring-layout.js';
-import { now } from '../../actors/cpu/layout.js';
-import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
+import { CpuWord, now } from '../../actors/cpu/layout.js';
 import { hvView } from '../inspect/inspect.js';
 import { NUM_REASONS } from './profile-names.js';
 import { EC } from '../../shared/arm64/exception-class.js';
@@ -100,18 +99,6 @@ export interface ProfileData {
   cellNames: Map<number, string>;
 }
 
-/** The cell `cpu` belongs to now (id 0 = root, also without the hypervisor). */
-function cellOf(m: Machine, cpu: number): { id: number; name: string } {
-  try {
-    const addr = hvCpuCells(m)[cpu];
-    const c = hvCells(m).find((x) => x.addr === addr);
-    if (c) return { id: c.id, name: c.name };
-  } catch {
-    // Hypervisor memory mid-change.
-  }
-  return { id: 0, name: ROOT_NAME };
-}
-
 /** The root cell's name until the hypervisor's cell list says otherwise. */
 const ROOT_NAME = 'root';
 
@@ -141,8 +128,15 @@ export class ProfileCollector {
       ringDropped: new Array<number>(m.nr).fill(0),
       cellNames: new Map([[0, ROOT_NAME]]),
       initialStates: Array.from({ length: m.nr }, (_, cpu) => m.cpuState(cpu)),
-      initialCells: Array.from({ length: m.nr }, (_, cpu) => cellOf(m, cpu)),
+      initialCells: [],
     };
+    // Where each CPU is now: the cell id the hypervisor publishes in its slot, named from the
+    // hypervisor's cell list.
+    this.refreshNames();
+    this.data.initialCells = Array.from({ length: m.nr }, (_, cpu) => {
+      const id = m.cpuWord(cpu, CpuWord.CELL_ID) >>> 0;
+      return { id, name: this.data.cellNames.get(id) ?? `cell ${id}` };
+    });
   }
 
   start(intervalMs = 5): this {
@@ -163,16 +157,20 @@ export class ProfileCollector {
 
   drain(): void {
     const d = this.data;
+    this.refreshNames();
+    this.m.exitDrain!.visit(this.visitor).forEach((n, cpu) => (d.ringDropped[cpu] = n));
+  }
+
+  /** Cell ids and names from the hypervisor's cell list (not regions or maps: this runs every few ms). */
+  private refreshNames(): void {
     // Names may change (an id is reused after a destroy): look them up afresh.
     this.lastCellId = -1;
     try {
-      // Ids and names only (not the cells' regions and maps): this runs every few ms.
       const hv = hvView(this.m);
-      if (hv) for (const c of hv.cells(512)) d.cellNames.set(hv.cellConfigId(c), hv.cellName(c));
+      if (hv) for (const c of hv.cells(512)) this.data.cellNames.set(hv.cellConfigId(c), hv.cellName(c));
     } catch {
       // Hypervisor memory mid-change (enable/disable): names are picked up on the next drain.
     }
-    this.m.exitDrain!.visit(this.visitor).forEach((n, cpu) => (d.ringDropped[cpu] = n));
   }
 
   /** Index of each cell name in `names` (group keys carry the index, not the string). */

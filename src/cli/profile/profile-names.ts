@@ -5,6 +5,7 @@
 import { STAT_NAMES, Hc } from '../../actors/hypervisor/core/layout.js';
 import { EC } from '../../shared/arm64/exception-class.js';
 import { mmioHandlerName } from '../../actors/hypervisor/core/mmio-handler.js';
+import { Psci, Smccc } from '../../actors/hypervisor/core/psci.js';
 // The units bind their MMIO handler ids when their modules load.
 import '../../actors/hypervisor/core/unit-list.js';
 
@@ -25,13 +26,15 @@ export function hypercallName(code: number): string {
   return HC_NAMES.get(code) ?? `hypercall ${code}`;
 }
 
-/** PSCI 0.2+/SMCCC function ids the hypervisor knows (arm-common/psci.c, smccc.c). */
+/**
+ * PSCI and SMCCC function names: the ones the hypervisor dispatches (psci.ts), named as in
+ * arm-common/psci.c and smccc.c, plus SYSTEM_OFF and SYSTEM_RESET, which guests call and
+ * Jailhouse refuses.
+ */
 const FN_NAMES = new Map<number, string>([
-  [0x84000000, 'PSCI_VERSION'], [0x84000001, 'CPU_SUSPEND_32'], [0xc4000001, 'CPU_SUSPEND_64'],
-  [0x84000002, 'CPU_OFF'], [0x84000003, 'CPU_ON_32'], [0xc4000003, 'CPU_ON_64'],
-  [0x84000004, 'AFFINITY_INFO_32'], [0xc4000004, 'AFFINITY_INFO_64'], [0x84000008, 'SYSTEM_OFF'],
-  [0x84000009, 'SYSTEM_RESET'], [0x8400000a, 'PSCI_FEATURES'], [0x80000000, 'SMCCC_VERSION'],
-  [0x80000001, 'SMCCC_ARCH_FEATURES'], [0x80008000, 'SMCCC_ARCH_WORKAROUND_1'],
+  ...Object.entries(Psci).map(([k, v]): [number, string] => [v, k === 'VERSION' || k === 'FEATURES' ? `PSCI_${k}` : k]),
+  ...Object.entries(Smccc).map(([k, v]): [number, string] => [v, `SMCCC_${k}`]),
+  [0x84000008, 'SYSTEM_OFF'], [0x84000009, 'SYSTEM_RESET'],
 ]);
 
 export function smcName(fid: number): string {

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { Errno, ErrnoError } from '../../shared/errno.js';
 import { chromeTrace } from './perfetto.js';
 import { htmlReport } from './html-report.js';
-import { buildReport, reportText, type ReportOptions } from './profile-report.js';
+import { buildReport, reportText, type ProfileReport } from './profile-report.js';
 import type { ProfileData } from './profile-collector.js';
 import { fileError } from '../file-errors.js';
 
@@ -36,10 +36,14 @@ export function checkProfileTarget(file: string): void {
   }
 }
 
-/** Writes the three files; a file that cannot be written is an error naming it. */
-export function writeProfile(d: ProfileData, file: string, o: ReportOptions = {}): ProfileFiles {
+/**
+ * Writes the three files; a file that cannot be written is an error naming it. The tables are
+ * `report` (a filtered one, from `jhsim profile --cpu/--cell/--event`), else the whole profile's,
+ * which the HTML report always shows.
+ */
+export function writeProfile(d: ProfileData, file: string, report?: ProfileReport): ProfileFiles {
   const f = profileFiles(file);
-  const report = buildReport(d, o);
+  const whole = buildReport(d);
   const put = (path: string, text: string): void => {
     try {
       writeFileSync(path, text);
@@ -48,7 +52,19 @@ export function writeProfile(d: ProfileData, file: string, o: ReportOptions = {}
     }
   };
   put(f.trace, JSON.stringify(chromeTrace(d)));
-  put(f.html, htmlReport(d, buildReport(d, {})));
-  put(f.text, reportText(report));
+  put(f.html, htmlReport(d, whole));
+  put(f.text, reportText(report ?? whole));
+  return f;
+}
+
+/** The line that says where a profile's files went. */
+export function profileFilesLine(f: ProfileFiles): string {
+  return `profile: trace ${f.trace} (open in ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`;
+}
+
+/** Writes the profile (writeProfile) and tells `say` where the files went. */
+export function saveProfile(d: ProfileData, file: string, say: (line: string) => void): ProfileFiles {
+  const f = writeProfile(d, file);
+  say(profileFilesLine(f));
   return f;
 }

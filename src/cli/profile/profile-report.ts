@@ -4,7 +4,7 @@
  * cell, sortable and filtered. Also the breakdowns (MMIO addresses and handlers, IRQs,
  * hypercalls and PSCI calls) and the same as JSON or CSV.
  */
-import Table from 'cli-table3';
+import { borderlessTable, tableLines } from '../plain-table.js';
 import type { Agg, ProfileData } from './profile-collector.js';
 import { aggAvg, aggTotal, newAgg } from './profile-collector.js';
 import { REASON_NAMES, handlerName, hypercallName, inEventClass, smcName, type EventClass } from './profile-names.js';
@@ -144,15 +144,10 @@ export function buildReport(d: ProfileData, o: ReportOptions = {}): ProfileRepor
   };
 }
 
-const NO_BORDERS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-};
-
 function table(head: string[], body: (string | number)[][]): string {
-  const t = new Table({ chars: NO_BORDERS, style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [] }, head, colAligns: head.map(() => 'right') });
+  const t = borderlessTable(head, head.map(() => 'right'), '  ');
   for (const r of body) t.push(r);
-  return t.toString().split('\n').map((l) => l.trimEnd()).join('\n');
+  return tableLines(t).join('\n');
 }
 
 const fmtUs = (v: number): string => `${v.toFixed(2)}us`;

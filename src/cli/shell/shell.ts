@@ -8,12 +8,12 @@ import { strerror } from '../../shared/errno.js';
 import { MachineBrokenError } from '../../actors/cpu/machine-tasks.js';
 import type { Machine } from '../../actors/cpu/supervisor.js';
 import { cpuTopology } from '../../actors/cpu/board.js';
-import { cpuViews, type CpuView } from '../inspect/inspect.js';
+import { cpuViews } from '../inspect/inspect.js';
 import { cpusTable } from '../inspect/cpus-table.js';
 import { runTop } from '../inspect/top.js';
-import { otherExits } from '../tools/cell-stats.js';
+import { otherExits } from '../inspect/exit-counters.js';
 import { hostDirEntries, type CompletionSources } from './shell-complete.js';
-import { hvCells, hvCpuCells } from '../inspect/inspect-cells.js';
+import { cpuCellName, hvCells } from '../inspect/inspect-cells.js';
 import type { Io } from '../io.js';
 import { jailhouseTool, type ToolContext } from '../tools/jailhouse-tool.js';
 import { ShellSyntaxError, parseLine, type ShellCommand } from './shell-parse.js';
@@ -300,9 +300,7 @@ export class Shell {
       return 2;
     }
     const views = cpuViews(this.m, cpuTopology(this.m.board));
-    const cells = hvCells(this.m);
-    const owner = hvCpuCells(this.m).map((addr) => cells.find((c) => c.addr === addr)?.name ?? '-');
-    const cellOf = (v: CpuView): string => (v.hypervisor || v.state === 'parked' || v.state === 'failed' ? (owner[v.cpu] ?? '-') : '-');
+    const cellOf = cpuCellName(this.m);
     if (args[0] === '--json') {
       const rows = views.map((v) => ({
         cpu: v.cpu, mpidr: v.mpidr, state: v.state, online: v.online, hypervisor: v.hypervisor, cell: cellOf(v),

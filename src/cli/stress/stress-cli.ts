@@ -2,8 +2,8 @@
  * `jhsim stress`: options, the seed line first, a progress bar on a terminal, then the report
  * (or one JSON object). Exit status 1 on any violation or hang.
  */
-import { checkProfileTarget, writeProfile } from '../profile/profile-output.js';
-import cliProgress from 'cli-progress';
+import { checkProfileTarget, saveProfile } from '../profile/profile-output.js';
+import { progressBar } from '../progress.js';
 import Table from 'cli-table3';
 import { Errno, ErrnoError } from '../../shared/errno.js';
 import { randomSeed } from '../../shared/rng.js';
@@ -60,8 +60,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   if (o.json) process.stderr.write(`${seedLine}\n`);
   else process.stdout.write(`${seedLine}\n`);
 
-  const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: 'stress [{bar}] {value}/{total} ops | {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(iterations, 0);
+  const bar = progressBar('stress', iterations, { quiet: o.json, format: 'stress [{bar}] {value}/{total} ops | {eta_formatted} left' });
   let res: StressResult;
   try {
     res = await stress({
@@ -85,8 +84,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
     bar?.stop();
   }
   if (res.profile && g.profile !== undefined) {
-    const f = writeProfile(res.profile, g.profile);
-    process.stderr.write(`profile: trace ${f.trace} (ui.perfetto.dev or chrome://tracing), report ${f.html}, tables ${f.text}\n`);
+    saveProfile(res.profile, g.profile, (l) => process.stderr.write(l));
   }
   delete res.profile;
   const failed = res.violations.length > 0 || res.hangs.length > 0;
@@ -127,9 +125,8 @@ async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Pr
   const first = `seeds ${seeds[0]}..${seeds[seeds.length - 1]} in ${p.runs} runs, ${p.parallel} at a time (re-run one: ${rerunCommand(g, o, p.board.cpus, seeds[0]!)}, with its seed)`;
   if (o.json) process.stderr.write(`${first}\n`);
   else process.stdout.write(`${first}\n`);
-  const bar = !o.json && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: 'campaign [{bar}] {value}/{total} ops', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = progressBar('campaign', p.runs * p.iterations, { quiet: o.json, format: 'campaign [{bar}] {value}/{total} ops' });
   const perSeed = new Map<number, number>();
-  bar?.start(p.runs * p.iterations, 0);
   let res;
   try {
     res = await campaign(

@@ -10,6 +10,7 @@
 import { strerror } from '../../shared/errno.js';
 import { hvCells } from '../inspect/inspect-cells.js';
 import { vmexits } from '../inspect/inspect.js';
+import { OTHER_NOTE, otherExits } from '../inspect/exit-counters.js';
 import type { ToolContext } from './tool-context.js';
 import { CELL_STATS_USAGE, parseSelector } from './jailhouse-cell.js';
 
@@ -79,16 +80,6 @@ export function sampleUnperturbed(ctx: ToolContext, id: number, name: string): C
   }
   return { id, name, cpus: cell.cpus, counters, perCpu };
 }
-
-/**
- * vmexits_total minus the categories: exits counted only in the total (on arm64 the trapped
- * ICC_SGI1R_EL1 writes, as upstream counts them, and fatal traps).
- */
-export function otherExits(c: Record<string, number>): number {
-  return (c.vmexits_total ?? 0) - Object.entries(c).reduce((s, [k, v]) => (k === 'vmexits_total' ? s : s + v), 0);
-}
-
-export const OTHER_NOTE = 'other = vmexits_total minus the categories: exits counted only in the total (trapped ICC_SGI1R_EL1 writes, as upstream counts them)';
 
 /** The counters a view shows: the cell-wide sums, or one CPU's. */
 function viewValues(s: CellStatsSample, view: number | 'all'): Record<string, number> {
