@@ -99,6 +99,11 @@ honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
   .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')
   .option('--runs <n>', 'a campaign of N runs with seeds seed, seed+1, ... (a piscina pool of finite jobs)', '1')
   .option('--parallel <n>', 'campaign runs at a time (each has its own machine and CPU workers)', '1')
+  .addOption(new Option('--schedule <strategy>', 'controlled mode: the CPUs and the callers run one at a time, handing over at schedule points chosen by this strategy; the same seed and options give the same run, bit for bit').choices(['pct', 'random', 'roundrobin']))
+  .option('--depth <d>', 'PCT: bug depth d (d - 1 priority change points)', '3')
+  .option('--pct-steps <k>', 'PCT: schedule points the change points are drawn from (the report gives the observed count)', '200000')
+  .option('--step-budget <n>', 'controlled mode: schedule points without a completed operation before a livelock is reported', '2000000')
+  .option('--guest-slice <n>', 'controlled mode: guest instructions between two schedule points', '2000')
   .option('--json', 'print one JSON object instead of the report')
   .action(async (o: StressCliOptions) => {
     process.exitCode = await runStress(globals(), o);

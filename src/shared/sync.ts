@@ -8,7 +8,13 @@
  *
  * Every wait has a watchdog deadline: instead of spinning forever, a simulated hang raises a
  * HangError that names the CPU, the wait and how long it lasted.
+ *
+ * Under the controlled scheduler (sched/scheduler.ts) every primitive is also a schedule point,
+ * and a wait whose condition does not hold blocks the agent on the word instead of sleeping:
+ * only one CPU runs at a time, and the watchdog counts virtual time.
  */
+import { controlledWorker } from './sched/current.js';
+import { PointKind } from './sched/layout.js';
 
 /** A 32-bit word in a SharedArrayBuffer that can be waited on. */
 export interface Word {
@@ -24,7 +30,30 @@ export function word(view: Int32Array, index: number): Word {
 export function signal(w: Word): void {
   Atomics.add(w.view, w.index, 1);
   Atomics.notify(w.view, w.index);
+  controlledWorker()?.point(PointKind.SIGNAL, w.view, w.index);
 }
+
+/**
+ * A schedule point outside the primitives (an IPI sent, a trap taken, a task started): the
+ * controlled scheduler may run another agent here; free-running threads just go on.
+ */
+export function schedPoint(kind: number, view?: Int32Array, index = 0): void {
+  controlledWorker()?.point(kind, view, index);
+}
+
+/**
+ * Sleep `ms` without waiting for anything (a poll interval, a test delay): on the host clock,
+ * or on the virtual clock under the controlled scheduler.
+ */
+export function sleepMs(ms: number, what: string): void {
+  const s = controlledWorker();
+  if (s) {
+    s.block([], s.nowMs() + ms, what);
+    return;
+  }
+  Atomics.wait(SLEEP_WORD, 0, 0, ms);
+}
+const SLEEP_WORD = new Int32Array(new SharedArrayBuffer(4));
 
 export class HangError extends Error {
   constructor(
@@ -54,8 +83,24 @@ const SLICE_MS = 50;
  * Wait until cond() holds. `gen` is the generation word signalled by whoever changes the state
  * cond() reads. `irqs` means interrupts stay enabled: the policy's onIdle hook runs between
  * checks (the caller must then pass its own wake word as gen, which IPIs signal).
+ * `deadlineMs` (on the machine's clock) ends a wait whose cond() gives up at a time; `also` are
+ * words cond() reads that may change without gen moving: the controlled scheduler blocks on
+ * them too, where free-running threads re-check every SLICE_MS.
  */
-export function waitUntil(policy: WaitPolicy, gen: Word, cond: () => boolean, what: string, irqs = false): void {
+export function waitUntil(policy: WaitPolicy, gen: Word, cond: () => boolean, what: string, irqs = false, deadlineMs?: number, also: readonly Word[] = []): void {
+  const s = controlledWorker();
+  if (s) {
+    const start = s.nowMs();
+    for (;;) {
+      s.point(PointKind.WAIT, gen.view, gen.index);
+      const g = Atomics.load(gen.view, gen.index);
+      if (cond()) return;
+      if (irqs && policy.onIdle?.()) continue;
+      const waited = s.nowMs() - start;
+      if (waited > policy.watchdogMs) throw new HangError(policy.cpu, what, Math.round(waited));
+      s.block([{ view: gen.view, index: gen.index, value: g }, ...also.map((w) => ({ view: w.view, index: w.index, value: Atomics.load(w.view, w.index) }))], deadlineMs, what);
+    }
+  }
   for (let i = 0; i < policy.spins; i++) {
     if (cond()) return;
     if (irqs && policy.onIdle?.()) i = 0;
@@ -78,6 +123,15 @@ export function waitUntil(policy: WaitPolicy, gen: Word, cond: () => boolean, wh
  */
 export function spinLock(policy: WaitPolicy, lock: Word, what: string): void {
   const { view, index } = lock;
+  const s = controlledWorker();
+  if (s) {
+    for (;;) {
+      s.point(PointKind.LOCK, view, index);
+      const v = Atomics.compareExchange(view, index, 0, 1);
+      if (v === 0) return;
+      s.block([{ view, index, value: v }], undefined, what);
+    }
+  }
   if (Atomics.compareExchange(view, index, 0, 1) === 0) return;
   for (let i = 0; i < policy.spins; i++) {
     if (Atomics.load(view, index) === 0 && Atomics.compareExchange(view, index, 0, 1) === 0) return;
@@ -95,4 +149,5 @@ export function spinLock(policy: WaitPolicy, lock: Word, what: string): void {
 
 export function spinUnlock(lock: Word): void {
   if (Atomics.exchange(lock.view, lock.index, 0) === 2) Atomics.notify(lock.view, lock.index, 1);
+  controlledWorker()?.point(PointKind.UNLOCK, lock.view, lock.index);
 }

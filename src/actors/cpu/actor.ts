@@ -4,6 +4,8 @@
  * dies and comes back through PSCI, and sits in the hypervisor's parking loop when parked.
  */
 import { HangError, signal, word } from '../../shared/sync.js';
+import { SchedAbort } from '../../shared/sched/scheduler.js';
+import { PointKind, SchedWord } from '../../shared/sched/layout.js';
 import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
 import { cellPageTable } from '../hypervisor/core/page-tables.js';
 import { publishGuestState } from './guest/observe.js';
@@ -38,6 +40,8 @@ export class CpuActor {
   readonly k: Kernel;
   /** Guest code engine, once guest code owns this CPU. */
   private guest: GuestEngine | undefined;
+  /** This CPU joined the controlled scheduler's run. */
+  private joined = false;
 
   constructor(
     readonly c: HvCpuContext,
@@ -67,11 +71,17 @@ export class CpuActor {
       try {
         if (!this.step()) return;
       } catch (e) {
+        if (e instanceof SchedAbort) {
+          // The controlled run stopped (deadlock, livelock): the supervisor reports it.
+          this.sleepUntilShutdown();
+          return;
+        }
         if (e instanceof HangError) {
           this.c.setState(CpuState.HUNG);
           Atomics.add(this.c.cpus, this.c.machine(MachineWord.HANGS), 1);
           this.report({ type: 'hang', cpu: this.c.cpu, what: e.what, ms: e.waitedMs });
           this.failTask(-Errno.EINTR);
+          this.leaveSchedule();
           this.sleepUntilShutdown();
           return;
         }
@@ -83,6 +93,7 @@ export class CpuActor {
         this.report({ type: 'fault', cpu: this.c.cpu, message: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
         this.c.setState(CpuState.HUNG);
         this.failTask(-Errno.EIO);
+        this.leaveSchedule();
         this.sleepUntilShutdown();
         return;
       }
@@ -93,6 +104,11 @@ export class CpuActor {
   private step(): boolean {
     const c = this.c;
     if (c.shuttingDown) return false;
+    if (!this.joined && c.sched?.controlled) {
+      // Controlled mode starts with every CPU here, at the top of its loop.
+      this.joined = true;
+      c.sched.join();
+    }
     const gen = Atomics.load(c.wake.view, c.wake.index);
     switch (c.state) {
       case CpuState.OFFLINE:
@@ -128,9 +144,29 @@ export class CpuActor {
       default:
         break;
     }
-    Atomics.wait(c.wake.view, c.wake.index, gen, IDLE_SLICE_MS);
+    this.idleWait(gen, undefined, 'idle');
     Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
     return true;
+  }
+
+  /**
+   * Sleep on the wake word until it moves from `gen`: at most `ms` on the host (IDLE_SLICE_MS
+   * when undefined), or, under the controlled scheduler, blocked on the word until it moves or
+   * the virtual clock passes `ms` (no deadline when undefined: a kick always comes).
+   */
+  private idleWait(gen: number, ms: number | undefined, what: string): void {
+    const c = this.c;
+    const s = c.sched;
+    if (s?.controlled) {
+      s.block([{ view: c.wake.view, index: c.wake.index, value: gen }], ms === undefined ? undefined : s.nowMs() + ms, `CPU ${c.cpu} ${what}`);
+      return;
+    }
+    Atomics.wait(c.wake.view, c.wake.index, gen, ms ?? IDLE_SLICE_MS);
+  }
+
+  /** A CPU that hung or stopped leaves the controlled scheduler's run (the others go on). */
+  private leaveSchedule(): void {
+    if (this.joined) this.c.sched?.exit();
   }
 
   /**
@@ -224,12 +260,20 @@ export class CpuActor {
     const c = this.c;
     const g = this.guest!;
     if (Atomics.load(c.cpus, c.my(CpuWord.GUEST_STATUS)) === GuestStatus.BUDGET) {
-      Atomics.wait(c.wake.view, c.wake.index, gen, IDLE_SLICE_MS);
+      this.idleWait(gen, undefined, 'guest budget used up');
       return true;
     }
     if (this.irqExit()) return true;
-    const end = g.runSlice(GUEST_SLICE, gen);
+    const s = c.sched?.controlled ? c.sched : undefined;
+    const before = g.retired + g.exceptionsTaken;
+    const end = g.runSlice(s ? Atomics.load(s.i32, SchedWord.GUEST_SLICE) : GUEST_SLICE, gen);
     this.publishRetired();
+    if (s) {
+      // Guest instructions (and exceptions taken) cost 1 ns of virtual time; a slice ends in a
+      // schedule point.
+      s.advance(g.retired + g.exceptionsTaken - before);
+      if (end.kind === 'running') s.point(PointKind.GUEST_SLICE);
+    }
     switch (end.kind) {
       case 'running':
         return true;
@@ -251,13 +295,17 @@ export class CpuActor {
         if (!c.gicc.signalled() && !c.gicc.vSignalled()) {
           // The guest's timer fires without anyone notifying: sleep until shortly before its
           // deadline (a host timed wait can overshoot by a fraction of a millisecond), then poll.
-          if (toTimer <= TIMER_POLL_MS) {
+          // The virtual clock needs no margin.
+          if (s) {
+            const wait = end.kind === 'wfi' ? toTimer : Math.min(WFE_WAIT_MS, toTimer);
+            this.idleWait(gen, wait === Infinity ? undefined : wait, end.kind === 'wfi' ? 'guest WFI' : 'guest WFE');
+          } else if (toTimer <= TIMER_POLL_MS) {
             const until = performance.now() + toTimer;
             while (performance.now() < until && Atomics.load(c.wake.view, c.wake.index) === gen) {
               /* the last fraction of a millisecond before the timer fires */
             }
           } else {
-            Atomics.wait(c.wake.view, c.wake.index, gen, Math.min(end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS, toTimer - TIMER_POLL_MS));
+            this.idleWait(gen, Math.min(end.kind === 'wfi' ? IDLE_SLICE_MS : WFE_WAIT_MS, toTimer - TIMER_POLL_MS), '');
           }
           Atomics.add(c.cpus, c.my(CpuWord.WAKEUPS), 1);
         }

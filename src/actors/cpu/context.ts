@@ -14,6 +14,9 @@ import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
 import { ExitRecorder } from './exit-recorder.js';
+import { controlledWorker, setScheduler } from '../../shared/sched/current.js';
+import { PointKind } from '../../shared/sched/layout.js';
+import { Scheduler } from '../../shared/sched/scheduler.js';
 
 export interface MachineBuffers {
   ram: RamBank[];
@@ -26,6 +29,18 @@ export interface MachineBuffers {
   pcie: SharedArrayBuffer;
   /** The vmexit recorder's rings (exit-ring-layout.ts), present only while profiling. */
   exits?: SharedArrayBuffer;
+  /** The controlled scheduler's state (shared/sched/layout.ts), present only for `--schedule`. */
+  sched?: SharedArrayBuffer;
+}
+
+/**
+ * The buffers an agent of the controlled scheduler may wait on, in a fixed order (their index
+ * is the buffer id in schedule traces and wait graphs), and their names.
+ */
+export function schedBuffers(b: MachineBuffers): { list: SharedArrayBuffer[]; names: string[] } {
+  const list = [b.cpus, b.kernel, b.gic, b.uarts, b.pcie, ...b.ram.map((r) => r.sab)];
+  const names = ['cpus', 'kernel', 'gic', 'uarts', 'pcie', ...b.ram.map((r) => `ram@0x${r.base.toString(16)}`)];
+  return { list, names };
 }
 
 export interface WorkerInit {
@@ -105,7 +120,15 @@ export class CpuContext<El2 = unknown> {
     this.upstreamRaces = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.UPSTREAM_RACES)) === 1;
     this.rec = init.buffers.exits ? new ExitRecorder(init.buffers.exits, this.nr, this.cpu) : undefined;
     this.rng = new Rng(Atomics.load(this.cpus, machineWord(this.nr, MachineWord.SEED)) >>> 0, 1000 + this.cpu);
+    if (init.buffers.sched) {
+      const { list, names } = schedBuffers(init.buffers);
+      this.sched = new Scheduler(init.buffers.sched, list, this.cpu, names);
+      setScheduler(this.sched, true);
+    }
   }
+
+  /** The controlled scheduler's handle, when the machine was booted for controlled mode. */
+  readonly sched: Scheduler | undefined;
 
   /** A word of this CPU's slot. */
   my(w: number): number {
@@ -175,7 +198,9 @@ export class CpuContext<El2 = unknown> {
     for (;;) {
       this.sampleIrqLines();
       if (this.gicc.signalled() || Atomics.load(w.view, w.index) !== gen || this.shuttingDown) return;
-      Atomics.wait(w.view, w.index, gen, IDLE_SAMPLE_MS);
+      const s = controlledWorker();
+      if (s) s.block([{ view: w.view, index: w.index, value: gen }], s.nowMs() + IDLE_SAMPLE_MS, 'WFI at EL2 (PSCI CPU_SUSPEND)');
+      else Atomics.wait(w.view, w.index, gen, IDLE_SAMPLE_MS);
     }
   }
 
@@ -188,6 +213,11 @@ export class CpuContext<El2 = unknown> {
    * windows between CPUs. Costs one load otherwise.
    */
   schedulePoint(): void {
+    const s = controlledWorker();
+    if (s) {
+      s.point(PointKind.POINT);
+      return;
+    }
     const ppm = Atomics.load(this.cpus, this.machine(MachineWord.DELAY_PPM));
     if (ppm === 0 || this.rng.int(1_000_000) >= ppm) return;
     const maxUs = Atomics.load(this.cpus, this.machine(MachineWord.DELAY_MAX_US)) || 100;

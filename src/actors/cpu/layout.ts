@@ -3,6 +3,7 @@
  * cache line) followed by a machine-wide control slot. Owned by the CPU actor; the supervisor
  * uses it to post user-space tasks (syscalls) and to read CPU states.
  */
+import { controlledScheduler } from '../../shared/sched/current.js';
 
 export const CPU_SLOT_WORDS = 64;
 
@@ -151,9 +152,17 @@ export function cpuTimeIndex(cpu: number, t: number): number {
 /** performance.timeOrigin of this thread, read once (the getter costs as much as now() itself). */
 const TIME_ORIGIN = performance.timeOrigin;
 
+/**
+ * The machine's clock, ms: the host's monotonic clock, or the virtual clock of the controlled
+ * scheduler (from VIRTUAL_ORIGIN) while the machine runs controlled.
+ */
 export function now(): number {
-  return TIME_ORIGIN + performance.now();
+  const s = controlledScheduler();
+  return s === undefined ? TIME_ORIGIN + performance.now() : VIRTUAL_ORIGIN + s.nowMs();
 }
+
+/** Where virtual time starts (ms): any fixed value; one day, so it is never mistaken for zero. */
+const VIRTUAL_ORIGIN = 86_400_000;
 
 export const CpuState = {
   OFFLINE: 0,
@@ -252,4 +261,14 @@ export function cpuWord(cpu: number, w: number): number {
 
 export function machineWord(nrCpus: number, w: number): number {
   return nrCpus * CPU_SLOT_WORDS + w;
+}
+
+/** A word of the CPUs' buffer by name ("CPU 2 WAKE", "machine SCHED_GEN"), for wait graphs. */
+export function cpuWordName(nrCpus: number, index: number): string | undefined {
+  const slot = Math.floor(index / CPU_SLOT_WORDS);
+  const w = index % CPU_SLOT_WORDS;
+  const table: Record<string, number> = slot < nrCpus ? CpuWord : slot === nrCpus ? MachineWord : {};
+  const name = Object.keys(table).find((k) => table[k] === w);
+  if (!name) return undefined;
+  return slot < nrCpus ? `CPU ${slot} ${name}` : `machine ${name}`;
 }

@@ -51,6 +51,16 @@ export interface TaskMachine {
   onlineCpus(): number[];
   /** Wakes `cpu`'s worker. */
   kick(cpu: number): void;
+  /** The controlled scheduler's user-space agent while a controlled run is on (all waits go through it). */
+  control(): UserControl | undefined;
+}
+
+/** How user space waits under the controlled scheduler (shared/sched/main-agent.ts). */
+export interface UserControl {
+  wait(view: Int32Array, index: number, value: number): Promise<void>;
+  /** A syscall begins / ends (the agent yields once every one in flight waits). */
+  enter(): void;
+  leave(): void;
 }
 
 /** Posts syscalls as tasks to the root cell's CPUs and collects their results. */
@@ -62,6 +72,22 @@ export class TaskQueue {
    * requeued once the word they wait for changes (and may move to another CPU).
    */
   async syscall(caller: number, op: number, args: number[], opts: SyscallOptions = {}): Promise<number> {
+    const control = this.m.control();
+    control?.enter();
+    try {
+      return await this.run(caller, op, args, opts);
+    } finally {
+      control?.leave();
+    }
+  }
+
+  /** Resolve once view[index] differs from value: under the schedule, or after timeoutMs at most. */
+  private wait(view: Int32Array, index: number, value: number, timeoutMs: number): Promise<void> {
+    const control = this.m.control();
+    return control ? control.wait(view, index, value) : waitChange(view, index, value, timeoutMs);
+  }
+
+  private async run(caller: number, op: number, args: number[], opts: SyscallOptions): Promise<number> {
     // Every CPU the task was migrated off stays avoided: a task that must leave several CPUs
     // (cell create taking CPUs 0 and 1) would otherwise bounce between them forever.
     const avoid = new Set<number>(opts.avoid === undefined ? [] : [opts.avoid]);
@@ -89,7 +115,7 @@ export class TaskQueue {
       // Linux migrates a task off a CPU that is going down: retry it elsewhere.
       if (migrate) avoid.add(migrate - 1);
       this.release(cpu);
-      await waitChange(buf, index, value, 20);
+      await this.wait(buf, index, value, 20);
     }
   }
 
@@ -149,7 +175,7 @@ export class TaskQueue {
         const cpu = free.splice(i, 1)[0]!;
         if (Atomics.compareExchange(this.m.cpus, cpuWord(cpu, CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.CLAIMED) === TaskStatus.FREE) return cpu;
       }
-      await waitChange(this.m.cpus, g, gen, 50);
+      await this.wait(this.m.cpus, g, gen, 50);
     }
   }
 
@@ -166,7 +192,7 @@ export class TaskQueue {
         if (hungSeen) this.checkBroken();
         hungSeen = true;
       }
-      await waitChange(this.m.cpus, s, st, 100);
+      await this.wait(this.m.cpus, s, st, 100);
     }
   }
 }

@@ -23,6 +23,13 @@ import { Enumerator } from './linux/pci-enumerate.js';
 import { exitRingBytes } from './exit-ring-layout.js';
 import { ExitDrain } from './exit-drain.js';
 import { kickCpu } from './wake.js';
+import { schedBuffers } from './context.js';
+import { SCHED_SAB_BYTES } from '../../shared/sched/layout.js';
+import { Scheduler } from '../../shared/sched/scheduler.js';
+import { setScheduler } from '../../shared/sched/current.js';
+import { initControlled, type ControlledOptions } from '../../shared/sched/control.js';
+import { MainAgent } from '../../shared/sched/main-agent.js';
+import { cpuWordName } from './layout.js';
 
 export interface MachineOptions {
   board: Board;
@@ -40,6 +47,8 @@ export interface MachineOptions {
   upstreamRaces?: boolean;
   /** Record every vmexit of every CPU (the profiler's rings, drained through `exitDrain`). */
   profile?: boolean;
+  /** Boot for controlled mode (`--schedule`): the scheduler's buffer; `runControlled` starts a run. */
+  controlled?: boolean;
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -57,6 +66,11 @@ export class Machine {
   readonly faults: { cpu: number; message: string }[] = [];
   private readonly workers: Worker[] = [];
   private readonly tasks: TaskQueue;
+  /** The controlled scheduler, as the main thread's agent sees it (booted with `controlled`). */
+  readonly sched: Scheduler | undefined;
+  /** The user-space agent while a controlled run is on. */
+  private userAgent: MainAgent | undefined;
+  private lastAgent: MainAgent | undefined;
   private exited = 0;
   private closed = false;
 
@@ -71,6 +85,12 @@ export class Machine {
     this.k32 = new Int32Array(buffers.kernel);
     this.k8 = new Uint8Array(buffers.kernel);
     this.exitDrain = buffers.exits ? new ExitDrain(buffers.exits, this.nr) : undefined;
+    if (buffers.sched) {
+      const { list, names } = schedBuffers(buffers);
+      this.sched = new Scheduler(buffers.sched, list, this.nr, names);
+      // The main thread reads the virtual clock too (sleeps of a script, timestamps).
+      setScheduler(this.sched, false);
+    }
     this.tasks = new TaskQueue({
       nr: this.nr,
       cpus: this.cpus,
@@ -81,6 +101,7 @@ export class Machine {
       cpuState: (cpu) => this.cpuState(cpu),
       onlineCpus: () => this.onlineCpus(),
       kick: (cpu) => this.kick(cpu),
+      control: () => this.userAgent,
     });
   }
 
@@ -95,6 +116,7 @@ export class Machine {
       uarts: new SharedArrayBuffer(uartSabSize(boardUarts(board).length)),
       pcie: new SharedArrayBuffer(PcieFabric.sabSize(board.pci.devices)),
       ...(opts.profile ? { exits: new SharedArrayBuffer(exitRingBytes(board.cpus)) } : {}),
+      ...(opts.controlled ? { sched: new SharedArrayBuffer(SCHED_SAB_BYTES) } : {}),
     };
     const m = new Machine(board, buffers);
     m.init(opts);
@@ -282,6 +304,34 @@ export class Machine {
 
   private kick(cpu: number): void {
     kickCpu(this.cpus, cpu);
+  }
+
+  /**
+   * A controlled run (the machine booted with `controlled`): every CPU joins the scheduler at the
+   * top of its loop, then `body` (the user-space side) runs as one agent among the CPUs, one at a
+   * time, until it ends or the run stops (its syscalls then fail with ScheduleStopped). Back to
+   * free-running threads afterwards.
+   */
+  async runControlled<T>(o: ControlledOptions, body: () => Promise<T>): Promise<T> {
+    const s = this.sched;
+    if (!s) throw new Error('the machine was not booted for controlled mode');
+    initControlled(s, this.nr + 1, o);
+    const watchdogMs = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) || 10_000;
+    const agent = new MainAgent(s, watchdogMs, (i) => cpuWordName(this.nr, i));
+    for (let cpu = 0; cpu < this.nr; cpu++) this.kick(cpu);
+    await agent.awaitJoined(this.nr);
+    this.userAgent = agent;
+    this.lastAgent = agent;
+    try {
+      return await agent.run(body);
+    } finally {
+      this.userAgent = undefined;
+    }
+  }
+
+  /** Why the last controlled run stopped, if it did (deadlock, livelock, divergence). */
+  get controlledStop(): Error | undefined {
+    return this.lastAgent?.stopError;
   }
 
   async shutdown(): Promise<void> {

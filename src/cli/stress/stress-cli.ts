@@ -11,6 +11,8 @@ import { boardFrom, firmwareFrom, globalRerunOptions, isolationFrom, parseIntOpt
 import { resolveUserPath } from '../paths.js';
 import { stress, type StressResult } from './stress.js';
 import { campaign } from './stress-campaign.js';
+import type { ControlledOptions } from '../../shared/sched/control.js';
+import { STRATEGY_NAMES, SchedStrategy, type SchedStrategyValue } from '../../shared/sched/layout.js';
 
 export interface StressCliOptions {
   callers: string;
@@ -24,6 +26,26 @@ export interface StressCliOptions {
   json?: boolean;
   runs: string;
   parallel: string;
+  schedule?: string;
+  depth: string;
+  pctSteps: string;
+  stepBudget: string;
+  guestSlice: string;
+}
+
+/** --schedule and its options as the controlled scheduler takes them (undefined: real threads). */
+export function scheduleFrom(o: StressCliOptions, seed: number): ControlledOptions | undefined {
+  if (o.schedule === undefined) return undefined;
+  const strategy = STRATEGY_NAMES.indexOf(o.schedule as (typeof STRATEGY_NAMES)[number]);
+  if (strategy < 0 || strategy === SchedStrategy.REPLAY) throw new ErrnoError(Errno.EINVAL, `--schedule ${o.schedule}: expected pct, random or roundrobin`);
+  return {
+    strategy: strategy as SchedStrategyValue,
+    seed,
+    depth: parseIntOption('--depth', o.depth, 1, 65)!,
+    pctSteps: parseIntOption('--pct-steps', o.pctSteps, 1, 1e12)!,
+    stepBudget: parseIntOption('--step-budget', o.stepBudget, 1000, 2 ** 31 - 1)!,
+    guestSlice: parseIntOption('--guest-slice', o.guestSlice, 1, 1_000_000_000)!,
+  };
 }
 
 export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number, seed: number): string {
@@ -33,6 +55,12 @@ export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number
   if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
   if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
   if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
+  if (o.schedule !== undefined) {
+    parts.push(`--schedule ${o.schedule}`);
+    if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, `--pct-steps ${o.pctSteps}`);
+    if (o.stepBudget !== '2000000') parts.push(`--step-budget ${o.stepBudget}`);
+    if (o.guestSlice !== '2000') parts.push(`--guest-slice ${o.guestSlice}`);
+  }
   parts.splice(1, 0, ...globalRerunOptions(g));
   return parts.join(' ');
 }
@@ -53,6 +81,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
     if (runs > 1) throw new ErrnoError(Errno.EINVAL, `--profile ${g.profile}: records one run; drop --runs ${runs} (re-run the seed you want to look at)`);
     checkProfileTarget(g.profile);
   }
+  const schedule = scheduleFrom(o, seed);
   if (runs > 1) return runCampaign(g, o, { board, callers, iterations, seed, delayPpm, rate, watchdogMs, runs, parallel });
   const rerun = rerunCommand(g, o, board.cpus, seed);
   // The seed comes first, so a run that hangs or crashes can still be repeated.
@@ -79,6 +108,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
       upstreamRaces: !!g.upstreamRaces,
       onProgress: (n) => bar?.update(n),
       profile: g.profile !== undefined,
+      schedule,
     });
   } finally {
     bar?.stop();
@@ -89,7 +119,10 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   delete res.profile;
   const failed = res.violations.length > 0 || res.hangs.length > 0;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ...res, rerun, ok: !failed })}\n`);
+    const { durationMs, controlled, ...rest } = res;
+    // A controlled run's JSON is a function of its options: no host time in it.
+    const out = controlled ? { ...rest, controlled: { ...controlled, schedule: undefined }, rerun, ok: !failed } : { ...rest, durationMs, rerun, ok: !failed };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
     return failed ? 1 : 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['operation', 'result', 'count'] });

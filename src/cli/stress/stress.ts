@@ -17,6 +17,10 @@ import { Gate } from './gate.js';
 import { checkQuiescent, epochResults, type Expectations } from './stress-check.js';
 import { UserProcess } from '../shell/user.js';
 import { CELL_OPS, destroyStressCells, runCellOp, type CellOp } from './stress-cells.js';
+import { now } from '../../actors/cpu/layout.js';
+import type { ControlledOptions } from '../../shared/sched/control.js';
+import { ScheduleStopped } from '../../shared/sched/main-agent.js';
+import { controlledOutcome, type ControlledOutcome } from './stress-controlled.js';
 
 export interface StressOptions {
   board: Board;
@@ -38,6 +42,19 @@ export interface StressOptions {
   onProgress?: (done: number) => void;
   /** Record every vmexit of the run (the profiler); the result then carries the recording. */
   profile?: boolean;
+  /** Controlled mode: one agent at a time, by this strategy (`--schedule`); absent: real threads. */
+  schedule?: ControlledOptions;
+}
+
+/** One completed operation of the run (`--json`'s operation log). */
+export interface OpRecord {
+  op: string;
+  caller: number;
+  /** 0 or the negative errno. */
+  ret: number;
+  errno?: string;
+  /** When it completed, ms since the run began (virtual time in controlled mode). */
+  t: number;
 }
 
 export interface StressResult {
@@ -55,6 +72,10 @@ export interface StressResult {
   /** cpu_init failures injected before enables (--fail-cpu-rate); the next enable to reach that CPU fails. */
   injections: number;
   durationMs: number;
+  /** Every completed operation, in completion order. */
+  ops: OpRecord[];
+  /** Controlled mode: the schedule's figures, its decisions, and why it stopped if it did. */
+  controlled?: ControlledOutcome;
 }
 
 type Op = 'enable' | 'disable' | 'offline' | 'online' | CellOp;
@@ -65,9 +86,11 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const cfgBytes = serializeSystemConfig(sys);
   const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
-  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile });
+  const controlled = o.schedule !== undefined;
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: controlled ? 0 : o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled });
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
+  let clock0 = now();
   const res: StressResult = {
     seed: o.seed,
     cpus: o.board.cpus,
@@ -79,6 +102,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     checks: 0,
     injections: 0,
     durationMs: 0,
+    ops: [],
   };
   const gate = new Gate();
   const checker = new UserProcess(m, o.callers);
@@ -95,6 +119,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     if (res.violations.length < 200) res.violations.push(msg);
   };
   const withWatchdog = async <T>(p: Promise<T>, what: string): Promise<T> => {
+    // The controlled scheduler has its own watchdogs (deadlock, livelock, a stuck agent).
+    if (controlled) return p;
     let timer: NodeJS.Timeout | undefined;
     const limit = o.watchdogMs * 3;
     const t = new Promise<never>((_, rej) => {
@@ -155,6 +181,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     }
     res.operations++;
     tally(op, ret);
+    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: Math.round((now() - clock0) * 1000) / 1000 });
     if (ret === 0 && op === 'enable') exp.enabledByResults! += 1;
     if (ret === 0 && op === 'disable') exp.enabledByResults! -= 1;
     if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {
@@ -180,7 +207,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
         await runOp(u, rng, id);
       } catch (e) {
         aborted = true;
-        res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
+        if (!(e instanceof ScheduleStopped)) res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
       } finally {
         gate.releaseShared();
       }
@@ -190,7 +217,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     }
   };
 
-  try {
+  const body = async (): Promise<void> => {
     await Promise.all(Array.from({ length: o.callers }, (_, i) => caller(i)));
     if (!aborted) {
       // Leave the machine as found: cells destroyed, every CPU online, hypervisor disabled, then
@@ -204,10 +231,26 @@ export async function stress(o: StressOptions): Promise<StressResult> {
       if (r === 0) exp.enabledByResults! -= 1;
       await quiescentCheck();
     }
+  };
+
+  try {
+    if (o.schedule) {
+      const sched = o.schedule;
+      await m.runControlled(sched, async () => {
+        clock0 = now();
+        await body();
+      });
+    } else {
+      await body();
+    }
   } catch (e) {
-    res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
+    if (!(e instanceof ScheduleStopped)) res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
   } finally {
     res.durationMs = Math.round(performance.now() - t0);
+    if (o.schedule) {
+      res.controlled = controlledOutcome(m, o.schedule);
+      if (res.controlled.stop) res.hangs.push({ cpu: -1, what: res.controlled.stop.join('\n'), ms: 0 });
+    }
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
     if (recording) res.profile = recording.stop();
     await m.shutdown();

@@ -204,12 +204,16 @@ export class GuestEngine {
       // An exception taken retires nothing but still uses up the slice: code that faults in a
       // loop (an undefined instruction at its own vector) must not keep the CPU from its events.
       left--;
+      this.exceptionsTaken++;
       // The exit may have been a trap whose handling asked this CPU to flush.
       this.takeFlushRequest();
     }
     if (this.budget > 0 && this.retired >= this.budget) return { kind: 'budget' };
     return { kind: 'running' };
   }
+
+  /** Exceptions taken to EL1 by guest code (each costs a unit of a slice, as an instruction does). */
+  exceptionsTaken = 0;
 
   /** The deadline the slice last ended for (so a fired timer ends one slice, not every one). */
   private timerSeen = Infinity;

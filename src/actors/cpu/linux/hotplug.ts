@@ -8,7 +8,7 @@
 import { maskToCpus } from '../../../shared/cpumask.js';
 import { Errno } from '../../../shared/errno.js';
 import { signal, word } from '../../../shared/sync.js';
-import { CpuState, CpuWord, MachineWord, TaskStatus, cpuWord } from '../layout.js';
+import { CpuState, CpuWord, MachineWord, TaskStatus, cpuWord, now } from '../layout.js';
 import { KernelWord, SmpFunc } from './layout.js';
 import type { Kernel } from './kernel.js';
 import { LINUX_SECONDARY_ENTRY } from './kernel.js';
@@ -96,7 +96,7 @@ function takeDownReserved(k: Kernel, target: number): number {
   Atomics.store(c.cpus, dying, -(k.cpu + 1));
   k.smpCallFunctionSingle(target, SmpFunc.TAKE_CPU_DOWN, k.cpu, false);
   // cpu_wait_death, then op_cpu_kill: PSCI AFFINITY_INFO must report the CPU off.
-  k.waitIrqsOn(() => Atomics.load(c.cpus, dying) === 0, `cpu_wait_death for CPU ${target}`);
+  k.waitIrqsOn(() => Atomics.load(c.cpus, dying) === 0, `cpu_wait_death for CPU ${target}`, undefined, [word(c.cpus, dying)]);
   const mpidr = c.topo[target]!.mpidr;
   let off = false;
   for (let i = 0; i < 10 && !off; i++) off = k.smc(Psci.AFFINITY_INFO_64, mpidr).x0 === 1;
@@ -129,7 +129,7 @@ export function removeCpu(k: Kernel, target: number): number {
     k.waitIrqsOn(() => {
       const st = Atomics.load(c.cpus, slot);
       return st === TaskStatus.OFFLINE || (st === TaskStatus.FREE && Atomics.compareExchange(c.cpus, slot, TaskStatus.FREE, TaskStatus.RESERVED) === TaskStatus.FREE);
-    }, `remove_cpu: CPU ${target} busy with a task`);
+    }, `remove_cpu: CPU ${target} busy with a task`, undefined, [word(c.cpus, slot)]);
     return takeDownReserved(k, target);
   } finally {
     if (Atomics.load(c.cpus, slot) === TaskStatus.RESERVED) Atomics.store(c.cpus, slot, TaskStatus.FREE);
@@ -208,8 +208,8 @@ function bringUp(k: Kernel, target: number): number {
   // __cpu_up: wait_for_completion_timeout(&cpu_running, 5 s), then -EIO. A CPU that was told
   // to start but never booted (the hypervisor kept it parked) leaves Linux with one CPU fewer,
   // not a hung hotplug lock.
-  const deadline = performance.now() + CPU_UP_TIMEOUT_MS;
-  k.waitIrqsOn(() => k.isOnline(target) || performance.now() >= deadline, `waiting for CPU ${target} to come online`);
+  const deadline = now() + CPU_UP_TIMEOUT_MS;
+  k.waitIrqsOn(() => k.isOnline(target) || now() >= deadline, `waiting for CPU ${target} to come online`, deadline);
   if (k.isOnline(target)) return 0;
   Atomics.store(c.cpus, cpuWord(target, CpuWord.BOOT_NOTIFY), 0);
   k.printk(`CPU${target}: failed to come online`);

@@ -4,7 +4,7 @@
  * call_single_data, the HVC/SMC conduits (firmware or trapped by Jailhouse), the online mask
  * and the kernel log. Everything shared is in the kernel SharedArrayBuffer.
  */
-import { waitUntil } from '../../../shared/sync.js';
+import { waitUntil, word, type Word } from '../../../shared/sync.js';
 import { ICC_SGI1R_EL1, LinuxIpi, encodeIccSgi1r } from '../../gic/index.js';
 import { gicHandleIrq } from './irq-gic.js';
 import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
@@ -88,11 +88,11 @@ export class Kernel implements KernelCpu {
   // --- waiting with interrupts enabled -----------------------------------------------------
 
   /** Spin (cpu_relax) until cond holds, taking interrupts meanwhile. */
-  waitIrqsOn(cond: () => boolean, what: string): void {
+  waitIrqsOn(cond: () => boolean, what: string, deadlineMs?: number, also: readonly Word[] = []): void {
     const saved = this.c.irqsEnabled;
     this.c.irqsEnabled = true;
     try {
-      waitUntil({ ...this.c.policy, onIdle: () => this.pollIrq() }, this.c.wake, cond, what, true);
+      waitUntil({ ...this.c.policy, onIdle: () => this.pollIrq() }, this.c.wake, cond, what, true, deadlineMs, also);
     } finally {
       this.c.irqsEnabled = saved;
     }
@@ -180,7 +180,7 @@ export class Kernel implements KernelCpu {
     for (const t of list) {
       const flags = this.csd(t, CsdWord.FLAGS);
       // csd_lock_wait: the previous call to this target must be done with our slot.
-      this.waitIrqsOn(() => Atomics.load(k32, flags) === 0, `csd_lock_wait for CPU ${t}`);
+      this.waitIrqsOn(() => Atomics.load(k32, flags) === 0, `csd_lock_wait for CPU ${t}`, undefined, [word(k32, flags)]);
       Atomics.store(k32, this.csd(t, CsdWord.FUNC), func);
       Atomics.store(k32, this.csd(t, CsdWord.ARG), arg);
       Atomics.store(k32, flags, CSD_FLAG_LOCK | (wait ? CSD_FLAG_SYNC : 0));
@@ -191,7 +191,7 @@ export class Kernel implements KernelCpu {
     if (wait) {
       for (const t of list) {
         const flags = this.csd(t, CsdWord.FLAGS);
-        this.waitIrqsOn(() => Atomics.load(k32, flags) === 0, `smp_call_function wait for CPU ${t}`);
+        this.waitIrqsOn(() => Atomics.load(k32, flags) === 0, `smp_call_function wait for CPU ${t}`, undefined, [word(k32, flags)]);
       }
     }
   }

@@ -4,7 +4,10 @@
  * passive-cell shortcut and reply timeout, cell_reconfig_ok and cell_reconfig_completed.
  */
 import { CELL_OFF, CONSOLE_SIZE, CellFlags, SYS_OFF } from '../../../shared/config/layout.js';
-import { HangError } from '../../../shared/sync.js';
+import { HangError, sleepMs } from '../../../shared/sync.js';
+import { controlledWorker } from '../../../shared/sched/current.js';
+import { PointKind } from '../../../shared/sched/layout.js';
+import { now } from '../../cpu/layout.js';
 import { cellConfigFlags } from './cell.js';
 import type { Hv } from './hv.js';
 import { CELL, COMM, CellState, PAGE_SIZE } from './layout.js';
@@ -22,7 +25,8 @@ export const ReplyFromCell = { NONE: 0, UNKNOWN: 1, REQUEST_DENIED: 2, REQUEST_A
 /** Back-to-back polls before the waiting CPU starts sleeping briefly between polls. */
 const BUSY_POLLS = 1000;
 const POLL_SLEEP_MS = 0.02;
-const pause = new Int32Array(new SharedArrayBuffer(4));
+/** Virtual duration of one poll of msg_reply_timeout under the controlled scheduler, ms. */
+const CONTROLLED_POLL_MS = 0.001;
 
 function commWord(hv: Hv, cell: number, field: number): { view: Int32Array; index: number } {
   return hv.c.mem.atomicWord(cell + CELL.COMM_PAGE + field);
@@ -53,25 +57,59 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
   commStore(hv, cell, COMM.REPLY_FROM_CELL, ReplyFromCell.NONE);
   commStore(hv, cell, COMM.MSG_TO_CELL, msg);
   let timeout = hv.c.mem.read64(hv.cellConfig(cell) + CELL_OFF.msg_reply_timeout);
-  const start = performance.now();
+  const what = `cell_exchange_message: waiting for the reply of cell ${hv.cellConfigId(cell)} to message ${msg}`;
+  const s = controlledWorker();
+  if (s) return exchangeControlled(hv, cell, type, timeout, what);
+  const start = now();
   for (let polls = 0; ; polls++) {
-    const reply = commLoad(hv, cell, COMM.REPLY_FROM_CELL);
-    const state = commLoad(hv, cell, COMM.CELL_STATE);
-    if (state === CellState.SHUT_DOWN || state === CellState.FAILED) return true;
-    if ((type === 'request' && reply === ReplyFromCell.REQUEST_APPROVED) || (type === 'information' && reply === ReplyFromCell.RECEIVED)) return true;
-    if (reply !== ReplyFromCell.NONE) return false;
-    if (timeout > 0 && --timeout === 0) {
-      printk(hv, 'Timeout expired while waiting for reply from target cell\n');
-      cellSuspend(hv, cell);
-      setCellState(hv, cell, CellState.FAILED);
-      return true;
-    }
+    const v = replyVerdict(hv, cell, type);
+    if (v !== undefined) return v;
+    if (timeout > 0 && --timeout === 0) return replyTimeout(hv, cell);
     if (polls >= BUSY_POLLS) {
-      const waited = performance.now() - start;
-      if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, `cell_exchange_message: waiting for the reply of cell ${hv.cellConfigId(cell)} to message ${msg}`, Math.round(waited));
-      Atomics.wait(pause, 0, 0, POLL_SLEEP_MS);
+      const waited = now() - start;
+      if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, what, Math.round(waited));
+      sleepMs(POLL_SLEEP_MS, what);
     }
   }
+}
+
+/**
+ * Under the controlled scheduler nothing changes between two polls unless another agent runs:
+ * the CPU blocks on the reply and state words, and msg_reply_timeout polls last
+ * CONTROLLED_POLL_MS each on the virtual clock (about a cpu_relax() loop on hardware).
+ */
+function exchangeControlled(hv: Hv, cell: number, type: 'request' | 'information', timeout: number, what: string): boolean {
+  const s = controlledWorker()!;
+  const start = s.nowMs();
+  const deadline = timeout > 0 ? start + timeout * CONTROLLED_POLL_MS : undefined;
+  const reply = commWord(hv, cell, COMM.REPLY_FROM_CELL);
+  const state = commWord(hv, cell, COMM.CELL_STATE);
+  for (;;) {
+    s.point(PointKind.WAIT, reply.view, reply.index);
+    const v = replyVerdict(hv, cell, type);
+    if (v !== undefined) return v;
+    if (deadline !== undefined && s.nowMs() >= deadline) return replyTimeout(hv, cell);
+    const waited = s.nowMs() - start;
+    if (deadline === undefined && waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, what, Math.round(waited));
+    s.block([{ ...reply, value: Atomics.load(reply.view, reply.index) }, { ...state, value: Atomics.load(state.view, state.index) }], deadline, what);
+  }
+}
+
+/** The cell's answer so far: true (go on), false (denied or unknown), undefined (none yet). */
+function replyVerdict(hv: Hv, cell: number, type: 'request' | 'information'): boolean | undefined {
+  const reply = commLoad(hv, cell, COMM.REPLY_FROM_CELL);
+  const state = commLoad(hv, cell, COMM.CELL_STATE);
+  if (state === CellState.SHUT_DOWN || state === CellState.FAILED) return true;
+  if ((type === 'request' && reply === ReplyFromCell.REQUEST_APPROVED) || (type === 'information' && reply === ReplyFromCell.RECEIVED)) return true;
+  if (reply !== ReplyFromCell.NONE) return false;
+  return undefined;
+}
+
+function replyTimeout(hv: Hv, cell: number): true {
+  printk(hv, 'Timeout expired while waiting for reply from target cell\n');
+  cellSuspend(hv, cell);
+  setCellState(hv, cell, CellState.FAILED);
+  return true;
 }
 
 /** cell_shutdown_ok: the cell approves a SHUTDOWN_REQUEST (or cannot be asked). */

@@ -3,7 +3,7 @@
  * park and reset requests, and check_events on the target CPU — the arm-common protocol,
  * with control_lock as a real lock in the per_cpu public area.
  */
-import { signal, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
+import { signal, sleepMs, spinLock, spinUnlock, waitUntil, type Word } from '../../../shared/sync.js';
 import { CpuState, CpuWord, MachineWord, now, type CpuStateValue } from '../../cpu/layout.js';
 import { MgmtPhase } from '../../cpu/exit-ring-layout.js';
 import { SGI_EVENT } from '../../gic/index.js';
@@ -162,7 +162,7 @@ function parkDelayHook(hv: Hv): void {
   const c = hv.c;
   const w = c.machine(MachineWord.DELAY_PARK_CPU);
   if (Atomics.load(c.cpus, w) !== hv.cpu + 1 || Atomics.compareExchange(c.cpus, w, hv.cpu + 1, 0) !== hv.cpu + 1) return;
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Atomics.load(c.cpus, c.machine(MachineWord.DELAY_PARK_MS)));
+  sleepMs(Atomics.load(c.cpus, c.machine(MachineWord.DELAY_PARK_MS)), `test delay before CPU ${hv.cpu} parks`);
 }
 
 /** arm_cpu_park: the CPU ends up in the parking loop (wait_for_poweron). */

@@ -22,6 +22,8 @@ import { faultIpa } from '../../../shared/arm64/fault-regs.js';
 import { abortEa, abortS1ptw, dabtCm, dabtIsv, dabtSas, dabtSrt, dabtSse, dabtWnr } from '../../../shared/arm64/iss-abort.js';
 import { ISS_SYSREG_RT_MASK, sysregIss, sysregIssRt } from '../../../shared/arm64/iss-sysreg.js';
 import { ICC_SGI1R_EL1 } from '../../gic/sysregs.js';
+import { schedPoint } from '../../../shared/sync.js';
+import { PointKind } from '../../../shared/sched/layout.js';
 // The units linked into the hypervisor: an exit may reach any unit's MMIO handler or hook.
 import './unit-list.js';
 
@@ -83,6 +85,8 @@ export function handleIrqExit(hv: Hv): CpuAction {
  * exit is recorded with its cause and handling time.
  */
 export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
+  // A trapped access is a schedule point of the controlled scheduler (no-op otherwise).
+  schedPoint(PointKind.TRAP);
   const rec = hv.c.rec;
   if (rec === undefined) return dispatchTrap(hv, t);
   const ec = esrEc(t.esr);

@@ -14,7 +14,7 @@ import { KERNEL_BOUNCE_PER_CPU, kernelBounce } from '../../cpu/linux/layout.js';
 import { addCpu, removeCpu, withHotplugLocked } from '../../cpu/linux/hotplug.js';
 import { Sleep } from '../../cpu/linux/sleep.js';
 import { copyFromUser } from '../../cpu/linux/uaccess.js';
-import { MachineWord } from '../../cpu/layout.js';
+import { MachineWord, now } from '../../cpu/layout.js';
 import { cString, cellDelete, cellPrepare, cellRegister, configCpus, rootSlot } from './cells.js';
 import { maskToCpus } from '../../../shared/cpumask.js';
 import { CELL_MEM_MAX, CellSlotWord, DrvWord, drvCellMemByte } from './layout.js';
@@ -158,8 +158,8 @@ function offlineAndCreate(k: Kernel, d: DriverState, cfg: Uint8Array, name: stri
   const delay = Atomics.exchange(k.c.cpus, k.c.machine(MachineWord.DELAY_CELL_CREATE_MS), 0);
   if (delay > 0) {
     // Test hook: hold the window between offlining and the hypercall open (interrupts on).
-    const until = performance.now() + delay;
-    k.waitIrqsOn(() => performance.now() >= until, 'the cell-create test delay');
+    const until = now() + delay;
+    k.waitIrqsOn(() => now() >= until, 'the cell-create test delay', until);
   }
   // The hypervisor reads the config by physical address: a kernel copy in RAM.
   pciClaimDevices(k, cfg, id, name);

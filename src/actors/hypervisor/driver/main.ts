@@ -14,6 +14,7 @@ import { FIRMWARE_BYTE_BASE, KernelWord, SmpFunc } from '../../cpu/linux/layout.
 import { copyFromUser, linuxSystemRam } from '../../cpu/linux/uaccess.js';
 import { cpusReadLock, cpusReadUnlock } from '../../cpu/linux/hotplug.js';
 import { CpuWord, MachineWord } from '../../cpu/layout.js';
+import { sleepMs } from '../../../shared/sync.js';
 import { cString, cellDelete, cellPrepare, cellRegister, configCpus, rootSlot } from './cells.js';
 import { cellDestroyNonRoot } from './cell-ioctl.js';
 import { err, lockJailhouse, unlockJailhouse } from './lock.js';
@@ -212,7 +213,7 @@ export function enterHypervisor(k: Kernel): void {
   if (delayCpu === k.cpu + 1) {
     Atomics.store(c.cpus, c.machine(MachineWord.DELAY_ENTRY_CPU), 0);
     const ms = Atomics.load(c.cpus, c.machine(MachineWord.DELAY_ENTRY_MS));
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    sleepMs(ms, `test delay before CPU ${k.cpu} enters the hypervisor`);
   }
   let ret: number;
   if (k.cpu < d.get(DrvWord.MAX_CPUS)) {
