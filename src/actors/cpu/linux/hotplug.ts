@@ -32,7 +32,7 @@ export function cpusReadLock(k: Kernel): void {
   const bit = 1 << (k.cpu & 31);
   Atomics.or(k32, w, bit);
   try {
-    k.waitIrqsOn(take, 'cpus_read_lock');
+    k.waitIrqsOn(take, 'cpus_read_lock', undefined, [word(k32, KernelWord.HOTPLUG_LOCK)]);
   } finally {
     Atomics.and(k32, w, ~bit);
   }
@@ -109,7 +109,7 @@ function takeDownReserved(k: Kernel, target: number): number {
 
 /** cpus_write_lock from kernel code that cannot restart (a driver in the middle of an ioctl). */
 function cpusWriteLockWait(k: Kernel, what: string): void {
-  k.waitIrqsOn(() => Atomics.compareExchange(k.c.k32, KernelWord.HOTPLUG_LOCK, 0, -1) === 0, `cpu_hotplug_lock (${what})`);
+  k.waitIrqsOn(() => Atomics.compareExchange(k.c.k32, KernelWord.HOTPLUG_LOCK, 0, -1) === 0, `cpu_hotplug_lock (${what})`, undefined, [word(k.c.k32, KernelWord.HOTPLUG_LOCK)]);
 }
 
 /**
