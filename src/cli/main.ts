@@ -20,6 +20,7 @@ import { resolveUserPath } from './paths.js';
 import { Shell } from './shell/shell.js';
 import { configCheck, isSystemConfig, type ConfigCheckOptions } from './tools/config-check.js';
 import { runStress, type StressCliOptions } from './stress/stress-cli.js';
+import { replayCli, type ReplayCliOptions } from './replay/replay-cli.js';
 import { MACHINE_GLOBALS, SESSION_GLOBALS, finishHelp, helpConfiguration, honours, packageVersion } from './help.js';
 import { errnoLabel, fsErrno, fsErrorText } from './file-errors.js';
 import { profileCli, type ProfileCliOptions } from './profile/profile-cli.js';
@@ -104,9 +105,25 @@ honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
   .option('--pct-steps <k>', 'PCT: schedule points the change points are drawn from (the report gives the observed count)', '200000')
   .option('--step-budget <n>', 'controlled mode: schedule points without a completed operation before a livelock is reported', '2000000')
   .option('--guest-slice <n>', 'controlled mode: guest instructions between two schedule points', '2000')
-  .option('--json', 'print one JSON object instead of the report')
+  .option('--record <file>', 'controlled mode: write the schedule file (decisions, command line, input hashes) for `jhsim replay`')
+  .option('--bundle <dir>', 'where a failing run writes its failure bundle (schedule, operation log, report, consoles, CPU states, replay line)', undefined)
+  .option('--no-bundle', 'write no failure bundle')
+  .option('--json', 'print one JSON object instead of the report (with the operation log and the bundle path)')
   .action(async (o: StressCliOptions) => {
     process.exitCode = await runStress(globals(), o);
+  });
+
+program.command('replay')
+  .description('run a recorded schedule (a controlled stress run\'s schedule file or failure bundle) again, decision for decision, and say whether the recorded failure happens again')
+  .argument('<file>', 'schedule file (schedule.json of a failure bundle, or written by stress --record)')
+  .option('--trace [n]', 'print the last N schedule points before the run ended: CPU, what it did, the lock or word, the operation (default 60)')
+  .option('--minimize', 'shrink the failing schedule (fewer operations, fewer preemptions) while the same failure occurs; writes FILE.min.json')
+  .option('-o, --out <file>', 'with --minimize: where to write the smallest schedule')
+  .option('--budget <n>', 'with --minimize: replays to spend at most', '80')
+  .option('--force', 'replay even if the board, root config or firmware changed since the recording')
+  .option('--json', 'print the replayed run as stress --json does')
+  .action(async (file: string, o: ReplayCliOptions) => {
+    process.exitCode = await replayCli(file, o);
   });
 
 honours(program.command('profile'), SESSION_GLOBALS.filter((o) => o !== '--profile'))

@@ -9,7 +9,7 @@ import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { Gic, GicCpuInterface } from '../gic/index.js';
 import { Rng } from '../../shared/rng.js';
 import { type WaitPolicy, type Word } from '../../shared/sync.js';
-import { CpuState, CpuWord, MachineWord, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { CpuState, CpuWord, MachineWord, TaskStatus, cpuWord, machineWord, type CpuStateValue } from './layout.js';
 import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
@@ -82,6 +82,8 @@ export class CpuContext<El2 = unknown> {
   irqsEnabled = true;
   /** This CPU's vmexit recorder; undefined unless the machine was booted with profiling. */
   readonly rec: ExitRecorder | undefined;
+  /** The controlled scheduler's handle, when the machine was booted for controlled mode. */
+  readonly sched: Scheduler | undefined;
   /**
    * Drives this CPU's level-sensitive PPI lines into its redistributor (the generic timers of
    * guest code, the GIC maintenance interrupt). The CPU actor installs it (irq-exit.ts); every
@@ -123,12 +125,11 @@ export class CpuContext<El2 = unknown> {
     if (init.buffers.sched) {
       const { list, names } = schedBuffers(init.buffers);
       this.sched = new Scheduler(init.buffers.sched, list, this.cpu, names);
+      this.sched.context = () => (Atomics.load(this.cpus, this.my(CpuWord.TASK_STATUS)) === TaskStatus.RUNNING ? Atomics.load(this.cpus, this.my(CpuWord.TASK_CALLER)) + 1 : 0);
       setScheduler(this.sched, true);
     }
   }
 
-  /** The controlled scheduler's handle, when the machine was booted for controlled mode. */
-  readonly sched: Scheduler | undefined;
 
   /** A word of this CPU's slot. */
   my(w: number): number {

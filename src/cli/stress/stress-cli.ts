@@ -7,85 +7,39 @@ import { progressBar } from '../progress.js';
 import Table from 'cli-table3';
 import { Errno, ErrnoError } from '../../shared/errno.js';
 import { randomSeed } from '../../shared/rng.js';
-import { boardFrom, firmwareFrom, globalRerunOptions, isolationFrom, parseIntOption, watchdogFrom, type GlobalOptions } from '../machine-options.js';
-import { resolveUserPath } from '../paths.js';
+import type { GlobalOptions } from '../machine-options.js';
 import { stress, type StressResult } from './stress.js';
 import { campaign } from './stress-campaign.js';
 import type { ControlledOptions } from '../../shared/sched/control.js';
-import { STRATEGY_NAMES, SchedStrategy, type SchedStrategyValue } from '../../shared/sched/layout.js';
+import { parseStress, rerunCommand, type ParsedStress, type StressCliOptions } from './stress-options.js';
+import { defaultBundleDir, writeBundle } from '../replay/bundle.js';
+import { makeScheduleFile, writeScheduleFile } from '../replay/schedule-file.js';
 
-export interface StressCliOptions {
-  callers: string;
-  iterations: string;
-  seed?: string;
-  hotplug?: boolean;
-  cells?: boolean;
-  failCpuRate: string;
-  delayPpm: string;
-  config: string;
-  json?: boolean;
-  runs: string;
-  parallel: string;
-  schedule?: string;
-  depth: string;
-  pctSteps: string;
-  stepBudget: string;
-  guestSlice: string;
+export type { StressCliOptions } from './stress-options.js';
+export { rerunCommand } from './stress-options.js';
+
+/** How `jhsim replay` runs a recorded schedule through the same command. */
+export interface ReplayRequest {
+  schedule: ControlledOptions;
+  /** Keep the run's last schedule points (`--trace N`). */
+  traceLast?: number;
+  /** Sees the result before it is reported. */
+  onResult?: (res: StressResult) => void;
 }
 
-/** --schedule and its options as the controlled scheduler takes them (undefined: real threads). */
-export function scheduleFrom(o: StressCliOptions, seed: number): ControlledOptions | undefined {
-  if (o.schedule === undefined) return undefined;
-  const strategy = STRATEGY_NAMES.indexOf(o.schedule as (typeof STRATEGY_NAMES)[number]);
-  if (strategy < 0 || strategy === SchedStrategy.REPLAY) throw new ErrnoError(Errno.EINVAL, `--schedule ${o.schedule}: expected pct, random or roundrobin`);
-  return {
-    strategy: strategy as SchedStrategyValue,
-    seed,
-    depth: parseIntOption('--depth', o.depth, 1, 65)!,
-    pctSteps: parseIntOption('--pct-steps', o.pctSteps, 1, 1e12)!,
-    stepBudget: parseIntOption('--step-budget', o.stepBudget, 1000, 2 ** 31 - 1)!,
-    guestSlice: parseIntOption('--guest-slice', o.guestSlice, 1, 1_000_000_000)!,
-  };
-}
-
-export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number, seed: number): string {
-  const parts = ['jhsim stress', `--cpus ${cpus}`, `--callers ${o.callers}`, `--iterations ${o.iterations}`, `--seed ${seed}`];
-  if (o.hotplug) parts.push('--hotplug');
-  if (o.cells) parts.push('--cells');
-  if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
-  if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
-  if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
-  if (o.schedule !== undefined) {
-    parts.push(`--schedule ${o.schedule}`);
-    if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, `--pct-steps ${o.pctSteps}`);
-    if (o.stepBudget !== '2000000') parts.push(`--step-budget ${o.stepBudget}`);
-    if (o.guestSlice !== '2000') parts.push(`--guest-slice ${o.guestSlice}`);
-  }
-  parts.splice(1, 0, ...globalRerunOptions(g));
-  return parts.join(' ');
-}
-
-export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<number> {
-  const board = boardFrom(g);
-  const callers = parseIntOption('--callers', o.callers, 1, 63)!;
-  const iterations = parseIntOption('--iterations', o.iterations, 1, 10_000_000)!;
-  const seed = parseIntOption('--seed', o.seed, 0, 0xffffffff) ?? randomSeed();
-  const delayPpm = parseIntOption('--delay-ppm', o.delayPpm, 0, 1_000_000)!;
-  const rate = Number(o.failCpuRate);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ErrnoError(Errno.EINVAL, `--fail-cpu-rate ${o.failCpuRate}: expected a probability from 0 to 1`);
-  const watchdogMs = watchdogFrom(g);
-
-  const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
-  const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;
+export async function runStress(g: GlobalOptions, o: StressCliOptions, replay?: ReplayRequest): Promise<number> {
+  const p = parseStress(g, o, randomSeed);
+  const { board, seed, runs, options } = p;
   if (g.profile !== undefined) {
     if (runs > 1) throw new ErrnoError(Errno.EINVAL, `--profile ${g.profile}: records one run; drop --runs ${runs} (re-run the seed you want to look at)`);
     checkProfileTarget(g.profile);
   }
-  const schedule = scheduleFrom(o, seed);
-  if (runs > 1) return runCampaign(g, o, { board, callers, iterations, seed, delayPpm, rate, watchdogMs, runs, parallel });
+  if (o.record !== undefined && o.schedule === undefined && !replay) throw new ErrnoError(Errno.EINVAL, `--record ${o.record}: only a controlled run has a schedule to record (add --schedule pct, random or roundrobin)`);
+  if (runs > 1) return runCampaign(g, o, p);
+  const iterations = options.iterations;
   const rerun = rerunCommand(g, o, board.cpus, seed);
   // The seed comes first, so a run that hangs or crashes can still be repeated.
-  const seedLine = `seed ${seed} (re-run: ${rerun})`;
+  const seedLine = replay ? `replaying seed ${seed} (${rerun})` : `seed ${seed} (re-run: ${rerun})`;
   if (o.json) process.stderr.write(`${seedLine}\n`);
   else process.stdout.write(`${seedLine}\n`);
 
@@ -93,22 +47,10 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   let res: StressResult;
   try {
     res = await stress({
-      board,
-      firmware: firmwareFrom(g),
-      callers,
-      iterations,
-      seed,
-      hotplug: !!o.hotplug,
-      cells: !!o.cells,
-      failCpuRate: rate,
-      delayPpm,
-      configFile: resolveUserPath(o.config),
-      watchdogMs,
-      isolation: isolationFrom(g),
-      upstreamRaces: !!g.upstreamRaces,
+      ...options,
+      ...(replay ? { schedule: replay.schedule, traceLast: replay.traceLast } : {}),
       onProgress: (n) => bar?.update(n),
       profile: g.profile !== undefined,
-      schedule,
     });
   } finally {
     bar?.stop();
@@ -117,11 +59,16 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
     saveProfile(res.profile, g.profile, (l) => process.stderr.write(l));
   }
   delete res.profile;
+  replay?.onResult?.(res);
   const failed = res.violations.length > 0 || res.hangs.length > 0;
+  const schedFile = res.controlled ? makeScheduleFile(g, { ...o, seed: String(seed) }, rerun, res) : undefined;
+  if (schedFile && o.record !== undefined) writeScheduleFile(o.record, schedFile);
+  const bundle = failed && o.bundle !== false && !replay ? writeBundle(o.bundle ?? defaultBundleDir(seed, o.schedule), res, rerun, schedFile) : undefined;
   if (o.json) {
-    const { durationMs, controlled, ...rest } = res;
+    const { durationMs, controlled, snapshot: _snapshot, ...rest } = res;
     // A controlled run's JSON is a function of its options: no host time in it.
-    const out = controlled ? { ...rest, controlled: { ...controlled, schedule: undefined }, rerun, ok: !failed } : { ...rest, durationMs, rerun, ok: !failed };
+    const extra = { rerun, ...(bundle ? { bundle: bundle.dir, replay: bundle.replay } : {}), ok: !failed };
+    const out = controlled ? { ...rest, controlled: { ...controlled, schedule: undefined, trace: undefined }, ...extra } : { ...rest, durationMs, ...extra };
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return failed ? 1 : 0;
   }
@@ -134,49 +81,29 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
   for (const v of res.violations.slice(0, 20)) out.push(`  ${v}`);
   out.push(`hangs: ${res.hangs.length}`);
   for (const h of res.hangs) out.push(`  ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what} (${h.ms} ms)`);
+  if (res.controlled) out.push(`schedule: ${res.controlled.strategy}${res.controlled.depth ? ` depth ${res.controlled.depth}` : ''}, ${res.controlled.steps} schedule points, ${res.controlled.preemptions} preemptions, virtual time ${res.controlled.virtualMs} ms${o.record !== undefined ? `; written to ${o.record}` : ''}`);
+  if (bundle) out.push(`failure bundle: ${bundle.dir}`, `replay it with: ${bundle.replay}`);
   if (failed) out.push(`FAILED — re-run with: ${rerun}`);
   else out.push('no violation, no hang');
   process.stdout.write(`${out.join('\n')}\n`);
   return failed ? 1 : 0;
 }
 
-interface Parsed {
-  board: ReturnType<typeof boardFrom>;
-  callers: number;
-  iterations: number;
-  seed: number;
-  delayPpm: number;
-  rate: number;
-  watchdogMs: number;
-  runs: number;
-  parallel: number;
-}
-
 /** --runs R: seeds seed..seed+R-1 as a campaign of pooled runs. */
-async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Promise<number> {
+async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: ParsedStress): Promise<number> {
   const seeds = Array.from({ length: p.runs }, (_, i) => (p.seed + i) >>> 0);
   const first = `seeds ${seeds[0]}..${seeds[seeds.length - 1]} in ${p.runs} runs, ${p.parallel} at a time (re-run one: ${rerunCommand(g, o, p.board.cpus, seeds[0]!)}, with its seed)`;
   if (o.json) process.stderr.write(`${first}\n`);
   else process.stdout.write(`${first}\n`);
-  const bar = progressBar('campaign', p.runs * p.iterations, { quiet: o.json, format: 'campaign [{bar}] {value}/{total} ops' });
+  const bar = progressBar('campaign', p.runs * p.options.iterations, { quiet: o.json, format: 'campaign [{bar}] {value}/{total} ops' });
   const perSeed = new Map<number, number>();
   let res;
+  const t0 = performance.now();
+  let wallMs = 0;
   try {
+    const { seed: _seed, ...base } = p.options;
     res = await campaign(
-      {
-        board: p.board,
-        firmware: firmwareFrom(g),
-        callers: p.callers,
-        iterations: p.iterations,
-        hotplug: !!o.hotplug,
-        cells: !!o.cells,
-        failCpuRate: p.rate,
-        delayPpm: p.delayPpm,
-        configFile: resolveUserPath(o.config),
-        watchdogMs: p.watchdogMs,
-        isolation: isolationFrom(g),
-        upstreamRaces: !!g.upstreamRaces,
-      },
+      base,
       seeds,
       p.parallel,
       (seed, n) => {
@@ -186,15 +113,29 @@ async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Pr
     );
   } finally {
     bar?.stop();
+    wallMs = performance.now() - t0;
   }
   const failed = res.violations.length > 0 || res.hangs.length > 0;
+  const bundleLines: string[] = [];
+  const bundles: Record<number, string> = {};
+  for (const r of res.runs.filter((x) => x.violations.length || x.hangs.length)) {
+    if (o.bundle === false) break;
+    const ro = { ...o, seed: String(r.seed) };
+    const rerun = rerunCommand(g, o, p.board.cpus, r.seed);
+    const b = writeBundle(o.bundle === undefined ? defaultBundleDir(r.seed, o.schedule) : `${o.bundle}/stress-${r.seed}`, r, rerun, r.controlled ? makeScheduleFile(g, ro, rerun, r) : undefined);
+    bundles[r.seed] = b.dir;
+    bundleLines.push(`seed ${r.seed}: failure bundle ${b.dir} (replay: ${b.replay})`);
+  }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ seed: seeds[0], seeds, operations: res.operations, violations: res.violations, hangs: res.hangs, results: res.results, runs: res.runs, ok: !failed })}\n`);
+    const runs = res.runs.map(({ snapshot: _s, controlled, durationMs, ...r }) => (controlled ? { ...r, controlled: { ...controlled, schedule: undefined, trace: undefined } } : { ...r, durationMs }));
+    process.stdout.write(`${JSON.stringify({ seed: seeds[0], seeds, operations: res.operations, violations: res.violations, hangs: res.hangs, results: res.results, runs, bundles, ok: !failed })}\n`);
     return failed ? 1 : 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['seed', 'operations', 'enables ok', 'violations', 'hangs', 'seconds'] });
   for (const r of res.runs) t.push([r.seed, r.operations, r.results.enable?.ok ?? 0, r.violations.length, r.hangs.length, (r.durationMs / 1000).toFixed(1)]);
   const out = [t.toString(), `${res.operations} operations in ${p.runs} runs; violations: ${res.violations.length}; hangs: ${res.hangs.length}`];
+  if (o.schedule !== undefined) out.push(`${p.runs} schedules explored (${o.schedule}) in ${(wallMs / 1000).toFixed(1)} s: ${((p.runs * 1000) / Math.max(1, wallMs)).toFixed(2)} schedules/s, ${Math.round((res.operations * 1000) / Math.max(1, wallMs))} operations/s`);
+  out.push(...bundleLines);
   for (const v of res.violations.slice(0, 20)) out.push(`  ${v}`);
   for (const h of res.hangs) out.push(`  seed ${h.seed}: ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what}`);
   const bad = [...new Set([...res.runs.filter((r) => r.violations.length || r.hangs.length).map((r) => r.seed)])];

@@ -4,7 +4,12 @@
  * file keeps) and, if the run stopped, the wait graph.
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
-import { encodeDecisions, recordedDecisions, runFigures, type ControlledOptions, type RunFigures } from '../../shared/sched/control.js';
+import { encodeDecisions, recordedDecisions, runFigures, traceEntries, type ControlledOptions, type RunFigures, type TraceEntry } from '../../shared/sched/control.js';
+import { cpuWordName } from '../../actors/cpu/layout.js';
+import type { OpRecord } from './stress.js';
+
+/** Schedule points a failed (or traced) run keeps for `replay --trace` and the bundle. */
+export const TRACE_KEEP = 400;
 import { STRATEGY_NAMES, SchedStrategy } from '../../shared/sched/layout.js';
 import { ScheduleStopped } from '../../shared/sched/main-agent.js';
 
@@ -16,13 +21,15 @@ export interface ControlledOutcome extends RunFigures {
   schedule: string;
   /** Why the run stopped (deadlock, livelock, divergence) and the wait graph. */
   stop?: string[];
+  /** The last schedule points (a failed or traced run). */
+  trace?: TraceEntry[];
 }
 
-export function controlledOutcome(m: Machine, o: ControlledOptions): ControlledOutcome {
+export function controlledOutcome(m: Machine, o: ControlledOptions, traceLast = 0): ControlledOutcome {
   const s = m.sched!;
   const fig = runFigures(s);
   const stop = m.controlledStop;
-  const d = o.replay ?? recordedDecisions(s);
+  const d = recordedDecisions(s);
   return {
     strategy: STRATEGY_NAMES[o.strategy],
     ...(o.strategy === SchedStrategy.PCT ? { depth: o.depth } : {}),
@@ -30,5 +37,20 @@ export function controlledOutcome(m: Machine, o: ControlledOptions): ControlledO
     decisions: d.length >> 1,
     schedule: encodeDecisions(d),
     ...(stop ? { stop: stop instanceof ScheduleStopped ? stop.report : [stop.message] } : {}),
+    ...(traceLast > 0 ? { trace: traceEntries(s, traceLast, (i) => cpuWordName(m.nr, i)) } : {}),
   };
+}
+
+/**
+ * The trace as lines: point, agent, what it did, the word (and its value then), and the
+ * user-space operation the CPU was serving (from the operation log: the caller's first
+ * operation that completed at or after that point).
+ */
+export function formatTrace(c: ControlledOutcome, ops: readonly OpRecord[], nrCpus: number): string[] {
+  const name = (a: number): string => (a === nrCpus ? 'user' : `CPU ${a}`);
+  return (c.trace ?? []).map((e) => {
+    const op = e.caller >= 0 ? ops.find((x) => x.caller === e.caller && (x.step ?? Infinity) >= e.step) : undefined;
+    const what = e.caller >= 0 ? `  [caller ${e.caller}: ${op?.op ?? 'operation in flight'}]` : '';
+    return `point ${String(e.step).padStart(7)}  ${name(e.agent).padEnd(6)} ${e.kind.padEnd(11)} ${e.word ? `${e.word} = ${e.value}` : ''}${what}`;
+  });
 }

@@ -19,8 +19,10 @@ import { UserProcess } from '../shell/user.js';
 import { CELL_OPS, destroyStressCells, runCellOp, type CellOp } from './stress-cells.js';
 import { now } from '../../actors/cpu/layout.js';
 import type { ControlledOptions } from '../../shared/sched/control.js';
+import { SchedStrategy } from '../../shared/sched/layout.js';
 import { ScheduleStopped } from '../../shared/sched/main-agent.js';
-import { controlledOutcome, type ControlledOutcome } from './stress-controlled.js';
+import { TRACE_KEEP, controlledOutcome, type ControlledOutcome } from './stress-controlled.js';
+import { machineSnapshot, type MachineSnapshot } from './stress-snapshot.js';
 
 export interface StressOptions {
   board: Board;
@@ -44,6 +46,8 @@ export interface StressOptions {
   profile?: boolean;
   /** Controlled mode: one agent at a time, by this strategy (`--schedule`); absent: real threads. */
   schedule?: ControlledOptions;
+  /** Controlled mode: keep this many of the last schedule points in the result (a failed run keeps TRACE_KEEP at least). */
+  traceLast?: number;
 }
 
 /** One completed operation of the run (`--json`'s operation log). */
@@ -55,6 +59,8 @@ export interface OpRecord {
   errno?: string;
   /** When it completed, ms since the run began (virtual time in controlled mode). */
   t: number;
+  /** Controlled mode: the schedule point at which it completed. */
+  step?: number;
 }
 
 export interface StressResult {
@@ -62,6 +68,8 @@ export interface StressResult {
   cpus: number;
   callers: number;
   operations: number;
+  /** Operations started when the run stopped or first failed (a replay with --iterations this many fails the same way). */
+  opsStarted: number;
   /** operation → outcome ("ok" or errno name) → count */
   results: Record<string, Record<string, number>>;
   violations: string[];
@@ -76,6 +84,8 @@ export interface StressResult {
   ops: OpRecord[];
   /** Controlled mode: the schedule's figures, its decisions, and why it stopped if it did. */
   controlled?: ControlledOutcome;
+  /** The machine as the failure left it (a failed run only; for the failure bundle). */
+  snapshot?: MachineSnapshot;
 }
 
 type Op = 'enable' | 'disable' | 'offline' | 'online' | CellOp;
@@ -96,6 +106,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     cpus: o.board.cpus,
     callers: o.callers,
     operations: 0,
+    opsStarted: 0,
     results: {},
     violations: [],
     hangs: m.hangs,
@@ -116,7 +127,10 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     counts[key] = (counts[key] ?? 0) + 1;
   };
   const violation = (msg: string): void => {
+    if (res.violations.length === 0) res.opsStarted = started;
     if (res.violations.length < 200) res.violations.push(msg);
+    // A controlled run stops at the first failure: its schedule then ends where the bug showed.
+    if (controlled) aborted = true;
   };
   const withWatchdog = async <T>(p: Promise<T>, what: string): Promise<T> => {
     // The controlled scheduler has its own watchdogs (deadlock, livelock, a stuck agent).
@@ -181,7 +195,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     }
     res.operations++;
     tally(op, ret);
-    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: Math.round((now() - clock0) * 1000) / 1000 });
+    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: Math.round((now() - clock0) * 1000) / 1000, ...(m.sched ? { step: m.sched.step } : {}) });
     if (ret === 0 && op === 'enable') exp.enabledByResults! += 1;
     if (ret === 0 && op === 'disable') exp.enabledByResults! -= 1;
     if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {
@@ -235,7 +249,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
 
   try {
     if (o.schedule) {
-      const sched = o.schedule;
+      // Each run of a campaign draws its schedule from its own seed.
+      const sched = o.schedule.strategy === SchedStrategy.REPLAY ? o.schedule : { ...o.schedule, seed: o.seed };
       await m.runControlled(sched, async () => {
         clock0 = now();
         await body();
@@ -247,10 +262,13 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     if (!(e instanceof ScheduleStopped)) res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
   } finally {
     res.durationMs = Math.round(performance.now() - t0);
+    if (res.violations.length === 0) res.opsStarted = started;
     if (o.schedule) {
-      res.controlled = controlledOutcome(m, o.schedule);
+      const failing = res.violations.length > 0 || res.hangs.length > 0 || m.controlledStop !== undefined;
+      res.controlled = controlledOutcome(m, o.schedule, Math.max(o.traceLast ?? 0, failing ? TRACE_KEEP : 0));
       if (res.controlled.stop) res.hangs.push({ cpu: -1, what: res.controlled.stop.join('\n'), ms: 0 });
     }
+    if (res.violations.length || res.hangs.length || m.faults.length) res.snapshot = machineSnapshot(m);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
     if (recording) res.profile = recording.stop();
     await m.shutdown();

@@ -5,7 +5,7 @@
  */
 import { Rng } from '../rng.js';
 import {
-  AgentState, AgentWord, LOG_BASE, PCT_F64_BASE, PCT_MAX_POINTS, POINT_KIND_NAMES, SchedF64, SchedMode, SchedStatus, SchedStrategy, SchedWord,
+  AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, PCT_F64_BASE, REPLAY_BASE, PCT_MAX_POINTS, POINT_KIND_NAMES, SchedF64, SchedMode, SchedStatus, SchedStrategy, SchedWord,
   TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, agentBase, agentDeadlineF64, type SchedStrategyValue,
 } from './layout.js';
 import type { Scheduler } from './scheduler.js';
@@ -66,8 +66,9 @@ export function initControlled(s: Scheduler, nrAgents: number, o: ControlledOpti
   f64[SchedF64.STEP] = 0;
   f64[SchedF64.PROGRESS_STEP] = 0;
   if (o.replay) {
-    i32.set(o.replay, LOG_BASE);
-    i32[SchedWord.LOG_PAIRS] = o.replay.length >> 1;
+    if (o.replay.length > 2 * LOG_PAIRS_MAX) throw new Error(`the schedule has ${o.replay.length >> 1} decision runs; at most ${LOG_PAIRS_MAX} fit`);
+    i32.set(o.replay, REPLAY_BASE);
+    i32[SchedWord.REPLAY_PAIRS] = o.replay.length >> 1;
     i32[SchedWord.REPLAY_LENIENT] = o.lenient ? 1 : 0;
   }
   i32[SchedWord.TURN] = nrAgents - 1;
@@ -171,17 +172,22 @@ export interface TraceEntry {
   kind: string;
   word: string;
   value: number;
+  /** The user-space caller whose task the CPU ran, or -1. */
+  caller: number;
 }
 
-/** The latest `max` schedule points, oldest first. */
-export function traceEntries(s: Scheduler, max = TRACE_ENTRIES): TraceEntry[] {
+/** The latest `max` schedule points, oldest first; `cpuWords` names words of the CPUs' buffer. */
+export function traceEntries(s: Scheduler, max = TRACE_ENTRIES, cpuWords?: (index: number) => string | undefined): TraceEntry[] {
   const head = s.i32[SchedWord.TRACE_HEAD]!;
   const n = Math.min(head, max, TRACE_ENTRIES);
   const out: TraceEntry[] = [];
   for (let i = head - n; i < head; i++) {
     const t = TRACE_BASE + (i % TRACE_ENTRIES) * TRACE_WORDS;
     const buf = s.i32[t + 3]!;
-    out.push({ step: s.i32[t]!, agent: s.i32[t + 1]!, kind: POINT_KIND_NAMES[s.i32[t + 2]!] ?? '?', word: buf >= 0 ? wordName(s, buf, s.i32[t + 4]!) : '', value: s.i32[t + 5]! });
+    const index = s.i32[t + 4]!;
+    const label = buf === 0 && cpuWords ? cpuWords(index) : undefined;
+    const word = buf >= 0 ? `${wordName(s, buf, index)}${label ? ` (${label})` : ''}` : '';
+    out.push({ step: s.i32[t]!, agent: s.i32[t + 1]!, kind: POINT_KIND_NAMES[s.i32[t + 2]!] ?? '?', word, value: s.i32[t + 5]!, caller: s.i32[t + 6]! - 1 });
   }
   return out;
 }

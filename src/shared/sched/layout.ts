@@ -26,6 +26,8 @@ export const SchedWord = {
   JOINED: 6,
   /** Number of run-length pairs in the decision log. */
   LOG_PAIRS: 7,
+  /** Number of run-length pairs of the schedule being replayed (at REPLAY_BASE). */
+  REPLAY_PAIRS: 24,
   /** Next pair the replay reads (replay strategy). */
   REPLAY_PAIR: 8,
   /** Decisions left in the current replay pair. */
@@ -143,9 +145,9 @@ export const AGENT_WORDS = 512;
 
 /** Decision log: pairs (agent, count), after the agents' slots. */
 export const LOG_PAIRS_MAX = 1 << 20;
-/** Trace ring entries: (step lo, agent, kind, buffer, index, value) words. */
-export const TRACE_ENTRIES = 4096;
-export const TRACE_WORDS = 6;
+/** Trace ring entries: (step lo, agent, kind, buffer, index, value, context) words. */
+export const TRACE_ENTRIES = 8192;
+export const TRACE_WORDS = 7;
 /** Who-touched table: (buffer + 1, index, agent, kind, step) per entry, open addressing. */
 export const TOUCH_ENTRIES = 4096;
 export const TOUCH_WORDS = 5;
@@ -155,7 +157,9 @@ export const PCT_MAX_POINTS = 64;
 const HEADER_WORDS = 64;
 export const AGENTS_BASE = HEADER_WORDS;
 export const LOG_BASE = AGENTS_BASE + MAX_AGENTS * AGENT_WORDS;
-export const TRACE_BASE = LOG_BASE + 2 * LOG_PAIRS_MAX;
+/** The schedule a replay follows (run-length pairs, as the log). */
+export const REPLAY_BASE = LOG_BASE + 2 * LOG_PAIRS_MAX;
+export const TRACE_BASE = REPLAY_BASE + 2 * LOG_PAIRS_MAX;
 export const TOUCH_BASE = TRACE_BASE + TRACE_ENTRIES * TRACE_WORDS;
 /** Float64 index of the PCT change points. */
 export const PCT_F64_BASE = (TOUCH_BASE + TOUCH_ENTRIES * TOUCH_WORDS + 1) >> 1;

@@ -14,7 +14,7 @@
  * user-space task completing, it is livelocked.
  */
 import {
-  AGENT_WORDS, AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, MAX_WAITS, PCT_F64_BASE, PCT_MAX_POINTS, PointKind, SchedF64, SchedMode,
+  AGENT_WORDS, AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, REPLAY_BASE, MAX_WAITS, PCT_F64_BASE, PCT_MAX_POINTS, PointKind, SchedF64, SchedMode,
   SchedStatus, SchedStrategy, SchedWord, TOUCH_BASE, TOUCH_ENTRIES, TOUCH_WORDS, TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, WHAT_BYTES,
   agentBase, agentDeadlineF64,
 } from './layout.js';
@@ -43,6 +43,8 @@ export class Scheduler {
   private readonly views: Int32Array[];
   private readonly ids = new Map<ArrayBufferLike, number>();
   private readonly base: number;
+  /** What the agent is doing for user space (a CPU: the caller + 1 whose task it runs, else 0), for traces. */
+  context: () => number = () => 0;
 
   /**
    * `buffers`: every SharedArrayBuffer an agent may wait on, in the same order in every thread
@@ -204,6 +206,7 @@ export class Scheduler {
     this.i32[t + 3] = buf;
     this.i32[t + 4] = index;
     this.i32[t + 5] = view ? Atomics.load(view, index) : 0;
+    this.i32[t + 6] = this.context();
     this.i32[SchedWord.TRACE_HEAD] = (head + 1) | 0;
     this.i32[this.base + AgentWord.RUNS]! += 1;
     this.i32[this.base + AgentWord.LAST_KIND] = kind;
@@ -347,21 +350,20 @@ export class Scheduler {
     };
     let pair = i32[SchedWord.REPLAY_PAIR]!;
     while (i32[SchedWord.REPLAY_LEFT] === 0) {
-      if (pair >= i32[SchedWord.LOG_PAIRS]!) return fallback();
-      i32[SchedWord.REPLAY_LEFT] = i32[LOG_BASE + 2 * pair + 1]!;
+      if (pair >= i32[SchedWord.REPLAY_PAIRS]!) return fallback();
+      i32[SchedWord.REPLAY_LEFT] = i32[REPLAY_BASE + 2 * pair + 1]!;
       i32[SchedWord.REPLAY_PAIR] = ++pair;
     }
-    const want = i32[LOG_BASE + 2 * (pair - 1)]!;
+    const want = i32[REPLAY_BASE + 2 * (pair - 1)]!;
     i32[SchedWord.REPLAY_LEFT]! -= 1;
     if (want < nr && this.runnable(want)) return want;
     if (i32[SchedWord.REPLAY_LENIENT]) return fallback();
     return this.stop(SchedStatus.DIVERGED, want);
   }
 
-  /** Append a decision to the run-length log (not while replaying: the log is the input). */
+  /** Append a decision to the run-length log (a replay records what it really did, too). */
   private record(next: number): void {
     const i32 = this.i32;
-    if (i32[SchedWord.STRATEGY] === SchedStrategy.REPLAY) return;
     const n = i32[SchedWord.LOG_PAIRS]!;
     if (n > 0 && i32[LOG_BASE + 2 * (n - 1)] === next) {
       i32[LOG_BASE + 2 * (n - 1) + 1]! += 1;

@@ -1,0 +1,112 @@
+/**
+ * `jhsim stress`'s options as commander parses them, checked and turned into StressOptions in one
+ * place (stress, campaigns, `replay`, minimisation all start from the same parsed strings), and
+ * the one-line command that runs the same thing again, global options included.
+ */
+import type { Board } from '../../actors/cpu/board.js';
+import { Errno, ErrnoError } from '../../shared/errno.js';
+import { DEFAULT_GUEST_SLICE, DEFAULT_PCT_STEPS, DEFAULT_STEP_BUDGET, type ControlledOptions } from '../../shared/sched/control.js';
+import { STRATEGY_NAMES, SchedStrategy, type SchedStrategyValue } from '../../shared/sched/layout.js';
+import { boardFrom, firmwareFrom, globalRerunOptions, isolationFrom, parseIntOption, watchdogFrom, type GlobalOptions } from '../machine-options.js';
+import { resolveUserPath } from '../paths.js';
+import type { StressOptions } from './stress.js';
+
+export interface StressCliOptions {
+  callers: string;
+  iterations: string;
+  seed?: string;
+  hotplug?: boolean;
+  cells?: boolean;
+  failCpuRate: string;
+  delayPpm: string;
+  config: string;
+  json?: boolean;
+  runs: string;
+  parallel: string;
+  schedule?: string;
+  depth: string;
+  pctSteps: string;
+  stepBudget: string;
+  guestSlice: string;
+  /** Write the schedule file of a controlled run here. */
+  record?: string;
+  /** Where a failing run writes its failure bundle (false: --no-bundle). */
+  bundle?: string | false;
+}
+
+export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number, seed: number): string {
+  const parts = ['jhsim stress', `--cpus ${cpus}`, `--callers ${o.callers}`, `--iterations ${o.iterations}`, `--seed ${seed}`];
+  if (o.hotplug) parts.push('--hotplug');
+  if (o.cells) parts.push('--cells');
+  if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
+  if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
+  if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
+  if (o.schedule !== undefined) {
+    parts.push(`--schedule ${o.schedule}`);
+    if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, `--pct-steps ${o.pctSteps}`);
+    if (o.stepBudget !== String(DEFAULT_STEP_BUDGET)) parts.push(`--step-budget ${o.stepBudget}`);
+    if (o.guestSlice !== String(DEFAULT_GUEST_SLICE)) parts.push(`--guest-slice ${o.guestSlice}`);
+  }
+  parts.splice(1, 0, ...globalRerunOptions(g));
+  return parts.join(' ');
+}
+
+/** --schedule and its options as the controlled scheduler takes them (undefined: real threads). */
+export function scheduleFrom(o: StressCliOptions, seed: number): ControlledOptions | undefined {
+  if (o.schedule === undefined) return undefined;
+  const strategy = STRATEGY_NAMES.indexOf(o.schedule as (typeof STRATEGY_NAMES)[number]);
+  if (strategy < 0 || strategy === SchedStrategy.REPLAY) throw new ErrnoError(Errno.EINVAL, `--schedule ${o.schedule}: expected pct, random or roundrobin`);
+  return {
+    strategy: strategy as SchedStrategyValue,
+    seed,
+    depth: parseIntOption('--depth', o.depth, 1, 65)!,
+    pctSteps: parseIntOption('--pct-steps', o.pctSteps ?? String(DEFAULT_PCT_STEPS), 1, 1e12)!,
+    stepBudget: parseIntOption('--step-budget', o.stepBudget ?? String(DEFAULT_STEP_BUDGET), 1000, 2 ** 31 - 1)!,
+    guestSlice: parseIntOption('--guest-slice', o.guestSlice ?? String(DEFAULT_GUEST_SLICE), 1, 1_000_000_000)!,
+  };
+}
+
+export interface ParsedStress {
+  board: Board;
+  seed: number;
+  runs: number;
+  parallel: number;
+  /** Everything a run needs but its seed and progress callback. */
+  options: Omit<StressOptions, 'onProgress'>;
+}
+
+/** Check every option (EINVAL naming the one that is wrong) before anything starts. */
+export function parseStress(g: GlobalOptions, o: StressCliOptions, seedDefault: () => number): ParsedStress {
+  const board = boardFrom(g);
+  const callers = parseIntOption('--callers', o.callers, 1, 63)!;
+  const iterations = parseIntOption('--iterations', o.iterations, 1, 10_000_000)!;
+  const seed = parseIntOption('--seed', o.seed, 0, 0xffffffff) ?? seedDefault();
+  const delayPpm = parseIntOption('--delay-ppm', o.delayPpm, 0, 1_000_000)!;
+  const rate = Number(o.failCpuRate);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ErrnoError(Errno.EINVAL, `--fail-cpu-rate ${o.failCpuRate}: expected a probability from 0 to 1`);
+  const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
+  const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;
+  const schedule = scheduleFrom(o, seed);
+  return {
+    board,
+    seed,
+    runs,
+    parallel,
+    options: {
+      board,
+      firmware: firmwareFrom(g),
+      callers,
+      iterations,
+      seed,
+      hotplug: !!o.hotplug,
+      cells: !!o.cells,
+      failCpuRate: rate,
+      delayPpm,
+      configFile: resolveUserPath(o.config),
+      watchdogMs: watchdogFrom(g),
+      isolation: isolationFrom(g),
+      upstreamRaces: !!g.upstreamRaces,
+      ...(schedule ? { schedule } : {}),
+    },
+  };
+}
