@@ -99,6 +99,7 @@ honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
   .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')
   .option('--runs <n>', 'a campaign of N runs with seeds seed, seed+1, ... (a piscina pool of finite jobs)', '1')
   .option('--parallel <n>', 'campaign runs at a time (each has its own machine and CPU workers)', '1')
+  .option('--fail-fast', 'stop at the first violation (no final clean-up); hangs always stop a run')
   .option('--json', 'print one JSON object instead of the report')
   .action(async (o: StressCliOptions) => {
     process.exitCode = await runStress(globals(), o);

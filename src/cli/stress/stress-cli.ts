@@ -22,6 +22,7 @@ export interface StressCliOptions {
   delayPpm: string;
   config: string;
   json?: boolean;
+  failFast?: boolean;
   runs: string;
   parallel: string;
 }
@@ -33,6 +34,7 @@ export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number
   if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
   if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
   if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
+  if (o.failFast) parts.push('--fail-fast');
   parts.splice(1, 0, ...globalRerunOptions(g));
   return parts.join(' ');
 }
@@ -79,6 +81,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions): Promise<
       upstreamRaces: !!g.upstreamRaces,
       onProgress: (n) => bar?.update(n),
       profile: g.profile !== undefined,
+      failFast: !!o.failFast,
     });
   } finally {
     bar?.stop();
@@ -143,6 +146,7 @@ async function runCampaign(g: GlobalOptions, o: StressCliOptions, p: Parsed): Pr
         watchdogMs: p.watchdogMs,
         isolation: isolationFrom(g),
         upstreamRaces: !!g.upstreamRaces,
+        failFast: !!o.failFast,
       },
       seeds,
       p.parallel,

@@ -38,6 +38,8 @@ export interface StressOptions {
   onProgress?: (done: number) => void;
   /** Record every vmexit of the run (the profiler); the result then carries the recording. */
   profile?: boolean;
+  /** Stop issuing operations at the first violation (hangs always stop a run); no final clean-up. */
+  failFast?: boolean;
 }
 
 export interface StressResult {
@@ -55,6 +57,8 @@ export interface StressResult {
   /** cpu_init failures injected before enables (--fail-cpu-rate); the next enable to reach that CPU fails. */
   injections: number;
   durationMs: number;
+  /** Operations completed and ms since the start when the first violation or hang was seen. */
+  firstFailure?: { operation: number; ms: number };
 }
 
 type Op = 'enable' | 'disable' | 'offline' | 'online' | CellOp;
@@ -91,7 +95,12 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     const counts = (res.results[op] ??= {});
     counts[key] = (counts[key] ?? 0) + 1;
   };
+  const failed = (): void => {
+    res.firstFailure ??= { operation: res.operations, ms: Math.round(performance.now() - t0) };
+  };
   const violation = (msg: string): void => {
+    failed();
+    if (o.failFast) aborted = true;
     if (res.violations.length < 200) res.violations.push(msg);
   };
   const withWatchdog = async <T>(p: Promise<T>, what: string): Promise<T> => {
@@ -180,11 +189,15 @@ export async function stress(o: StressOptions): Promise<StressResult> {
         await runOp(u, rng, id);
       } catch (e) {
         aborted = true;
+        failed();
         res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
       } finally {
         gate.releaseShared();
       }
-      if (m.hangs.length) aborted = true;
+      if (m.hangs.length) {
+        aborted = true;
+        failed();
+      }
       o.onProgress?.(res.operations);
       await quiescentCheck();
     }
@@ -205,8 +218,10 @@ export async function stress(o: StressOptions): Promise<StressResult> {
       await quiescentCheck();
     }
   } catch (e) {
+    failed();
     res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
   } finally {
+    if (m.hangs.length) failed();
     res.durationMs = Math.round(performance.now() - t0);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
     if (recording) res.profile = recording.stop();
