@@ -15,6 +15,9 @@ import { adaptRootCpuSet, loadSystemConfig, serializeSystemConfig } from '../dis
 import { checkQuiescent, type Expectations } from '../dist/cli/stress/stress-check.js';
 import { stress } from '../dist/cli/stress/stress.js';
 import { UserProcess } from '../dist/cli/shell/user.js';
+import { hvView } from '../dist/cli/inspect/inspect.js';
+import { stage2Format } from '../dist/actors/hypervisor/core/paging.js';
+import { entryIndex, isTable, nextTable, readHi, readLo, tableView } from '../dist/shared/arm64/table-walk.js';
 
 const CONFIG = fileURLToPath(new URL('../configs/qemu-arm64.json', import.meta.url));
 const NR = 4;
@@ -111,6 +114,43 @@ describe('checkQuiescent', () => {
     expect(await checkQuiescent(m, checker, exp)).toEqual([]);
     expect(m.hangs).toEqual([]);
     expect(m.faults).toEqual([]);
+  }, 30_000);
+});
+
+describe('checkQuiescent with cells', () => {
+  it("reports a page of root's memory that no cell holds and root's stage 2 no longer maps", async () => {
+    const m = (machine = await Machine.boot({ board: DEFAULT_BOARD }));
+    const admin = new UserProcess(m, 0);
+    const checker = new UserProcess(m, 1);
+    const exp: Expectations = { rootCpus: ALL, cells: true };
+    expect(await admin.ioctl(JAILHOUSE_ENABLE, cfgBytes)).toBe(0);
+    expect(await checkQuiescent(m, checker, exp)).toEqual([]);
+
+    // The descriptor of root's stage 2 that maps IPA 0x7e000000 (a 2 MiB block of root RAM).
+    const hv = hvView(m)!;
+    const root = hv.cells(8)[0]!;
+    const fmt = stage2Format(m.board.pa_bits);
+    const ipa = 0x7e000000;
+    let tpa = hv.cellStage2Root(root);
+    let desc = 0;
+    for (const l of fmt.levels) {
+      const t = tableView(m.mem, tpa, l.entries);
+      const idx = entryIndex(l, ipa);
+      desc = tpa + idx * 8;
+      if (!isTable(l, readLo(t, idx))) break;
+      tpa = nextTable(readLo(t, idx), readHi(t, idx));
+    }
+    const lo = m.mem.read32(desc);
+    expect(lo & 1).toBe(1);
+    m.mem.write32(desc, lo & ~1);
+    try {
+      const v = await checkQuiescent(m, checker, exp);
+      expect(v).toEqual([expect.stringMatching(/^root cell's page 0x7e000000 \(IPA 0x7e000000, its config region at 0x40000000\) is held by no cell but not mapped by root's stage 2$/)]);
+    } finally {
+      m.mem.write32(desc, lo);
+    }
+    expect(await checkQuiescent(m, checker, exp)).toEqual([]);
+    expect(await admin.ioctl(JAILHOUSE_DISABLE)).toBe(0);
   }, 30_000);
 });
 

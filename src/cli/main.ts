@@ -108,6 +108,7 @@ honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
   .option('--record <file>', 'controlled mode: write the schedule file (decisions, command line, input hashes) for `jhsim replay`')
   .option('--bundle <dir>', 'where a failing run writes its failure bundle (schedule, operation log, report, consoles, CPU states, replay line)', undefined)
   .option('--no-bundle', 'write no failure bundle')
+  .option('--fail-fast', 'stop at the first violation (no final clean-up); hangs always stop a run, and so does any failure of a controlled run')
   .option('--json', 'print one JSON object instead of the report (with the operation log and the bundle path)')
   .action(async (o: StressCliOptions) => {
     process.exitCode = await runStress(globals(), o);

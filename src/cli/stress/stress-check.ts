@@ -11,6 +11,8 @@ import { DrvWord, EPOCH_NO_RESULT, EpochWord, drvEpochWord, drvWord } from '../.
 import { driverCells, driverWord, isolationViolations, type DriverCellView } from '../inspect/inspect.js';
 import { hvCells, hvCpuCells, type HvCellView } from '../inspect/inspect-cells.js';
 import { MemFlags } from '../../shared/config/layout.js';
+import type { MemRegion } from '../../actors/hypervisor/core/hv-view.js';
+import type { PagingRange } from '../../actors/hypervisor/core/paging.js';
 import type { UserProcess } from '../shell/user.js';
 
 export interface Expectations {
@@ -43,11 +45,12 @@ function checkCells(m: Machine, drv: DriverCellView[], hv: HvCellView[]): string
   const perCpu = hvCpuCells(m);
   for (const c of hv) for (const cpu of c.cpus) if (perCpu[cpu] !== c.addr) v.push(`CPU ${cpu} is in cell ${c.id}'s set but its per_cpu points elsewhere`);
   v.push(...checkIrqOwnership(m, hv));
+  const root = hv.find((c) => c.id === 0);
+  if (root) v.push(...checkRootMemory(root, hv));
   for (const c of hv) {
     if (c.id === 0) continue;
     if (c.state < 0 || c.state > 4) v.push(`cell ${c.id} has comm-region state ${c.state}`);
-    const shared = MemFlags.COMM_REGION | MemFlags.ROOTSHARED;
-    const priv = c.regions.filter((r) => r.size > 0 && !(r.flags & shared) && !(c.loadable && r.flags & MemFlags.LOADABLE));
+    const priv = privateRegions(c);
     for (const other of hv) {
       if (other === c) continue;
       for (const r of priv) {
@@ -57,6 +60,55 @@ function checkCells(m: Machine, drv: DriverCellView[], hv: HvCellView[]): string
     }
   }
   return v;
+}
+
+/** A non-root cell's memory no other cell may map: not COMM_REGION/ROOTSHARED, nor LOADABLE while the cell is loadable. */
+function privateRegions(c: HvCellView): MemRegion[] {
+  const shared = MemFlags.COMM_REGION | MemFlags.ROOTSHARED;
+  return c.regions.filter((r) => r.size > 0 && !(r.flags & shared) && !(c.loadable && r.flags & MemFlags.LOADABLE));
+}
+
+/**
+ * Memory goes back to root: every page of the root cell's own (page-granular) regions that no
+ * non-root cell holds privately is mapped by root's stage 2, at its IPA and to its physical
+ * page, as cell destroy (remap_to_root_cell), set_loadable and failed creates leave it. A page
+ * that neither root nor any cell can reach any more is lost to the machine, a leak no pool
+ * counter shows (the root's 2 MiB blocks come back without a new table).
+ */
+function checkRootMemory(root: HvCellView, hv: HvCellView[]): string[] {
+  const held = hv.filter((c) => c !== root).flatMap(privateRegions).map((r) => [r.phys, r.phys + r.size] as const);
+  const leaves = root.mapped;
+  const out: string[] = [];
+  for (const r of root.regions) {
+    if (r.size === 0 || r.phys % PAGE || r.virt % PAGE || r.size % PAGE) continue;
+    // The parts of [phys, phys + size) no cell holds, walked in order.
+    let gaps: [number, number][] = [[r.phys, r.phys + r.size]];
+    for (const [a, b] of held) gaps = gaps.flatMap(([x, y]) => (b <= x || a >= y ? [[x, y]] : ([[x, Math.max(x, a)], [Math.min(y, b), y]] as [number, number][]).filter(([p, q]) => q > p)));
+    const bad = gaps.map(([x, y]) => firstUnmapped(leaves, r.virt + (x - r.phys), r.virt + (y - r.phys), r.phys - r.virt)).find((a) => a !== undefined);
+    if (bad !== undefined) out.push(`root cell's page 0x${(bad + r.phys - r.virt).toString(16)} (IPA 0x${bad.toString(16)}, its config region at 0x${r.phys.toString(16)}) is held by no cell but not mapped by root's stage 2`);
+  }
+  return out;
+}
+
+const PAGE = 0x1000;
+
+/** The first IPA of [v0, v1) that `leaves` (ascending, disjoint) do not map to IPA + delta, or undefined. */
+function firstUnmapped(leaves: readonly PagingRange[], v0: number, v1: number, delta: number): number | undefined {
+  let lo = 0;
+  let hi = leaves.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (leaves[mid]!.virt + leaves[mid]!.size <= v0) lo = mid + 1;
+    else hi = mid;
+  }
+  let at = v0;
+  for (let i = lo; at < v1; i++) {
+    const l = leaves[i];
+    if (!l || l.virt > at) return at;
+    if (l.phys - l.virt !== delta) return at;
+    at = l.virt + l.size;
+  }
+  return undefined;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface StressCliOptions {
   delayPpm: string;
   config: string;
   json?: boolean;
+  /** Stop at the first violation. */
+  failFast?: boolean;
   runs: string;
   parallel: string;
   schedule?: string;
@@ -41,6 +43,7 @@ export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number
   if (Number(o.failCpuRate) > 0) parts.push(`--fail-cpu-rate ${o.failCpuRate}`);
   if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
   if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
+  if (o.failFast) parts.push('--fail-fast');
   if (o.schedule !== undefined) {
     parts.push(`--schedule ${o.schedule}`);
     if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, `--pct-steps ${o.pctSteps}`);
@@ -106,6 +109,7 @@ export function parseStress(g: GlobalOptions, o: StressCliOptions, seedDefault: 
       watchdogMs: watchdogFrom(g),
       isolation: isolationFrom(g),
       upstreamRaces: !!g.upstreamRaces,
+      failFast: !!o.failFast,
       ...(schedule ? { schedule } : {}),
     },
   };

@@ -17,7 +17,6 @@ import { Gate } from './gate.js';
 import { checkQuiescent, epochResults, type Expectations } from './stress-check.js';
 import { UserProcess } from '../shell/user.js';
 import { CELL_OPS, destroyStressCells, runCellOp, type CellOp } from './stress-cells.js';
-import { now } from '../../actors/cpu/layout.js';
 import type { ControlledOptions } from '../../shared/sched/control.js';
 import { SchedStrategy } from '../../shared/sched/layout.js';
 import { ScheduleStopped } from '../../shared/sched/main-agent.js';
@@ -48,6 +47,8 @@ export interface StressOptions {
   schedule?: ControlledOptions;
   /** Controlled mode: keep this many of the last schedule points in the result (a failed run keeps TRACE_KEEP at least). */
   traceLast?: number;
+  /** Stop issuing operations at the first violation (hangs always stop a run); no final clean-up. */
+  failFast?: boolean;
 }
 
 /** One completed operation of the run (`--json`'s operation log). */
@@ -86,6 +87,8 @@ export interface StressResult {
   controlled?: ControlledOutcome;
   /** The machine as the failure left it (a failed run only; for the failure bundle). */
   snapshot?: MachineSnapshot;
+  /** Operations completed and ms since the start (virtual ms in controlled mode) when the first violation or hang was seen. */
+  firstFailure?: { operation: number; ms: number };
 }
 
 type Op = 'enable' | 'disable' | 'offline' | 'online' | CellOp;
@@ -100,7 +103,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: controlled ? 0 : o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled });
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
-  let clock0 = now();
+  // ms on the run's clock: virtual in controlled mode (the scheduler's, whatever mode it is in now).
+  const clock = (): number => (m.sched ? m.sched.nowMs() : performance.now() - t0);
   const res: StressResult = {
     seed: o.seed,
     cpus: o.board.cpus,
@@ -126,8 +130,13 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     const counts = (res.results[op] ??= {});
     counts[key] = (counts[key] ?? 0) + 1;
   };
+  const failed = (): void => {
+    res.firstFailure ??= { operation: res.operations, ms: Math.round(clock() * 1000) / 1000 };
+  };
   const violation = (msg: string): void => {
     if (res.violations.length === 0) res.opsStarted = started;
+    failed();
+    if (o.failFast) aborted = true;
     if (res.violations.length < 200) res.violations.push(msg);
     // A controlled run stops at the first failure: its schedule then ends where the bug showed.
     if (controlled) aborted = true;
@@ -195,7 +204,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     }
     res.operations++;
     tally(op, ret);
-    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: Math.round((now() - clock0) * 1000) / 1000, ...(m.sched ? { step: m.sched.step } : {}) });
+    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: Math.round(clock() * 1000) / 1000, ...(m.sched ? { step: m.sched.step } : {}) });
     if (ret === 0 && op === 'enable') exp.enabledByResults! += 1;
     if (ret === 0 && op === 'disable') exp.enabledByResults! -= 1;
     if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {
@@ -221,11 +230,15 @@ export async function stress(o: StressOptions): Promise<StressResult> {
         await runOp(u, rng, id);
       } catch (e) {
         aborted = true;
+        failed();
         if (!(e instanceof ScheduleStopped)) res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
       } finally {
         gate.releaseShared();
       }
-      if (m.hangs.length) aborted = true;
+      if (m.hangs.length) {
+        aborted = true;
+        failed();
+      }
       o.onProgress?.(res.operations);
       await quiescentCheck();
     }
@@ -251,22 +264,24 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     if (o.schedule) {
       // Each run of a campaign draws its schedule from its own seed.
       const sched = o.schedule.strategy === SchedStrategy.REPLAY ? o.schedule : { ...o.schedule, seed: o.seed };
-      await m.runControlled(sched, async () => {
-        clock0 = now();
-        await body();
-      });
+      await m.runControlled(sched, body);
     } else {
       await body();
     }
   } catch (e) {
+    failed();
     if (!(e instanceof ScheduleStopped)) res.hangs.push({ cpu: -1, what: (e as Error).message, ms: o.watchdogMs * 3 });
   } finally {
+    if (m.hangs.length) failed();
     res.durationMs = Math.round(performance.now() - t0);
     if (res.violations.length === 0) res.opsStarted = started;
     if (o.schedule) {
       const failing = res.violations.length > 0 || res.hangs.length > 0 || m.controlledStop !== undefined;
       res.controlled = controlledOutcome(m, o.schedule, Math.max(o.traceLast ?? 0, failing ? TRACE_KEEP : 0));
-      if (res.controlled.stop) res.hangs.push({ cpu: -1, what: res.controlled.stop.join('\n'), ms: 0 });
+      if (res.controlled.stop) {
+        failed();
+        res.hangs.push({ cpu: -1, what: res.controlled.stop.join('\n'), ms: 0 });
+      }
     }
     if (res.violations.length || res.hangs.length || m.faults.length) res.snapshot = machineSnapshot(m);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);

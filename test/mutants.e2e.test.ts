@@ -1,0 +1,53 @@
+/**
+ * The mutation harness's machinery (test/mutants/, run by `npm run mutants`, not by npm test):
+ * every mutant's search text matches exactly once in the current sources and changes the
+ * emitted JavaScript, a search that does not is refused loudly, and a mutant's tree runs its
+ * own code (CPU workers included): a deterministic mutant is caught by one short stress run of
+ * its tree's CLI, which the unmutated tree passes.
+ */
+import './dist-fresh.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MUTANTS } from './mutants/catalogue.js';
+import { runStress } from './mutants/run.js';
+import { applyEdits, buildTree, catalogueProblems } from './mutants/tree.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BASE = mkdtempSync(join(tmpdir(), 'jhsim-mutants-test-'));
+afterAll(() => rmSync(BASE, { recursive: true, force: true }));
+
+describe('mutant catalogue', () => {
+  it('has at least 15 mutants with unique ids, each matching its sources exactly once and changing the built JavaScript', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(15);
+    expect(catalogueProblems(ROOT, MUTANTS)).toEqual([]);
+  });
+
+  it('refuses a search that matches no longer or more than once, naming the mutant', () => {
+    const edit = (search: string) => [{ file: 'x.ts', search, replace: 'y' }];
+    expect(() => applyEdits('m1', 'x.ts', 'a b a', edit('c'))).toThrow(/^mutant m1: edit 1 of src\/x\.ts matches 0 times \(must be exactly once\)/);
+    expect(() => applyEdits('m1', 'x.ts', 'a b a', edit('a'))).toThrow(/matches 2 times/);
+    expect(applyEdits('m1', 'x.ts', 'a b a', edit(' b '))).toBe('aya');
+  });
+});
+
+describe('a mutant tree', () => {
+  it('runs its own code: hv-create-clears-cell-bit is caught by one short --cells run that the unmutated tree passes', async () => {
+    const mutant = MUTANTS.find((m) => m.id === 'hv-create-clears-cell-bit')!;
+    const clean = buildTree(ROOT, BASE);
+    const bad = buildTree(ROOT, BASE, mutant);
+    expect(bad.cli).toBe(join(bad.dir, 'dist', 'cli', 'main.js'));
+    const args = ['--cpus', '4', '--callers', '3', '--iterations', '150', '--seed', '1', '--cells', '--fail-fast'];
+    const ok = await runStress(clean.cli, clean.dir, args, 50_000);
+    expect(ok.message).toBeUndefined();
+    expect(ok.outcome).toBe('pass');
+    const caught = await runStress(bad.cli, bad.dir, args, 50_000);
+    expect(caught.outcome).toBe('violation');
+    expect(caught.message).toMatch(/^after operation \d+: driver cells \[.*\] differ from the hypervisor's \[.*\]$/);
+    // --fail-fast: the run stopped at the first violation.
+    expect(caught.operations).toBeLessThan(150);
+    expect(caught.firstOp).toBeLessThanOrEqual(caught.operations);
+  }, 110_000);
+});

@@ -1,0 +1,180 @@
+/**
+ * What one mutant (or the baseline) gets under one mode: a search over seeds S, S+1, ... (each
+ * a complete `jhsim stress` run of the profile's size with --fail-fast) until the first
+ * violation, hang or crash, within a fixed budget of runs and wall-clock seconds; then, for a
+ * caught mutant, the failing command re-run `replays` times to see how often it fails again.
+ * A mode is a list of extra stress options (real threads: none; a controlled scheduler:
+ * `--schedule pct` ...); a mode the CLI rejects is unsupported, not a crash.
+ */
+import { PROFILES, type ProfileName } from './catalogue.js';
+import { runStress, tail, type Outcome, type RunResult } from './run.js';
+import type { Tree } from './tree.js';
+
+export interface Mode {
+  name: string;
+  args: readonly string[];
+}
+
+/** Modes known by name; others are given as NAME=ARGS on the command line. */
+export const KNOWN_MODES: Record<string, readonly string[]> = {
+  real: [],
+  pct: ['--schedule', 'pct'],
+  random: ['--schedule', 'random'],
+  roundrobin: ['--schedule', 'roundrobin'],
+};
+
+/** The fixed budget every mutant (and the baseline) gets per mode. */
+export interface Budget {
+  /** First seed; run i uses seed + i. */
+  seed: number;
+  /** Scales the profiles' runs and iterations (quick: smaller). */
+  runsScale: number;
+  iterationsScale: number;
+  /** Wall-clock seconds of the search, per mutant and mode (a run in progress finishes). */
+  searchSeconds: number;
+  /** Re-runs of a caught mutant's failing command, and their wall-clock cap. */
+  replays: number;
+  replaySeconds: number;
+  /** A single run is killed after this long. */
+  runTimeoutSeconds: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { seed: 1, runsScale: 1, iterationsScale: 1, searchSeconds: 60, replays: 10, replaySeconds: 50, runTimeoutSeconds: 150 };
+export const QUICK_BUDGET: Budget = { seed: 1, runsScale: 0.5, iterationsScale: 0.5, searchSeconds: 25, replays: 3, replaySeconds: 20, runTimeoutSeconds: 90 };
+
+export type Verdict = 'caught' | 'survived' | 'unsupported' | 'error' | 'clean' | 'NOISY' | 'skipped';
+
+export interface Result {
+  mutant: string;
+  kind: string;
+  mode: string;
+  profile: ProfileName;
+  verdict: Verdict;
+  /** How it was caught: the failing run's outcome. */
+  how?: Outcome;
+  /** Runs made in the search. */
+  runs: number;
+  /** Operations over the search up to the first failure (all of them when none). */
+  ops: number;
+  /** Wall-clock seconds from the search's start to the first failure (or the whole search). */
+  seconds: number;
+  /** Machine throughput of the search's runs (operations per second of run time). */
+  opsPerSec: number;
+  /** The failing run's seed and command. */
+  seed?: number;
+  command?: string;
+  /** Replays of the failing command: how many failed again, out of how many. */
+  replays?: { failed: number; tried: number };
+  message?: string;
+}
+
+/** The stress options of one run. */
+export function stressArgs(profile: ProfileName, mode: Mode, seed: number, b: Budget): string[] {
+  const p = PROFILES[profile];
+  const iterations = Math.max(10, Math.round(p.iterations * b.iterationsScale));
+  return ['--cpus', '4', '--callers', '3', '--iterations', String(iterations), '--seed', String(seed), ...p.args, ...mode.args, '--fail-fast'];
+}
+
+export function profileRuns(profile: ProfileName, b: Budget): number {
+  return Math.max(1, Math.round(PROFILES[profile].runs * b.runsScale));
+}
+
+/**
+ * Does the unmutated build accept the mode? A one-operation run; no report means the CLI
+ * refused the options (the message says why).
+ */
+export async function probeMode(tree: Tree, mode: Mode, b: Budget): Promise<string | undefined> {
+  const args = ['--cpus', '4', '--callers', '1', '--iterations', '1', '--seed', String(b.seed), ...mode.args];
+  const r = await runStress(tree.cli, tree.dir, args, b.runTimeoutSeconds * 1000);
+  return r.outcome === 'crash' || r.outcome === 'timeout' ? r.message ?? 'no report' : undefined;
+}
+
+interface Search {
+  runs: number;
+  ops: number;
+  seconds: number;
+  opsPerSec: number;
+  failure?: RunResult & { seed: number };
+}
+
+/** Seeds in order until a run fails, the profile's runs are done or the wall-clock budget is spent. */
+async function search(tree: Tree, profile: ProfileName, mode: Mode, b: Budget, stopAtFailure: boolean, onRun: (r: RunResult) => void): Promise<Search> {
+  const t0 = performance.now();
+  const out: Search = { runs: 0, ops: 0, seconds: 0, opsPerSec: 0 };
+  let machineMs = 0;
+  let wallMs = 0;
+  for (let i = 0; i < profileRuns(profile, b); i++) {
+    if (i > 0 && performance.now() - t0 > b.searchSeconds * 1000) break;
+    const seed = b.seed + i;
+    const r = await runStress(tree.cli, tree.dir, stressArgs(profile, mode, seed, b), b.runTimeoutSeconds * 1000);
+    onRun(r);
+    out.runs++;
+    machineMs += r.durationMs;
+    if (r.outcome === 'pass') {
+      out.ops += r.operations;
+      wallMs += r.wallMs;
+      continue;
+    }
+    out.failure ??= { ...r, seed };
+    if (stopAtFailure) {
+      // Up to the first failure: the runs before, and this run's start-up plus its machine time to the failure.
+      out.ops += r.firstOp ?? r.operations;
+      wallMs += r.firstMs !== undefined ? Math.max(0, r.wallMs - (r.durationMs - r.firstMs)) : r.wallMs;
+      break;
+    }
+    out.ops += r.operations;
+    wallMs += r.wallMs;
+  }
+  out.seconds = wallMs / 1000;
+  out.opsPerSec = machineMs > 0 ? Math.round((out.ops * 1000) / machineMs) : 0;
+  return out;
+}
+
+/** The baseline (unmutated build) under the full budget: every run, which must all pass. */
+export async function baseline(tree: Tree, profile: ProfileName, mode: Mode, b: Budget, log: (s: string) => void): Promise<Result> {
+  const s = await search(tree, profile, mode, b, false, (r) => {
+    if (r.outcome !== 'pass') log(`  BASELINE ${profile}/${mode.name}: ${r.outcome}: ${r.message ?? ''} (${r.command})`);
+  });
+  const f = s.failure;
+  return {
+    mutant: 'baseline (unmutated)',
+    kind: '-',
+    mode: mode.name,
+    profile,
+    verdict: f ? 'NOISY' : 'clean',
+    how: f?.outcome,
+    runs: s.runs,
+    ops: s.ops,
+    seconds: s.seconds,
+    opsPerSec: s.opsPerSec,
+    seed: f?.seed,
+    command: f?.command,
+    message: f?.message,
+  };
+}
+
+/** Search for a failure of the mutant; replay the failing command if found. */
+export async function attack(tree: Tree, id: string, kind: string, profile: ProfileName, mode: Mode, b: Budget): Promise<Result> {
+  const s = await search(tree, profile, mode, b, true, () => {});
+  const f = s.failure;
+  const res: Result = { mutant: id, kind, mode: mode.name, profile, verdict: f ? 'caught' : 'survived', how: f?.outcome, runs: s.runs, ops: s.ops, seconds: s.seconds, opsPerSec: s.opsPerSec };
+  if (!f) return res;
+  res.seed = f.seed;
+  res.command = f.command;
+  res.message = f.message;
+  const args = stressArgs(profile, mode, f.seed, b);
+  const t0 = performance.now();
+  const rep = { failed: 0, tried: 0 };
+  while (rep.tried < b.replays && (rep.tried === 0 || performance.now() - t0 < b.replaySeconds * 1000)) {
+    const r = await runStress(tree.cli, tree.dir, args, b.runTimeoutSeconds * 1000);
+    rep.tried++;
+    if (r.outcome !== 'pass') rep.failed++;
+  }
+  res.replays = rep;
+  return res;
+}
+
+/** A result for a mutant that could not be built or run at all. */
+export function errorResult(id: string, kind: string, profile: ProfileName, mode: string, e: unknown): Result {
+  return { mutant: id, kind, mode, profile, verdict: 'error', runs: 0, ops: 0, seconds: 0, opsPerSec: 0, message: tail(String((e as Error).message ?? e)) };
+}
