@@ -12,7 +12,7 @@ import { fileError } from '../file-errors.js';
 import { packageVersion } from '../help.js';
 import { boardFrom, type GlobalOptions } from '../machine-options.js';
 import { resolveUserPath } from '../paths.js';
-import type { StressCliOptions } from '../stress/stress-cli.js';
+import type { StressCliOptions } from '../stress/stress-options.js';
 import type { StressResult } from '../stress/stress.js';
 
 export const SCHEDULE_FORMAT = 'jhsim-schedule';

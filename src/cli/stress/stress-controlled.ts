@@ -6,7 +6,7 @@
 import type { Machine } from '../../actors/cpu/supervisor.js';
 import { encodeDecisions, recordedDecisions, runFigures, traceEntries, type ControlledOptions, type RunFigures, type TraceEntry } from '../../shared/sched/control.js';
 import { cpuWordName } from '../../actors/cpu/layout.js';
-import type { OpRecord } from './stress.js';
+import type { OpRecord } from './op-log.js';
 
 /** Schedule points a failed (or traced) run keeps for `replay --trace` and the bundle. */
 export const TRACE_KEEP = 400;

@@ -22,6 +22,9 @@ import { SchedStrategy } from '../../shared/sched/layout.js';
 import { ScheduleStopped } from '../../shared/sched/main-agent.js';
 import { TRACE_KEEP, controlledOutcome, type ControlledOutcome } from './stress-controlled.js';
 import { machineSnapshot, type MachineSnapshot } from './stress-snapshot.js';
+import type { OpRecord } from './op-log.js';
+
+export type { OpRecord } from './op-log.js';
 
 export interface StressOptions {
   board: Board;
@@ -51,18 +54,6 @@ export interface StressOptions {
   failFast?: boolean;
 }
 
-/** One completed operation of the run (`--json`'s operation log). */
-export interface OpRecord {
-  op: string;
-  caller: number;
-  /** 0 or the negative errno. */
-  ret: number;
-  errno?: string;
-  /** When it completed, ms since the run began (virtual time in controlled mode). */
-  t: number;
-  /** Controlled mode: the schedule point at which it completed. */
-  step?: number;
-}
 
 export interface StressResult {
   seed: number;
