@@ -5,7 +5,8 @@
  */
 import { HangError, signal, word } from '../../shared/sync.js';
 import { SchedAbort } from '../../shared/sched/scheduler.js';
-import { PointKind, SchedWord } from '../../shared/sched/layout.js';
+import { controlledWorker } from '../../shared/sched/current.js';
+import { AgentState, AgentWord, PointKind, SchedWord } from '../../shared/sched/layout.js';
 import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
 import { cellPageTable } from '../hypervisor/core/page-tables.js';
 import { publishGuestState } from './guest/observe.js';
@@ -104,8 +105,8 @@ export class CpuActor {
   private step(): boolean {
     const c = this.c;
     if (c.shuttingDown) return false;
-    if (!this.joined && c.sched?.controlled) {
-      // Controlled mode starts with every CPU here, at the top of its loop.
+    if (c.sched?.controlled && c.sched.agentWord(c.cpu, AgentWord.STATE) === AgentState.FREE) {
+      // A controlled run starts with every CPU here, at the top of its loop.
       this.joined = true;
       c.sched.join();
     }
@@ -156,8 +157,10 @@ export class CpuActor {
    */
   private idleWait(gen: number, ms: number | undefined, what: string): void {
     const c = this.c;
-    const s = c.sched;
-    if (s?.controlled) {
+    // Only once joined: a CPU that has not yet seen the run start waits as a free thread (a kick
+    // brings it to the top of its loop, where it joins).
+    const s = controlledWorker();
+    if (s) {
       s.block([{ view: c.wake.view, index: c.wake.index, value: gen }], ms === undefined ? undefined : s.nowMs() + ms, `CPU ${c.cpu} ${what}`);
       return;
     }
@@ -166,7 +169,7 @@ export class CpuActor {
 
   /** A CPU that hung or stopped leaves the controlled scheduler's run (the others go on). */
   private leaveSchedule(): void {
-    if (this.joined) this.c.sched?.exit();
+    if (this.joined) controlledWorker()?.exit();
   }
 
   /**
@@ -264,7 +267,7 @@ export class CpuActor {
       return true;
     }
     if (this.irqExit()) return true;
-    const s = c.sched?.controlled ? c.sched : undefined;
+    const s = controlledWorker();
     const before = g.retired + g.exceptionsTaken;
     const end = g.runSlice(s ? Atomics.load(s.i32, SchedWord.GUEST_SLICE) : GUEST_SLICE, gen);
     this.publishRetired();

@@ -318,8 +318,7 @@ export class Machine {
     initControlled(s, this.nr + 1, o);
     const watchdogMs = Atomics.load(this.cpus, machineWord(this.nr, MachineWord.WATCHDOG_MS)) || 10_000;
     const agent = new MainAgent(s, watchdogMs, (i) => cpuWordName(this.nr, i));
-    for (let cpu = 0; cpu < this.nr; cpu++) this.kick(cpu);
-    await agent.awaitJoined(this.nr);
+    await agent.awaitJoined(this.nr, (cpu) => this.kick(cpu));
     this.userAgent = agent;
     this.lastAgent = agent;
     try {

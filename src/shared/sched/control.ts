@@ -29,7 +29,7 @@ export interface ControlledOptions {
 
 export const DEFAULT_DEPTH = 3;
 export const DEFAULT_PCT_STEPS = 200_000;
-export const DEFAULT_STEP_BUDGET = 2_000_000;
+export const DEFAULT_STEP_BUDGET = 50_000;
 export const DEFAULT_GUEST_SLICE = 2000;
 
 /** Initialise the buffer for a run with `nrAgents` agents (the last is the main thread). */

@@ -8,6 +8,13 @@ import type { Scheduler } from './scheduler.js';
 let current: Scheduler | undefined;
 /** True on a CPU worker, whose waits block synchronously (the main thread's are async). */
 let blocking = false;
+/** The worker joined the controlled run: before that it must not take part in decisions. */
+let joined = false;
+
+/** The worker joined (true) or left (false) the controlled run. */
+export function setJoined(j: boolean): void {
+  joined = j;
+}
 
 export function setScheduler(s: Scheduler | undefined, isWorker: boolean): void {
   current = s;
@@ -16,7 +23,7 @@ export function setScheduler(s: Scheduler | undefined, isWorker: boolean): void 
 
 /** The scheduler when this thread is a worker running under controlled mode, else undefined. */
 export function controlledWorker(): Scheduler | undefined {
-  return blocking && current !== undefined && current.controlled ? current : undefined;
+  return blocking && joined && current !== undefined && current.controlled ? current : undefined;
 }
 
 /** The scheduler when the machine runs controlled (any thread), else undefined. */

@@ -5,7 +5,7 @@
  * finishes); then the agent blocks on all their words at once and hands the turn over. Node's
  * promise order is deterministic, so the callers' interleaving is a function of the schedule.
  */
-import { AgentWord, PointKind, SchedStatus, SchedWord, agentBase } from './layout.js';
+import { AgentState, AgentWord, PointKind, SchedStatus, SchedWord, agentBase } from './layout.js';
 import { endControlled, stopReport } from './control.js';
 import { SchedAbort, type Scheduler, type SchedWait } from './scheduler.js';
 
@@ -69,13 +69,18 @@ export class MainAgent {
     return new Promise((resolve, reject) => this.waiters.push({ view: new Int32Array(0), index: -1, value: 0, until, resolve, reject }));
   }
 
-  /** Wait (on the host) until every CPU worker joined the run. */
-  async awaitJoined(nrCpus: number): Promise<void> {
+  /**
+   * Wait (on the host) until every CPU worker joined the run; `kick` wakes a CPU that has not
+   * (again every wait: a worker may have looked at the mode just before it changed).
+   */
+  async awaitJoined(nrCpus: number, kick: (cpu: number) => void): Promise<void> {
     const t0 = performance.now();
     for (;;) {
       const j = Atomics.load(this.s.i32, SchedWord.JOINED);
       if (j >= nrCpus) return;
-      if (performance.now() - t0 > this.watchdogMs) throw new Error(`controlled mode: only ${j} of ${nrCpus} CPUs joined within ${this.watchdogMs} ms`);
+      const missing = Array.from({ length: nrCpus }, (_, a) => a).filter((a) => this.s.agentWord(a, AgentWord.STATE) === AgentState.FREE);
+      if (performance.now() - t0 > this.watchdogMs) throw new Error(`controlled mode: CPU ${missing.join(', ')} did not join within ${this.watchdogMs} ms`);
+      for (const cpu of missing) kick(cpu);
       const r = Atomics.waitAsync(this.s.i32, SchedWord.JOINED, j, 50);
       if (r.async) await r.value;
     }

@@ -18,6 +18,7 @@ import {
   SchedStatus, SchedStrategy, SchedWord, TOUCH_BASE, TOUCH_ENTRIES, TOUCH_WORDS, TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, WHAT_BYTES,
   agentBase, agentDeadlineF64,
 } from './layout.js';
+import { setJoined } from './current.js';
 
 /** Virtual cost of one schedule point, ns (guest instructions cost 1 ns each). */
 export const POINT_NS = 50;
@@ -134,6 +135,7 @@ export class Scheduler {
 
   /** A CPU worker enters controlled mode (at the top of its loop) and waits for its first turn. */
   join(): void {
+    setJoined(true);
     this.setMine(AgentWord.STATE, AgentState.RUNNABLE);
     Atomics.add(this.i32, SchedWord.JOINED, 1);
     Atomics.notify(this.i32, SchedWord.JOINED);
