@@ -14,13 +14,18 @@ import { runDemo } from './commands/demo.js';
 import { interactive } from './shell/interactive.js';
 import { processIo } from './io.js';
 import { LOG_LEVELS } from './logger.js';
-import { boardFrom, bootFromOptions, endSession, sessionShell, isolationFrom, reportIncidents, uartLogFrom, watchdogFrom, type GlobalOptions } from './machine-options.js';
+import { boardFrom, bootFromOptions, endSession, sessionShell, isolationFrom, parseIntOption, reportIncidents, uartLogFrom, watchdogFrom, type GlobalOptions } from './machine-options.js';
 import { DEFAULT_GUEST_CONFIG, DEFAULT_RAW_LOAD, guestRunCli, type GuestCliOptions } from './commands/guest-run.js';
 import { resolveUserPath } from './paths.js';
 import { Shell } from './shell/shell.js';
 import { configCheck, isSystemConfig, type ConfigCheckOptions } from './tools/config-check.js';
 import { runStress, type StressCliOptions } from './stress/stress-cli.js';
 import { replayCli, type ReplayCliOptions } from './replay/replay-cli.js';
+import { addScheduleOptions, controlledFrom, rerunWithSeed, type ScheduleCliOptions } from './schedule-options.js';
+import { runFigures, type ControlledOptions } from '../shared/sched/control.js';
+import { STRATEGY_NAMES } from '../shared/sched/layout.js';
+import { ScheduleStopped } from '../shared/sched/main-agent.js';
+import { randomSeed } from '../shared/rng.js';
 import { MACHINE_GLOBALS, SESSION_GLOBALS, finishHelp, helpConfiguration, honours, packageVersion } from './help.js';
 import { errnoLabel, fsErrno, fsErrorText } from './file-errors.js';
 import { profileCli, type ProfileCliOptions } from './profile/profile-cli.js';
@@ -49,11 +54,34 @@ program
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
-async function withShell(fn: (shell: Shell) => Promise<number>): Promise<number> {
-  const s = await bootFromOptions(globals());
+/** --schedule of `run` / `guest run`: the seed printed first, with the line that runs it again. */
+function scheduleFor(o: ScheduleCliOptions): ControlledOptions | undefined {
+  if (o.schedule === undefined) return undefined;
+  const seed = parseIntOption('--seed', o.seed, 0, 0xffffffff) ?? randomSeed();
+  const c = controlledFrom(o, seed)!;
+  process.stderr.write(`seed ${seed} (re-run: ${rerunWithSeed(process.argv, seed)})\n`);
+  return c;
+}
+
+async function withShell(schedule: ControlledOptions | undefined, fn: (shell: Shell) => Promise<number>): Promise<number> {
+  const s = await bootFromOptions(globals(), schedule ? { controlled: true } : {});
   const shell = sessionShell(s, processIo);
   try {
-    return await fn(shell);
+    if (!schedule) return await fn(shell);
+    let code = 1;
+    try {
+      code = await s.machine.runControlled(schedule, () => fn(shell));
+    } catch (e) {
+      if (!(e instanceof ScheduleStopped)) throw e;
+    }
+    const f = runFigures(s.machine.sched!);
+    const stop = s.machine.controlledStop;
+    process.stderr.write(`schedule: ${STRATEGY_NAMES[schedule.strategy]}, ${f.steps} schedule points, ${f.preemptions} preemptions, virtual time ${f.virtualMs} ms\n`);
+    if (stop) {
+      process.stderr.write(`${stop instanceof ScheduleStopped ? stop.report.join('\n') : stop.message}\n`);
+      return 1;
+    }
+    return code;
   } finally {
     reportIncidents(s);
     await endSession(s);
@@ -69,17 +97,17 @@ honours(program.command('demo'), SESSION_GLOBALS)
 honours(program.command('shell'), SESSION_GLOBALS)
   .description('interactive root-cell shell (jailhouse, cat, echo > sysfs, ...; type help)')
   .action(async () => {
-    process.exitCode = await withShell((sh) => interactive(sh));
+    process.exitCode = await withShell(undefined, (sh) => interactive(sh));
   });
 
-honours(program.command('run'), SESSION_GLOBALS)
+addScheduleOptions(honours(program.command('run'), SESSION_GLOBALS), true)
   .description('run shell commands from FILE or -c, stopping at the first failing command')
   .argument('[file]', 'script with one or more commands per line')
   .option('-c, --command <cmds>', 'commands separated by ";"')
-  .action(async (file: string | undefined, o: { command?: string }) => {
+  .action(async (file: string | undefined, o: { command?: string } & ScheduleCliOptions) => {
     if (!file && o.command === undefined) throw new ErrnoError(22, 'run: give a FILE or -c "commands"');
     const lines = o.command !== undefined ? [o.command] : readFileSync(file!, 'utf8').split('\n');
-    process.exitCode = await withShell(async (sh) => {
+    process.exitCode = await withShell(scheduleFor(o), async (sh) => {
       for (const line of lines) {
         const code = await sh.runLine(line, true);
         if (code !== 0) return code;
@@ -88,7 +116,9 @@ honours(program.command('run'), SESSION_GLOBALS)
     });
   });
 
-honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
+const stressCmd = honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile']);
+addScheduleOptions(stressCmd, false);
+stressCmd
   .description('concurrent enable/disable (hotplug, cell management) callers against one machine, invariants checked after every operation')
   .option('--callers <n>', 'concurrent user-space callers', '3')
   .option('--iterations <n>', 'operations in total', '1000')
@@ -100,11 +130,6 @@ honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile'])
   .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')
   .option('--runs <n>', 'a campaign of N runs with seeds seed, seed+1, ... (a piscina pool of finite jobs)', '1')
   .option('--parallel <n>', 'campaign runs at a time (each has its own machine and CPU workers)', '1')
-  .addOption(new Option('--schedule <strategy>', 'controlled mode: the CPUs and the callers run one at a time, handing over at schedule points chosen by this strategy; the same seed and options give the same run, bit for bit').choices(['pct', 'random', 'roundrobin']))
-  .option('--depth <d>', 'PCT: bug depth d (d - 1 priority change points)', '3')
-  .option('--pct-steps <k>', 'PCT: schedule points the change points are drawn from (the report gives the observed count)', '200000')
-  .option('--step-budget <n>', 'controlled mode: schedule points without a completed operation before a livelock is reported', '50000')
-  .option('--guest-slice <n>', 'controlled mode: guest instructions between two schedule points', '2000')
   .option('--record <file>', 'controlled mode: write the schedule file (decisions, command line, input hashes) for `jhsim replay`')
   .option('--bundle <dir>', 'where a failing run writes its failure bundle (schedule, operation log, report, consoles, CPU states, replay line)', undefined)
   .option('--no-bundle', 'write no failure bundle')
@@ -179,7 +204,7 @@ program
 
 const guest = program.command('guest').description('run AArch64 guest code on the simulated CPUs (bare-machine harness)');
 // guest run boots its own harness: no --firmware (it enables the built image), no --log-level.
-honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log', '--profile'])
+addScheduleOptions(honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '--isolation-monitor', '--upstream-races', '--uart-log', '--profile']), true)
   .description('enable the hypervisor, load IMAGE (raw or ELF) into root RAM and run it at EL1 as QEMU virt boots it: CPU 0 at the entry, the others powered off until PSCI CPU_ON')
   .argument('<image>', 'raw binary or AArch64 ELF64 executable')
   .option('--entry <addr>', 'entry point (default: the ELF entry, or the load address of a raw image)')
@@ -189,9 +214,10 @@ honours(guest.command('run'), ['--board', '--cpus', '--watchdog', '--filters', '
   .option('--timeout <s>', 'wall-clock limit in seconds', '60')
   .option('--config <file>', 'root cell config (CPU set adapted to the board)', DEFAULT_GUEST_CONFIG)
   .option('--json', 'print one JSON object (output, per-CPU instructions and vmexits) instead of streaming')
-  .action(async (image: string, o: GuestCliOptions) => {
+  .action(async (image: string, o: GuestCliOptions & ScheduleCliOptions) => {
     const g = globals();
-    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config), profile: g.profile }, processIo, watchdogFrom(g), uartLogFrom(g), isolationFrom(g), !!g.upstreamRaces);
+    const schedule = scheduleFor(o);
+    process.exitCode = await guestRunCli(boardFrom(g), resolveUserPath(image), { ...o, config: resolveUserPath(o.config), profile: g.profile, schedule }, processIo, watchdogFrom(g), uartLogFrom(g), isolationFrom(g), !!g.upstreamRaces);
   });
 
 const inmate = program.command('inmate').description('built-in inmate images for the demo cells (configs/inmates/*.bin are copies)');

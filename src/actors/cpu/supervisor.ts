@@ -273,10 +273,35 @@ export class Machine {
       (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_LO)) >>> 0);
   }
 
-  /** Resolves when some CPU's scheduling state changes (or after timeoutMs). */
+  /** Resolves when some CPU's scheduling state changes (or after timeoutMs, virtual in a controlled run). */
   async waitSched(timeoutMs: number): Promise<void> {
     const g = machineWord(this.nr, MachineWord.SCHED_GEN);
-    await waitChange(this.cpus, g, Atomics.load(this.cpus, g), timeoutMs);
+    const value = Atomics.load(this.cpus, g);
+    if (this.userAgent) await this.userAgent.wait(this.cpus, g, value, timeoutMs);
+    else await waitChange(this.cpus, g, value, timeoutMs);
+  }
+
+  /**
+   * Sleep `ms` as user space (a script's `sleep`): on the host clock, or on the virtual clock
+   * during a controlled run. `signal` ends it early (Ctrl-C): false.
+   */
+  async sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.userAgent) {
+      await this.userAgent.sleep(ms);
+      return true;
+    }
+    return new Promise<boolean>((r) => {
+      const timer = setTimeout(() => r(true), ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        r(false);
+      });
+    });
+  }
+
+  /** A controlled run is on (`runControlled`). */
+  get controlled(): boolean {
+    return this.userAgent !== undefined;
   }
 
   // --- user space ------------------------------------------------------------------------

@@ -32,6 +32,8 @@ import { OTHER_NOTE, otherExits } from '../inspect/exit-counters.js';
 import { progressBar } from '../progress.js';
 import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
 import { checkProfileTarget, saveProfile } from '../profile/profile-output.js';
+import { runFigures, type ControlledOptions, type RunFigures } from '../../shared/sched/control.js';
+import { ScheduleStopped } from '../../shared/sched/main-agent.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
 /** Where a raw image goes unless --load says otherwise (QEMU virt's RAM base, as for -kernel). */
@@ -71,6 +73,8 @@ export interface GuestRunOptions {
   profile?: boolean;
   /** Called while the guest runs with the most instructions any CPU has retired so far. */
   onProgress?: (retired: number) => void;
+  /** Controlled mode (`--schedule`): the CPUs run one at a time under this strategy, on virtual time. */
+  schedule?: ControlledOptions;
 }
 
 export interface GuestCpuReport {
@@ -98,6 +102,8 @@ export interface GuestRunResult {
   instructionsPerSecond: number;
   /** The vmexit recording, when asked for (`profile`). */
   profile?: ProfileData;
+  /** Controlled mode: schedule points, preemptions, virtual time, and why the run stopped if it did. */
+  controlled?: RunFigures & { stop?: string[] };
 }
 
 /** Root RAM regions an image may be loaded into: page-granular, executable, not IO. */
@@ -119,10 +125,32 @@ const DONE = new Set<number>([GuestStatus.BUDGET, GuestStatus.OFF, GuestStatus.F
 export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
   const sys = adaptRootCpuSet(loadSystemConfig(o.configFile).config, o.board.cpus);
   const image = prepareGuestImage(o, sys);
-  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile });
+  const m = await Machine.boot({ board: o.board, watchdogMs: o.watchdogMs, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled: o.schedule !== undefined });
   const uart = UartConsole.forMachine(m, { logDir: o.uartLogDir });
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   try {
+    if (!o.schedule) return await guestBody(o, m, image, sys, uart, recording);
+    const schedule = o.schedule;
+    let r: GuestRunResult | undefined;
+    try {
+      r = await m.runControlled(schedule, () => guestBody(o, m, image, sys, uart, recording));
+    } catch (e) {
+      if (!(e instanceof ScheduleStopped)) throw e;
+    }
+    const stop = m.controlledStop;
+    const controlled = { ...runFigures(m.sched!), ...(stop ? { stop: stop instanceof ScheduleStopped ? stop.report : [stop.message] } : {}) };
+    if (!r) throw new ErrnoError(Errno.EIO, `guest run: the controlled run stopped: ${controlled.stop?.join('\n') ?? 'no result'}`);
+    return { ...r, controlled };
+  } finally {
+    recording?.stop();
+    uart.stop();
+    await m.shutdown();
+  }
+}
+
+/** Enable, load, start the CPUs and follow them until every one is done (or the timeout). */
+async function guestBody(o: GuestRunOptions, m: Machine, image: GuestImage, sys: SystemConfig, uart: UartConsole, recording: ProfileCollector | undefined): Promise<GuestRunResult> {
+  {
     const u = new UserProcess(m, 0);
     const ret = await u.ioctl(JAILHOUSE_ENABLE, serializeSystemConfig(sys));
     if (ret !== 0) {
@@ -198,10 +226,6 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
       instructionsPerSecond: durationMs > 0 ? total / (durationMs / 1000) : 0,
       ...(recording ? { profile: recording.stop() } : {}),
     };
-  } finally {
-    recording?.stop();
-    uart.stop();
-    await m.shutdown();
   }
 }
 
@@ -215,6 +239,8 @@ export interface GuestCliOptions {
   allCpus?: boolean;
   /** The global --profile FILE: record the run's vmexits and write the profile there. */
   profile?: string;
+  /** Controlled mode (--schedule, parsed). */
+  schedule?: ControlledOptions;
 }
 
 function parseAddress(flag: string, v: string | undefined): number | undefined {
@@ -254,6 +280,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     isolation,
     upstreamRaces,
     uartLogDir,
+    schedule: o.schedule,
     onOutput: o.json
       ? undefined
       : (t) => {
@@ -281,6 +308,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     io.out(`${t.toString()}\n${OTHER_NOTE}\n`);
     const total = r.cpus.reduce((a, c) => a + c.instructions, 0);
     io.out(`${total} instructions in ${(r.durationMs / 1000).toFixed(3)} s (${(r.instructionsPerSecond / 1e6).toFixed(2)} M/s over ${r.cpus.length} CPUs), entry 0x${r.entry.toString(16)} (${r.format})\n`);
+    if (r.controlled) io.out(`schedule: ${r.controlled.steps} schedule points, ${r.controlled.preemptions} preemptions, virtual time ${r.controlled.virtualMs} ms\n`);
   }
   if (r.timedOut) {
     io.err(`jhsim guest run: timed out after ${o.timeout} s with CPUs still running (raise --timeout or set --max-instructions)\n`);

@@ -225,14 +225,8 @@ export class Shell {
     // Interruptible as in a real shell: Ctrl-C ends it with the status of a SIGINT (130).
     const abort = (this.abort = new AbortController());
     try {
-      const done = await new Promise<boolean>((r) => {
-        const timer = setTimeout(() => r(true), s * 1000);
-        abort.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          r(false);
-        });
-      });
-      return done ? 0 : 130;
+      // On the virtual clock when the machine runs controlled (`run --schedule`).
+      return (await this.m.sleep(s * 1000, abort.signal)) ? 0 : 130;
     } finally {
       this.abort = undefined;
     }

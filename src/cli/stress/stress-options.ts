@@ -5,13 +5,13 @@
  */
 import type { Board } from '../../actors/cpu/board.js';
 import { Errno, ErrnoError } from '../../shared/errno.js';
-import { DEFAULT_GUEST_SLICE, DEFAULT_PCT_STEPS, DEFAULT_STEP_BUDGET, type ControlledOptions } from '../../shared/sched/control.js';
-import { STRATEGY_NAMES, SchedStrategy, type SchedStrategyValue } from '../../shared/sched/layout.js';
+import type { ControlledOptions } from '../../shared/sched/control.js';
+import { controlledFrom, scheduleRerunArgs, type ScheduleCliOptions } from '../schedule-options.js';
 import { boardFrom, firmwareFrom, globalRerunOptions, isolationFrom, parseIntOption, watchdogFrom, type GlobalOptions } from '../machine-options.js';
 import { resolveUserPath } from '../paths.js';
 import type { StressOptions } from './stress.js';
 
-export interface StressCliOptions {
+export interface StressCliOptions extends ScheduleCliOptions {
   callers: string;
   iterations: string;
   seed?: string;
@@ -25,11 +25,6 @@ export interface StressCliOptions {
   failFast?: boolean;
   runs: string;
   parallel: string;
-  schedule?: string;
-  depth: string;
-  pctSteps: string;
-  stepBudget: string;
-  guestSlice: string;
   /** Write the schedule file of a controlled run here. */
   record?: string;
   /** Where a failing run writes its failure bundle (false: --no-bundle). */
@@ -44,29 +39,14 @@ export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number
   if (o.delayPpm !== '20000') parts.push(`--delay-ppm ${o.delayPpm}`);
   if (o.config !== 'configs/qemu-arm64.json') parts.push(`--config ${o.config}`);
   if (o.failFast) parts.push('--fail-fast');
-  if (o.schedule !== undefined) {
-    parts.push(`--schedule ${o.schedule}`);
-    if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, `--pct-steps ${o.pctSteps}`);
-    if (o.stepBudget !== String(DEFAULT_STEP_BUDGET)) parts.push(`--step-budget ${o.stepBudget}`);
-    if (o.guestSlice !== String(DEFAULT_GUEST_SLICE)) parts.push(`--guest-slice ${o.guestSlice}`);
-  }
+  parts.push(...scheduleRerunArgs(o));
   parts.splice(1, 0, ...globalRerunOptions(g));
   return parts.join(' ');
 }
 
 /** --schedule and its options as the controlled scheduler takes them (undefined: real threads). */
 export function scheduleFrom(o: StressCliOptions, seed: number): ControlledOptions | undefined {
-  if (o.schedule === undefined) return undefined;
-  const strategy = STRATEGY_NAMES.indexOf(o.schedule as (typeof STRATEGY_NAMES)[number]);
-  if (strategy < 0 || strategy === SchedStrategy.REPLAY) throw new ErrnoError(Errno.EINVAL, `--schedule ${o.schedule}: expected pct, random or roundrobin`);
-  return {
-    strategy: strategy as SchedStrategyValue,
-    seed,
-    depth: parseIntOption('--depth', o.depth, 1, 65)!,
-    pctSteps: parseIntOption('--pct-steps', o.pctSteps ?? String(DEFAULT_PCT_STEPS), 1, 1e12)!,
-    stepBudget: parseIntOption('--step-budget', o.stepBudget ?? String(DEFAULT_STEP_BUDGET), 1000, 2 ** 31 - 1)!,
-    guestSlice: parseIntOption('--guest-slice', o.guestSlice ?? String(DEFAULT_GUEST_SLICE), 1, 1_000_000_000)!,
-  };
+  return controlledFrom(o, seed);
 }
 
 export interface ParsedStress {

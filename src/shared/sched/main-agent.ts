@@ -10,8 +10,10 @@ import { endControlled, stopReport } from './control.js';
 import { SchedAbort, type Scheduler, type SchedWait } from './scheduler.js';
 
 interface Waiter extends SchedWait {
-  /** Virtual ms at which a sleep ends (no word). */
+  /** Virtual ms at which the wait ends anyway. */
   until?: number;
+  /** A sleep: no word, only `until`. */
+  sleep?: boolean;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -55,18 +57,19 @@ export class MainAgent {
     this.s.progress();
   }
 
-  /** Resolves once view[index] no longer holds `value`. */
-  wait(view: Int32Array, index: number, value: number): Promise<void> {
+  /** Resolves once view[index] no longer holds `value` (or after `timeoutMs` of virtual time). */
+  wait(view: Int32Array, index: number, value: number, timeoutMs?: number): Promise<void> {
     if (this.stopped) return Promise.reject(this.stopped);
     if (Atomics.load(view, index) !== value) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ view, index, value, resolve, reject }));
+    const until = timeoutMs === undefined ? undefined : this.s.nowMs() + timeoutMs;
+    return new Promise((resolve, reject) => this.waiters.push({ view, index, value, until, resolve, reject }));
   }
 
   /** Resolves after `ms` of virtual time. */
   sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.reject(this.stopped);
     const until = this.s.nowMs() + ms;
-    return new Promise((resolve, reject) => this.waiters.push({ view: new Int32Array(0), index: -1, value: 0, until, resolve, reject }));
+    return new Promise((resolve, reject) => this.waiters.push({ view: new Int32Array(0), index: -1, value: 0, until, sleep: true, resolve, reject }));
   }
 
   /**
@@ -130,7 +133,7 @@ export class MainAgent {
 
   private async yieldTurn(): Promise<boolean> {
     const s = this.s;
-    const words = this.waiters.filter((w) => w.until === undefined);
+    const words = this.waiters.filter((w) => !w.sleep);
     const until = Math.min(...this.waiters.map((w) => w.until ?? Infinity));
     s.markBlocked(words, until === Infinity ? undefined : until, `user space: ${this.waiters.length} waits`);
     s.note(PointKind.USER);
@@ -181,7 +184,7 @@ export class MainAgent {
     const keep: Waiter[] = [];
     const ready: Waiter[] = [];
     for (const w of this.waiters) {
-      const fired = w.until !== undefined ? now >= w.until : Atomics.load(w.view, w.index) !== w.value;
+      const fired = (w.until !== undefined && now >= w.until) || (!w.sleep && Atomics.load(w.view, w.index) !== w.value);
       (fired ? ready : keep).push(w);
     }
     this.waiters = keep;
