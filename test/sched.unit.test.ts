@@ -6,7 +6,7 @@
  * it (strictly: divergence stops the run; leniently: the running agent goes on).
  */
 import { describe, expect, it } from 'vitest';
-import { Scheduler } from '../src/shared/sched/scheduler.js';
+import { STOPPED, Scheduler } from '../src/shared/sched/scheduler.js';
 import { decodeDecisions, encodeDecisions, initControlled, recordedDecisions, stopReport } from '../src/shared/sched/control.js';
 import { AgentState, AgentWord, PointKind, SCHED_SAB_BYTES, SchedStatus, SchedStrategy, agentBase, type SchedStrategyValue } from '../src/shared/sched/layout.js';
 
@@ -54,7 +54,7 @@ describe('controlled scheduler', () => {
     const w = new Int32Array(WORDS);
     s[0]!.markBlocked([{ view: w, index: 3, value: Atomics.load(w, 3) }], undefined, 'lock A');
     s[1]!.markBlocked([{ view: w, index: 4, value: Atomics.load(w, 4) }], undefined, 'lock B');
-    expect(s[1]!.decide(PointKind.BLOCKED)).toBe(-1);
+    expect(s[1]!.decide(PointKind.BLOCKED)).toBe(STOPPED);
     expect(s[0]!.status).toBe(SchedStatus.DEADLOCK);
     const report = stopReport(s[0]!);
     expect(report[0]).toMatch(/^deadlock at schedule point \d+/);
@@ -76,7 +76,7 @@ describe('controlled scheduler', () => {
 
     const d = setup(SchedStrategy.REPLAY, 3, { replay: Int32Array.from([2, 1]) });
     d[2]!.markBlocked([{ view: new Int32Array(WORDS), index: 5, value: Atomics.load(new Int32Array(WORDS), 5) }], undefined, 'x');
-    expect(d[0]!.decide(PointKind.POINT)).toBe(-1);
+    expect(d[0]!.decide(PointKind.POINT)).toBe(STOPPED);
     expect(d[0]!.status).toBe(SchedStatus.DIVERGED);
 
     const l = setup(SchedStrategy.REPLAY, 3, { replay: Int32Array.from([2, 1]), lenient: true });

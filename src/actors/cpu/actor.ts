@@ -5,7 +5,7 @@
  */
 import { HangError, signal, word } from '../../shared/sync.js';
 import { SchedAbort } from '../../shared/sched/scheduler.js';
-import { controlledWorker } from '../../shared/sched/current.js';
+import { controlledWorker, setJoined } from '../../shared/sched/current.js';
 import { AgentState, AgentWord, PointKind, SchedWord } from '../../shared/sched/layout.js';
 import { gicCpuInit, gicDistInit } from './linux/irq-gic.js';
 import { cellPageTable } from '../hypervisor/core/page-tables.js';
@@ -108,6 +108,7 @@ export class CpuActor {
     if (c.sched?.controlled && c.sched.agentWord(c.cpu, AgentWord.STATE) === AgentState.FREE) {
       // A controlled run starts with every CPU here, at the top of its loop.
       this.joined = true;
+      setJoined(true);
       c.sched.join();
     }
     const gen = Atomics.load(c.wake.view, c.wake.index);

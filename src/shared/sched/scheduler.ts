@@ -18,7 +18,9 @@ import {
   SchedStatus, SchedStrategy, SchedWord, TOUCH_BASE, TOUCH_ENTRIES, TOUCH_WORDS, TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, WHAT_BYTES,
   agentBase, agentDeadlineF64,
 } from './layout.js';
-import { setJoined } from './current.js';
+
+/** What `decide` returns when the run stopped (no agent runs next). */
+export const STOPPED = -1;
 
 /** Virtual cost of one schedule point, ns (guest instructions cost 1 ns each). */
 export const POINT_NS = 50;
@@ -133,9 +135,11 @@ export class Scheduler {
     if (next >= 0 && next !== this.me) this.handTo(next);
   }
 
-  /** A CPU worker enters controlled mode (at the top of its loop) and waits for its first turn. */
+  /**
+   * A CPU worker enters controlled mode (at the top of its loop) and waits for its first turn;
+   * the worker marks itself joined first (current.ts setJoined).
+   */
   join(): void {
-    setJoined(true);
     this.setMine(AgentWord.STATE, AgentState.RUNNABLE);
     Atomics.add(this.i32, SchedWord.JOINED, 1);
     Atomics.notify(this.i32, SchedWord.JOINED);
@@ -403,7 +407,7 @@ export class Scheduler {
     Atomics.store(this.i32, SchedWord.MODE, SchedMode.FREE);
     const nr = this.nrAgents;
     for (let a = 0; a < nr; a++) if (a !== this.me) this.handTo(a);
-    return -1;
+    return STOPPED;
   }
 
   /** A user-space task completed: the livelock budget starts again. */
