@@ -34,6 +34,8 @@ const IDLE_SLICE_MS = 250;
 const GUEST_SLICE = 20_000;
 /** How long before a guest timer's deadline a CPU in WFI stops sleeping and polls the clock. */
 const TIMER_POLL_MS = 1.5;
+/** Virtual ns an exception taken by guest code costs under the controlled scheduler. */
+const EXCEPTION_NS = 100;
 /** Longest WFE wait: stores that clear another CPU's exclusive monitor send no event here. */
 const WFE_WAIT_MS = 0.05;
 
@@ -269,13 +271,15 @@ export class CpuActor {
     }
     if (this.irqExit()) return true;
     const s = controlledWorker();
-    const before = g.retired + g.exceptionsTaken;
+    const retired0 = g.retired;
+    const exceptions0 = g.exceptionsTaken;
     const end = g.runSlice(s ? Atomics.load(s.i32, SchedWord.GUEST_SLICE) : GUEST_SLICE, gen);
     this.publishRetired();
     if (s) {
-      // Guest instructions (and exceptions taken) cost 1 ns of virtual time; a slice ends in a
-      // schedule point.
-      s.advance(g.retired + g.exceptionsTaken - before);
+      // Virtual time: 1 ns per guest instruction, EXCEPTION_NS per exception taken (entry and
+      // return cost hundreds of cycles on hardware; a guest looping on an undefined instruction
+      // must not take a million slices per virtual millisecond). A slice ends in a schedule point.
+      s.advance(g.retired - retired0 + (g.exceptionsTaken - exceptions0) * EXCEPTION_NS);
       if (end.kind === 'running') s.point(PointKind.GUEST_SLICE);
     }
     switch (end.kind) {

@@ -21,6 +21,7 @@ import { formatRecordingOverhead, measureRecordingOverhead, type RecordingOverhe
 import { progressBar } from '../progress.js';
 import { GUEST_TARGET_INSNS_PER_S, GUEST_TARGET_MMIO_PER_S, compareQemu, measureGuest, type GuestBenchRow, type QemuComparison } from './bench-guest.js';
 import { Sys } from '../../actors/cpu/linux/layout.js';
+import { formatStressSpeed, measureStressSpeed, type StressSpeed } from './bench-stress.js';
 
 export interface BenchResult {
   cpus: number;
@@ -121,7 +122,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
   const guestBudget = parseIntOption('--guest-instructions', o.guestInstructions, 0, 1e12)!;
   // One step per phase; the bar (a terminal only) says which phase runs and how long is left.
-  const phases = 4 + (guestBudget ? 4 : 0);
+  const phases = 5 + (guestBudget ? 4 : 0);
   const bar = progressBar('bench', phases, { phase: true, unit: 'phases' });
   let done = 0;
   const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -130,13 +131,14 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
     bar?.update(++done, { phase: name });
     return r;
   };
-  let ipi, irq, timer, results, guest: GuestBenchRow[] = [], qemu, real, recording: RecordingOverhead[] = [];
+  let ipi, irq, timer, results, guest: GuestBenchRow[] = [], qemu, real, recording: RecordingOverhead[] = [], stressSpeed: StressSpeed | undefined;
   try {
     ipi = await phase('IPI round trip', () => measureIpi(2000));
     const notify = ipi.notify_roundtrip_us;
     irq = await phase('interrupt delivery', () => measureIrqLatency(2000, notify));
     timer = await phase('timer lateness', () => measureTimerLatency(300));
     results = await phase('enable+disable cycles', () => measure(list, cycles));
+    stressSpeed = await phase('stress exploration', () => measureStressSpeed());
     if (guestBudget) {
       guest = await phase('guest engine loops', () => measureGuest(guestBudget));
       qemu = await phase('sieve vs qemu-aarch64', () => compareQemu());
@@ -147,7 +149,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
     bar?.stop();
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, guest, qemu, real, recording })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, ipi, irq, timer, stress: stressSpeed, guest, qemu, real, recording })}\n`);
     return 0;
   }
   const t = new Table({ style: { head: [], border: [] }, head: ['CPUs', 'barrier round (µs)', 'enable+disable (µs)', 'cycles/s', 'cycle/barrier', `target ≤ ${TARGET_RATIO} (4, 8 CPUs)`, 'peak RSS/CPU (MiB)'] });
@@ -166,6 +168,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
   process.stdout.write(
     `timer interrupt lateness (guest virtual timer, 1 ms ahead, ${timer.rounds} rounds each; min / median / max): idle in WFI ${sp(timer.idle_us)} µs (target ≈ 100 µs on a quiet host: ${timer.idle_us.median <= 100 ? 'met' : 'MISSED'}); spinning ${sp(timer.busy_us)} µs, ${sp(timer.busy_late_insns)} instructions after the guest saw the deadline (bound ${EVENT_CHECK_INSNS}: ${timer.busy_late_insns.max <= EVENT_CHECK_INSNS ? 'met' : 'MISSED'})\n`,
   );
+  if (stressSpeed) process.stdout.write(formatStressSpeed(stressSpeed));
   if (guest.length) printGuest(guest, qemu);
   if (real) process.stdout.write(formatRealCode(real));
   if (recording.length) process.stdout.write(formatRecordingOverhead(recording));

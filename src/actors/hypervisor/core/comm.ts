@@ -25,8 +25,8 @@ export const ReplyFromCell = { NONE: 0, UNKNOWN: 1, REQUEST_DENIED: 2, REQUEST_A
 /** Back-to-back polls before the waiting CPU starts sleeping briefly between polls. */
 const BUSY_POLLS = 1000;
 const POLL_SLEEP_MS = 0.02;
-/** Virtual duration of one poll of msg_reply_timeout under the controlled scheduler, ms. */
-const CONTROLLED_POLL_MS = 0.001;
+/** Virtual duration of one poll of msg_reply_timeout under the controlled scheduler (a cpu_relax() loop's turn, 100 ns), ms. */
+const CONTROLLED_POLL_MS = 0.0001;
 
 function commWord(hv: Hv, cell: number, field: number): { view: Int32Array; index: number } {
   return hv.c.mem.atomicWord(cell + CELL.COMM_PAGE + field);
