@@ -25,8 +25,8 @@ export const ReplyFromCell = { NONE: 0, UNKNOWN: 1, REQUEST_DENIED: 2, REQUEST_A
 /** Back-to-back polls before the waiting CPU starts sleeping briefly between polls. */
 const BUSY_POLLS = 1000;
 const POLL_SLEEP_MS = 0.02;
-/** Virtual duration of one poll of msg_reply_timeout under the controlled scheduler (a cpu_relax() loop's turn, 100 ns), ms. */
-const CONTROLLED_POLL_MS = 0.0001;
+/** Duration of one poll of msg_reply_timeout (a cpu_relax() loop's turn, 100 ns), ms. */
+const POLL_MS = 0.0001;
 
 function commWord(hv: Hv, cell: number, field: number): { view: Int32Array; index: number } {
   return hv.c.mem.atomicWord(cell + CELL.COMM_PAGE + field);
@@ -56,15 +56,18 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
   // Send: clear the reply before the message becomes visible (the store barrier).
   commStore(hv, cell, COMM.REPLY_FROM_CELL, ReplyFromCell.NONE);
   commStore(hv, cell, COMM.MSG_TO_CELL, msg);
-  let timeout = hv.c.mem.read64(hv.cellConfig(cell) + CELL_OFF.msg_reply_timeout);
+  const timeout = hv.c.mem.read64(hv.cellConfig(cell) + CELL_OFF.msg_reply_timeout);
   const what = `cell_exchange_message: waiting for the reply of cell ${hv.cellConfigId(cell)} to message ${msg}`;
   const s = controlledWorker();
   if (s) return exchangeControlled(hv, cell, type, timeout, what);
   const start = now();
+  // msg_reply_timeout counts polls of a cpu_relax() loop, POLL_MS each on hardware: the
+  // deadline is in time, so a host thread's slow sleeps do not stretch it a thousandfold.
+  const deadline = timeout > 0 ? start + timeout * POLL_MS : Infinity;
   for (let polls = 0; ; polls++) {
     const v = replyVerdict(hv, cell, type);
     if (v !== undefined) return v;
-    if (timeout > 0 && --timeout === 0) return replyTimeout(hv, cell);
+    if (now() >= deadline) return replyTimeout(hv, cell);
     if (polls >= BUSY_POLLS) {
       const waited = now() - start;
       if (waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, what, Math.round(waited));
@@ -75,13 +78,13 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
 
 /**
  * Under the controlled scheduler nothing changes between two polls unless another agent runs:
- * the CPU blocks on the reply and state words, and msg_reply_timeout polls last
- * CONTROLLED_POLL_MS each on the virtual clock (about a cpu_relax() loop on hardware).
+ * the CPU blocks on the reply and state words, and msg_reply_timeout polls last POLL_MS each
+ * on the virtual clock.
  */
 function exchangeControlled(hv: Hv, cell: number, type: 'request' | 'information', timeout: number, what: string): boolean {
   const s = controlledWorker()!;
   const start = s.nowMs();
-  const deadline = timeout > 0 ? start + timeout * CONTROLLED_POLL_MS : undefined;
+  const deadline = timeout > 0 ? start + timeout * POLL_MS : undefined;
   const reply = commWord(hv, cell, COMM.REPLY_FROM_CELL);
   const state = commWord(hv, cell, COMM.CELL_STATE);
   for (;;) {
