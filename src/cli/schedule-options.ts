@@ -24,7 +24,7 @@ export function addScheduleOptions(cmd: Command, seed: boolean): Command {
   cmd
     .addOption(new Option('--schedule <strategy>', 'controlled mode: the CPUs (and the user-space callers) run one at a time, handing over at schedule points chosen by this strategy, on virtual time; the same seed and options give the same run, bit for bit').choices(['pct', 'random', 'roundrobin']))
     .option('--depth <d>', 'PCT: bug depth d (d - 1 priority change points)', String(DEFAULT_DEPTH))
-    .option('--pct-steps <k>', 'PCT: schedule points the change points are drawn from (the report gives the observed count)', String(DEFAULT_PCT_STEPS))
+    .option('--pct-steps <k>', `PCT: schedule points the change points are drawn from; auto: 50 per stress operation (${DEFAULT_PCT_STEPS} otherwise); the report gives the observed count`, 'auto')
     .option('--step-budget <n>', 'controlled mode: schedule points without a completed user-space task before a livelock is reported', String(DEFAULT_STEP_BUDGET))
     .option('--guest-slice <n>', 'controlled mode: guest instructions between two schedule points', String(DEFAULT_GUEST_SLICE));
   if (seed) cmd.option('--seed <n>', 'controlled mode: seed of the schedule (default: random, printed first)');
@@ -40,7 +40,7 @@ export function controlledFrom(o: ScheduleCliOptions, seed: number): ControlledO
     strategy: strategy as SchedStrategyValue,
     seed,
     depth: parseIntOption('--depth', o.depth ?? String(DEFAULT_DEPTH), 1, 65)!,
-    pctSteps: parseIntOption('--pct-steps', o.pctSteps ?? String(DEFAULT_PCT_STEPS), 1, 1e12)!,
+    ...(o.pctSteps === undefined || o.pctSteps === 'auto' ? {} : { pctSteps: parseIntOption('--pct-steps', o.pctSteps, 1, 1e12)! }),
     stepBudget: parseIntOption('--step-budget', o.stepBudget ?? String(DEFAULT_STEP_BUDGET), 1000, 2 ** 31 - 1)!,
     guestSlice: parseIntOption('--guest-slice', o.guestSlice ?? String(DEFAULT_GUEST_SLICE), 1, 1_000_000_000)!,
   };
@@ -50,7 +50,7 @@ export function controlledFrom(o: ScheduleCliOptions, seed: number): ControlledO
 export function scheduleRerunArgs(o: ScheduleCliOptions): string[] {
   if (o.schedule === undefined) return [];
   const parts = [`--schedule ${o.schedule}`];
-  if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, `--pct-steps ${o.pctSteps}`);
+  if (o.schedule === 'pct') parts.push(`--depth ${o.depth}`, ...(o.pctSteps === 'auto' ? [] : [`--pct-steps ${o.pctSteps}`]));
   if (o.stepBudget !== String(DEFAULT_STEP_BUDGET)) parts.push(`--step-budget ${o.stepBudget}`);
   if (o.guestSlice !== String(DEFAULT_GUEST_SLICE)) parts.push(`--guest-slice ${o.guestSlice}`);
   return parts;

@@ -14,8 +14,20 @@ import type { ControlledOptions } from '../../shared/sched/control.js';
 import { parseStress, rerunCommand, type ParsedStress, type StressCliOptions } from './stress-options.js';
 import { defaultBundleDir, writeBundle } from '../replay/bundle.js';
 import { makeScheduleFile, writeScheduleFile } from '../replay/schedule-file.js';
+import { DEFAULT_DEPTH } from '../../shared/sched/control.js';
+import { SchedStrategy } from '../../shared/sched/layout.js';
 
 export type { StressCliOptions } from './stress-options.js';
+
+/**
+ * PCT's guarantee (Burckhardt et al., ASPLOS 2010): with n agents, k schedule points and depth
+ * d, one run finds any given bug of depth ≤ d with probability ≥ 1/(n·k^(d−1)).
+ */
+function pctGuarantee(n: number, d: number, k: number, observed: number): string {
+  const p = 1 / (n * k ** (d - 1));
+  const fit = observed > k ? `; this run took ${observed} points, more than k: raise --pct-steps to ${observed}` : `; this run took ${observed} of them`;
+  return `PCT: ${n} agents, depth ${d}, change points drawn from k = ${k} points: each run finds a given bug of depth ≤ ${d} with probability ≥ 1/(n·k^(d−1)) = ${p.toExponential(2)}${fit}`;
+}
 export { rerunCommand } from './stress-options.js';
 
 /** How `jhsim replay` runs a recorded schedule through the same command. */
@@ -82,6 +94,8 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions, replay?: 
   out.push(`hangs: ${res.hangs.length}`);
   for (const h of res.hangs) out.push(`  ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what} (${h.ms} ms)`);
   if (res.controlled) out.push(`schedule: ${res.controlled.strategy}${res.controlled.depth ? ` depth ${res.controlled.depth}` : ''}, ${res.controlled.steps} schedule points, ${res.controlled.preemptions} preemptions, virtual time ${res.controlled.virtualMs} ms${o.record !== undefined ? `; written to ${o.record}` : ''}`);
+  const sched = options.schedule;
+  if (res.controlled && sched?.strategy === SchedStrategy.PCT && !replay) out.push(pctGuarantee(board.cpus + 1, sched.depth ?? DEFAULT_DEPTH, sched.pctSteps!, res.controlled.steps));
   if (bundle) out.push(`failure bundle: ${bundle.dir}`, `replay it with: ${bundle.replay}`);
   if (failed) out.push(`FAILED — re-run with: ${rerun}`);
   else out.push('no violation, no hang');

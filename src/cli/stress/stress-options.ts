@@ -49,6 +49,9 @@ export function scheduleFrom(o: StressCliOptions, seed: number): ControlledOptio
   return controlledFrom(o, seed);
 }
 
+/** Schedule points a stress operation takes, roughly (observed: 40-120), for --pct-steps auto. */
+export const PCT_STEPS_PER_OPERATION = 50;
+
 export interface ParsedStress {
   board: Board;
   seed: number;
@@ -70,6 +73,8 @@ export function parseStress(g: GlobalOptions, o: StressCliOptions, seedDefault: 
   const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
   const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;
   const schedule = scheduleFrom(o, seed);
+  // PCT draws its change points from about the number of points the run will take.
+  if (schedule && schedule.pctSteps === undefined) schedule.pctSteps = iterations * PCT_STEPS_PER_OPERATION;
   return {
     board,
     seed,

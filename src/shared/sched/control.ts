@@ -28,7 +28,7 @@ export interface ControlledOptions {
 }
 
 export const DEFAULT_DEPTH = 3;
-export const DEFAULT_PCT_STEPS = 200_000;
+export const DEFAULT_PCT_STEPS = 100_000;
 export const DEFAULT_STEP_BUDGET = 50_000;
 export const DEFAULT_GUEST_SLICE = 2000;
 
