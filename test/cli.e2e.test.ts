@@ -542,11 +542,15 @@ describe('stress', () => {
 });
 
 describe('bench', () => {
-  it('--cpus-list 2 --cycles 5 --guest-instructions 2000000 --json prints one result with positive numbers', async () => {
-    const r = await jhsim(['bench', '--cpus-list', '2', '--cycles', '5', '--guest-instructions', '2000000', '--json']);
+  it('--cpus-list 2 --cycles 5 --guest-instructions 2000000 --stress-operations 10 --json prints one result with positive numbers', async () => {
+    const r = await jhsim(['bench', '--cpus-list', '2', '--cycles', '5', '--guest-instructions', '2000000', '--stress-operations', '10', '--json']);
     expect(r.code).toBe(0);
-    const res = JSON.parse(r.stdout) as { results: Record<string, number>[] };
+    const res = JSON.parse(r.stdout) as { results: Record<string, number>[]; stress: { real: number[]; controlled: number[] } };
     expect(res).toHaveProperty('results');
+    // The stress exploration bench: two rounds of each mode, every rate positive.
+    expect(res.stress.real).toHaveLength(2);
+    expect(res.stress.controlled).toHaveLength(2);
+    for (const x of [...res.stress.real, ...res.stress.controlled]) expect(x).toBeGreaterThan(0);
     expect(res.results).toHaveLength(1);
     const b = res.results[0]!;
     expect(b.cpus).toBe(2);

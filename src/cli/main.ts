@@ -198,7 +198,8 @@ program
   .option('--cpus-list <list>', 'CPU counts to measure', '2,4,8,16')
   .option('--cycles <n>', 'enable+disable cycles per CPU count', '60')
   .option('--guest-instructions <n>', 'guest instructions per CPU for the guest-engine integer and memory benches (the MMIO bench runs 1/20 of it, the FP/SIMD bench 1/50; 0 skips them)', '200000000')
-  .action(async (o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string }) => {
+  .option('--stress-operations <n>', 'operations per run of the stress exploration bench (stress --cells, 8 CPUs, real threads vs controlled; 0 skips it)', '150')
+  .action(async (o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string; stressOperations: string }) => {
     process.exitCode = await runBench(o);
   });
 

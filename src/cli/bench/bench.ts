@@ -117,12 +117,13 @@ export async function measure(cpusList: number[], cycles: number): Promise<Bench
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-export async function runBench(o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string }): Promise<number> {
+export async function runBench(o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string; stressOperations?: string }): Promise<number> {
   const list = o.cpusList.split(',').map((s) => parseIntOption('--cpus-list', s.trim(), 2, 64)!);
   const cycles = parseIntOption('--cycles', o.cycles, 1, 100_000)!;
   const guestBudget = parseIntOption('--guest-instructions', o.guestInstructions, 0, 1e12)!;
   // One step per phase; the bar (a terminal only) says which phase runs and how long is left.
-  const phases = 5 + (guestBudget ? 4 : 0);
+  const stressOps = parseIntOption('--stress-operations', o.stressOperations ?? '150', 0, 1_000_000)!;
+  const phases = 4 + (stressOps ? 1 : 0) + (guestBudget ? 4 : 0);
   const bar = progressBar('bench', phases, { phase: true, unit: 'phases' });
   let done = 0;
   const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -138,7 +139,7 @@ export async function runBench(o: { json?: boolean; cpusList: string; cycles: st
     irq = await phase('interrupt delivery', () => measureIrqLatency(2000, notify));
     timer = await phase('timer lateness', () => measureTimerLatency(300));
     results = await phase('enable+disable cycles', () => measure(list, cycles));
-    stressSpeed = await phase('stress exploration', () => measureStressSpeed());
+    if (stressOps) stressSpeed = await phase('stress exploration', () => measureStressSpeed(stressOps));
     if (guestBudget) {
       guest = await phase('guest engine loops', () => measureGuest(guestBudget));
       qemu = await phase('sieve vs qemu-aarch64', () => compareQemu());
