@@ -22,12 +22,14 @@ export interface RunOptions {
   home?: string;
   /** More environment variables of the child (e.g. TMPDIR). */
   env?: Record<string, string>;
+  /** Another build's CLI (a mutant tree's dist/cli/main.js) instead of this one. */
+  cli?: string;
 }
 
 export function jhsim(args: string[], opts: RunOptions = {}): Promise<Result> {
   return new Promise((res, rej) => {
     const env = { ...process.env, NO_COLOR: '1', ...(opts.home ? { HOME: opts.home } : {}), ...opts.env };
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -7,7 +7,6 @@
  * refuses a changed config and a malformed file.
  */
 import './dist-fresh.js';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,23 +19,8 @@ import { Errno } from '../src/shared/errno.js';
 const TMP = mkdtempSync(join(tmpdir(), 'jhsim-controlled-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-/** The CLI of a mutant tree (its own dist/), run in TMP. */
-function mutantCli(cli: string, args: string[]): Promise<Result> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
+/** The CLI of a mutant tree (its own dist/). */
+const mutantCli = (cli: string, args: string[]): Promise<Result> => jhsim(args, { cli });
 
 /** `n` replays, two at a time (CI has two cores): how many reproduced the recorded failure. */
 async function replays(cli: string, file: string, n: number): Promise<number> {
