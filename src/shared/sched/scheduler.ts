@@ -14,10 +14,11 @@
  * user-space task completing, it is livelocked.
  */
 import {
-  AGENT_WORDS, AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, REPLAY_BASE, MAX_WAITS, PCT_F64_BASE, PCT_MAX_POINTS, PointKind, SchedF64, SchedMode,
-  SchedStatus, SchedStrategy, SchedWord, TOUCH_BASE, TOUCH_ENTRIES, TOUCH_WORDS, TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, WHAT_BYTES,
+  AGENT_WORDS, AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, MAX_WAITS, PCT_MAX_POINTS, PointKind, SchedF64, SchedMode,
+  SchedStatus, SchedWord, TOUCH_BASE, TOUCH_ENTRIES, TOUCH_WORDS, TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, WHAT_BYTES,
   agentBase, agentDeadlineF64,
 } from './layout.js';
+import { pickNext } from './strategy.js';
 
 /** What `decide` returns when the run stopped (no agent runs next). */
 export const STOPPED = -1;
@@ -45,7 +46,8 @@ export class Scheduler {
   readonly f64: Float64Array;
   private readonly views: Int32Array[];
   private readonly ids = new Map<ArrayBufferLike, number>();
-  private readonly base: number;
+  /** This agent's slot (Int32 index). */
+  readonly base: number;
   /** What the agent is doing for user space (a CPU: the caller + 1 whose task it runs, else 0), for traces. */
   context: () => number = () => 0;
 
@@ -299,72 +301,15 @@ export class Scheduler {
     }
     const budget = Atomics.load(this.i32, SchedWord.STEP_BUDGET);
     if (budget > 0 && this.step - this.f64[SchedF64.PROGRESS_STEP]! > budget) return this.stop(SchedStatus.LIVELOCK, this.me);
-    const next = this.pick(kind, nr, runnable);
+    const next = pickNext(this, kind, nr, runnable);
     if (next < 0) return next;
     if (next !== this.me && this.i32[this.base + AgentWord.STATE] === AgentState.RUNNABLE) this.i32[SchedWord.PREEMPTIONS]! += 1;
     this.record(next);
     return next;
   }
 
-  private runnable(a: number): boolean {
+  runnable(a: number): boolean {
     return this.i32[agentBase(a) + AgentWord.STATE] === AgentState.RUNNABLE;
-  }
-
-  private pick(kind: number, nr: number, runnable: number): number {
-    const strategy = this.i32[SchedWord.STRATEGY];
-    if (strategy === SchedStrategy.REPLAY) return this.replayNext(nr);
-    if (runnable === 1) {
-      for (let a = 0; a < nr; a++) if (this.runnable(a)) return a;
-    }
-    // A guest slice always yields to another runnable agent: guest code may spin forever,
-    // and the races worth exploring are in the code around it.
-    const skip = kind === PointKind.GUEST_SLICE && runnable > 1 ? this.me : -1;
-    const ok = (a: number): boolean => a !== skip && this.runnable(a);
-    switch (strategy) {
-      case SchedStrategy.ROUNDROBIN:
-        for (let i = 1; i <= nr; i++) {
-          const a = (this.me + i) % nr;
-          if (ok(a)) return a;
-        }
-        return -1;
-      case SchedStrategy.PCT: {
-        const next = this.i32[SchedWord.PCT_NEXT]!;
-        if (next < this.i32[SchedWord.PCT_POINTS]! && this.step >= this.f64[PCT_F64_BASE + next]!) {
-          // Change point i: the running agent drops below every initial priority (d − i).
-          this.i32[this.base + AgentWord.PRIO] = this.i32[SchedWord.DEPTH]! - (next + 1);
-          this.i32[SchedWord.PCT_NEXT] = next + 1;
-        }
-        let best = -1;
-        for (let a = 0; a < nr; a++) if (ok(a) && (best < 0 || this.agentWord(a, AgentWord.PRIO) > this.agentWord(best, AgentWord.PRIO))) best = a;
-        return best;
-      }
-      default: {
-        let k = this.rand() % (skip >= 0 ? runnable - 1 : runnable);
-        for (let a = 0; a < nr; a++) if (ok(a) && k-- === 0) return a;
-        return -1;
-      }
-    }
-  }
-
-  private replayNext(nr: number): number {
-    const i32 = this.i32;
-    const fallback = (): number => {
-      i32[SchedWord.REPLAY_MISSES]! += 1;
-      if (this.runnable(this.me)) return this.me;
-      for (let a = 0; a < nr; a++) if (this.runnable(a)) return a;
-      return -1;
-    };
-    let pair = i32[SchedWord.REPLAY_PAIR]!;
-    while (i32[SchedWord.REPLAY_LEFT] === 0) {
-      if (pair >= i32[SchedWord.REPLAY_PAIRS]!) return fallback();
-      i32[SchedWord.REPLAY_LEFT] = i32[REPLAY_BASE + 2 * pair + 1]!;
-      i32[SchedWord.REPLAY_PAIR] = ++pair;
-    }
-    const want = i32[REPLAY_BASE + 2 * (pair - 1)]!;
-    i32[SchedWord.REPLAY_LEFT]! -= 1;
-    if (want < nr && this.runnable(want)) return want;
-    if (i32[SchedWord.REPLAY_LENIENT]) return fallback();
-    return this.stop(SchedStatus.DIVERGED, want);
   }
 
   /** Append a decision to the run-length log (a replay records what it really did, too). */
@@ -382,21 +327,6 @@ export class Scheduler {
     i32[LOG_BASE + 2 * n] = next;
     i32[LOG_BASE + 2 * n + 1] = 1;
     i32[SchedWord.LOG_PAIRS] = n + 1;
-  }
-
-  /** xorshift128 in the shared header, so the stream continues whichever agent decides. */
-  rand(): number {
-    const i32 = this.i32;
-    let t = i32[SchedWord.RNG3]!;
-    const s = i32[SchedWord.RNG0]!;
-    i32[SchedWord.RNG3] = i32[SchedWord.RNG2]!;
-    i32[SchedWord.RNG2] = i32[SchedWord.RNG1]!;
-    i32[SchedWord.RNG1] = s;
-    t ^= t << 11;
-    t ^= t >>> 8;
-    const r = t ^ s ^ (s >>> 19);
-    i32[SchedWord.RNG0] = r;
-    return r >>> 0;
   }
 
   /** The run stops: record why and wake every agent to see it. */
