@@ -40,7 +40,7 @@ export function writeBundle(dir: string, res: StressResult, rerun: string, sched
   for (const h of res.hangs) report.push(`  ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what}`);
   if (res.controlled) report.push(`schedule: ${res.controlled.strategy}, ${res.controlled.steps} points, ${res.controlled.preemptions} preemptions, virtual ${res.controlled.virtualMs} ms`);
   put('report.txt', report.join('\n'));
-  if (res.controlled?.trace) put('trace.txt', formatTrace(res.controlled, res.ops, res.cpus).join('\n'));
+  if (res.controlled?.trace) put('trace.txt', formatTrace(res.controlled, res.ops, res.cpus, res.callers).join('\n'));
   put('hv-console.txt', res.snapshot?.hvConsole ?? '');
   put('dmesg.txt', res.snapshot?.dmesg ?? '');
   put('cpus.txt', res.snapshot?.cpus ?? '');

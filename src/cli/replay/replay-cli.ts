@@ -47,7 +47,7 @@ export async function replayCli(path: string, o: ReplayCliOptions): Promise<numb
     : `replayed: a DIFFERENT outcome: recorded ${want ?? 'no failure'}, got ${got ?? 'no failure'}`;
   const lines = [verdict];
   if (res.controlled && res.controlled.replayMisses > 0) lines.push(`(${res.controlled.replayMisses} decisions could not be followed)`);
-  if (traceN > 0 && res.controlled) lines.push(`last ${Math.min(traceN, res.controlled.trace?.length ?? 0)} schedule points:`, ...formatTrace(res.controlled, res.ops, res.cpus).slice(-traceN));
+  if (traceN > 0 && res.controlled) lines.push(`last ${Math.min(traceN, res.controlled.trace?.length ?? 0)} schedule points:`, ...formatTrace(res.controlled, res.ops, res.cpus, res.callers).slice(-traceN));
   (o.json ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
   return same ? code : 2;
 }

@@ -46,11 +46,12 @@ export function controlledOutcome(m: Machine, o: ControlledOptions, traceLast = 
  * user-space operation the CPU was serving (from the operation log: the caller's first
  * operation that completed at or after that point).
  */
-export function formatTrace(c: ControlledOutcome, ops: readonly OpRecord[], nrCpus: number): string[] {
+export function formatTrace(c: ControlledOutcome, ops: readonly OpRecord[], nrCpus: number, callers: number): string[] {
   const name = (a: number): string => (a === nrCpus ? 'user' : `CPU ${a}`);
   return (c.trace ?? []).map((e) => {
     const op = e.caller >= 0 ? ops.find((x) => x.caller === e.caller && (x.step ?? Infinity) >= e.step) : undefined;
-    const what = e.caller >= 0 ? `  [caller ${e.caller}: ${op?.op ?? 'operation in flight'}]` : '';
+    // The caller after the last is the harness's invariant checker (its reads of /sys).
+    const what = e.caller >= callers ? '  [invariant checker]' : e.caller >= 0 ? `  [caller ${e.caller}: ${op?.op ?? 'operation in flight'}]` : '';
     return `point ${String(e.step).padStart(7)}  ${name(e.agent).padEnd(6)} ${e.kind.padEnd(11)} ${e.word ? `${e.word} = ${e.value}` : ''}${what}`;
   });
 }
