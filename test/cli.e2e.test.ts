@@ -547,9 +547,9 @@ describe('bench', () => {
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as { results: Record<string, number>[]; stress: { real: number[]; controlled: number[] } };
     expect(res).toHaveProperty('results');
-    // The stress exploration bench: two rounds of each mode, every rate positive.
-    expect(res.stress.real).toHaveLength(2);
-    expect(res.stress.controlled).toHaveLength(2);
+    // The stress exploration bench: three rounds of each mode, every rate positive.
+    expect(res.stress.real).toHaveLength(3);
+    expect(res.stress.controlled).toHaveLength(3);
     for (const x of [...res.stress.real, ...res.stress.controlled]) expect(x).toBeGreaterThan(0);
     expect(res.results).toHaveLength(1);
     const b = res.results[0]!;

@@ -27,7 +27,7 @@ export interface StressSpeed {
   ratio: number;
 }
 
-export async function measureStressSpeed(iterations = 150, rounds = 2, cpus = 8, callers = 4): Promise<StressSpeed> {
+export async function measureStressSpeed(iterations = 150, rounds = 3, cpus = 8, callers = 4): Promise<StressSpeed> {
   const board = BoardSchema.parse({ ...DEFAULT_BOARD, cpus });
   const base = { board, callers, iterations, hotplug: false, cells: true, failCpuRate: 0, delayPpm: 20000, configFile: resolveUserPath(DEFAULT_ROOT_CONFIG), watchdogMs: 10_000 };
   const real: number[] = [];
