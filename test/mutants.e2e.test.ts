@@ -3,7 +3,8 @@
  * every mutant's search text matches exactly once in the current sources and changes the
  * emitted JavaScript, a search that does not is refused loudly, and a mutant's tree runs its
  * own code (CPU workers included): a deterministic mutant is caught by one short stress run of
- * its tree's CLI, which the unmutated tree passes.
+ * its tree's CLI, which the unmutated tree passes; and a controlled failure's bundle schedule
+ * replays through the harness (every time) and shrinks with `replay --minimize`.
  */
 import './dist-fresh.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MUTANTS } from './mutants/catalogue.js';
+import { minimizeSchedule, replaySchedule, scheduleOf } from './mutants/replay.js';
 import { runStress } from './mutants/run.js';
 import { applyEdits, buildTree, catalogueProblems } from './mutants/tree.js';
 
@@ -49,5 +51,27 @@ describe('a mutant tree', () => {
     // --fail-fast: the run stopped at the first violation.
     expect(caught.operations).toBeLessThan(150);
     expect(caught.firstOp).toBeLessThanOrEqual(caught.operations);
+  }, 110_000);
+});
+
+describe('a controlled failure', () => {
+  it('writes its bundle where the harness says, and its schedule replays the same failure every time, minimised too', async () => {
+    const mutant = MUTANTS.find((m) => m.id === 'hv-entry-barrier-one-short')!;
+    const bad = buildTree(ROOT, BASE, mutant);
+    const args = ['--cpus', '4', '--callers', '3', '--iterations', '200', '--seed', '1', '--hotplug', '--fail-cpu-rate', '0.1', '--schedule', 'pct', '--fail-fast', '--bundle', 'bundles/pct-1'];
+    const r = await runStress(bad.cli, bad.dir, args, 50_000);
+    expect(r.outcome).not.toBe('pass');
+    expect(r.bundle).toBe(join(bad.dir, 'bundles', 'pct-1'));
+    expect(r.controlled?.strategy).toBe('pct');
+    expect(r.controlled?.preemptions).toBeGreaterThan(0);
+    const file = scheduleOf(r.bundle)!;
+    expect(file).toBe(join(bad.dir, 'bundles', 'pct-1', 'schedule.json'));
+    const rep = await replaySchedule(bad.cli, bad.dir, file, 2, 30, 50_000);
+    expect(rep).toMatchObject({ failed: 2, tried: 2, via: 'schedule', different: 0 });
+    const min = await minimizeSchedule(bad.cli, bad.dir, file, 3, 1, 30, 50_000);
+    expect(min.message).toBeUndefined();
+    expect(min.file).toBe(join(bad.dir, 'bundles', 'pct-1', 'schedule.min.json'));
+    expect(min.preemptionsAfter).toBeLessThanOrEqual(min.preemptionsBefore!);
+    expect(min.replays).toMatchObject({ failed: 1, tried: 1 });
   }, 110_000);
 });

@@ -18,6 +18,7 @@ import { UserProcess } from '../dist/cli/shell/user.js';
 import { hvView } from '../dist/cli/inspect/inspect.js';
 import { stage2Format } from '../dist/actors/hypervisor/core/paging.js';
 import { entryIndex, isTable, nextTable, readHi, readLo, tableView } from '../dist/shared/arm64/table-walk.js';
+import { GicCpuWord, ICC_IGRPEN1_EN, ICH_VMCR_VENG1, gicCpuWord } from '../dist/actors/gic/index.js';
 
 const CONFIG = fileURLToPath(new URL('../configs/qemu-arm64.json', import.meta.url));
 const NR = 4;
@@ -79,6 +80,20 @@ describe('checkQuiescent', () => {
       Atomics.store(m.cpus, hv, 1);
     }
 
+    // An online CPU whose (virtual) CPU interface has group-1 interrupts off: online before gic_cpu_init.
+    const vmcr = gicCpuWord(2, GicCpuWord.ICH_VMCR);
+    const was = Atomics.load(m.gic.i32, vmcr);
+    expect(was & ICH_VMCR_VENG1).toBe(ICH_VMCR_VENG1);
+    Atomics.store(m.gic.i32, vmcr, was & ~ICH_VMCR_VENG1);
+    try {
+      expect(await checkQuiescent(m, checker, exp)).toEqual([
+        'CPU 2 is online in root-cell Linux but its GIC CPU interface has group-1 interrupts disabled (ICH_VMCR.VENG1 = 0): online before gic_cpu_init',
+      ]);
+    } finally {
+      Atomics.store(m.gic.i32, vmcr, was);
+    }
+    expect(await checkQuiescent(m, checker, exp)).toEqual([]);
+
     // The CPU hotplug lock left held.
     Atomics.store(m.k32, KernelWord.HOTPLUG_LOCK, 1);
     try {
@@ -110,6 +125,18 @@ describe('checkQuiescent', () => {
       expect(v.some((x) => x.includes('CPU 3'))).toBe(true);
     } finally {
       Atomics.store(m.cpus, cpuWord(3, CpuWord.STATE), CpuState.LINUX);
+    }
+    expect(await checkQuiescent(m, checker, exp)).toEqual([]);
+    // Natively the physical ICC_IGRPEN1_EL1 is what Linux set up.
+    const grpen = gicCpuWord(1, GicCpuWord.ICC_IGRPEN1);
+    expect(Atomics.load(m.gic.i32, grpen) & ICC_IGRPEN1_EN).toBe(ICC_IGRPEN1_EN);
+    Atomics.store(m.gic.i32, grpen, 0);
+    try {
+      expect(await checkQuiescent(m, checker, exp)).toEqual([
+        'CPU 1 is online in root-cell Linux but its GIC CPU interface has group-1 interrupts disabled (ICC_IGRPEN1_EL1 = 0): online before gic_cpu_init',
+      ]);
+    } finally {
+      Atomics.store(m.gic.i32, grpen, ICC_IGRPEN1_EN);
     }
     expect(await checkQuiescent(m, checker, exp)).toEqual([]);
     expect(m.hangs).toEqual([]);

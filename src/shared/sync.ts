@@ -147,7 +147,23 @@ export function spinLock(policy: WaitPolicy, lock: Word, what: string): void {
   }
 }
 
+/**
+ * A spinlock released while it was free (Linux's DEBUG_SPINLOCK "already unlocked"): the lock
+ * was released twice, or two CPUs held it at once. The second follows from the first: every
+ * acquisition turns the word from free to held exactly once and every release back, so two
+ * holders sharing one acquisition leave one release more than there were acquisitions, and
+ * some release (the last of them at the latest) finds the word free.
+ */
+export class LockError extends Error {
+  constructor(readonly index: number) {
+    super(`spin_unlock of a free spinlock (lock word ${index}): released twice, or held by two CPUs at once`);
+    this.name = 'LockError';
+  }
+}
+
 export function spinUnlock(lock: Word): void {
-  if (Atomics.exchange(lock.view, lock.index, 0) === 2) Atomics.notify(lock.view, lock.index, 1);
+  const prev = Atomics.exchange(lock.view, lock.index, 0);
+  if (prev === 0) throw new LockError(lock.index);
+  if (prev === 2) Atomics.notify(lock.view, lock.index, 1);
   controlledWorker()?.point(PointKind.UNLOCK, lock.view, lock.index);
 }

@@ -1,12 +1,16 @@
 /**
  * What one mutant (or the baseline) gets under one mode: a search over seeds S, S+1, ... (each
- * a complete `jhsim stress` run of the profile's size with --fail-fast) until the first
- * violation, hang or crash, within a fixed budget of runs and wall-clock seconds; then, for a
- * caught mutant, the failing command re-run `replays` times to see how often it fails again.
- * A mode is a list of extra stress options (real threads: none; a controlled scheduler:
- * `--schedule pct` ...); a mode the CLI rejects is unsupported, not a crash.
+ * a complete `jhsim stress` run of the profile's size with --fail-fast, writing its failure
+ * bundle into the tree) until the first violation, hang or crash, within a fixed budget of
+ * runs and wall-clock seconds; then, for a caught mutant, `replays` attempts to make it fail
+ * again: a controlled run's schedule file replayed with `jhsim replay` (which must reproduce it
+ * every time: the run is deterministic), a real-thread run's command re-run (which often does
+ * not: the interleaving is the host's). A mode is a list of extra stress options (real threads:
+ * none; a controlled scheduler: `--schedule pct` ...); a mode the CLI rejects is unsupported.
  */
+import { join } from 'node:path';
 import { PROFILES, type ProfileName } from './catalogue.js';
+import { minimizeSchedule, replaySchedule, scheduleOf, type Minimized, type Replays } from './replay.js';
 import { runStress, tail, type Outcome, type RunResult } from './run.js';
 import type { Tree } from './tree.js';
 
@@ -37,10 +41,27 @@ export interface Budget {
   replaySeconds: number;
   /** A single run is killed after this long. */
   runTimeoutSeconds: number;
+  /**
+   * Which caught controlled results get `jhsim replay --minimize`: the first caught mutant of
+   * each mode, all of them, or none; with this many replays at most, killed after minimizeSeconds.
+   */
+  minimize: MinimizeWhich;
+  minimizeBudget: number;
+  minimizeSeconds: number;
+  /**
+   * A controlled mode's --step-budget (unless the mode sets one): schedule points without a
+   * completed operation before a livelock is reported. The CLI's default (2,000,000) takes tens
+   * of minutes while a cell runs guest code (~1,000 points/s), so a livelocked run would only
+   * be killed at runTimeoutSeconds, without a bundle to replay; healthy runs go at most ~10,000
+   * points between two operations (guest code until a message times out).
+   */
+  stepBudget: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { seed: 1, runsScale: 1, iterationsScale: 1, searchSeconds: 60, replays: 10, replaySeconds: 50, runTimeoutSeconds: 150 };
-export const QUICK_BUDGET: Budget = { seed: 1, runsScale: 0.5, iterationsScale: 0.5, searchSeconds: 25, replays: 3, replaySeconds: 20, runTimeoutSeconds: 90 };
+export type MinimizeWhich = 'first' | 'all' | 'none';
+
+export const DEFAULT_BUDGET: Budget = { seed: 1, runsScale: 1, iterationsScale: 1, searchSeconds: 60, replays: 10, replaySeconds: 50, runTimeoutSeconds: 150, minimize: 'first', minimizeBudget: 30, minimizeSeconds: 300, stepBudget: 100_000 };
+export const QUICK_BUDGET: Budget = { seed: 1, runsScale: 0.5, iterationsScale: 0.5, searchSeconds: 25, replays: 3, replaySeconds: 20, runTimeoutSeconds: 90, minimize: 'first', minimizeBudget: 15, minimizeSeconds: 120, stepBudget: 100_000 };
 
 export type Verdict = 'caught' | 'survived' | 'unsupported' | 'error' | 'clean' | 'NOISY' | 'skipped';
 
@@ -63,8 +84,14 @@ export interface Result {
   /** The failing run's seed and command. */
   seed?: number;
   command?: string;
-  /** Replays of the failing command: how many failed again, out of how many. */
-  replays?: { failed: number; tried: number };
+  /** A controlled failing run's bundle directory (its schedule.json is what is replayed). */
+  bundle?: string;
+  /** A controlled failing run's schedule points and preemptions up to the failure. */
+  schedule?: { steps: number; preemptions: number };
+  /** Replays of the failure (a schedule file, or the failing command): how many failed again, out of how many. */
+  replays?: Replays;
+  /** The failing schedule shrunk with `jhsim replay --minimize`, and how its result replays. */
+  minimized?: Minimized;
   message?: string;
 }
 
@@ -72,7 +99,8 @@ export interface Result {
 export function stressArgs(profile: ProfileName, mode: Mode, seed: number, b: Budget): string[] {
   const p = PROFILES[profile];
   const iterations = Math.max(10, Math.round(p.iterations * b.iterationsScale));
-  return ['--cpus', '4', '--callers', '3', '--iterations', String(iterations), '--seed', String(seed), ...p.args, ...mode.args, '--fail-fast'];
+  const budget = mode.args.includes('--schedule') && !mode.args.includes('--step-budget') ? ['--step-budget', String(b.stepBudget)] : [];
+  return ['--cpus', '4', '--callers', '3', '--iterations', String(iterations), '--seed', String(seed), ...p.args, ...mode.args, ...budget, '--fail-fast'];
 }
 
 export function profileRuns(profile: ProfileName, b: Budget): number {
@@ -97,6 +125,11 @@ interface Search {
   failure?: RunResult & { seed: number };
 }
 
+/** Where run `seed` of `mode` writes its failure bundle: inside the tree (relative to it), one directory per run. */
+function bundleDir(mode: Mode, seed: number): string {
+  return join('bundles', `${mode.name.replace(/[^\w.-]/g, '_')}-${seed}`);
+}
+
 /** Seeds in order until a run fails, the profile's runs are done or the wall-clock budget is spent. */
 async function search(tree: Tree, profile: ProfileName, mode: Mode, b: Budget, stopAtFailure: boolean, onRun: (r: RunResult) => void): Promise<Search> {
   const t0 = performance.now();
@@ -106,7 +139,7 @@ async function search(tree: Tree, profile: ProfileName, mode: Mode, b: Budget, s
   for (let i = 0; i < profileRuns(profile, b); i++) {
     if (i > 0 && performance.now() - t0 > b.searchSeconds * 1000) break;
     const seed = b.seed + i;
-    const r = await runStress(tree.cli, tree.dir, stressArgs(profile, mode, seed, b), b.runTimeoutSeconds * 1000);
+    const r = await runStress(tree.cli, tree.dir, [...stressArgs(profile, mode, seed, b), '--bundle', bundleDir(mode, seed)], b.runTimeoutSeconds * 1000);
     onRun(r);
     out.runs++;
     machineMs += r.durationMs;
@@ -153,7 +186,11 @@ export async function baseline(tree: Tree, profile: ProfileName, mode: Mode, b: 
   };
 }
 
-/** Search for a failure of the mutant; replay the failing command if found. */
+/**
+ * Search for a failure of the mutant; if found, replay it: a controlled run's schedule file
+ * with `jhsim replay`, a real-thread run's command by running it again (without a bundle, so
+ * the failing run's stays as it was).
+ */
 export async function attack(tree: Tree, id: string, kind: string, profile: ProfileName, mode: Mode, b: Budget): Promise<Result> {
   const s = await search(tree, profile, mode, b, true, () => {});
   const f = s.failure;
@@ -162,9 +199,16 @@ export async function attack(tree: Tree, id: string, kind: string, profile: Prof
   res.seed = f.seed;
   res.command = f.command;
   res.message = f.message;
-  const args = stressArgs(profile, mode, f.seed, b);
+  if (f.controlled) res.schedule = { steps: f.controlled.steps, preemptions: f.controlled.preemptions };
+  const file = scheduleOf(f.bundle);
+  if (file) {
+    res.bundle = f.bundle;
+    res.replays = await replaySchedule(tree.cli, tree.dir, file, b.replays, b.replaySeconds, b.runTimeoutSeconds * 1000);
+    return res;
+  }
+  const args = [...stressArgs(profile, mode, f.seed, b), '--no-bundle'];
   const t0 = performance.now();
-  const rep = { failed: 0, tried: 0 };
+  const rep: Replays = { failed: 0, tried: 0, via: 'rerun' };
   while (rep.tried < b.replays && (rep.tried === 0 || performance.now() - t0 < b.replaySeconds * 1000)) {
     const r = await runStress(tree.cli, tree.dir, args, b.runTimeoutSeconds * 1000);
     rep.tried++;
@@ -172,6 +216,13 @@ export async function attack(tree: Tree, id: string, kind: string, profile: Prof
   }
   res.replays = rep;
   return res;
+}
+
+/** Shrink a caught controlled result's schedule (`jhsim replay --minimize`) and replay the result. */
+export async function minimize(tree: Tree, res: Result, b: Budget): Promise<void> {
+  const file = scheduleOf(res.bundle);
+  if (!file) return;
+  res.minimized = await minimizeSchedule(tree.cli, tree.dir, file, b.minimizeBudget, b.replays, b.replaySeconds, b.minimizeSeconds * 1000);
 }
 
 /** A result for a mutant that could not be built or run at all. */

@@ -143,7 +143,8 @@ export const MUTANTS: readonly Mutant[] = [
     kind: 'lifecycle',
     description: "the hypervisor's shutdown no longer refuses with EBUSY while non-root cells exist (the driver still destroys them first)",
     profile: 'cells',
-    note: "equivalent while the driver destroys every cell before DISABLE: the hypervisor's EBUSY is a second line the stress workload never reaches (disable-with-cells removes both)",
+    note:
+      "equivalent through the driver, so in every mode: disable_locked destroys every cell under jailhouse_lock (which every cell ioctl takes too) and returns before the hypercall if a destroy fails, so NUM_CELLS is 1 whenever the driver's DISABLE reaches the hypervisor; only a root program issuing the hypercall itself could tell, and stress drives the machine through the driver (disable-with-cells removes both lines and is caught)",
     edits: [{ file: CONTROL, search: '      const state = numCells === 1 ? ShutdownState.STARTED : -Errno.EBUSY;', replace: '      const state = ShutdownState.STARTED;' }],
   },
   {
@@ -151,7 +152,8 @@ export const MUTANTS: readonly Mutant[] = [
     kind: 'barrier',
     description: "DISABLE's waiting_cpus rendezvous counts one CPU short (its wake-up and its wait): the first CPUs run the global shutdown before the last arrives",
     profile: 'basic',
-    note: "jhsim's global shutdown (PCI handover, the irqchip stub) changes nothing the late CPU still uses, and the driver waits for every CPU's call_done, so the early release has no visible effect",
+    note:
+      "equivalent in jhsim, so in every mode: the first CPUs through run the global shutdown while the last is still in root Linux (or on its way into the hypercall), but that shutdown (PCI handover of root's devices, the irqchip's stub) changes nothing the late CPU uses: root Linux drives no PCI device under stress, the late CPU's own hypercall still finds its STARTED state and releases itself, the console lines come out in the same order, and the driver waits for every CPU's call_done before it frees anything",
     edits: [
       {
         file: CONTROL,
@@ -314,7 +316,8 @@ export const MUTANTS: readonly Mutant[] = [
     kind: 'check-then-act',
     description: "the spinlock's contended paths (spinning, then sleeping) test the word and then store it, not one atomic swap: two CPUs can both take it",
     profile: 'basic',
-    note: 'a double acquisition needs two CPUs between the test and the set at once; the locks are held for microseconds and 4 workers share 2 cores',
+    note:
+      "a real bug that needs two CPUs between the test and the set (nanoseconds apart) at once, on the contended path only, while 4 workers share 2 cores; spinUnlock faults on a release of a free lock, so a double acquisition is reported whenever one happens (no consequence needed). Controlled modes never run the mutated lines: their branch of spinLock takes the lock with one compare-exchange between schedule points, and no other agent runs between two points",
     edits: [
       {
         file: SYNC,
@@ -329,7 +332,8 @@ export const MUTANTS: readonly Mutant[] = [
     kind: 'ordering',
     description: 'waitUntil reads the generation word after testing the condition: a signal in between is lost (until the 50 ms slice ends)',
     profile: 'basic',
-    note: 'every wait sleeps in 50 ms slices, so a lost wake-up costs time, not correctness: no state invariant can see it (ops/s might, within the noise)',
+    note:
+      "harmless in jhsim: every real-thread wait sleeps in 50 ms slices, so a lost wake-up costs at most one slice, not correctness, and no state invariant can see it (ops/s might, within the noise). Controlled modes never run the mutated lines: their branch of waitUntil blocks on the generation value it loaded before the test, at a schedule point, and no other agent runs between two points",
     edits: [{ file: SYNC, search: l('    const g = Atomics.load(gen.view, gen.index);', '    if (cond()) return;'), replace: l('    if (cond()) return;', '    const g = Atomics.load(gen.view, gen.index);') }],
   },
 ];

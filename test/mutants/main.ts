@@ -5,8 +5,10 @@
  * first under the same budget and must not fail (else the harness measures noise: exit 1).
  *
  * Options: --modes real,pct,NAME=ARGS... (default real), --quick, --only ID,ID, --seed S,
- * --replays N, --search-seconds S, --json, --out FILE (the JSON report as well), --keep (leave
- * the temporary trees), --list.
+ * --replays N, --search-seconds S, --minimize first|all|none (which caught controlled results
+ * get `jhsim replay --minimize`; default first: the first of each mode), --minimize-budget N,
+ * --step-budget N (controlled modes' livelock budget, default 100000), --json, --out FILE (the
+ * JSON report as well), --keep (leave the temporary trees), --list.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MUTANTS, type ProfileName } from './catalogue.js';
-import { DEFAULT_BUDGET, KNOWN_MODES, QUICK_BUDGET, attack, baseline, errorResult, probeMode, type Budget, type Mode, type Result } from './campaign.js';
+import { DEFAULT_BUDGET, KNOWN_MODES, QUICK_BUDGET, attack, baseline, errorResult, minimize, probeMode, type Budget, type MinimizeWhich, type Mode, type Result } from './campaign.js';
 import { renderJson, renderTable, type Report } from './report.js';
 import { buildTree, catalogueProblems, type Tree } from './tree.js';
 
@@ -50,6 +52,9 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       replays: { type: 'string' },
       'search-seconds': { type: 'string' },
+      minimize: { type: 'string' },
+      'minimize-budget': { type: 'string' },
+      'step-budget': { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
       keep: { type: 'boolean' },
@@ -67,7 +72,17 @@ async function main(): Promise<number> {
     return 2;
   }
   const q = o.quick ? QUICK_BUDGET : DEFAULT_BUDGET;
-  const budget: Budget = { ...q, seed: positive('seed', o.seed, q.seed), replays: positive('replays', o.replays, q.replays), searchSeconds: positive('search-seconds', o['search-seconds'], q.searchSeconds) };
+  const which = o.minimize ?? q.minimize;
+  if (!['first', 'all', 'none'].includes(which)) throw new Error(`--minimize ${which}: expected first, all or none`);
+  const budget: Budget = {
+    ...q,
+    seed: positive('seed', o.seed, q.seed),
+    replays: positive('replays', o.replays, q.replays),
+    searchSeconds: positive('search-seconds', o['search-seconds'], q.searchSeconds),
+    minimize: which as MinimizeWhich,
+    minimizeBudget: positive('minimize-budget', o['minimize-budget'], q.minimizeBudget),
+    stepBudget: positive('step-budget', o['step-budget'], q.stepBudget),
+  };
   const wanted = o.only?.split(',').map((s) => s.trim()) ?? [];
   const unknown = wanted.filter((id) => !MUTANTS.some((m) => m.id === id));
   if (unknown.length) throw new Error(`--only: no mutant ${unknown.join(', ')} (see --list)`);
@@ -105,6 +120,8 @@ async function main(): Promise<number> {
       }
     }
     const noisy = (p: ProfileName, mode: string): boolean => report.baseline.some((b) => b.profile === p && b.mode === mode && b.verdict === 'NOISY');
+    // Modes whose first caught controlled result has been minimised (--minimize first).
+    const minimizedIn = new Set<string>();
     for (const m of mutants) {
       let tree: Tree | undefined;
       try {
@@ -121,8 +138,19 @@ async function main(): Promise<number> {
           if (noisy(m.profile, mode.name)) r = { ...errorResult(m.id, m.kind, m.profile, mode.name, 'baseline not clean'), verdict: 'skipped' };
           else r = await attack(tree, m.id, m.kind, m.profile, mode, budget);
           report.results.push(r);
-          const rep = r.replays ? `, replays ${r.replays.failed}/${r.replays.tried}` : '';
-          log(`${at()} ${m.id} [${mode.name}]: ${r.verdict}${r.how ? ` (${r.how})` : ''} after ${r.runs} runs, ${r.ops} ops, ${r.seconds.toFixed(1)} s${rep}${r.message ? `: ${r.message}` : ''}`);
+          const rep = r.replays ? `, replays (${r.replays.via}) ${r.replays.failed}/${r.replays.tried}` : '';
+          const sched = r.schedule ? `, ${r.schedule.steps} points, ${r.schedule.preemptions} preemptions` : '';
+          log(`${at()} ${m.id} [${mode.name}]: ${r.verdict}${r.how ? ` (${r.how})` : ''} after ${r.runs} runs, ${r.ops} ops, ${r.seconds.toFixed(1)} s${sched}${rep}${r.message ? `: ${r.message}` : ''}`);
+          if (r.verdict === 'caught' && r.bundle && (budget.minimize === 'all' || (budget.minimize === 'first' && !minimizedIn.has(mode.name)))) {
+            minimizedIn.add(mode.name);
+            await minimize(tree, r, budget);
+            const z = r.minimized!;
+            log(
+              z.file
+                ? `${at()}   minimised in ${z.tries} replays (${z.seconds.toFixed(1)} s): operations ${z.operationsBefore} → ${z.operationsAfter}, preemptions ${z.preemptionsBefore} → ${z.preemptionsAfter}; replays ${z.replays!.failed}/${z.replays!.tried}`
+                : `${at()}   ${z.message}`,
+            );
+          }
         }
       } finally {
         if (!o.keep) tree.remove();

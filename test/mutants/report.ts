@@ -4,6 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { Budget, Result } from './campaign.js';
+import type { Minimized, Replays } from './replay.js';
 
 export interface Report {
   budget: Budget;
@@ -28,6 +29,18 @@ function throughput(row: Result, base: Result | undefined): string {
   return `${row.opsPerSec} (${((row.opsPerSec / base.opsPerSec) * 100).toFixed(0)}%)`;
 }
 
+/** failed/tried, and how: s a schedule file replayed, r the command re-run. */
+function replays(r: Replays | undefined): string {
+  return r ? `${r.failed}/${r.tried} ${r.via === 'schedule' ? 's' : 'r'}` : '-';
+}
+
+/** Preemptions before → after, and the minimised schedule's replays. */
+function minimised(z: Minimized | undefined): string {
+  if (!z) return '-';
+  if (!z.file) return 'failed';
+  return `${z.preemptionsBefore}→${z.preemptionsAfter} pre, ${replays(z.replays)}`;
+}
+
 /** Results in catalogue order (the order they ran in), modes in command-line order. */
 function sorted(r: Report): Result[] {
   const ids = [...new Set(r.results.map((x) => x.mutant))];
@@ -37,8 +50,8 @@ function sorted(r: Report): Result[] {
 
 export function renderTable(r: Report): string {
   const t = new Table({
-    head: ['mutant', 'mode', 'profile', 'verdict', 'how', 'runs', 'ops to 1st', 's to 1st', 'replays', 'ops/s', 'first failure'],
-    colWidths: [33, 6, 15, 10, 11, 6, 8, 7, 9, 12, 44],
+    head: ['mutant', 'mode', 'profile', 'verdict', 'how', 'runs', 'ops to 1st', 's to 1st', 'points / preempt', 'replays', 'minimised', 'ops/s', 'first failure'],
+    colWidths: [33, 10, 15, 10, 11, 6, 8, 7, 10, 9, 13, 12, 40],
     wordWrap: true,
     style: { head: [], border: [] },
   });
@@ -54,7 +67,9 @@ export function renderTable(r: Report): string {
       row.runs,
       failed ? row.ops : `(${row.ops})`,
       failed ? row.seconds.toFixed(1) : `(${row.seconds.toFixed(0)})`,
-      row.replays ? `${row.replays.failed}/${row.replays.tried}` : '-',
+      row.schedule ? `${row.schedule.steps} / ${row.schedule.preemptions}` : '-',
+      replays(row.replays),
+      minimised(row.minimized),
       row.verdict === 'caught' ? '-' : throughput(row, base(row)),
       row.message ?? '',
     ]);
@@ -62,8 +77,16 @@ export function renderTable(r: Report): string {
   const lines = [t.toString()];
   lines.push(
     'ops/s: operations per second of run time, against the baseline of the same profile and mode (of a search that found nothing: a mutant that only slows the machine down shows here);',
-    '(n): the whole search, nothing failed; s to 1st: wall-clock seconds including each run\'s start-up; replays: the failing command re-run, failures out of runs.',
+    '(n): the whole search, nothing failed; s to 1st: wall-clock seconds including each run\'s start-up; points / preempt: a controlled failing run\'s schedule points and preemptions;',
+    'replays: failures again out of tries; s: the failing schedule replayed with jhsim replay (must be all), r: the failing command re-run (real threads);',
+    'minimised: jhsim replay --minimize (preemptions before→after) and replays of the minimised schedule.',
   );
+  for (const row of r.results) {
+    if (row.replays?.firstDifference) lines.push(`NOT REPRODUCED ${row.mutant} [${row.mode}]: ${row.replays.different} of ${row.replays.tried} replays of ${row.bundle}/schedule.json differed: ${row.replays.firstDifference}`);
+    if (row.minimized?.message) lines.push(`minimisation of ${row.mutant} [${row.mode}]: ${row.minimized.message}`);
+    const z = row.minimized?.replays;
+    if (z?.firstDifference) lines.push(`NOT REPRODUCED ${row.mutant} [${row.mode}]: ${z.different} of ${z.tried} replays of ${row.minimized!.file} differed: ${z.firstDifference}`);
+  }
   for (const m of r.modes) if (m.unsupported) lines.push(`mode ${m.name} (${m.args.join(' ')}): unsupported by this jhsim: ${m.unsupported}`);
   for (const s of summary(r)) {
     if (!s.ran) continue;

@@ -14,6 +14,7 @@ import { MemFlags } from '../../shared/config/layout.js';
 import type { MemRegion } from '../../actors/hypervisor/core/hv-view.js';
 import type { PagingRange } from '../../actors/hypervisor/core/paging.js';
 import type { UserProcess } from '../shell/user.js';
+import { GicCpuWord, ICC_IGRPEN1_EN, ICH_VMCR_VENG1, gicCpuWord } from '../../actors/gic/index.js';
 
 export interface Expectations {
   /** CPUs of the root cell config. */
@@ -133,6 +134,18 @@ function checkIrqOwnership(m: Machine, hv: HvCellView[]): string[] {
   return v;
 }
 
+/**
+ * Linux marks a CPU online only after gic_cpu_init has set up its redistributor and CPU
+ * interface (secondary_start_kernel: the GIC's starting callback, then set_cpu_online), so an
+ * online root-Linux CPU has group-1 interrupts enabled as Linux sees them: ICC_IGRPEN1_EL1
+ * natively, the virtual interface's VMCR.VENG1 under the hypervisor (which a park's reset
+ * clears). Without it the CPU would take no IPI, and an on_each_cpu to it would wait.
+ */
+function irqsUp(m: Machine, cpu: number, hv: boolean): boolean {
+  const load = (w: number): number => Atomics.load(m.gic.i32, gicCpuWord(cpu, w));
+  return hv ? (load(GicCpuWord.ICH_VMCR) & ICH_VMCR_VENG1) !== 0 : (load(GicCpuWord.ICC_IGRPEN1) & ICC_IGRPEN1_EN) !== 0;
+}
+
 /** What a violation report adds about a CPU: its task slot, hotplug death word and last kernel lines. */
 function cpuDetail(m: Machine, cpu: number): string {
   const task = Object.entries(TaskStatus).find(([, v]) => v === m.cpuWord(cpu, CpuWord.TASK_STATUS))?.[0] ?? '?';
@@ -160,6 +173,7 @@ export async function checkQuiescent(m: Machine, checker: UserProcess, exp: Expe
       const want = enabled ? CpuState.GUEST : CpuState.LINUX;
       if (inCell) v.push(`CPU ${cpu} is online in root-cell Linux but belongs to cell ${owner.get(cpu)}`);
       else if (st !== want || hv !== enabled) v.push(`CPU ${cpu} is online but ${name}${hv ? ' under the hypervisor' : ''} (expected ${enabled ? 'guest under the hypervisor' : 'linux'})`);
+      else if (!irqsUp(m, cpu, hv)) v.push(`CPU ${cpu} is online in root-cell Linux but its GIC CPU interface has group-1 interrupts disabled (${hv ? 'ICH_VMCR.VENG1' : 'ICC_IGRPEN1_EL1'} = 0): online before gic_cpu_init`);
     } else if (inCell) {
       // A cell that timed out on a message is FAILED with its CPUs left suspended (Jailhouse).
       const timedOut = st === CpuState.SUSPENDED && hvStates.get(owner.get(cpu)!) === 3;
