@@ -22,7 +22,7 @@ import { configCheck, isSystemConfig, type ConfigCheckOptions } from './tools/co
 import { runStress, type StressCliOptions } from './stress/stress-cli.js';
 import { replayCli, type ReplayCliOptions } from './replay/replay-cli.js';
 import { addScheduleOptions, controlledFrom, rerunWithSeed, type ScheduleCliOptions } from './schedule-options.js';
-import { runFigures, type ControlledOptions } from '../shared/sched/control.js';
+import { figuresLine, runFigures, type ControlledOptions } from '../shared/sched/control.js';
 import { STRATEGY_NAMES } from '../shared/sched/layout.js';
 import { ScheduleStopped } from '../shared/sched/main-agent.js';
 import { randomSeed } from '../shared/rng.js';
@@ -76,9 +76,9 @@ async function withShell(schedule: ControlledOptions | undefined, fn: (shell: Sh
     }
     const f = runFigures(s.machine.sched!);
     const stop = s.machine.controlledStop;
-    process.stderr.write(`schedule: ${STRATEGY_NAMES[schedule.strategy]}, ${f.steps} schedule points, ${f.preemptions} preemptions, virtual time ${f.virtualMs} ms\n`);
+    process.stderr.write(`${figuresLine(f, STRATEGY_NAMES[schedule.strategy])}\n`);
     if (stop) {
-      process.stderr.write(`${stop instanceof ScheduleStopped ? stop.report.join('\n') : stop.message}\n`);
+      process.stderr.write(`${stop.join('\n')}\n`);
       return 1;
     }
     return code;

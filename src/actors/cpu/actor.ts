@@ -43,8 +43,6 @@ export class CpuActor {
   readonly k: Kernel;
   /** Guest code engine, once guest code owns this CPU. */
   private guest: GuestEngine | undefined;
-  /** This CPU joined the controlled scheduler's run. */
-  private joined = false;
 
   constructor(
     readonly c: HvCpuContext,
@@ -109,7 +107,6 @@ export class CpuActor {
     if (c.shuttingDown) return false;
     if (c.sched?.controlled && c.sched.agentWord(c.cpu, AgentWord.STATE) === AgentState.FREE) {
       // A controlled run starts with every CPU here, at the top of its loop.
-      this.joined = true;
       setJoined(true);
       c.sched.join();
     }
@@ -172,7 +169,7 @@ export class CpuActor {
 
   /** A CPU that hung or stopped leaves the controlled scheduler's run (the others go on). */
   private leaveSchedule(): void {
-    if (this.joined) controlledWorker()?.exit();
+    controlledWorker()?.exit();
   }
 
   /**

@@ -299,10 +299,6 @@ export class Machine {
     });
   }
 
-  /** A controlled run is on (`runControlled`). */
-  get controlled(): boolean {
-    return this.userAgent !== undefined;
-  }
 
   // --- user space ------------------------------------------------------------------------
 
@@ -354,8 +350,8 @@ export class Machine {
   }
 
   /** Why the last controlled run stopped, if it did (deadlock, livelock, divergence). */
-  get controlledStop(): Error | undefined {
-    return this.lastAgent?.stopError;
+  get controlledStop(): string[] | undefined {
+    return this.lastAgent?.stopError?.report;
   }
 
   async shutdown(): Promise<void> {

@@ -32,7 +32,7 @@ import { OTHER_NOTE, otherExits } from '../inspect/exit-counters.js';
 import { progressBar } from '../progress.js';
 import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
 import { checkProfileTarget, saveProfile } from '../profile/profile-output.js';
-import { runFigures, type ControlledOptions, type RunFigures } from '../../shared/sched/control.js';
+import { figuresLine, runFigures, type ControlledOptions, type RunFigures } from '../../shared/sched/control.js';
 import { ScheduleStopped } from '../../shared/sched/main-agent.js';
 
 export const DEFAULT_GUEST_CONFIG = 'configs/qemu-arm64-guest.json';
@@ -138,7 +138,7 @@ export async function runGuest(o: GuestRunOptions): Promise<GuestRunResult> {
       if (!(e instanceof ScheduleStopped)) throw e;
     }
     const stop = m.controlledStop;
-    const controlled = { ...runFigures(m.sched!), ...(stop ? { stop: stop instanceof ScheduleStopped ? stop.report : [stop.message] } : {}) };
+    const controlled = { ...runFigures(m.sched!), ...(stop ? { stop } : {}) };
     if (!r) throw new ErrnoError(Errno.EIO, `guest run: the controlled run stopped: ${controlled.stop?.join('\n') ?? 'no result'}`);
     return { ...r, controlled };
   } finally {
@@ -308,7 +308,7 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     io.out(`${t.toString()}\n${OTHER_NOTE}\n`);
     const total = r.cpus.reduce((a, c) => a + c.instructions, 0);
     io.out(`${total} instructions in ${(r.durationMs / 1000).toFixed(3)} s (${(r.instructionsPerSecond / 1e6).toFixed(2)} M/s over ${r.cpus.length} CPUs), entry 0x${r.entry.toString(16)} (${r.format})\n`);
-    if (r.controlled) io.out(`schedule: ${r.controlled.steps} schedule points, ${r.controlled.preemptions} preemptions, virtual time ${r.controlled.virtualMs} ms\n`);
+    if (r.controlled) io.out(`${figuresLine(r.controlled)}\n`);
   }
   if (r.timedOut) {
     io.err(`jhsim guest run: timed out after ${o.timeout} s with CPUs still running (raise --timeout or set --max-instructions)\n`);

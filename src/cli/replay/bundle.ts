@@ -10,6 +10,7 @@ import { fileError } from '../file-errors.js';
 import type { StressResult } from '../stress/stress.js';
 import { writeScheduleFile, type ScheduleFile } from './schedule-file.js';
 import { formatTrace } from '../stress/stress-controlled.js';
+import { figuresLine } from '../../shared/sched/control.js';
 
 /** The default bundle directory of a run: jhsim-failures/stress-<seed>[-<strategy>]. */
 export function defaultBundleDir(seed: number, strategy: string | undefined): string {
@@ -38,7 +39,7 @@ export function writeBundle(dir: string, res: StressResult, rerun: string, sched
   for (const v of res.violations) report.push(`  ${v}`);
   report.push(`hangs: ${res.hangs.length}`);
   for (const h of res.hangs) report.push(`  ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what}`);
-  if (res.controlled) report.push(`schedule: ${res.controlled.strategy}, ${res.controlled.steps} points, ${res.controlled.preemptions} preemptions, virtual ${res.controlled.virtualMs} ms`);
+  if (res.controlled) report.push(figuresLine(res.controlled, res.controlled.strategy));
   put('report.txt', report.join('\n'));
   if (res.controlled?.trace) put('trace.txt', formatTrace(res.controlled, res.ops, res.cpus, res.callers).join('\n'));
   put('hv-console.txt', res.snapshot?.hvConsole ?? '');

@@ -13,7 +13,8 @@ import { stress, type StressResult } from '../stress/stress.js';
 import { decodeDecisions } from '../../shared/sched/control.js';
 import { SchedStrategy } from '../../shared/sched/layout.js';
 import { Errno, ErrnoError } from '../../shared/errno.js';
-import { parseStress, rerunCommand, scheduleFrom } from '../stress/stress-options.js';
+import { parseStress, rerunCommand } from '../stress/stress-options.js';
+import { controlledFrom } from '../schedule-options.js';
 import { failureSignature, makeScheduleFile, writeScheduleFile, type ScheduleFile } from './schedule-file.js';
 
 interface Candidate {
@@ -37,7 +38,7 @@ export async function minimizeCli(path: string, file: ScheduleFile, decisions: I
   const target = file.outcome.failure;
   if (target === undefined) throw new ErrnoError(Errno.EINVAL, `${path}: outcome.failure: the recorded run did not fail; there is nothing to keep while shrinking`);
   const p = parseStress(file.global, file.stress, () => file.seed);
-  const base = scheduleFrom(file.stress, file.seed)!;
+  const base = controlledFrom(file.stress, file.seed)!;
   let tries = 0;
   const run = async (iterations: number, d: Int32Array, lenient: boolean): Promise<StressResult> => {
     tries++;

@@ -8,7 +8,7 @@ import { Errno, ErrnoError } from '../../shared/errno.js';
 import { SchedStrategy } from '../../shared/sched/layout.js';
 import { parseIntOption } from '../machine-options.js';
 import { runStress } from '../stress/stress-cli.js';
-import { scheduleFrom } from '../stress/stress-options.js';
+import { controlledFrom } from '../schedule-options.js';
 import { formatTrace } from '../stress/stress-controlled.js';
 import type { StressResult } from '../stress/stress.js';
 import { checkInputs, failureSignature, readScheduleFile } from './schedule-file.js';
@@ -30,7 +30,7 @@ export async function replayCli(path: string, o: ReplayCliOptions): Promise<numb
   if (!o.force) checkInputs(path, file);
   if (o.minimize) return minimizeCli(path, file, decisions, { out: o.out, budget: parseIntOption('--budget', o.budget, 1, 10_000)! });
   const traceN = o.trace === undefined || o.trace === false ? 0 : o.trace === true ? DEFAULT_TRACE : parseIntOption('--trace', o.trace, 1, 8192)!;
-  const base = scheduleFrom(file.stress, file.seed);
+  const base = controlledFrom(file.stress, file.seed);
   if (!base) throw new ErrnoError(Errno.EINVAL, `${path}: stress.schedule: the recorded run was not a controlled one`);
   let res: StressResult | undefined;
   const code = await runStress(

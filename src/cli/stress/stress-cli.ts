@@ -14,7 +14,7 @@ import type { ControlledOptions } from '../../shared/sched/control.js';
 import { parseStress, rerunCommand, type ParsedStress, type StressCliOptions } from './stress-options.js';
 import { defaultBundleDir, writeBundle } from '../replay/bundle.js';
 import { makeScheduleFile, writeScheduleFile } from '../replay/schedule-file.js';
-import { DEFAULT_DEPTH } from '../../shared/sched/control.js';
+import { DEFAULT_DEPTH, figuresLine } from '../../shared/sched/control.js';
 import { SchedStrategy } from '../../shared/sched/layout.js';
 
 export type { StressCliOptions } from './stress-options.js';
@@ -93,7 +93,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions, replay?: 
   for (const v of res.violations.slice(0, 20)) out.push(`  ${v}`);
   out.push(`hangs: ${res.hangs.length}`);
   for (const h of res.hangs) out.push(`  ${h.cpu >= 0 ? `CPU ${h.cpu}` : 'harness'}: ${h.what} (${h.ms} ms)`);
-  if (res.controlled) out.push(`schedule: ${res.controlled.strategy}${res.controlled.depth ? ` depth ${res.controlled.depth}` : ''}, ${res.controlled.steps} schedule points, ${res.controlled.preemptions} preemptions, virtual time ${res.controlled.virtualMs} ms${o.record !== undefined ? `; written to ${o.record}` : ''}`);
+  if (res.controlled) out.push(`${figuresLine(res.controlled, `${res.controlled.strategy}${res.controlled.depth ? ` depth ${res.controlled.depth}` : ''}`)}${o.record !== undefined ? `; written to ${o.record}` : ''}`);
   const sched = options.schedule;
   if (res.controlled && sched?.strategy === SchedStrategy.PCT && !replay) out.push(pctGuarantee(board.cpus + 1, sched.depth ?? DEFAULT_DEPTH, sched.pctSteps!, res.controlled.steps));
   if (bundle) out.push(`failure bundle: ${bundle.dir}`, `replay it with: ${bundle.replay}`);

@@ -11,7 +11,6 @@ import type { OpRecord } from './op-log.js';
 /** Schedule points a failed (or traced) run keeps for `replay --trace` and the bundle. */
 export const TRACE_KEEP = 400;
 import { STRATEGY_NAMES, SchedStrategy } from '../../shared/sched/layout.js';
-import { ScheduleStopped } from '../../shared/sched/main-agent.js';
 
 export interface ControlledOutcome extends RunFigures {
   strategy: string;
@@ -36,7 +35,7 @@ export function controlledOutcome(m: Machine, o: ControlledOptions, traceLast = 
     ...fig,
     decisions: d.length >> 1,
     schedule: encodeDecisions(d),
-    ...(stop ? { stop: stop instanceof ScheduleStopped ? stop.report : [stop.message] } : {}),
+    ...(stop ? { stop } : {}),
     ...(traceLast > 0 ? { trace: traceEntries(s, traceLast, (i) => cpuWordName(m.nr, i)) } : {}),
   };
 }

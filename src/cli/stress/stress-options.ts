@@ -5,7 +5,6 @@
  */
 import type { Board } from '../../actors/cpu/board.js';
 import { Errno, ErrnoError } from '../../shared/errno.js';
-import type { ControlledOptions } from '../../shared/sched/control.js';
 import { controlledFrom, scheduleRerunArgs, type ScheduleCliOptions } from '../schedule-options.js';
 import { boardFrom, firmwareFrom, globalRerunOptions, isolationFrom, parseIntOption, watchdogFrom, type GlobalOptions } from '../machine-options.js';
 import { resolveUserPath } from '../paths.js';
@@ -44,11 +43,6 @@ export function rerunCommand(g: GlobalOptions, o: StressCliOptions, cpus: number
   return parts.join(' ');
 }
 
-/** --schedule and its options as the controlled scheduler takes them (undefined: real threads). */
-export function scheduleFrom(o: StressCliOptions, seed: number): ControlledOptions | undefined {
-  return controlledFrom(o, seed);
-}
-
 /** Schedule points a stress operation takes, roughly (observed: 40-120), for --pct-steps auto. */
 export const PCT_STEPS_PER_OPERATION = 50;
 
@@ -72,7 +66,7 @@ export function parseStress(g: GlobalOptions, o: StressCliOptions, seedDefault: 
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ErrnoError(Errno.EINVAL, `--fail-cpu-rate ${o.failCpuRate}: expected a probability from 0 to 1`);
   const runs = parseIntOption('--runs', o.runs, 1, 100_000)!;
   const parallel = parseIntOption('--parallel', o.parallel, 1, 64)!;
-  const schedule = scheduleFrom(o, seed);
+  const schedule = controlledFrom(o, seed);
   // PCT draws its change points from about the number of points the run will take.
   if (schedule && schedule.pctSteps === undefined) schedule.pctSteps = iterations * PCT_STEPS_PER_OPERATION;
   return {

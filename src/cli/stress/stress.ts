@@ -54,7 +54,6 @@ export interface StressOptions {
   failFast?: boolean;
 }
 
-
 export interface StressResult {
   seed: number;
   cpus: number;
@@ -94,8 +93,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: controlled ? 0 : o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled });
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
-  // ms on the run's clock: virtual in controlled mode (the scheduler's, whatever mode it is in now).
-  const clock = (): number => (m.sched ? m.sched.nowMs() : performance.now() - t0);
+  // ms on the run's clock, to the µs: virtual in controlled mode (the scheduler's, whatever mode it is in now).
+  const clock = (): number => Math.round((m.sched ? m.sched.nowMs() : performance.now() - t0) * 1000) / 1000;
   const res: StressResult = {
     seed: o.seed,
     cpus: o.board.cpus,
@@ -122,15 +121,14 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     counts[key] = (counts[key] ?? 0) + 1;
   };
   const failed = (): void => {
-    res.firstFailure ??= { operation: res.operations, ms: Math.round(clock() * 1000) / 1000 };
+    res.firstFailure ??= { operation: res.operations, ms: clock() };
   };
   const violation = (msg: string): void => {
     if (res.violations.length === 0) res.opsStarted = started;
     failed();
-    if (o.failFast) aborted = true;
     if (res.violations.length < 200) res.violations.push(msg);
     // A controlled run stops at the first failure: its schedule then ends where the bug showed.
-    if (controlled) aborted = true;
+    if (o.failFast || controlled) aborted = true;
   };
   const withWatchdog = async <T>(p: Promise<T>, what: string): Promise<T> => {
     // The controlled scheduler has its own watchdogs (deadlock, livelock, a stuck agent).
@@ -195,7 +193,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     }
     res.operations++;
     tally(op, ret);
-    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: Math.round(clock() * 1000) / 1000, ...(m.sched ? { step: m.sched.step } : {}) });
+    res.ops.push({ op, caller, ret, ...(ret < 0 ? { errno: errnoName(ret) } : {}), t: clock(), ...(m.sched ? { step: m.sched.step } : {}) });
     if (ret === 0 && op === 'enable') exp.enabledByResults! += 1;
     if (ret === 0 && op === 'disable') exp.enabledByResults! -= 1;
     if ((op === 'enable' || op === 'disable') && Atomics.load(m.k32, drvWord(DrvWord.CALLER_EPOCH + caller)) !== epochBefore) {

@@ -5,7 +5,7 @@
  */
 import { Rng } from '../rng.js';
 import {
-  AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, PCT_F64_BASE, REPLAY_BASE, PCT_MAX_POINTS, POINT_KIND_NAMES, SchedF64, SchedMode, SchedStatus, SchedStrategy, SchedWord,
+  AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, PCT_F64_BASE, REPLAY_BASE, PCT_MAX_POINTS, POINT_KIND_NAMES, SchedF64, SchedMode, SchedStatus, SchedWord,
   TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, agentBase, agentDeadlineF64, type SchedStrategyValue,
 } from './layout.js';
 import type { Scheduler } from './scheduler.js';
@@ -96,6 +96,11 @@ export interface RunFigures {
   decisions: number;
   logOverflow: boolean;
   replayMisses: number;
+}
+
+/** "schedule: [WHAT, ]N schedule points, P preemptions, virtual time V ms", as every report prints it. */
+export function figuresLine(f: RunFigures, what?: string): string {
+  return `schedule: ${what ? `${what}, ` : ''}${f.steps} schedule points, ${f.preemptions} preemptions, virtual time ${f.virtualMs} ms`;
 }
 
 export function runFigures(s: Scheduler): RunFigures {
@@ -213,5 +218,3 @@ export function decodeDecisions(text: string): Int32Array {
   });
   return out;
 }
-
-export { SchedStrategy };

@@ -7,7 +7,7 @@
  */
 import { AgentState, AgentWord, PointKind, SchedStatus, SchedWord, agentBase } from './layout.js';
 import { endControlled, stopReport } from './control.js';
-import { SchedAbort, type Scheduler, type SchedWait } from './scheduler.js';
+import type { Scheduler, SchedWait } from './scheduler.js';
 
 interface Waiter extends SchedWait {
   /** Virtual ms at which the wait ends anyway. */
@@ -191,5 +191,3 @@ export class MainAgent {
     for (const w of ready) w.resolve();
   }
 }
-
-export { SchedAbort };

@@ -14,7 +14,7 @@
  * user-space task completing, it is livelocked.
  */
 import {
-  AGENT_WORDS, AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, MAX_WAITS, PCT_MAX_POINTS, PointKind, SchedF64, SchedMode,
+  AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, MAX_WAITS, PointKind, SchedF64, SchedMode,
   SchedStatus, SchedWord, TOUCH_BASE, TOUCH_ENTRIES, TOUCH_WORDS, TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, WHAT_BYTES,
   agentBase, agentDeadlineF64,
 } from './layout.js';
@@ -44,6 +44,8 @@ export interface SchedWait {
 export class Scheduler {
   readonly i32: Int32Array;
   readonly f64: Float64Array;
+  /** The same buffer as bytes (the agents' "what" texts), one view instead of one per block. */
+  private readonly u8: Uint8Array;
   private readonly views: Int32Array[];
   private readonly ids = new Map<ArrayBufferLike, number>();
   /** This agent's slot (Int32 index). */
@@ -63,6 +65,7 @@ export class Scheduler {
   ) {
     this.i32 = new Int32Array(sab);
     this.f64 = new Float64Array(sab);
+    this.u8 = new Uint8Array(sab);
     this.views = buffers.map((b) => new Int32Array(b));
     buffers.forEach((b, i) => this.ids.set(b, i));
     this.base = agentBase(me);
@@ -166,15 +169,14 @@ export class Scheduler {
   private setWhat(what: string): void {
     const len = Math.min(what.length, WHAT_BYTES);
     const at = (this.base + AgentWord.WHAT) * 4;
-    const u8 = new Uint8Array(this.sab, at, WHAT_BYTES);
-    for (let i = 0; i < len; i++) u8[i] = what.charCodeAt(i) & 0x7f;
+    for (let i = 0; i < len; i++) this.u8[at + i] = what.charCodeAt(i) & 0x7f;
     this.setMine(AgentWord.WHAT_LEN, len);
   }
 
   whatOf(agent: number): string {
     const len = this.agentWord(agent, AgentWord.WHAT_LEN);
-    const u8 = new Uint8Array(this.sab, (agentBase(agent) + AgentWord.WHAT) * 4, WHAT_BYTES);
-    return String.fromCharCode(...u8.subarray(0, len));
+    const at = (agentBase(agent) + AgentWord.WHAT) * 4;
+    return String.fromCharCode(...this.u8.subarray(at, at + len));
   }
 
   /** Hand the turn to `next` and wait until it comes back. */
@@ -224,32 +226,35 @@ export class Scheduler {
     this.advance(POINT_NS);
   }
 
-  private touch(buf: number, index: number, kind: number, step: number): void {
+  /**
+   * The who-touched entry of a word: its own, else the first free one of its 16-entry probe
+   * sequence (-1 if none), else the last of the sequence (which a new word then takes over).
+   */
+  private touchEntry(buf: number, index: number): { entry: number; found: boolean } {
     const h = (Math.imul(buf + 1, 0x9e3779b1) ^ index) >>> 0;
+    let e = 0;
     for (let i = 0; i < 16; i++) {
-      const e = TOUCH_BASE + ((h + i) % TOUCH_ENTRIES) * TOUCH_WORDS;
+      e = TOUCH_BASE + ((h + i) % TOUCH_ENTRIES) * TOUCH_WORDS;
       const b = this.i32[e]!;
-      if (b === 0 || (b === buf + 1 && this.i32[e + 1] === index) || i === 15) {
-        this.i32[e] = buf + 1;
-        this.i32[e + 1] = index;
-        this.i32[e + 2] = this.me;
-        this.i32[e + 3] = kind;
-        this.i32[e + 4] = step | 0;
-        return;
-      }
+      if (b === buf + 1 && this.i32[e + 1] === index) return { entry: e, found: true };
+      if (b === 0) return { entry: e, found: false };
     }
+    return { entry: e, found: false };
+  }
+
+  private touch(buf: number, index: number, kind: number, step: number): void {
+    const { entry: e } = this.touchEntry(buf, index);
+    this.i32[e] = buf + 1;
+    this.i32[e + 1] = index;
+    this.i32[e + 2] = this.me;
+    this.i32[e + 3] = kind;
+    this.i32[e + 4] = step | 0;
   }
 
   /** Who last locked, unlocked, signalled or kicked a word: [agent, kind, step], or undefined. */
   lastTouch(buf: number, index: number): [number, number, number] | undefined {
-    const h = (Math.imul(buf + 1, 0x9e3779b1) ^ index) >>> 0;
-    for (let i = 0; i < 16; i++) {
-      const e = TOUCH_BASE + ((h + i) % TOUCH_ENTRIES) * TOUCH_WORDS;
-      const b = this.i32[e]!;
-      if (b === 0) return undefined;
-      if (b === buf + 1 && this.i32[e + 1] === index) return [this.i32[e + 2]!, this.i32[e + 3]!, this.i32[e + 4]!];
-    }
-    return undefined;
+    const { entry: e, found } = this.touchEntry(buf, index);
+    return found ? [this.i32[e + 2]!, this.i32[e + 3]!, this.i32[e + 4]!] : undefined;
   }
 
   // --- the decision -------------------------------------------------------------------------
@@ -343,13 +348,5 @@ export class Scheduler {
   /** A user-space task completed: the livelock budget starts again. */
   progress(): void {
     this.f64[SchedF64.PROGRESS_STEP] = this.step;
-  }
-
-  static agentWords(): number {
-    return AGENT_WORDS;
-  }
-
-  static pctMaxPoints(): number {
-    return PCT_MAX_POINTS;
   }
 }
