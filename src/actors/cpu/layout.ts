@@ -154,15 +154,12 @@ const TIME_ORIGIN = performance.timeOrigin;
 
 /**
  * The machine's clock, ms: the host's monotonic clock, or the virtual clock of the controlled
- * scheduler (from VIRTUAL_ORIGIN) while the machine runs controlled.
+ * scheduler while the machine runs controlled.
  */
 export function now(): number {
   const s = controlledScheduler();
-  return s === undefined ? TIME_ORIGIN + performance.now() : VIRTUAL_ORIGIN + s.nowMs();
+  return s === undefined ? TIME_ORIGIN + performance.now() : s.nowMs();
 }
-
-/** Where virtual time starts (ms): any fixed value; one day, so it is never mistaken for zero. */
-const VIRTUAL_ORIGIN = 86_400_000;
 
 export const CpuState = {
   OFFLINE: 0,

@@ -94,7 +94,7 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
   // ms on the run's clock, to the µs: virtual in controlled mode (the scheduler's, whatever mode it is in now).
-  const clock = (): number => Math.round((m.sched ? m.sched.nowMs() : performance.now() - t0) * 1000) / 1000;
+  const clock = (): number => Math.round((m.sched ? m.sched.elapsedMs() : performance.now() - t0) * 1000) / 1000;
   const res: StressResult = {
     seed: o.seed,
     cpus: o.board.cpus,

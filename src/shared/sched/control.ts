@@ -107,7 +107,7 @@ export function runFigures(s: Scheduler): RunFigures {
   return {
     steps: s.step,
     preemptions: s.i32[SchedWord.PREEMPTIONS]!,
-    virtualMs: Math.round(s.nowMs() * 1000) / 1000,
+    virtualMs: Math.round(s.elapsedMs() * 1000) / 1000,
     decisions: s.i32[SchedWord.LOG_PAIRS]!,
     logOverflow: s.i32[SchedWord.LOG_OVERFLOW] === 1,
     replayMisses: s.i32[SchedWord.REPLAY_MISSES]!,
@@ -133,7 +133,7 @@ export function stopReport(s: Scheduler, cpuWords?: (index: number) => string | 
   const nr = s.nrAgents;
   const out: string[] = [];
   const blamed = Atomics.load(s.i32, SchedWord.STATUS_AGENT);
-  if (st === SchedStatus.DEADLOCK) out.push(`deadlock at schedule point ${s.step} (virtual ${s.nowMs().toFixed(3)} ms): every agent waits and none has a deadline`);
+  if (st === SchedStatus.DEADLOCK) out.push(`deadlock at schedule point ${s.step} (virtual ${s.elapsedMs().toFixed(3)} ms): every agent waits and none has a deadline`);
   else if (st === SchedStatus.LIVELOCK) out.push(`livelock at schedule point ${s.step}: ${s.i32[SchedWord.STEP_BUDGET]} points without a user-space task completing`);
   else if (st === SchedStatus.DIVERGED) out.push(`the replayed schedule diverged at point ${s.step}: it names ${agentName(s, blamed)}, which cannot run there (different build, options or configs?)`);
   else return out;

@@ -20,6 +20,9 @@ import {
 } from './layout.js';
 import { pickNext } from './strategy.js';
 
+/** Where the virtual clock starts (ms): any fixed value; one day, so it is never mistaken for zero. */
+export const VIRTUAL_ORIGIN_MS = 86_400_000;
+
 /** What `decide` returns when the run stopped (no agent runs next). */
 export const STOPPED = -1;
 
@@ -83,8 +86,16 @@ export class Scheduler {
     return Atomics.load(this.i32, SchedWord.STATUS);
   }
 
-  /** Virtual time, ms. */
+  /**
+   * The machine's clock in a controlled run, ms (what layout.ts now() returns, so a deadline
+   * computed from now() means the same here): VIRTUAL_ORIGIN_MS plus the virtual time elapsed.
+   */
   nowMs(): number {
+    return VIRTUAL_ORIGIN_MS + this.elapsedMs();
+  }
+
+  /** Virtual time elapsed since the run began, ms. */
+  elapsedMs(): number {
     return this.f64[SchedF64.VTIME_NS]! / 1e6;
   }
 
@@ -161,7 +172,7 @@ export class Scheduler {
       this.i32[at + 2] = w.value;
     }
     this.setMine(AgentWord.NWAIT, n);
-    this.f64[agentDeadlineF64(this.me)] = deadlineMs === undefined ? Infinity : deadlineMs * 1e6;
+    this.f64[agentDeadlineF64(this.me)] = deadlineMs === undefined ? Infinity : (deadlineMs - VIRTUAL_ORIGIN_MS) * 1e6;
     this.setWhat(what);
     this.setMine(AgentWord.STATE, AgentState.BLOCKED);
   }

@@ -4,9 +4,8 @@
  * passive-cell shortcut and reply timeout, cell_reconfig_ok and cell_reconfig_completed.
  */
 import { CELL_OFF, CONSOLE_SIZE, CellFlags, SYS_OFF } from '../../../shared/config/layout.js';
-import { HangError, sleepMs } from '../../../shared/sync.js';
+import { HangError, sleepMs, waitUntil, word } from '../../../shared/sync.js';
 import { controlledWorker } from '../../../shared/sched/current.js';
-import { PointKind } from '../../../shared/sched/layout.js';
 import { now } from '../../cpu/layout.js';
 import { cellConfigFlags } from './cell.js';
 import type { Hv } from './hv.js';
@@ -58,8 +57,7 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
   commStore(hv, cell, COMM.MSG_TO_CELL, msg);
   const timeout = hv.c.mem.read64(hv.cellConfig(cell) + CELL_OFF.msg_reply_timeout);
   const what = `cell_exchange_message: waiting for the reply of cell ${hv.cellConfigId(cell)} to message ${msg}`;
-  const s = controlledWorker();
-  if (s) return exchangeControlled(hv, cell, type, timeout, what);
+  if (controlledWorker()) return exchangeControlled(hv, cell, type, timeout, what);
   const start = now();
   // msg_reply_timeout counts polls of a cpu_relax() loop, POLL_MS each on hardware: the
   // deadline is in time, so a host thread's slow sleeps do not stretch it a thousandfold.
@@ -78,24 +76,17 @@ export function cellExchangeMessage(hv: Hv, cell: number, msg: number, type: 're
 
 /**
  * Under the controlled scheduler nothing changes between two polls unless another agent runs:
- * the CPU blocks on the reply and state words, and msg_reply_timeout polls last POLL_MS each
- * on the virtual clock.
+ * the CPU waits (waitUntil) on the reply word and the state word, until msg_reply_timeout
+ * polls of POLL_MS each have passed on the virtual clock.
  */
 function exchangeControlled(hv: Hv, cell: number, type: 'request' | 'information', timeout: number, what: string): boolean {
-  const s = controlledWorker()!;
-  const start = s.nowMs();
-  const deadline = timeout > 0 ? start + timeout * POLL_MS : undefined;
+  const deadline = timeout > 0 ? now() + timeout * POLL_MS : undefined;
   const reply = commWord(hv, cell, COMM.REPLY_FROM_CELL);
   const state = commWord(hv, cell, COMM.CELL_STATE);
-  for (;;) {
-    s.point(PointKind.WAIT, reply.view, reply.index);
-    const v = replyVerdict(hv, cell, type);
-    if (v !== undefined) return v;
-    if (deadline !== undefined && s.nowMs() >= deadline) return replyTimeout(hv, cell);
-    const waited = s.nowMs() - start;
-    if (deadline === undefined && waited > hv.c.policy.watchdogMs) throw new HangError(hv.cpu, what, Math.round(waited));
-    s.block([{ ...reply, value: Atomics.load(reply.view, reply.index) }, { ...state, value: Atomics.load(state.view, state.index) }], deadline, what);
-  }
+  let verdict: boolean | undefined;
+  const answered = (): boolean => (verdict = replyVerdict(hv, cell, type)) !== undefined || (deadline !== undefined && now() >= deadline);
+  waitUntil(hv.c.policy, word(reply.view, reply.index), answered, what, false, deadline, [word(state.view, state.index)]);
+  return verdict ?? replyTimeout(hv, cell);
 }
 
 /** The cell's answer so far: true (go on), false (denied or unknown), undefined (none yet). */
