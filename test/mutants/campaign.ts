@@ -92,6 +92,8 @@ export interface Result {
   replays?: Replays;
   /** The failing schedule shrunk with `jhsim replay --minimize`, and how its result replays. */
   minimized?: Minimized;
+  /** Search runs started again because their CPU workers joined too slowly (a loaded host). */
+  startupRetries?: number;
   message?: string;
 }
 
@@ -117,7 +119,12 @@ export async function probeMode(tree: Tree, mode: Mode, b: Budget): Promise<stri
   return r.outcome === 'crash' || r.outcome === 'timeout' ? r.message ?? 'no report' : undefined;
 }
 
+/** Runs of one seed that failed to start their CPU workers in time, retried at most this often. */
+const STARTUP_RETRIES = 2;
+
 interface Search {
+  /** Runs retried because their CPU workers joined too slowly. */
+  startupRetries: number;
   runs: number;
   ops: number;
   seconds: number;
@@ -133,13 +140,19 @@ function bundleDir(mode: Mode, seed: number): string {
 /** Seeds in order until a run fails, the profile's runs are done or the wall-clock budget is spent. */
 async function search(tree: Tree, profile: ProfileName, mode: Mode, b: Budget, stopAtFailure: boolean, onRun: (r: RunResult) => void): Promise<Search> {
   const t0 = performance.now();
-  const out: Search = { runs: 0, ops: 0, seconds: 0, opsPerSec: 0 };
+  const out: Search = { startupRetries: 0, runs: 0, ops: 0, seconds: 0, opsPerSec: 0 };
   let machineMs = 0;
   let wallMs = 0;
   for (let i = 0; i < profileRuns(profile, b); i++) {
     if (i > 0 && performance.now() - t0 > b.searchSeconds * 1000) break;
     const seed = b.seed + i;
-    const r = await runStress(tree.cli, tree.dir, [...stressArgs(profile, mode, seed, b), '--bundle', bundleDir(mode, seed)], b.runTimeoutSeconds * 1000);
+    const args = [...stressArgs(profile, mode, seed, b), '--bundle', bundleDir(mode, seed)];
+    let r = await runStress(tree.cli, tree.dir, args, b.runTimeoutSeconds * 1000);
+    // The CPU workers did not start in time (a loaded host): not a finding; run the seed again.
+    for (let retry = 0; r.startup && retry < STARTUP_RETRIES; retry++) {
+      out.startupRetries++;
+      r = await runStress(tree.cli, tree.dir, args, b.runTimeoutSeconds * 1000);
+    }
     onRun(r);
     out.runs++;
     machineMs += r.durationMs;
@@ -183,6 +196,7 @@ export async function baseline(tree: Tree, profile: ProfileName, mode: Mode, b: 
     seed: f?.seed,
     command: f?.command,
     message: f?.message,
+    ...(s.startupRetries ? { startupRetries: s.startupRetries } : {}),
   };
 }
 
@@ -195,6 +209,7 @@ export async function attack(tree: Tree, id: string, kind: string, profile: Prof
   const s = await search(tree, profile, mode, b, true, () => {});
   const f = s.failure;
   const res: Result = { mutant: id, kind, mode: mode.name, profile, verdict: f ? 'caught' : 'survived', how: f?.outcome, runs: s.runs, ops: s.ops, seconds: s.seconds, opsPerSec: s.opsPerSec };
+  if (s.startupRetries) res.startupRetries = s.startupRetries;
   if (!f) return res;
   res.seed = f.seed;
   res.command = f.command;

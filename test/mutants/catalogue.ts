@@ -302,7 +302,8 @@ export const MUTANTS: readonly Mutant[] = [
     kind: 'ordering',
     description: 'secondary_start_kernel publishes the CPU in the online mask before setting its state and GIC up',
     profile: 'basic',
-    note: 'the window is two stores apart on the booting CPU and checks run only at quiescent points: real threads almost never stop a CPU inside it; a scheduler that preempts there would',
+    note:
+      "the CPU is online before gic_cpu_init: seen by the check that an online CPU has group-1 interrupts enabled, when a quiescent point falls while the booting CPU is still inside gic_cpu_init (under the hypervisor its GICR writes trap, which are schedule points); random schedules and real threads get there within the budget; PCT (also with --pct-steps 15000, about a basic run's length) and round-robin did not",
     edits: [
       {
         file: HOTPLUG,

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tail } from './run.js';
+import { runCli, startupFailure, tail } from './run.js';
 
 /** How often a schedule file (or a re-run command) reproduced its failure. */
 export interface Replays {
@@ -20,6 +20,8 @@ export interface Replays {
   /** Schedule replays whose outcome differed from the recorded one (exit 2), and what the first said. */
   different?: number;
   firstDifference?: string;
+  /** Replays started again because their CPU workers joined too slowly (a loaded host, not the schedule). */
+  startupRetries?: number;
 }
 
 /** The bundle's schedule file, if the failing run was a controlled one. */
@@ -44,7 +46,11 @@ export async function replaySchedule(cli: string, cwd: string, file: string, n: 
   const t0 = performance.now();
   const rep: Replays = { failed: 0, tried: 0, via: 'schedule', different: 0 };
   while (rep.tried < n && (rep.tried === 0 || performance.now() - t0 < capSeconds * 1000)) {
-    const r = await replayOnce(cli, cwd, file, timeoutMs);
+    let r = await replayOnce(cli, cwd, file, timeoutMs);
+    for (let retry = 0; !r.same && startupFailure(r.different) && retry < 2; retry++) {
+      rep.startupRetries = (rep.startupRetries ?? 0) + 1;
+      r = await replayOnce(cli, cwd, file, timeoutMs);
+    }
     rep.tried++;
     if (r.same) rep.failed++;
     else {

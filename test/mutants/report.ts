@@ -84,6 +84,8 @@ export function renderTable(r: Report): string {
   for (const row of r.results) {
     if (row.replays?.firstDifference) lines.push(`NOT REPRODUCED ${row.mutant} [${row.mode}]: ${row.replays.different} of ${row.replays.tried} replays of ${row.bundle}/schedule.json differed: ${row.replays.firstDifference}`);
     if (row.minimized?.message) lines.push(`minimisation of ${row.mutant} [${row.mode}]: ${row.minimized.message}`);
+    const retries = (row.startupRetries ?? 0) + (row.replays?.startupRetries ?? 0) + (row.minimized?.replays?.startupRetries ?? 0);
+    if (retries) lines.push(`${row.mutant} [${row.mode}]: ${retries} run${retries > 1 ? 's' : ''} started again: the CPU workers did not join within the watchdog (a loaded host)`);
     const z = row.minimized?.replays;
     if (z?.firstDifference) lines.push(`NOT REPRODUCED ${row.mutant} [${row.mode}]: ${z.different} of ${z.tried} replays of ${row.minimized!.file} differed: ${z.firstDifference}`);
   }

@@ -28,6 +28,19 @@ export interface RunResult {
   bundle?: string;
   /** A controlled run's schedule figures: schedule points and preemptions up to where it stopped. */
   controlled?: { strategy: string; steps: number; preemptions: number };
+  /** The run failed before its schedule began: the host started its CPU workers too slowly (see STARTUP). */
+  startup?: boolean;
+}
+
+/**
+ * A controlled run waits (host time, the --watchdog) for every CPU worker to join before its
+ * first schedule point; on a loaded host that can fail. It says nothing about the machine.
+ */
+const STARTUP = /controlled mode: only \d+ of \d+ CPUs joined within/;
+
+/** Did a failure message come from a slow start of the CPU workers rather than from the run? */
+export function startupFailure(message: string | undefined): boolean {
+  return message !== undefined && STARTUP.test(message);
 }
 
 interface StressJson {
@@ -116,5 +129,6 @@ export async function runStress(cli: string, cwd: string, args: readonly string[
     command,
     ...(j.bundle ? { bundle: j.bundle } : {}),
     ...(c ? { controlled: { strategy: c.strategy, steps: c.steps, preemptions: c.preemptions } } : {}),
+    ...(outcome !== 'pass' && startupFailure(message) ? { startup: true } : {}),
   };
 }
