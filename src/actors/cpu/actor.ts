@@ -104,6 +104,9 @@ export class CpuActor {
   /** One pass of the CPU's loop; false once the machine shuts down. */
   private step(): boolean {
     const c = this.c;
+    // The recorder's open batch of merged exits ends with the pass that made it, before the
+    // CPU waits or runs on (exit-recorder.ts).
+    c.rec?.flush();
     if (c.shuttingDown) return false;
     if (c.sched?.controlled && c.sched.agentWord(c.cpu, AgentWord.STATE) === AgentState.FREE) {
       // A controlled run starts with every CPU here, at the top of its loop.
@@ -247,6 +250,8 @@ export class CpuActor {
   }
 
   private setGuestStatus(s: number): void {
+    // The supervisor may end its recording on this status: the exits before it are in the ring.
+    this.c.rec?.flush();
     Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_STATUS), s);
     signal(word(this.c.cpus, this.c.machine(MachineWord.SCHED_GEN)));
   }
@@ -298,6 +303,8 @@ export class CpuActor {
         const toTimer = g.timer.msUntilFire();
         c.sampleIrqLines();
         if (!c.gicc.signalled() && !c.gicc.vSignalled()) {
+          // The slice's exits are in the ring before the CPU sleeps (up to IDLE_SLICE_MS).
+          c.rec?.flush();
           // The guest's timer fires without anyone notifying: sleep until shortly before its
           // deadline (a host timed wait can overshoot by a fraction of a millisecond), then poll.
           // The virtual clock needs no margin.
@@ -327,10 +334,13 @@ export class CpuActor {
     const caller = Atomics.load(c.cpus, c.my(CpuWord.TASK_CALLER));
     try {
       const ret = doSyscall(this.k, caller, op);
+      // The caller may end its recording once the task is done: its exits are in the ring first.
+      c.rec?.flush();
       Atomics.store(c.cpus, c.my(CpuWord.TASK_RET), ret);
       Atomics.store(c.cpus, status, TaskStatus.DONE);
     } catch (e) {
       if (!(e instanceof Sleep)) throw e;
+      c.rec?.flush();
       Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_INDEX), e.index);
       Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_VALUE), e.value);
       Atomics.store(c.cpus, c.my(CpuWord.TASK_BLOCK_BUF), e.buf === 'kernel' ? 0 : 1);
@@ -344,6 +354,7 @@ export class CpuActor {
   private failTask(errno: number): void {
     const c = this.c;
     const status = c.my(CpuWord.TASK_STATUS);
+    c.rec?.flush();
     if (Atomics.load(c.cpus, status) === TaskStatus.RUNNING) {
       Atomics.store(c.cpus, c.my(CpuWord.TASK_RET), errno);
       Atomics.store(c.cpus, status, TaskStatus.DONE);
@@ -352,6 +363,7 @@ export class CpuActor {
   }
 
   private sleepUntilShutdown(): void {
+    this.c.rec?.flush();
     Atomics.compareExchange(this.c.cpus, this.c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
     signal(word(this.c.cpus, this.c.machine(MachineWord.SCHED_GEN)));
     while (!this.c.shuttingDown) Atomics.wait(this.c.wake.view, this.c.wake.index, Atomics.load(this.c.wake.view, this.c.wake.index), IDLE_SLICE_MS);

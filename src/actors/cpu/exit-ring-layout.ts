@@ -2,7 +2,7 @@
  * The vmexit recorder's shared buffer (jhsim's profiler, not Jailhouse state): one ring of
  * fixed-size records per CPU. Each CPU writes only its own ring (head, records, dropped); the
  * supervisor only advances its tail. So recording never waits for another thread: a full ring
- * drops the record and counts it.
+ * drops the record and counts what it stood for.
  *
  * Layout: NR_CPUS headers of RING_HDR_WORDS Int32 words, then NR_CPUS rings of RING_CAPACITY
  * records of REC_SLOTS Float64 slots each.
@@ -23,7 +23,7 @@ export const REC_SLOTS = 8;
 export const RingWord = {
   /** Records written so far (wrapping int32), stored by the CPU after the record is complete. */
   HEAD: 0,
-  /** Records the CPU dropped because the ring was full. */
+  /** Exits (and state, entry and phase records) the CPU could not record: the ring was full. */
   DROPPED: 1,
   /** Records the supervisor has consumed (wrapping int32); in the header's second cache line. */
   TAIL: 16,
@@ -60,7 +60,19 @@ export const RecSlot = {
   AUX: 5,
   /** Number of physical interrupts acknowledged in an IRQ exit. */
   COUNT: 6,
+  /**
+   * EXIT records: how many exits the record stands for. 1 for a timed exit; in a flood, untimed
+   * exits of one cause (the same KIND, CELL, DETAIL, AUX and COUNT) share a record, whose T0 is
+   * the end of the last timed exit before the first of them (exit-recorder.ts). 0 in other
+   * records.
+   */
+  EXITS: 7,
 } as const;
+
+/** RecSlot.KIND of an exit counted first as `reason` (Stat index) with ESR_EL2.EC `ec` (0: IRQ exit). */
+export function exitKind(reason: number, ec: number): number {
+  return RecKind.EXIT | (reason << 4) | (ec << 8);
+}
 
 /** RecSlot.KIND & 15. */
 export const RecKind = {
@@ -94,7 +106,10 @@ export const MgmtPhase = { SUSPEND: 0, UNIT_INIT: 1, PARK: 2, MAP: 3, DESTROY: 4
  */
 export const REASON_OTHER = 0;
 
-/** RecSlot.DUR of an exit recorded without timing it; its T0 is the end of the last timed exit. */
+/**
+ * RecSlot.DUR of exits recorded without timing them; their T0 is the end of the last timed exit
+ * before them.
+ */
 export const UNTIMED = -1;
 
 export function exitRingBytes(nrCpus: number): number {

@@ -35,7 +35,9 @@ export function logRecord(log: Logger, r: ExitRec): void {
   const level = management ? 'debug' : 'trace';
   if (!log.isLevelEnabled(level)) return;
   const cause = causeText(r.reason, r.ec, r.detail, r.aux);
-  log[level]({ event: 'vmexit', cpu: r.cpu, cell: r.cell, reason: REASON_NAMES[r.reason], ec: ecName(r.ec), cause, ms: us(r.dur) }, `CPU ${r.cpu} ${REASON_NAMES[r.reason]}: ${cause}`);
+  // Untimed exits of a flood come merged: one line for `exits` identical ones, without a time.
+  const timing = r.dur < 0 ? { exits: r.exits } : { ms: us(r.dur) };
+  log[level]({ event: 'vmexit', cpu: r.cpu, cell: r.cell, reason: REASON_NAMES[r.reason], ec: ecName(r.ec), cause, ...timing }, `CPU ${r.cpu} ${REASON_NAMES[r.reason]}: ${cause}${r.exits > 1 ? ` (${r.exits} exits)` : ''}`);
 }
 
 export function logIoctl(log: Logger, e: { cmd: number; ret: number; ms: number; caller: number }): void {

@@ -5,7 +5,7 @@
  * class, cell, cause), the hypervisor's entry with its barrier, and between them the CPU's state
  * (guest code of a cell, parked, suspended, root Linux without the hypervisor …); plus one counter
  * track per CPU with its exits per second by reason. Exits the recorder did not time (a flood)
- * are instant events.
+ * are instant events, those it merged (the same cause) one instant with their number in args.exits.
  */
 import { CPU_STATE_NAMES, CpuState } from '../../actors/cpu/layout.js';
 import { MGMT_PHASES, RecKind } from '../../actors/cpu/exit-ring-layout.js';
@@ -66,8 +66,9 @@ function cpuEvents(d: ProfileData, cpu: number, recs: ExitRec[]): TraceEvent[] {
     }
     if (r.t0 >= cursor) background(r.t0);
     if (r.kind === RecKind.EXIT && r.dur < 0) {
-      // Not timed (a flood of exits): an instant at the end of the last timed exit.
-      out.push({ name: REASON_NAMES[r.reason] ?? `reason ${r.reason}`, cat: 'vmexit', ph: 'i', s: 't', pid: PID, tid: cpu, ts: ns(r.t0) / 1000, args: { ...exitArgs(r), timed: 0 } });
+      // Not timed (a flood of exits): an instant at the end of the last timed exit before them,
+      // one for all the exits of the same cause the recorder merged (args.exits).
+      out.push({ name: REASON_NAMES[r.reason] ?? `reason ${r.reason}`, cat: 'vmexit', ph: 'i', s: 't', pid: PID, tid: cpu, ts: ns(r.t0) / 1000, args: { ...exitArgs(r), timed: 0, exits: r.exits } });
       continue;
     }
     if (r.kind === RecKind.EXIT) {

@@ -1,8 +1,8 @@
 /**
  * The supervisor's side of a profiling session: drains the CPUs' exit rings every few ms (off
- * every simulated path) and keeps exact aggregates of every record — per CPU and per cell and
+ * every simulated path) and keeps exact aggregates of every exit — per CPU and per cell and
  * reason, the top MMIO addresses and IRQs, exits per time bin — plus up to `traceCap` records
- * for the trace file.
+ * for the trace file (a record of merged untimed exits is one record there).
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
 import { RecKind, RecSlot } from '../../actors/cpu/exit-ring-layout.js';
@@ -26,9 +26,9 @@ export interface Agg {
 
 export const newAgg = (): Agg => ({ samples: 0, timed: 0, time: 0, min: Infinity, max: 0 });
 
-/** One more exit; `dur` < 0 (UNTIMED) counts it without a time. */
-export function addAgg(a: Agg, dur: number): void {
-  a.samples++;
+/** `n` more exits; `dur` < 0 (UNTIMED) counts them without a time (a timed record is one exit). */
+export function addAgg(a: Agg, dur: number, n = 1): void {
+  a.samples += n;
   if (dur < 0) return;
   a.timed++;
   a.time += dur;
@@ -56,6 +56,8 @@ export interface ExitRec {
   detail: number;
   aux: number;
   count: number;
+  /** Exits the record stands for (RecSlot.EXITS: identical untimed exits share a record); 0 if not an exit. */
+  exits: number;
 }
 
 /** Width of a time bin of the exits-per-second series, ms. */
@@ -221,6 +223,7 @@ export class ProfileCollector {
     const cellId = r[o + RecSlot.CELL]!;
     const detail = r[o + RecSlot.DETAIL]!;
     const aux = r[o + RecSlot.AUX]!;
+    const exits = r[o + RecSlot.EXITS]!;
     // Floods repeat one cell, group and address: the last lookup is kept (Map lookups of
     // non-small-integer keys dominate the drain otherwise).
     if (cellId !== this.lastCellId || this.lastCell === undefined) {
@@ -230,7 +233,7 @@ export class ProfileCollector {
     const cell = this.lastCell;
     const keep = d.trace.length < this.traceCap;
     if (keep || this.tap) {
-      const rec: ExitRec = { kind, cpu, reason, ec, t0, dur, cellId, cell, detail, aux, count: r[o + RecSlot.COUNT]! };
+      const rec: ExitRec = { kind, cpu, reason, ec, t0, dur, cellId, cell, detail, aux, count: r[o + RecSlot.COUNT]!, exits };
       if (keep) d.trace.push(rec);
       this.tap?.(rec);
     }
@@ -245,28 +248,28 @@ export class ProfileCollector {
     }
     this.lastKey = key;
     this.lastAgg = agg;
-    addAgg(agg, dur);
+    addAgg(agg, dur, exits);
     const bin = Math.max(0, Math.floor((t0 - d.start) / BIN_MS));
     const series = d.bins[cpu]![reason]!;
     while (series.length <= bin) series.push(0);
-    series[bin]!++;
+    series[bin]! += exits;
     if (ec === EC.DABT_LOWER) {
       let e = detail === this.lastMmio ? this.lastMmioEntry : d.mmio.get(detail);
       if (!e) d.mmio.set(detail, (e = { handler: Math.floor(aux / 256), agg: newAgg(), reads: 0, writes: 0 }));
       this.lastMmio = detail;
       this.lastMmioEntry = e;
-      addAgg(e.agg, dur);
-      if (aux & 16) e.writes++;
-      else e.reads++;
+      addAgg(e.agg, dur, exits);
+      if (aux & 16) e.writes += exits;
+      else e.reads += exits;
     } else if (ec === 0 && r[o + RecSlot.COUNT]! > 0) {
       let e = d.irqs.get(detail);
       if (!e) d.irqs.set(detail, (e = newAgg()));
-      addAgg(e, dur);
+      addAgg(e, dur, exits);
     } else if (ec === EC.HVC64 || ec === EC.SMC64) {
       const name = `${ec === EC.HVC64 ? 'hvc' : 'smc'}:${detail}`;
       let e = d.calls.get(name);
       if (!e) d.calls.set(name, (e = newAgg()));
-      addAgg(e, dur);
+      addAgg(e, dur, exits);
     }
   }
 }

@@ -8,6 +8,7 @@ import { borderlessTable, tableLines } from '../plain-table.js';
 import type { Agg, ProfileData } from './profile-collector.js';
 import { aggAvg, aggTotal, newAgg } from './profile-collector.js';
 import { REASON_NAMES, handlerName, hypercallName, inEventClass, smcName, type EventClass } from './profile-names.js';
+import { RECORDER_TIMING } from '../../actors/cpu/exit-recorder.js';
 
 export const SORT_KEYS = ['samples', 'time', 'min', 'max', 'avg', 'reason'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -163,7 +164,7 @@ export function reportText(r: ProfileReport): string {
   const parts = [`jhsim profile: ${r.exits} exits in ${r.duration_s.toFixed(2)} s (ring drops ${r.ring_dropped}, trace records not kept ${r.trace_dropped})\n`];
   const all = r.sections.find((s) => s.scope === 'all');
   const timed = all ? all.rows.reduce((t, x) => t + x.timed, 0) : 0;
-  if (all && timed < all.samples) parts.push(`Handling times from ${timed} of ${all.samples} exits: in floods of exits the recorder times a sample (one in up to 64) and counts every exit; Time% is estimated from the timed ones.\n`);
+  if (all && timed < all.samples) parts.push(`Handling times from ${timed} of ${all.samples} exits: in floods of exits the recorder times a sample (the first ${RECORDER_TIMING.timedPerTick} of each 5 ms drain interval, then one in ${RECORDER_TIMING.sampleEvery}) and counts every exit; Time% is estimated from the timed ones.\n`);
   for (const s of r.sections) parts.push(sectionText(s));
   if (r.mmio.length) parts.push(`Top MMIO addresses:\n\n${table(['ADDRESS', 'HANDLER', 'READS', 'WRITES', 'Avg time'], r.mmio.map((m) => [m.address, m.handler, m.reads, m.writes, fmtUs(m.avg_us)]))}\n`);
   if (r.irqs.length) parts.push(`Top IRQ exits (first INTID acknowledged):\n\n${table(['INTID', 'Samples', 'Avg time'], r.irqs.map((i) => [i.intid, i.samples, fmtUs(i.avg_us)]))}\n`);

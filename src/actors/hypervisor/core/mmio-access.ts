@@ -16,6 +16,12 @@ export type MmioResultCode = (typeof MmioResult)[keyof typeof MmioResult];
  * compute on the value (the GIC's) use `value`, a 64-bit view of the same halves.
  */
 export class MmioAccess {
+  /**
+   * jhsim: the id (mmio-handler.ts) of the handler of the region the access hit, 0 if none (set
+   * by mmioHandleAccess); the vmexit recorder names it with the exit.
+   */
+  handler = 0;
+
   constructor(
     public address = 0,
     public size: 1 | 2 | 4 | 8 = 4,

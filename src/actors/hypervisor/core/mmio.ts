@@ -183,10 +183,11 @@ function findRegion(hv: Hv, c: number, addr: number, size: number): FoundRegion 
 
 /** mmio_handle_access on this CPU's cell; `access.address` becomes region-relative for the handler. */
 export function mmioHandleAccess(hv: Hv, access: MmioAccess): MmioResultCode {
+  access.handler = 0;
   const r = findRegion(hv, hv.offsetOf(hv.thisCell(), CELL.SIZE), access.address, access.size);
   if (!r) return MmioResult.UNHANDLED;
   access.address -= r.start;
-  hv.c.rec?.mmioHandler(r.handler);
+  access.handler = r.handler;
   const handler = mmioHandlerOf(r.handler);
   // An ID nothing defined: the table is corrupt (jhsim's handler pointer to nowhere).
   if (!handler) return MmioResult.ERROR;

@@ -16,6 +16,7 @@ import { hypercallFromTrap, smcFromTrap, sysregWriteFromTrap } from './traps.js'
 import { printk } from './printk.js';
 import type { TrapContext, TrapRegs } from './trap-context.js';
 import type { ExitRecorder } from '../../cpu/exit-recorder.js';
+import { exitKind } from '../../cpu/exit-ring-layout.js';
 import { EC } from '../../../shared/arm64/exception-class.js';
 import { esrEc, esrIl, esrIss, issImm16 } from '../../../shared/arm64/esr.js';
 import { faultIpa } from '../../../shared/arm64/fault-regs.js';
@@ -71,7 +72,7 @@ export function handleIrqExit(hv: Hv): CpuAction {
     handleVmexitEarly(hv);
     return irqchipHandleIrq(hv);
   }
-  rec.exitBegin(hv.c.cellId, true);
+  rec.exitBegin(hv.c.exitCellId, true, rec.nextTimed());
   try {
     handleVmexitEarly(hv);
     return irqchipHandleIrq(hv);
@@ -79,6 +80,14 @@ export function handleIrqExit(hv: Hv): CpuAction {
     rec.exitEnd(0);
   }
 }
+
+/**
+ * EC.DABT_LOWER as this module's own constant: V8 folds it into the exit path, where it loads
+ * an imported object's property (and checks the object's map) at every use.
+ */
+const EC_DABT = EC.DABT_LOWER;
+/** RecSlot.KIND of an MMIO exit: a data abort counts vmexits_mmio first (handleDabt). */
+const MMIO_EXIT = exitKind(Stat.MMIO, EC_DABT);
 
 /**
  * The synchronous-exception vector (handle_vmexit arch_handle_trap). With the profiler on, the
@@ -90,12 +99,40 @@ export function archHandleTrap(hv: Hv, t: TrapContext): TrapOutcome {
   const rec = hv.c.rec;
   if (rec === undefined) return dispatchTrap(hv, t);
   const ec = esrEc(t.esr);
-  rec.exitBegin(hv.c.cellId, false);
+  const timed = rec.nextTimed();
+  // A flood's MMIO exits take a path of their own; the rest lives in a function apart, so this
+  // one stays small enough to inline into the guest engine's trap path, as without the recorder.
+  if (!timed && ec === EC_DABT) return untimedDabt(hv, rec, t);
+  return recordedTrap(hv, rec, t, ec, timed);
+}
+
+/** A trap recorded with exitBegin, its cause, the hooks while it is handled, and exitEnd. */
+function recordedTrap(hv: Hv, rec: ExitRecorder, t: TrapContext, ec: number, timed: boolean): TrapOutcome {
+  rec.exitBegin(hv.c.exitCellId, false, timed);
   noteCause(rec, t, ec);
   try {
     return dispatchTrap(hv, t);
   } finally {
+    if (ec === EC_DABT) rec.mmioHandler(dabtAccess.handler);
     rec.exitEnd(ec);
+  }
+}
+
+/**
+ * A data abort the recorder does not time (beyond the first exits of a flood): recorded in one
+ * call once handled, from the syndrome and the access (IPA, size, direction, the handler that
+ * took it). The hooks of a timed exit (exitBegin, the cause, the reason, the handler, exitEnd)
+ * would cost as much as the trapped access itself.
+ */
+function untimedDabt(hv: Hv, rec: ExitRecorder, t: TrapContext): TrapOutcome {
+  const cell = hv.c.exitCellId;
+  try {
+    return dispatchTrap(hv, t);
+  } finally {
+    // handleDabt left the access's size, direction and handler in dabtAccess: no second
+    // decoding of the syndrome.
+    const a = dabtAccess;
+    rec.untimedExit(MMIO_EXIT, cell, ipaOf(t), a.size | (a.isWrite ? 16 : 0) | (a.handler << 8));
   }
 }
 
@@ -237,6 +274,12 @@ function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
   const isWrite = dabtWnr(iss);
   const sas = dabtSas(iss);
   const size = (1 << sas) as 1 | 2 | 4 | 8;
+  const access = dabtAccess;
+  // Filled before any refusal: the vmexit recorder reads size, direction and handler from here.
+  access.address = ipa;
+  access.size = size;
+  access.isWrite = isWrite;
+  access.handler = 0;
   if (!dabtIsv(iss)) {
     printk(hv, `Unhandled data ${isWrite ? 'write' : 'read'} at 0x${ipa.toString(16)}(${size})\n`);
     return TRAP_UNHANDLED;
@@ -250,10 +293,6 @@ function handleDabt(hv: Hv, t: TrapContext, iss: number): number {
     return TRAP_FORBIDDEN;
   }
   const extend = sse && size < 8;
-  const access = dabtAccess;
-  access.address = ipa;
-  access.size = size;
-  access.isWrite = isWrite;
   access.lo = 0;
   access.hi = 0;
   if (isWrite && srt !== 31) {
