@@ -20,6 +20,7 @@ import { resolveUserPath } from './paths.js';
 import { Shell } from './shell/shell.js';
 import { configCheck, isSystemConfig, type ConfigCheckOptions } from './tools/config-check.js';
 import { runStress, type StressCliOptions } from './stress/stress-cli.js';
+import { DEFAULT_MAX_SCHEDULES, DEFAULT_PREEMPTION_BOUND } from './stress/stress-options.js';
 import { replayCli, type ReplayCliOptions } from './replay/replay-cli.js';
 import { addScheduleOptions, controlledFrom, rerunWithSeed, type ScheduleCliOptions } from './schedule-options.js';
 import { figuresLine, runFigures, type ControlledOptions } from '../shared/sched/control.js';
@@ -117,7 +118,7 @@ addScheduleOptions(honours(program.command('run'), SESSION_GLOBALS), true)
   });
 
 const stressCmd = honours(program.command('stress'), [...MACHINE_GLOBALS, '--profile']);
-addScheduleOptions(stressCmd, false);
+addScheduleOptions(stressCmd, false, true);
 stressCmd
   .description('concurrent enable/disable (hotplug, cell management) callers against one machine, invariants checked after every operation')
   .option('--callers <n>', 'concurrent user-space callers', '3')
@@ -130,6 +131,9 @@ stressCmd
   .option('--config <file>', 'root cell config (its CPU set is adapted to the board)', 'configs/qemu-arm64.json')
   .option('--runs <n>', 'a campaign of N runs with seeds seed, seed+1, ... (a piscina pool of finite jobs)', '1')
   .option('--parallel <n>', 'campaign runs at a time (each has its own machine and CPU workers)', '1')
+  .option('--preemption-bound <n>', 'exhaustive: preemptions a schedule may take (switches away from an agent that could go on)', String(DEFAULT_PREEMPTION_BOUND))
+  .option('--delay-bound <n>', 'exhaustive: bound the delays instead (every deviation from the default schedule counts, switches at blocks too): far fewer schedules per bound')
+  .option('--max-schedules <n>', 'exhaustive: schedules to run at most before the search stops unfinished', String(DEFAULT_MAX_SCHEDULES))
   .option('--record <file>', 'controlled mode: write the schedule file (decisions, command line, input hashes) for `jhsim replay`')
   .option('--bundle <dir>', 'where a failing run writes its failure bundle (schedule, operation log, report, consoles, CPU states, replay line)', undefined)
   .option('--no-bundle', 'write no failure bundle')

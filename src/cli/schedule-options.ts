@@ -19,10 +19,15 @@ export interface ScheduleCliOptions {
   guestSlice: string;
 }
 
-/** Add the options to a command (`seed`: also --seed, for commands without one). */
-export function addScheduleOptions(cmd: Command, seed: boolean): Command {
+/**
+ * Add the options to a command (`seed`: also --seed, for commands without one; `exhaustive`: the
+ * command can search every schedule, `stress`).
+ */
+export function addScheduleOptions(cmd: Command, seed: boolean, exhaustive = false): Command {
+  const choices = ['pct', 'random', 'roundrobin', ...(exhaustive ? ['exhaustive'] : [])];
+  const search = exhaustive ? '; exhaustive runs every schedule within --preemption-bound, one after the other' : '';
   cmd
-    .addOption(new Option('--schedule <strategy>', 'controlled mode: the CPUs (and the user-space callers) run one at a time, handing over at schedule points chosen by this strategy, on virtual time; the same seed and options give the same run, bit for bit').choices(['pct', 'random', 'roundrobin']))
+    .addOption(new Option('--schedule <strategy>', `controlled mode: the CPUs (and the user-space callers) run one at a time, handing over at schedule points chosen by this strategy, on virtual time; the same seed and options give the same run, bit for bit${search}`).choices(choices))
     .option('--depth <d>', 'PCT: bug depth d (d - 1 priority change points)', String(DEFAULT_DEPTH))
     .option('--pct-steps <k>', `PCT: schedule points the change points are drawn from; auto: 50 per stress operation (${DEFAULT_PCT_STEPS} otherwise); the report gives the observed count`, 'auto')
     .option('--step-budget <n>', 'controlled mode: schedule points without a completed user-space task before a livelock is reported', String(DEFAULT_STEP_BUDGET))
@@ -35,7 +40,7 @@ export function addScheduleOptions(cmd: Command, seed: boolean): Command {
 export function controlledFrom(o: ScheduleCliOptions, seed: number): ControlledOptions | undefined {
   if (o.schedule === undefined) return undefined;
   const strategy = STRATEGY_NAMES.indexOf(o.schedule as (typeof STRATEGY_NAMES)[number]);
-  if (strategy < 0 || strategy === SchedStrategy.REPLAY) throw new ErrnoError(Errno.EINVAL, `--schedule ${o.schedule}: expected pct, random or roundrobin`);
+  if (strategy < 0 || strategy === SchedStrategy.REPLAY) throw new ErrnoError(Errno.EINVAL, `--schedule ${o.schedule}: expected pct, random, roundrobin or (stress) exhaustive`);
   return {
     strategy: strategy as SchedStrategyValue,
     seed,

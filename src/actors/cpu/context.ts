@@ -14,7 +14,7 @@ import { kickCpu, wakeWord } from './wake.js';
 import { DeviceBus } from './devices/bus.js';
 import { PcieFabric } from '../pcie/index.js';
 import { ExitRecorder } from './exit-recorder.js';
-import { controlledWorker, setScheduler } from '../../shared/sched/current.js';
+import { controlledWorker, setJoined, setScheduler } from '../../shared/sched/current.js';
 import { PointKind } from '../../shared/sched/layout.js';
 import { Scheduler } from '../../shared/sched/scheduler.js';
 
@@ -129,7 +129,12 @@ export class CpuContext<El2 = unknown> {
       this.sched = new Scheduler(init.buffers.sched, list, this.cpu, names);
       this.sched.context = () => (Atomics.load(this.cpus, this.my(CpuWord.TASK_STATUS)) === TaskStatus.RUNNING ? Atomics.load(this.cpus, this.my(CpuWord.TASK_CALLER)) + 1 : 0);
       setScheduler(this.sched, true);
+    } else {
+      this.sched = undefined;
+      // A worker reused from an earlier machine (Machine.boot's `workers`) drops its handle.
+      setScheduler(undefined, true);
     }
+    setJoined(false);
   }
 
 

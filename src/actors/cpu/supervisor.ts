@@ -30,6 +30,8 @@ import { setScheduler } from '../../shared/sched/current.js';
 import { initControlled, type ControlledOptions } from '../../shared/sched/control.js';
 import { MainAgent } from '../../shared/sched/main-agent.js';
 import { cpuWordName } from './layout.js';
+import { CpuThreads } from './cpu-threads.js';
+import type { WorkerBoot } from './worker.js';
 
 export interface MachineOptions {
   board: Board;
@@ -49,6 +51,8 @@ export interface MachineOptions {
   profile?: boolean;
   /** Boot for controlled mode (`--schedule`): the scheduler's buffer; `runControlled` starts a run. */
   controlled?: boolean;
+  /** Boot on the threads an earlier machine of as many CPUs left (`recycle`); new threads if they do not fit. */
+  threads?: CpuThreads;
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -120,7 +124,7 @@ export class Machine {
     };
     const m = new Machine(board, buffers);
     m.init(opts);
-    await m.spawn();
+    await m.spawn(opts.threads?.take(board.cpus));
     return m;
   }
 
@@ -188,11 +192,18 @@ export class Machine {
     Atomics.store(this.cpus, machineWord(this.nr, MachineWord.DELAY_PARK_CPU), cpu + 1);
   }
 
-  private async spawn(): Promise<void> {
+  private async spawn(reuse?: Worker[]): Promise<void> {
     const ready: Promise<void>[] = [];
     for (let cpu = 0; cpu < this.nr; cpu++) {
       const init: WorkerInit = { cpu, board: this.board, buffers: this.buffers };
-      const w = new Worker(WORKER_URL, { workerData: init });
+      let w: Worker;
+      if (reuse) {
+        w = reuse[cpu]!;
+        const msg: WorkerBoot = { type: 'boot', init };
+        w.postMessage(msg);
+      } else {
+        w = new Worker(WORKER_URL, { workerData: init });
+      }
       this.workers.push(w);
       ready.push(
         new Promise((resolve, reject) => {
@@ -355,13 +366,32 @@ export class Machine {
   }
 
   async shutdown(): Promise<void> {
-    if (this.closed) return;
+    if (await this.stopCpus()) await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /**
+   * Shut down, keeping the CPU threads for the next machine of as many CPUs (`threads` of
+   * MachineOptions). Threads are kept only if every CPU left its loop; otherwise they end, and
+   * the result is undefined.
+   */
+  async recycle(): Promise<CpuThreads | undefined> {
+    if (!(await this.stopCpus())) return undefined;
+    if (this.exited < this.nr) {
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      return undefined;
+    }
+    return new CpuThreads(this.workers);
+  }
+
+  /** Ask every CPU to leave its loop and wait (2 s at most) until they did; false if already closed. */
+  private async stopCpus(): Promise<boolean> {
+    if (this.closed) return false;
     this.closed = true;
     Atomics.store(this.cpus, machineWord(this.nr, MachineWord.SHUTDOWN), 1);
     for (let cpu = 0; cpu < this.nr; cpu++) this.kick(cpu);
     const deadline = Date.now() + 2000;
-    while (this.exited < this.nr && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    while (this.exited < this.nr && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    return true;
   }
 }
 

@@ -10,6 +10,7 @@ import { randomSeed } from '../../shared/rng.js';
 import type { GlobalOptions } from '../machine-options.js';
 import { stress, type StressResult } from './stress.js';
 import { campaign } from './stress-campaign.js';
+import { runExplore } from './stress-explore.js';
 import type { ControlledOptions } from '../../shared/sched/control.js';
 import { parseStress, rerunCommand, type ParsedStress, type StressCliOptions } from './stress-options.js';
 import { defaultBundleDir, writeBundle } from '../replay/bundle.js';
@@ -48,6 +49,10 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions, replay?: 
   }
   if (o.record !== undefined && o.schedule === undefined && !replay) throw new ErrnoError(Errno.EINVAL, `--record ${o.record}: only a controlled run has a schedule to record (add --schedule pct, random or roundrobin)`);
   if (runs > 1) return runCampaign(g, o, p);
+  if (p.explore && !replay) {
+    if (g.profile !== undefined) throw new ErrnoError(Errno.EINVAL, `--profile ${g.profile}: records one run; --schedule exhaustive runs many (replay the schedule you want to look at)`);
+    return runExplore(g, o, p);
+  }
   const iterations = options.iterations;
   const rerun = rerunCommand(g, o, board.cpus, seed);
   // The seed comes first, so a run that hangs or crashes can still be repeated.

@@ -4,7 +4,7 @@
  * file keeps) and, if the run stopped, the wait graph.
  */
 import type { Machine } from '../../actors/cpu/supervisor.js';
-import { encodeDecisions, recordedDecisions, runFigures, traceEntries, type ControlledOptions, type RunFigures, type TraceEntry } from '../../shared/sched/control.js';
+import { encodeDecisions, recordedChoices, recordedDecisions, type ChoicePoint, runFigures, traceEntries, type ControlledOptions, type RunFigures, type TraceEntry } from '../../shared/sched/control.js';
 import { cpuWordName } from '../../actors/cpu/layout.js';
 import type { OpRecord } from './op-log.js';
 
@@ -22,6 +22,8 @@ export interface ControlledOutcome extends RunFigures {
   stop?: string[];
   /** The last schedule points (a failed or traced run). */
   trace?: TraceEntry[];
+  /** Exhaustive: the run's choice points, for the search (null: more than fit). */
+  choices?: ChoicePoint[] | null;
 }
 
 export function controlledOutcome(m: Machine, o: ControlledOptions, traceLast = 0): ControlledOutcome {
@@ -37,6 +39,7 @@ export function controlledOutcome(m: Machine, o: ControlledOptions, traceLast = 
     schedule: encodeDecisions(d),
     ...(stop ? { stop } : {}),
     ...(traceLast > 0 ? { trace: traceEntries(s, traceLast, (i) => cpuWordName(m.nr, i)) } : {}),
+    ...(o.strategy === SchedStrategy.EXHAUSTIVE ? { choices: recordedChoices(s) ?? null } : {}),
   };
 }
 

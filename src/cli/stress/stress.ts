@@ -7,6 +7,7 @@
 import { ProfileCollector, type ProfileData } from '../profile/profile-collector.js';
 import type { HangReport } from '../../actors/cpu/machine-tasks.js';
 import { Machine } from '../../actors/cpu/supervisor.js';
+import type { ThreadKeeper } from '../../actors/cpu/cpu-threads.js';
 import { JAILHOUSE_DISABLE, JAILHOUSE_ENABLE } from '../../actors/hypervisor/driver/uapi.js';
 import { DrvWord, drvWord } from '../../actors/hypervisor/driver/layout.js';
 import type { Board } from '../../actors/cpu/board.js';
@@ -52,6 +53,8 @@ export interface StressOptions {
   traceLast?: number;
   /** Stop issuing operations at the first violation (hangs always stop a run); no final clean-up. */
   failFast?: boolean;
+  /** Boot on the CPU threads kept here by the previous run, and keep this run's threads here (many short runs). */
+  threads?: ThreadKeeper;
 }
 
 export interface StressResult {
@@ -90,7 +93,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const cfgBytes = serializeSystemConfig(sys);
   const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
   const controlled = o.schedule !== undefined;
-  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: controlled ? 0 : o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled });
+  const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: controlled ? 0 : o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled, threads: o.threads?.threads });
+  if (o.threads) o.threads.threads = undefined;
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
   // ms on the run's clock, to the µs: virtual in controlled mode (the scheduler's, whatever mode it is in now).
@@ -275,7 +279,8 @@ export async function stress(o: StressOptions): Promise<StressResult> {
     if (res.violations.length || res.hangs.length || m.faults.length) res.snapshot = machineSnapshot(m);
     for (const f of m.faults) violation(`CPU ${f.cpu} fault: ${f.message.split('\n')[0]}`);
     if (recording) res.profile = recording.stop();
-    await m.shutdown();
+    if (o.threads) o.threads.threads = await m.recycle();
+    else await m.shutdown();
   }
   return res;
 }

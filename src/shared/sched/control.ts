@@ -5,7 +5,7 @@
  */
 import { Rng } from '../rng.js';
 import {
-  AgentState, AgentWord, LOG_BASE, LOG_PAIRS_MAX, PCT_F64_BASE, REPLAY_BASE, PCT_MAX_POINTS, POINT_KIND_NAMES, SchedF64, SchedMode, SchedStatus, SchedWord,
+  AgentState, AgentWord, CHOICE_BASE, CHOICE_WORDS, CHOICES_MAX, ChoiceBits, LOG_BASE, PREFIX_BASE, LOG_PAIRS_MAX, PCT_F64_BASE, REPLAY_BASE, PCT_MAX_POINTS, POINT_KIND_NAMES, SchedF64, SchedMode, SchedStatus, SchedWord,
   TRACE_BASE, TRACE_ENTRIES, TRACE_WORDS, agentBase, agentDeadlineF64, type SchedStrategyValue,
 } from './layout.js';
 import type { Scheduler } from './scheduler.js';
@@ -25,6 +25,8 @@ export interface ControlledOptions {
   replay?: Int32Array;
   /** Replay: skip decisions that cannot be followed instead of stopping (minimisation). */
   lenient?: boolean;
+  /** Exhaustive: the agent of each of the first choice points (the search's branch). */
+  prefix?: readonly number[];
 }
 
 export const DEFAULT_DEPTH = 3;
@@ -71,8 +73,36 @@ export function initControlled(s: Scheduler, nrAgents: number, o: ControlledOpti
     i32[SchedWord.REPLAY_PAIRS] = o.replay.length >> 1;
     i32[SchedWord.REPLAY_LENIENT] = o.lenient ? 1 : 0;
   }
+  if (o.prefix) {
+    if (o.prefix.length > CHOICES_MAX) throw new Error(`the prefix has ${o.prefix.length} choice points; at most ${CHOICES_MAX} fit`);
+    i32.set(o.prefix, PREFIX_BASE);
+    i32[SchedWord.PREFIX_LEN] = o.prefix.length;
+  }
   i32[SchedWord.TURN] = nrAgents - 1;
   Atomics.store(i32, SchedWord.MODE, SchedMode.CONTROLLED);
+}
+
+/** A choice point of an exhaustive run: who decided, whether leaving it preempted it, who could run, who did. */
+export interface ChoicePoint {
+  step: number;
+  me: number;
+  preemptible: boolean;
+  /** Bit a: agent a could run there. */
+  mask: number;
+  pick: number;
+}
+
+/** The choice points an exhaustive run met, in order (undefined if there were more than fit). */
+export function recordedChoices(s: Scheduler): ChoicePoint[] | undefined {
+  if (s.i32[SchedWord.CHOICE_OVERFLOW]) return undefined;
+  const n = s.i32[SchedWord.CHOICES]!;
+  const out: ChoicePoint[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = CHOICE_BASE + CHOICE_WORDS * i;
+    const w = s.i32[at + 1]!;
+    out.push({ step: s.i32[at]!, me: w & ChoiceBits.ME_MASK, preemptible: (w & ChoiceBits.PREEMPTIBLE) !== 0, mask: s.i32[at + 2]!, pick: w >>> ChoiceBits.PICK_SHIFT });
+  }
+  return out;
 }
 
 /** The run-length decisions recorded so far (a copy). */

@@ -57,6 +57,12 @@ export const SchedWord = {
   TRACE_HEAD: 22,
   /** Number of PCT change points in use (d − 1). */
   PCT_POINTS: 23,
+  /** Exhaustive: choice points (decisions among two or more agents) this run met so far. */
+  CHOICES: 25,
+  /** Exhaustive: choice points whose agent the run takes from the prefix (at PREFIX_BASE). */
+  PREFIX_LEN: 26,
+  /** Exhaustive: 1 = more choice points than CHOICES_MAX (the scenario is too big to explore). */
+  CHOICE_OVERFLOW: 27,
 } as const;
 
 /** Float64 header words (indices into a Float64Array over the same buffer). */
@@ -71,9 +77,14 @@ export const SchedF64 = {
 
 export const SchedMode = { FREE: 0, CONTROLLED: 1 } as const;
 
-export const SchedStrategy = { RANDOM: 0, ROUNDROBIN: 1, PCT: 2, REPLAY: 3 } as const;
+/**
+ * EXHAUSTIVE: one run of a bounded depth-first search (stress-explore.ts): the agents of a prefix
+ * of choice points, then the running agent goes on while it can (else the next one in turn),
+ * every choice point recorded for the search to branch from.
+ */
+export const SchedStrategy = { RANDOM: 0, ROUNDROBIN: 1, PCT: 2, REPLAY: 3, EXHAUSTIVE: 4 } as const;
 export type SchedStrategyValue = (typeof SchedStrategy)[keyof typeof SchedStrategy];
-export const STRATEGY_NAMES = ['random', 'roundrobin', 'pct', 'replay'] as const;
+export const STRATEGY_NAMES = ['random', 'roundrobin', 'pct', 'replay', 'exhaustive'] as const;
 
 export const SchedStatus = {
   RUNNING: 0,
@@ -153,6 +164,21 @@ export const TOUCH_ENTRIES = 4096;
 export const TOUCH_WORDS = 5;
 /** PCT change points (step numbers, Float64). */
 export const PCT_MAX_POINTS = 64;
+/**
+ * Exhaustive: choice points a run may meet, each recorded as (step, who/what, eligible agents):
+ * CHOICE_WORDS words at CHOICE_BASE. Word 1 packs ChoiceBits; word 2 is the mask of agents that
+ * could run there, so the search supports at most EXPLORE_MAX_AGENTS agents.
+ */
+export const CHOICES_MAX = 1 << 17;
+export const CHOICE_WORDS = 3;
+export const EXPLORE_MAX_AGENTS = 31;
+/** Word 1 of a choice point: the agent deciding, whether leaving it is a preemption, the agent picked. */
+export const ChoiceBits = {
+  ME_MASK: 0x7f,
+  /** The deciding agent could go on (not blocked, not at a guest slice's forced yield). */
+  PREEMPTIBLE: 0x80,
+  PICK_SHIFT: 8,
+} as const;
 
 const HEADER_WORDS = 64;
 export const AGENTS_BASE = HEADER_WORDS;
@@ -161,8 +187,12 @@ export const LOG_BASE = AGENTS_BASE + MAX_AGENTS * AGENT_WORDS;
 export const REPLAY_BASE = LOG_BASE + 2 * LOG_PAIRS_MAX;
 export const TRACE_BASE = REPLAY_BASE + 2 * LOG_PAIRS_MAX;
 export const TOUCH_BASE = TRACE_BASE + TRACE_ENTRIES * TRACE_WORDS;
+/** Exhaustive: the choice points of this run. */
+export const CHOICE_BASE = TOUCH_BASE + TOUCH_ENTRIES * TOUCH_WORDS;
+/** Exhaustive: the prefix, one agent per choice point. */
+export const PREFIX_BASE = CHOICE_BASE + CHOICES_MAX * CHOICE_WORDS;
 /** Float64 index of the PCT change points. */
-export const PCT_F64_BASE = (TOUCH_BASE + TOUCH_ENTRIES * TOUCH_WORDS + 1) >> 1;
+export const PCT_F64_BASE = (PREFIX_BASE + CHOICES_MAX + 1) >> 1;
 export const SCHED_SAB_BYTES = (PCT_F64_BASE + PCT_MAX_POINTS) * 8;
 
 export function agentBase(agent: number): number {

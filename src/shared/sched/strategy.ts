@@ -5,7 +5,9 @@
  * lenient replay lets the running agent go on). The PRNG's state lives in the shared header so
  * the stream continues whichever agent decides.
  */
-import { AgentWord, PCT_F64_BASE, PointKind, REPLAY_BASE, SchedStatus, SchedStrategy, SchedWord } from './layout.js';
+import {
+  AgentWord, CHOICE_BASE, CHOICE_WORDS, CHOICES_MAX, ChoiceBits, PCT_F64_BASE, PREFIX_BASE, PointKind, REPLAY_BASE, SchedStatus, SchedStrategy, SchedWord,
+} from './layout.js';
 
 /** What a strategy reads and does of the scheduler (scheduler.ts's Scheduler). */
 export interface Decider {
@@ -33,6 +35,8 @@ export function pickNext(s: Decider, kind: number, nr: number, runnable: number)
   const skip = kind === PointKind.GUEST_SLICE && runnable > 1 ? s.me : -1;
   const ok = (a: number): boolean => a !== skip && s.runnable(a);
   switch (strategy) {
+    case SchedStrategy.EXHAUSTIVE:
+      return exploreNext(s, nr, skip);
     case SchedStrategy.ROUNDROBIN:
       for (let i = 1; i <= nr; i++) {
         const a = (s.me + i) % nr;
@@ -56,6 +60,42 @@ export function pickNext(s: Decider, kind: number, nr: number, runnable: number)
       return -1;
     }
   }
+}
+
+/**
+ * A choice point of the exhaustive search: the prefix's agent while the prefix lasts, then the
+ * running agent if it can go on, else the next eligible one after it. Every choice point is
+ * recorded (the deciding agent, whether leaving it preempts it, the eligible agents, the pick)
+ * for the search to branch from; a prefix agent that is not eligible is a divergence.
+ */
+function exploreNext(s: Decider, nr: number, skip: number): number {
+  const i32 = s.i32;
+  let mask = 0;
+  for (let a = 0; a < nr; a++) if (a !== skip && s.runnable(a)) mask |= 1 << a;
+  // One eligible agent (a guest slice's forced yield): no choice.
+  if ((mask & (mask - 1)) === 0) return 31 - Math.clz32(mask);
+  const me = s.me;
+  const preemptible = skip < 0 && s.runnable(me);
+  const i = i32[SchedWord.CHOICES]!;
+  let pick = -1;
+  if (i < i32[SchedWord.PREFIX_LEN]!) {
+    pick = i32[PREFIX_BASE + i]!;
+    if (pick < 0 || pick >= nr || ((mask >>> pick) & 1) === 0) return s.stop(SchedStatus.DIVERGED, pick);
+  } else if (preemptible) {
+    pick = me;
+  } else {
+    for (let k = 1; k <= nr && pick < 0; k++) if ((mask >>> ((me + k) % nr)) & 1) pick = (me + k) % nr;
+  }
+  if (i >= CHOICES_MAX) {
+    i32[SchedWord.CHOICE_OVERFLOW] = 1;
+    return pick;
+  }
+  const at = CHOICE_BASE + CHOICE_WORDS * i;
+  i32[at] = s.step | 0;
+  i32[at + 1] = me | (preemptible ? ChoiceBits.PREEMPTIBLE : 0) | (pick << ChoiceBits.PICK_SHIFT);
+  i32[at + 2] = mask;
+  i32[SchedWord.CHOICES] = i + 1;
+  return pick;
 }
 
 function replayNext(s: Decider, nr: number): number {
