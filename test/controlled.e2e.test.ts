@@ -69,7 +69,7 @@ describe('controlled mode', () => {
     const min = await mutantCli(tree.cli, ['replay', join(bundle, 'schedule.json'), '--minimize', '--budget', '12']);
     expect(min.stderr).toBe('');
     expect(min.code).toBe(0);
-    expect(min.stdout).toMatch(/minimised in \d+ replays: operations \d+ → \d+, preemptions (\d+) → (\d+)/);
+    expect(min.stdout).toMatch(/minimised in \d+ runs: CPUs \d+ → \d+, callers \d+ → \d+, operations \d+ → \d+, preemptions (\d+) → (\d+)/);
     const [, before, after] = /preemptions (\d+) → (\d+)/.exec(min.stdout)!;
     expect(Number(after)).toBeLessThanOrEqual(Number(before));
     expect(await replays(tree.cli, join(bundle, 'schedule.min.json'), 10)).toBe(10);
@@ -103,6 +103,36 @@ describe('controlled mode', () => {
     // The watchdog is 600 s: the whole run (boot included) ending within a minute shows it played no part.
     expect(wall).toBeLessThan(60_000);
   }, 100_000);
+
+  it('two hotplug tasks waiting for each other\'s CPU back off instead of livelocking (seed 103)', async () => {
+    // cpu_down(0) running on CPU 3 and cpu_down(3) running on CPU 0 each sleep until the
+    // other's CPU is free, and both retry the moment the other sleeps. With PCT's fixed
+    // priorities they met again on every retry until the step budget reported a livelock.
+    const r = await jhsim(['--cpus', '4', 'stress', '--callers', '3', '--iterations', '400', '--seed', '103', '--hotplug', '--fail-cpu-rate', '0.1', '--schedule', 'pct', '--depth', '2', '--step-budget', '3000', '--no-bundle', '--json'], { timeoutMs: 120_000 });
+    const j = JSON.parse(r.stdout) as { ok: boolean; operations: number; hangs: { what: string }[] };
+    expect(j.hangs.map((h) => h.what.split('\n')[0])).toEqual([]);
+    expect(j.operations).toBe(400);
+    expect(r.code).toBe(0);
+  }, 150_000);
+
+  it('minimisation shrinks the machine too: fewer callers and CPUs that fail the same way', async () => {
+    const tree = buildTree(ROOT, TMP, MUTANTS.find((m) => m.id === 'drv-enable-unlock-after-check')!);
+    const bundle = join(TMP, 'shrink');
+    const r = await mutantCli(tree.cli, ['--cpus', '4', 'stress', '--callers', '3', '--iterations', '200', '--seed', '1', '--schedule', 'pct', '--bundle', bundle, '--json']);
+    expect(r.code).toBe(1);
+    const file = join(bundle, 'schedule.json');
+    const min = await mutantCli(tree.cli, ['replay', file, '--minimize', '--budget', '30']);
+    expect(min.code).toBe(0);
+    const m = /minimised in \d+ runs: CPUs 4 → (\d+), callers 3 → (\d+), operations (\d+) → (\d+)/.exec(min.stdout)!;
+    expect(m, min.stdout).not.toBeNull();
+    const [cpus, callers] = [Number(m[1]), Number(m[2])];
+    expect(cpus < 4 || callers < 3, min.stdout).toBe(true);
+    // The smaller scenario is what the minimised file records and replays.
+    const small = JSON.parse(readFileSync(join(bundle, 'schedule.min.json'), 'utf8')) as { command: string };
+    expect(small.command).toContain(`--cpus ${cpus} --callers ${callers}`);
+    const rp = await mutantCli(tree.cli, ['replay', join(bundle, 'schedule.min.json')]);
+    expect(rp.stdout).toContain('replayed: the recorded failure again');
+  }, 200_000);
 
   it('replay refuses a schedule whose config changed, or a malformed file, with EINVAL and the field', async () => {
     const cfg = join(TMP, 'root.json');

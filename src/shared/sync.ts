@@ -13,7 +13,7 @@
  * and a wait whose condition does not hold blocks the agent on the word instead of sleeping:
  * only one CPU runs at a time, and the watchdog counts virtual time.
  */
-import { controlledWorker } from './sched/current.js';
+import { abortIfRunStopped, controlledWorker } from './sched/current.js';
 import { PointKind } from './sched/layout.js';
 
 /** A 32-bit word in a SharedArrayBuffer that can be waited on. */
@@ -112,6 +112,7 @@ export function waitUntil(policy: WaitPolicy, gen: Word, cond: () => boolean, wh
     if (irqs && policy.onIdle?.()) continue;
     const waited = performance.now() - start;
     if (waited > policy.watchdogMs) throw new HangError(policy.cpu, what, Math.round(waited));
+    abortIfRunStopped();
     Atomics.wait(gen.view, gen.index, g, SLICE_MS);
   }
 }
@@ -143,6 +144,7 @@ export function spinLock(policy: WaitPolicy, lock: Word, what: string): void {
     if (prev === 0) return;
     const waited = performance.now() - start;
     if (waited > policy.watchdogMs) throw new HangError(policy.cpu, what, Math.round(waited));
+    abortIfRunStopped();
     Atomics.wait(view, index, 2, SLICE_MS);
   }
 }

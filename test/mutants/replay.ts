@@ -76,7 +76,7 @@ export interface Minimized {
   message?: string;
 }
 
-const SUMMARY = /minimised in (\d+) replays: operations (\d+) → (\d+), preemptions (\d+) → (\d+)/;
+const SUMMARY = /minimised in (\d+) runs: CPUs \d+ → \d+, callers \d+ → \d+, operations (\d+) → (\d+), preemptions (\d+) → (\d+)/;
 
 /** `jhsim replay FILE --minimize --budget B -o FILE.min.json`, then replay the result `n` times. */
 export async function minimizeSchedule(cli: string, cwd: string, file: string, budget: number, n: number, capSeconds: number, timeoutMs: number): Promise<Minimized> {

@@ -173,6 +173,9 @@ export class CpuActor {
   /** A CPU that hung or stopped leaves the controlled scheduler's run (the others go on). */
   private leaveSchedule(): void {
     controlledWorker()?.exit();
+    // Out of the schedule for good: what the CPU does on its way out (sleepUntilShutdown
+    // signals SCHED_GEN) is no schedule point; a point would wait for a turn it never gets.
+    setJoined(false);
   }
 
   /**

@@ -58,10 +58,15 @@ export interface TaskMachine {
 /** How user space waits under the controlled scheduler (shared/sched/main-agent.ts). */
 export interface UserControl {
   wait(view: Int32Array, index: number, value: number): Promise<void>;
+  /** Resolves after `ms` of virtual time. */
+  sleep(ms: number): Promise<void>;
   /** A syscall begins / ends (the agent yields once every one in flight waits). */
   enter(): void;
   leave(): void;
 }
+
+/** Requeues of one task before it backs off (controlled mode; TaskQueue.backoff). */
+const BACKOFF_AFTER = 3;
 
 /** Posts syscalls as tasks to the root cell's CPUs and collects their results. */
 export class TaskQueue {
@@ -91,6 +96,7 @@ export class TaskQueue {
     // Every CPU the task was migrated off stays avoided: a task that must leave several CPUs
     // (cell create taking CPUs 0 and 1) would otherwise bounce between them forever.
     const avoid = new Set<number>(opts.avoid === undefined ? [] : [opts.avoid]);
+    let retries = 0;
     for (;;) {
       await this.hangReportsIn();
       this.checkBroken();
@@ -116,7 +122,23 @@ export class TaskQueue {
       if (migrate) avoid.add(migrate - 1);
       this.release(cpu);
       await this.wait(buf, index, value, 20);
+      await this.backoff(caller, ++retries);
     }
+  }
+
+  /**
+   * Under the controlled scheduler, a task that keeps being requeued waits a little virtual time
+   * before its next try, more each time and different per caller. Two hotplug tasks that each
+   * wait for the other's CPU (cpu_down of 0 running on 3 while cpu_down of 3 runs on 0) both
+   * retry the moment the other sleeps; with a fixed order of agents they would meet again on
+   * every retry, for ever. Real threads have the 20-ms poll and the host's jitter instead.
+   */
+  private async backoff(caller: number, retries: number): Promise<void> {
+    const control = this.m.control();
+    if (!control || retries < BACKOFF_AFTER) return;
+    const span = 2 ** Math.min(retries - BACKOFF_AFTER + 1, 10);
+    const us = 1 + ((Math.imul(caller + 1, 0x9e3779b1) ^ Math.imul(retries, 0x85ebca6b)) >>> 0) % span;
+    await control.sleep(us / 1000);
   }
 
   /** A CPU is HUNG in shared memory but its report (a worker message) has not arrived: wait for it, briefly. */

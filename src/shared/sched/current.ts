@@ -3,7 +3,8 @@
  * booted for controlled mode (and on the main thread for the virtual clock). The sync layer and
  * the clock look here; with no handle, or in free mode, they behave as before.
  */
-import type { Scheduler } from './scheduler.js';
+import { SchedAbort, type Scheduler } from './scheduler.js';
+import { SchedStatus } from './layout.js';
 
 let current: Scheduler | undefined;
 /** True on a CPU worker, whose waits block synchronously (the main thread's are async). */
@@ -29,4 +30,15 @@ export function controlledWorker(): Scheduler | undefined {
 /** The scheduler when the machine runs controlled (any thread), else undefined. */
 export function controlledScheduler(): Scheduler | undefined {
   return current !== undefined && current.controlled ? current : undefined;
+}
+
+/**
+ * Throws SchedAbort on a worker whose controlled run stopped (deadlock, livelock, divergence):
+ * the scheduler is free-running again then, and a CPU that was between schedule points must not
+ * go on into a host-time wait of its own (the run is over; the machine shuts down next).
+ */
+export function abortIfRunStopped(): void {
+  if (!blocking || !joined || current === undefined) return;
+  const st = current.status;
+  if (st !== SchedStatus.RUNNING && st !== SchedStatus.ENDED) throw new SchedAbort(st);
 }

@@ -18,6 +18,9 @@ interface Waiter extends SchedWait {
   reject: (e: Error) => void;
 }
 
+/** Host ms the CPU threads may take to join a controlled run (at least; --watchdog if longer). */
+const JOIN_WATCHDOG_MS = 60_000;
+
 /** A controlled run stopped: deadlock, livelock, divergence or an agent that stopped answering. */
 export class ScheduleStopped extends Error {
   constructor(
@@ -78,11 +81,14 @@ export class MainAgent {
    */
   async awaitJoined(nrCpus: number, kick: (cpu: number) => void): Promise<void> {
     const t0 = performance.now();
+    // Joining waits for host threads to be scheduled, not for anything simulated: on a loaded
+    // host that took more than the 10-s default watchdog, so the limit here is a minute at least.
+    const limit = Math.max(this.watchdogMs, JOIN_WATCHDOG_MS);
     for (;;) {
       const j = Atomics.load(this.s.i32, SchedWord.JOINED);
       if (j >= nrCpus) return;
       const missing = Array.from({ length: nrCpus }, (_, a) => a).filter((a) => this.s.agentWord(a, AgentWord.STATE) === AgentState.FREE);
-      if (performance.now() - t0 > this.watchdogMs) throw new Error(`controlled mode: CPU ${missing.join(', ')} did not join within ${this.watchdogMs} ms`);
+      if (performance.now() - t0 > limit) throw new Error(`controlled mode: CPU ${missing.join(', ')} did not join within ${limit} ms`);
       for (const cpu of missing) kick(cpu);
       const r = Atomics.waitAsync(this.s.i32, SchedWord.JOINED, j, 50);
       if (r.async) await r.value;
