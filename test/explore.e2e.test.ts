@@ -81,6 +81,16 @@ describe('exhaustive exploration', () => {
     expect(rp.stdout).toContain('replayed: the recorded failure again');
   }, 300_000);
 
+  it('a run on CPU threads kept from an earlier run is the run a fresh process gives', async () => {
+    // A campaign's pool threads boot each run on the previous run's CPU threads.
+    const args = ['--cpus', '4', 'stress', '--callers', '2', '--iterations', '40', '--schedule', 'pct', '--json'];
+    const camp = JSON.parse((await jhsim([...args, '--seed', '1', '--runs', '4'], { timeoutMs: 120_000 })).stdout) as { runs: { seed: number; ops: unknown[]; controlled: { steps: number; preemptions: number } }[] };
+    const one = JSON.parse((await jhsim([...args, '--seed', '4'], { timeoutMs: 120_000 })).stdout) as { ops: unknown[]; controlled: { steps: number; preemptions: number } };
+    const r = camp.runs.find((x) => x.seed === 4)!;
+    expect(r.ops).toEqual(one.ops);
+    expect([r.controlled.steps, r.controlled.preemptions]).toEqual([one.controlled.steps, one.controlled.preemptions]);
+  }, 200_000);
+
   it('refuses bad combinations with EINVAL before it boots anything', async () => {
     const cases: [string[], RegExp][] = [
       [['stress', '--delay-bound', '1'], /--delay-bound 1: only --schedule exhaustive has a delay bound/],
