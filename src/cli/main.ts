@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Errno, ErrnoError } from '../shared/errno.js';
+import { ExploreDiverged } from '../shared/sched/explore.js';
 import { ConfigError, adaptRootCpuSet, configToJson, loadCellConfig, loadSystemConfig } from '../shared/config/index.js';
 import { buildFirmwareImage } from '../actors/hypervisor/core/firmware.js';
 import { runBench } from './bench/bench.js';
@@ -333,7 +334,7 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof ExploreDiverged) {
       process.stderr.write(`jhsim: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof ErrnoError) {

@@ -6,7 +6,7 @@
  * space is exhausted, and says which.
  */
 import { SchedStrategy } from '../../shared/sched/layout.js';
-import { BoundedSearch, type BoundKind } from '../../shared/sched/explore.js';
+import { BoundedSearch, ExploreDiverged, type BoundKind } from '../../shared/sched/explore.js';
 import type { ThreadKeeper } from '../../actors/cpu/cpu-threads.js';
 import { stress, type StressOptions, type StressResult } from './stress.js';
 import type { GlobalOptions } from '../machine-options.js';
@@ -65,6 +65,9 @@ export async function explore(o: Omit<StressOptions, 'onProgress'>, l: ExploreLi
       out.operations += res.operations;
       l.onSchedule?.(out.schedules);
       outcomes.add(res.ops.map((x) => `${x.caller}:${x.op}:${x.ret}`).join(' '));
+      // A prefix agent that could not run (strategy.ts exploreNext) is the scenario's fault, not a bug found.
+      const stop = res.controlled?.stop?.[0];
+      if (stop?.startsWith('the replayed schedule diverged')) throw new ExploreDiverged(prefix.length, `schedule ${out.schedules}: ${stop}`);
       if (res.violations.length || res.hangs.length) {
         out.stoppedBy = 'failure';
         out.failure = res;

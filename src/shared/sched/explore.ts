@@ -24,11 +24,16 @@ interface Frame extends ChoicePoint {
 
 /** A run met other choice points inside its prefix than the run that produced the prefix. */
 export class ExploreDiverged extends Error {
-  constructor(readonly index: number, want: ChoicePoint, got: ChoicePoint | undefined) {
-    super(
-      `choice point ${index} of the prefix differs from the run that produced it (expected agent ${want.me} deciding among ${maskText(want.mask)} at point ${want.step}, got ${got ? `agent ${got.me} among ${maskText(got.mask)} at point ${got.step}` : 'none'}): the scenario is not deterministic`,
-    );
+  constructor(readonly index: number, detail: string) {
+    super(`exhaustive search: ${detail}: the scenario is not deterministic, so its schedules cannot be enumerated`);
     this.name = 'ExploreDiverged';
+  }
+
+  static at(index: number, want: ChoicePoint, got: ChoicePoint | undefined): ExploreDiverged {
+    return new ExploreDiverged(
+      index,
+      `choice point ${index} of the prefix differs from the run that produced it (expected agent ${want.me} deciding among ${maskText(want.mask)} at point ${want.step}, got ${got ? `agent ${got.me} among ${maskText(got.mask)} at point ${got.step}` : 'none'})`,
+    );
   }
 }
 
@@ -96,7 +101,7 @@ export class BoundedSearch {
     for (let k = 0; k < p.length; k++) {
       const f = this.stack[k]!;
       const c = choices[k];
-      if (!c || c.step !== f.step || c.me !== f.me || c.mask !== f.mask || c.preemptible !== f.preemptible || c.pick !== p[k]) throw new ExploreDiverged(k, f, c);
+      if (!c || c.step !== f.step || c.me !== f.me || c.mask !== f.mask || c.preemptible !== f.preemptible || c.pick !== p[k]) throw ExploreDiverged.at(k, f, c);
     }
     this.runs++;
     this.maxChoices = Math.max(this.maxChoices, choices.length);
