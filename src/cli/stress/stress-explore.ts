@@ -1,6 +1,7 @@
 /**
  * `jhsim stress --schedule exhaustive`: every schedule of a small scenario with at most
- * `--preemption-bound` preemptions, one controlled run each (shared/sched/explore.ts), on CPU
+ * `--preemption-bound` preemptions (or `--delay-bound` delays), one controlled run each
+ * (shared/sched/explore.ts), on CPU
  * threads kept from run to run. Stops at the first failing schedule (its failure bundle and
  * schedule file replay it like any controlled run's), at `--max-schedules`, or when the state
  * space is exhausted, and says which.
