@@ -12,8 +12,14 @@ export class CpuThreads {
 
   constructor(workers: Worker[]) {
     this.list = workers;
-    // Idle threads do not keep the process alive.
-    for (const w of workers) w.unref();
+    for (const w of workers) {
+      // Idle threads do not keep the process alive; an idle thread's error (nothing runs there)
+      // must not be an unhandled 'error' event: the next machine boots new threads instead.
+      w.unref();
+      w.on('error', () => {
+        if (this.list?.includes(w)) void this.terminate();
+      });
+    }
   }
 
   get size(): number {
