@@ -25,6 +25,9 @@ export const KNOWN_MODES: Record<string, readonly string[]> = {
   pct: ['--schedule', 'pct'],
   random: ['--schedule', 'random'],
   roundrobin: ['--schedule', 'roundrobin'],
+  // One "run" is a whole search of a small scenario (the profile's operations cut to 6): every
+  // schedule within 2 delays, 300 at most.
+  exhaustive: ['--schedule', 'exhaustive', '--delay-bound', '2', '--max-schedules', '300', '--iterations', '6'],
 };
 
 /** The fixed budget every mutant (and the baseline) gets per mode. */

@@ -122,7 +122,9 @@ export async function runExplore(g: GlobalOptions, o: StressCliOptions, p: Parse
   if (o.json) {
     const { failure: _f, failurePrefix, ...rest } = r;
     const failure = f ? { violations: f.violations, hangs: f.hangs, ops: f.ops, preemptions: f.controlled?.preemptions, prefix: failurePrefix } : undefined;
-    process.stdout.write(`${JSON.stringify({ seed: p.seed, rerun, ...rest, verdict, ...(failure ? { failure } : {}), ...(bundle ? { bundle: bundle.dir, replay: bundle.replay } : {}), ok: !f })}\n`);
+    // violations and hangs at the top, as stress --json has them (the failing schedule's).
+    const top = { violations: f?.violations ?? [], hangs: f?.hangs ?? [], ...(f?.firstFailure ? { firstFailure: f.firstFailure } : {}), ...(f?.controlled ? { controlled: { strategy: 'exhaustive', steps: f.controlled.steps, preemptions: f.controlled.preemptions } } : {}) };
+    process.stdout.write(`${JSON.stringify({ seed: p.seed, rerun, ...rest, verdict, ...top, ...(failure ? { failure } : {}), ...(bundle ? { bundle: bundle.dir, replay: bundle.replay } : {}), ok: !f })}\n`);
     return f ? 1 : 0;
   }
   const out: string[] = [];
