@@ -11,10 +11,11 @@ import type { GlobalOptions } from '../machine-options.js';
 import { stress, type StressResult } from './stress.js';
 import { campaign } from './stress-campaign.js';
 import { runExplore } from './stress-explore.js';
+import { saveRun } from './stress-save.js';
 import type { ControlledOptions } from '../../shared/sched/control.js';
 import { parseStress, rerunCommand, type ParsedStress, type StressCliOptions } from './stress-options.js';
 import { defaultBundleDir, writeBundle } from '../replay/bundle.js';
-import { makeScheduleFile, writeScheduleFile } from '../replay/schedule-file.js';
+import { makeScheduleFile } from '../replay/schedule-file.js';
 import { DEFAULT_DEPTH, figuresLine } from '../../shared/sched/control.js';
 import { SchedStrategy } from '../../shared/sched/layout.js';
 
@@ -78,9 +79,7 @@ export async function runStress(g: GlobalOptions, o: StressCliOptions, replay?: 
   delete res.profile;
   replay?.onResult?.(res);
   const failed = res.violations.length > 0 || res.hangs.length > 0;
-  const schedFile = res.controlled ? makeScheduleFile(g, { ...o, seed: String(seed) }, rerun, res) : undefined;
-  if (schedFile && o.record !== undefined) writeScheduleFile(o.record, schedFile);
-  const bundle = failed && o.bundle !== false && !replay ? writeBundle(o.bundle ?? defaultBundleDir(seed, o.schedule), res, rerun, schedFile) : undefined;
+  const bundle = saveRun(g, o, seed, rerun, res, failed && !replay);
   if (o.json) {
     const { durationMs, controlled, snapshot: _snapshot, ...rest } = res;
     // A controlled run's JSON is a function of its options: no host time in it.

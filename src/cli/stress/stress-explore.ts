@@ -13,8 +13,7 @@ import { stress, type StressOptions, type StressResult } from './stress.js';
 import type { GlobalOptions } from '../machine-options.js';
 import { rerunCommand, type ParsedStress, type StressCliOptions } from './stress-options.js';
 import { progressBar } from '../progress.js';
-import { makeScheduleFile, writeScheduleFile } from '../replay/schedule-file.js';
-import { defaultBundleDir, writeBundle } from '../replay/bundle.js';
+import { saveRun } from './stress-save.js';
 import { figuresLine } from '../../shared/sched/control.js';
 
 export interface ExploreLimits {
@@ -108,9 +107,7 @@ export async function runExplore(g: GlobalOptions, o: StressCliOptions, p: Parse
     bar?.stop();
   }
   const f = r.failure;
-  const schedFile = f?.controlled ? makeScheduleFile(g, { ...o, seed: String(p.seed) }, rerun, f) : undefined;
-  if (schedFile && o.record !== undefined) writeScheduleFile(o.record, schedFile);
-  const bundle = f && o.bundle !== false ? writeBundle(o.bundle ?? defaultBundleDir(p.seed, 'exhaustive'), f, rerun, schedFile) : undefined;
+  const bundle = f ? saveRun(g, o, p.seed, rerun, f, true) : undefined;
   const rate = (r.schedules * 1000) / Math.max(1, r.durationMs);
   const verdict = r.exhausted
     ? `the state space is exhausted: every schedule with at most ${bound} ${unit}${bound === 1 ? '' : 's'} ran`

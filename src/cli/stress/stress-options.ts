@@ -97,7 +97,7 @@ export function parseStress(g: GlobalOptions, o: StressCliOptions, seedDefault: 
     };
     if (board.cpus + 1 > EXPLORE_MAX_AGENTS) throw new ErrnoError(Errno.EINVAL, `--schedule exhaustive: ${board.cpus} CPUs; the search handles at most ${EXPLORE_MAX_AGENTS - 1} (a small scenario is what it can exhaust)`);
     if (runs > 1) throw new ErrnoError(Errno.EINVAL, `--runs ${runs}: --schedule exhaustive is one search, not a campaign of seeds; drop --runs`);
-  } else if (o.preemptionBound !== undefined || o.maxSchedules !== undefined || o.delayBound !== undefined) {
+  } else {
     if (o.delayBound !== undefined) throw new ErrnoError(Errno.EINVAL, `--delay-bound ${o.delayBound}: only --schedule exhaustive has a delay bound`);
     // commander fills the defaults in; only a value typed by the user is refused.
     if ((o.preemptionBound ?? String(DEFAULT_PREEMPTION_BOUND)) !== String(DEFAULT_PREEMPTION_BOUND)) throw new ErrnoError(Errno.EINVAL, `--preemption-bound ${o.preemptionBound}: only --schedule exhaustive has a preemption bound`);

@@ -94,7 +94,6 @@ export async function stress(o: StressOptions): Promise<StressResult> {
   const exp: Expectations = { rootCpus: Array.from({ length: o.board.cpus }, (_, i) => i), enabledByResults: 0, cells: !!o.cells };
   const controlled = o.schedule !== undefined;
   const m = await Machine.boot({ board: o.board, firmware: o.firmware, seed: o.seed, watchdogMs: o.watchdogMs, delayPpm: controlled ? 0 : o.delayPpm, delayMaxUs: 200, isolation: o.isolation, upstreamRaces: o.upstreamRaces, profile: o.profile, controlled, threads: o.threads?.threads });
-  if (o.threads) o.threads.threads = undefined;
   const recording = o.profile ? new ProfileCollector(m).start() : undefined;
   const t0 = performance.now();
   // ms on the run's clock, to the µs: virtual in controlled mode (the scheduler's, whatever mode it is in now).
