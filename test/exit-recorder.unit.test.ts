@@ -173,6 +173,35 @@ describe('exit recorder', () => {
     expect(n.timed).toBe(64 + Math.floor(10_000 / SAMPLE_EVERY));
   });
 
+  it('counts untimed exits of more causes than it keeps at hand exactly, across publishes in between', () => {
+    const { rec, drain } = ring();
+    const kind = exitKind(1, 0x24);
+    // A pseudo-random mix of seven causes (two of them differ only in the cell), with state
+    // records and flushes that publish at arbitrary points.
+    const want = new Map<string, number>();
+    let x = 12345;
+    for (let i = 0; i < 30_000; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const c = (x >>> 8) % 7;
+      const cell = c === 6 ? 4 : 3;
+      const detail = 0x8f00000 + (c % 6) * 4;
+      const aux = 4 | (c & 1 ? 16 : 0);
+      rec.untimedExit(kind, cell, detail, aux);
+      const key = `${cell}/${detail}/${aux}`;
+      want.set(key, (want.get(key) ?? 0) + 1);
+      if ((x >>> 4) % 97 === 0) rec.state(4, 3);
+      else if ((x >>> 4) % 89 === 0) rec.flush();
+    }
+    const r = drain.drain()[1]!.records;
+    const got = new Map<string, number>();
+    for (let o = 0; o < r.length; o += REC_SLOTS) {
+      if (r[o + RecSlot.KIND] === RecKind.STATE) continue;
+      const key = `${r[o + RecSlot.CELL]}/${r[o + RecSlot.DETAIL]}/${r[o + RecSlot.AUX]}`;
+      got.set(key, (got.get(key) ?? 0) + r[o + RecSlot.EXITS]!);
+    }
+    expect(new Map([...got].sort())).toEqual(new Map([...want].sort()));
+  });
+
   it('an exit nested in another is timed and recorded on its own; the outer one keeps its cause', () => {
     const { rec, drain } = ring();
     exit(rec, 64);

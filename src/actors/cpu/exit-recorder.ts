@@ -101,6 +101,22 @@ export class ExitRecorder {
    */
   private merged = 0;
   private readonly mergeAt = new Int32Array(MERGE_SLOTS);
+  /**
+   * untimedExit's two last causes (kind -1: none): their records' Float64 indexes, their keys
+   * and the exits counted here and not yet added to the record's EXITS (dropHits adds them).
+   */
+  private hit0At = -1;
+  private hit0Kind = -1;
+  private hit0Cell = 0;
+  private hit0Detail = 0;
+  private hit0Aux = 0;
+  private hit0Exits = 0;
+  private hit1At = -1;
+  private hit1Kind = -1;
+  private hit1Cell = 0;
+  private hit1Detail = 0;
+  private hit1Aux = 0;
+  private hit1Exits = 0;
 
   constructor(
     sab: SharedArrayBuffer,
@@ -207,7 +223,42 @@ export class ExitRecorder {
    * exits (trap-dispatch.ts), where those cost as much as the access itself.
    */
   untimedExit(kind: number, cell: number, detail: number, aux: number): void {
-    this.merge(kind, cell, detail, aux, 0);
+    // The two causes merged last, compared in fields: a flood alternates a register's read and
+    // write, and a search through the records (merge) costs a tenth of a trapped access.
+    if (detail === this.hit0Detail && aux === this.hit0Aux && kind === this.hit0Kind && cell === this.hit0Cell) {
+      this.hit0Exits++;
+      return;
+    }
+    if (detail === this.hit1Detail && aux === this.hit1Aux && kind === this.hit1Kind && cell === this.hit1Cell) {
+      this.hit1Exits++;
+      return;
+    }
+    const at = this.merge(kind, cell, detail, aux, 0);
+    if (at < 0) return;
+    // The older cause leaves the fields: its exits go to its record.
+    if (this.hit1At >= 0) this.f64[this.hit1At + EXITS]! += this.hit1Exits;
+    this.hit1At = this.hit0At;
+    this.hit1Kind = this.hit0Kind;
+    this.hit1Cell = this.hit0Cell;
+    this.hit1Detail = this.hit0Detail;
+    this.hit1Aux = this.hit0Aux;
+    this.hit1Exits = this.hit0Exits;
+    this.hit0At = at;
+    this.hit0Kind = kind;
+    this.hit0Cell = cell;
+    this.hit0Detail = detail;
+    this.hit0Aux = aux;
+    this.hit0Exits = 0;
+  }
+
+  /** Adds the exits counted in the fields to their records and forgets both causes (records are final once published). */
+  private dropHits(): void {
+    const f = this.f64;
+    if (this.hit0At >= 0) f[this.hit0At + EXITS]! += this.hit0Exits;
+    if (this.hit1At >= 0) f[this.hit1At + EXITS]! += this.hit1Exits;
+    this.hit0At = this.hit1At = -1;
+    this.hit0Kind = this.hit1Kind = -1;
+    this.hit0Exits = this.hit1Exits = 0;
   }
 
   /** The CPU's state changed to `state` (CpuState). */
@@ -258,16 +309,16 @@ export class ExitRecorder {
 
   /**
    * An untimed exit: one more of its cause, or a new record for a new cause, whose T0 is the end
-   * of the last timed exit.
+   * of the last timed exit. Returns the record's Float64 index (-1: the ring was full).
    */
-  private merge(kind: number, cell: number, detail: number, aux: number, count: number): void {
+  private merge(kind: number, cell: number, detail: number, aux: number, count: number): number {
     const f = this.f64;
     let n = this.merged;
     for (let i = 0; i < n; i++) {
       const at = this.mergeAt[i]!;
       if (f[at + AUX] === aux && f[at + DETAIL] === detail && f[at + KIND] === kind && f[at + CELL] === cell && f[at + COUNT] === count) {
         f[at + EXITS]!++;
-        return;
+        return at;
       }
     }
     if (n === MERGE_SLOTS) {
@@ -275,7 +326,7 @@ export class ExitRecorder {
       n = 0;
     }
     const o = this.reserve();
-    if (o < 0) return;
+    if (o < 0) return -1;
     f[o + KIND] = kind;
     f[o + T0] = this.lastEnd;
     f[o + DUR] = NOT_TIMED;
@@ -286,6 +337,7 @@ export class ExitRecorder {
     f[o + EXITS] = 1;
     this.mergeAt[n] = o;
     this.merged = n + 1;
+    return o;
   }
 
   /** The current exit, timed, ends now: a record of its own. */
@@ -342,6 +394,7 @@ export class ExitRecorder {
 
   /** One store publishes all records written; those merged into are final from then on. */
   private publish(): void {
+    if (this.hit0Kind !== -1) this.dropHits();
     this.merged = 0;
     if (this.pending === 0) return;
     this.head = (this.head + this.pending) | 0;
