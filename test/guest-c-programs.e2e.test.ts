@@ -39,8 +39,12 @@ describe('C programs with FP/SIMD: jhsim prints what qemu-aarch64 prints', () =>
   it('realbench (the bench\'s real-code workload) under guest run: its checksum line is qemu-aarch64\'s', async () => {
     const r = await jhsim(['guest', 'run', join(PROGS, 'realbench.elf'), '--json', '--timeout', '150']);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { output: string };
+    const j = JSON.parse(r.stdout) as { output: string; cpus: { instructions: number; blocks: number }[] };
     expect(j.output.split('\n')[0]).toBe(expected('realbench').trim());
+    // The engine's count of translated blocks entered: hot code runs translated, a block holds
+    // several instructions (the bench reports instructions per block entered from these).
+    expect(j.cpus[0]!.blocks).toBeGreaterThan(j.cpus[0]!.instructions / 64);
+    expect(j.cpus[0]!.blocks).toBeLessThan(j.cpus[0]!.instructions / 2);
     expect(j.output).toMatch(/^realbench: \d+ ticks per iteration at 62500000 Hz$/m);
     expect(j.output).toMatch(/^realbench: \d+ ticks per iteration after the first 50$/m);
   });

@@ -263,6 +263,9 @@ export class CpuActor {
     const n = this.guest!.retired;
     Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_LO), n % 0x1_0000_0000);
     Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_HI), Math.floor(n / 0x1_0000_0000));
+    const b = this.guest!.jit.stats.blocks;
+    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_BLOCKS_LO), b % 0x1_0000_0000);
+    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_BLOCKS_HI), Math.floor(b / 0x1_0000_0000));
     publishGuestState(this.c, this.guest!);
   }
 

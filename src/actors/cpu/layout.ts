@@ -103,6 +103,9 @@ export const CpuWord = {
   GUEST_VEC_FAR_HI: 55,
   /** The instruction word at ELR_EL1 (-1 if it cannot be fetched). */
   GUEST_VEC_INSN: 56,
+  /** Translated blocks the guest engine entered since its reset (lo/hi), published with GUEST_INSNS. */
+  GUEST_BLOCKS_LO: 57,
+  GUEST_BLOCKS_HI: 58,
 } as const;
 
 /** CpuWord.GUEST_CMD values. */

@@ -284,6 +284,12 @@ export class Machine {
       (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_LO)) >>> 0);
   }
 
+  /** Translated blocks `cpu`'s guest engine entered (published with guestRetired). */
+  guestBlocks(cpu: number): number {
+    return (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_BLOCKS_HI)) >>> 0) * 0x1_0000_0000 +
+      (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_BLOCKS_LO)) >>> 0);
+  }
+
   /** Resolves when some CPU's scheduling state changes (or after timeoutMs, virtual in a controlled run). */
   async waitSched(timeoutMs: number): Promise<void> {
     const g = machineWord(this.nr, MachineWord.SCHED_GEN);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { BoardSchema, DEFAULT_BOARD } from '../../actors/cpu/board.js';
 import { DEFAULT_GUEST_CONFIG, runGuest } from '../commands/guest-run.js';
 import { PACKAGE_ROOT, resolveUserPath } from '../paths.js';
+import { type EngineProfile, formatEngineProfile, profileEngine } from './bench-engine-profile.js';
 
 export interface RealCodeRow {
   program: string;
@@ -21,6 +22,11 @@ export interface RealCodeRow {
   jhsim_iterations: number;
   /** Guest instructions per second over the whole jhsim run (one CPU). */
   jhsim_insns_per_s: number;
+  /** Translated blocks entered per second over the whole run, and instructions per block entered. */
+  jhsim_blocks_per_s: number;
+  jhsim_insns_per_block: number;
+  /** Where the engine's time goes (a run of its own under --cpu-prof); undefined if that run failed. */
+  engine?: EngineProfile;
   /** jhsim's first output line equals qemu-aarch64's for the same iterations. */
   output_matches: boolean;
   /** Undefined without qemu-aarch64. */
@@ -68,9 +74,13 @@ export async function measureRealCode(): Promise<RealCodeRow> {
     jhsim_us_per_iter: round(j.usPerIter),
     jhsim_iterations: j.iterations,
     jhsim_insns_per_s: Math.round(r.cpus[0]!.instructions / (r.durationMs / 1000)),
+    jhsim_blocks_per_s: Math.round(r.cpus[0]!.blocks / (r.durationMs / 1000)),
+    jhsim_insns_per_block: round(r.cpus[0]!.instructions / Math.max(1, r.cpus[0]!.blocks)),
     output_matches: j.first === expected,
     jhsim_steady_us_per_iter: round(j.steadyUsPerIter),
   };
+  const engine = profileEngine(join(DIR, 'realbench.elf'));
+  if (engine) row.engine = engine;
   if (spawnSync('qemu-aarch64', ['--version'], { stdio: 'ignore' }).status !== 0) return row;
   const q = spawnSync('qemu-aarch64', [join(DIR, 'realbench.linux.elf')], { encoding: 'utf8', timeout: 120_000 });
   const qj = q.status === 0 ? parseRealbench(q.stdout) : undefined;
@@ -92,6 +102,8 @@ export function formatRealCode(r: RealCodeRow): string {
     ? 'qemu-aarch64 not installed: no comparison'
     : `qemu-aarch64 ${r.qemu_us_per_iter} µs per iteration (${r.qemu_iterations} iterations), ${r.qemu_steady_us_per_iter} after the first quarter; ` +
       `jhsim ÷ qemu ${r.ratio} over the whole runs, ${r.steady_ratio} after the warm-up (target ≤ 3: ${r.steady_ratio! <= 3 ? 'met' : 'MISSED'})`;
-  return `real code, ${r.program}: jhsim ${r.jhsim_us_per_iter} µs per iteration (${r.jhsim_iterations} iterations, ${(r.jhsim_insns_per_s / 1e6).toFixed(1)} M insns/s), ` +
-    `${r.jhsim_steady_us_per_iter} after the first quarter, output ${r.output_matches ? 'matches' : 'DIFFERS from'} qemu-aarch64's; ${q}\n`;
+  return `real code, ${r.program}: jhsim ${r.jhsim_us_per_iter} µs per iteration (${r.jhsim_iterations} iterations, ${(r.jhsim_insns_per_s / 1e6).toFixed(1)} M insns/s, ` +
+    `${(r.jhsim_blocks_per_s / 1e6).toFixed(2)} M translated blocks entered/s, ${r.jhsim_insns_per_block} instructions per block entered), ` +
+    `${r.jhsim_steady_us_per_iter} after the first quarter, output ${r.output_matches ? 'matches' : 'DIFFERS from'} qemu-aarch64's; ${q}\n` +
+    (r.engine ? formatEngineProfile(r.engine) : 'engine profile: the run under --cpu-prof failed\n');
 }

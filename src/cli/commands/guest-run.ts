@@ -81,6 +81,8 @@ export interface GuestCpuReport {
   cpu: number;
   status: (typeof GUEST_STATUS_NAMES)[number];
   instructions: number;
+  /** Translated blocks entered (jit.ts JitStats.blocks): instructions ÷ blocks is the engine's work per dispatch. */
+  blocks: number;
   vmexits: Record<string, number>;
 }
 
@@ -213,6 +215,7 @@ async function guestBody(o: GuestRunOptions, m: Machine, image: GuestImage, sys:
       cpu,
       status: GUEST_STATUS_NAMES[m.guestStatus(cpu)] ?? 'none',
       instructions: m.guestRetired(cpu),
+      blocks: m.guestBlocks(cpu),
       vmexits: vmexits(m, cpu) ?? {},
     }));
     const total = cpus.reduce((a, c) => a + c.instructions, 0);
@@ -307,7 +310,9 @@ export async function guestRunCli(board: Board, file: string, o: GuestCliOptions
     for (const c of r.cpus) t.push([c.cpu, c.status, c.instructions, ...names.map((n) => c.vmexits[n] ?? 0), otherExits(c.vmexits)]);
     io.out(`${t.toString()}\n${OTHER_NOTE}\n`);
     const total = r.cpus.reduce((a, c) => a + c.instructions, 0);
+    const blocks = r.cpus.reduce((a, c) => a + c.blocks, 0);
     io.out(`${total} instructions in ${(r.durationMs / 1000).toFixed(3)} s (${(r.instructionsPerSecond / 1e6).toFixed(2)} M/s over ${r.cpus.length} CPUs), entry 0x${r.entry.toString(16)} (${r.format})\n`);
+    if (blocks) io.out(`${blocks} translated blocks entered (${(blocks / (r.durationMs / 1000) / 1e6).toFixed(2)} M/s, ${(total / blocks).toFixed(1)} instructions per block entered, interpreter runs included)\n`);
     if (r.controlled) io.out(`${figuresLine(r.controlled)}\n`);
   }
   if (r.timedOut) {

@@ -85,6 +85,11 @@ export interface JitStats {
   compiled: number;
   /** Instructions retired inside translated blocks. */
   translated: number;
+  /**
+   * Translated blocks entered from the dispatcher (a block that loops inside its function
+   * counts once per call, a followed direct branch or side exit adds nothing).
+   */
+  blocks: number;
   /** Instructions the interpreter ran (cold starts, leaves, bails). */
   interpreted: number;
   /** Pages whose blocks were dropped by a store into their code. */
@@ -105,7 +110,7 @@ export class Translator {
   private readonly rt: JitRuntime;
   /** Set when the last run() ended at a trap whose outcome stops the CPU (see setTrap). */
   stopped = false;
-  readonly stats: JitStats = { compiled: 0, translated: 0, interpreted: 0, codeWrites: 0 };
+  readonly stats: JitStats = { compiled: 0, translated: 0, blocks: 0, interpreted: 0, codeWrites: 0 };
   /** The exception that ended the last run(), if any. */
   exception: StepException | undefined;
 
@@ -199,6 +204,7 @@ export class Translator {
         const k = b.fn(s, R, M, X, max - n);
         n += k;
         this.stats.translated += k;
+        this.stats.blocks++;
         if (M.bail === 0) {
           prev = b;
           continue;
