@@ -44,7 +44,21 @@ function zero(v: BankViews, start: number, end: number): void {
 
 /** Zeroing this much or more compares before it writes (PhysicalMemory.fill). */
 const SPARSE_ZERO_MIN = 64 * 1024;
-const ZERO_CHUNK = Buffer.alloc(4096);
+const ZERO_CHUNK = Buffer.alloc(SPARSE_ZERO_MIN);
+const ZERO_PAGE = 4096;
+
+/**
+ * Zero the chunks of [start, end) that are not zero yet: a chunk compared unequal is looked at
+ * again page by page (each Buffer.compare call has its own overhead, most chunks are zero).
+ */
+function zeroSparse(v: BankViews, start: number, end: number, chunk: number): void {
+  for (let o = start; o < end; o += chunk) {
+    const n = Math.min(chunk, end - o);
+    if (v.buf.compare(ZERO_CHUNK, 0, n, o, o + n) === 0) continue;
+    if (chunk > ZERO_PAGE) zeroSparse(v, o, o + n, ZERO_PAGE);
+    else zero(v, o, o + n);
+  }
+}
 
 /** A RAM bank as bankAt returns it: its first physical address and an Int32Array over it. */
 export interface BankWords {
@@ -206,10 +220,7 @@ export class PhysicalMemory {
       // Only the chunks that are not zero yet get written: comparing is a read, some 3x faster
       // than a store over memory that is mostly zero already (the hypervisor memory the driver
       // clears at every enable, of which a cycle dirties a few dozen pages). The result is the same.
-      for (let o = start; o < end; o += ZERO_CHUNK.length) {
-        const n = Math.min(ZERO_CHUNK.length, end - o);
-        if (v.buf.compare(ZERO_CHUNK, 0, n, o, o + n) !== 0) zero(v, o, o + n);
-      }
+      zeroSparse(v, start, end, ZERO_CHUNK.length);
     }
   }
   /** Read one byte of every page of [pa, pa+len): the driver's fault-in before leaving. */
