@@ -26,6 +26,38 @@ interface BankViews {
   /** 8-byte view: zeroing through it is ~8x faster than byte fills on large shared buffers. */
   f64: Float64Array;
   dv: DataView;
+  /** For memcmp against ZERO_CHUNK (Buffer.compare). */
+  buf: Buffer;
+}
+
+/** Zero bytes [start, end) of a bank: doublewords through the f64 view, bytes at the edges. */
+function zero(v: BankViews, start: number, end: number): void {
+  if (end - start >= 64) {
+    const head = Math.min(end, Math.ceil(start / 8) * 8);
+    v.u8.fill(0, start, head);
+    const words = Math.floor((end - head) / 8);
+    v.f64.fill(0, head / 8, head / 8 + words);
+    start = head + words * 8;
+  }
+  v.u8.fill(0, start, end);
+}
+
+/** Zeroing this much or more compares before it writes (PhysicalMemory.fill). */
+const SPARSE_ZERO_MIN = 64 * 1024;
+const ZERO_CHUNK = Buffer.alloc(SPARSE_ZERO_MIN);
+const ZERO_PAGE = 4096;
+
+/**
+ * Zero the chunks of [start, end) that are not zero yet: a chunk compared unequal is looked at
+ * again page by page (each Buffer.compare call has its own overhead, most chunks are zero).
+ */
+function zeroSparse(v: BankViews, start: number, end: number, chunk: number): void {
+  for (let o = start; o < end; o += chunk) {
+    const n = Math.min(chunk, end - o);
+    if (v.buf.compare(ZERO_CHUNK, 0, n, o, o + n) === 0) continue;
+    if (chunk > ZERO_PAGE) zeroSparse(v, o, o + n, ZERO_PAGE);
+    else zero(v, o, o + n);
+  }
 }
 
 /** A RAM bank as bankAt returns it: its first physical address and an Int32Array over it. */
@@ -83,6 +115,7 @@ export class PhysicalMemory {
       b64: new BigInt64Array(b.sab, 0, Math.floor(b.size / 8)),
       f64: new Float64Array(b.sab, 0, Math.floor(b.size / 8)),
       dv: new DataView(b.sab),
+      buf: Buffer.from(b.sab),
     }));
   }
 
@@ -179,16 +212,16 @@ export class PhysicalMemory {
   }
   fill(pa: number, len: number, value = 0): void {
     const v = this.find(pa, len);
-    let start = pa - v.base;
+    const start = pa - v.base;
     const end = start + len;
-    if (value === 0 && len >= 64) {
-      const head = Math.min(end, Math.ceil(start / 8) * 8);
-      v.u8.fill(0, start, head);
-      const words = Math.floor((end - head) / 8);
-      v.f64.fill(0, head / 8, head / 8 + words);
-      start = head + words * 8;
+    if (value !== 0) v.u8.fill(value, start, end);
+    else if (len < SPARSE_ZERO_MIN) zero(v, start, end);
+    else {
+      // Only the chunks that are not zero yet get written: comparing is a read, some 3x faster
+      // than a store over memory that is mostly zero already (the hypervisor memory the driver
+      // clears at every enable, of which a cycle dirties a few dozen pages). The result is the same.
+      zeroSparse(v, start, end, ZERO_CHUNK.length);
     }
-    v.u8.fill(value, start, end);
   }
   /** Read one byte of every page of [pa, pa+len): the driver's fault-in before leaving. */
   touchPages(pa: number, len: number): number {

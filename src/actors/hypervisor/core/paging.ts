@@ -150,14 +150,24 @@ function createAt(
     let tpa = rootPa;
     let t = tableView(mem, tpa, l.entries);
     for (;;) {
-      const idx = entryIndex(l, virt);
+      let idx = entryIndex(l, virt);
       const ps = l.pageSize;
       if (ps !== 0 && ps <= size && ((phys | virt) & (ps - 1)) === 0 && (huge || ps === PAGE_SIZE)) {
-        if (ps > PAGE_SIZE && isTable(l, readLo(t, idx))) {
-          // Release any finer-grained hierarchy under this entry (cannot fail: whole entry).
-          destroyAt(mem, pool, levels, li, tpa, virt, ps, huge);
+        // paging_create walks from the root again for every entry. Until this table ends (where
+        // a larger block may start) or less than a block is left, that walk ends here again with
+        // the same decision: the next entries are written in place, the same writes in the same order.
+        for (;;) {
+          if (ps > PAGE_SIZE && isTable(l, readLo(t, idx))) {
+            // Release any finer-grained hierarchy under this entry (cannot fail: whole entry).
+            destroyAt(mem, pool, levels, li, tpa, virt, ps, huge);
+          }
+          setTerminal(t, idx, l, phys, flo, fhi);
+          if (size - ps < ps || idx + 1 >= l.entries || (Math.floor((virt + ps) / l.div) & l.indexMask) !== idx + 1) break;
+          phys += ps;
+          virt += ps;
+          size -= ps;
+          idx++;
         }
-        setTerminal(t, idx, l, phys, flo, fhi);
         break;
       }
       const lo = readLo(t, idx);
