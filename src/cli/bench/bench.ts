@@ -33,8 +33,12 @@ export interface BenchResult {
 }
 
 const TARGET_RATIO = 12;
-/** Warm-up before the timed cycles: this many cycles, cut short after WARMUP_MS (but 100 at least). */
+/**
+ * Warm-up before the timed cycles: 25 per timed cycle up to this many (1500 for the default 60),
+ * cut short after WARMUP_MS, but 100 at least (a short smoke run such as the CLI test's stays short).
+ */
 const WARMUP_CYCLES = 1500;
+const WARMUP_PER_CYCLE = 25;
 const WARMUP_MS = 4000;
 const BARRIER_WORKER = new URL('./bench-barrier-worker.js', import.meta.url);
 
@@ -70,7 +74,8 @@ async function cycleUs(n: number, cycles: number, cfg: Uint8Array, rss: { peak: 
     // init_late on whichever CPU is master), so V8 is still optimising it hundreds of cycles in:
     // on 4 CPUs the median cycle was ~3.0 ms after 100 cycles and ~1.3 ms from ~1500 on.
     const warmEnd = performance.now() + WARMUP_MS;
-    for (let i = 0; i < WARMUP_CYCLES && (i < 100 || performance.now() < warmEnd); i++) await cycle();
+    const warmup = Math.max(100, Math.min(WARMUP_CYCLES, cycles * WARMUP_PER_CYCLE));
+    for (let i = 0; i < warmup && (i < 100 || performance.now() < warmEnd); i++) await cycle();
     const t0 = performance.now();
     for (let i = 0; i < cycles; i++) {
       await cycle();
