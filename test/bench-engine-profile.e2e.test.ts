@@ -2,8 +2,9 @@
  * The bench's profile of the guest engine: functions are sorted into what the engine does by
  * their name and file; only the span from the first to the last sample in translated code
  * counts; and a real `guest run` under --cpu-prof (the path the bench takes) yields shares that
- * add up, with translated code among them.
+ * add up, with translated code among them (a child process of the built CLI: dist/ is kept fresh).
  */
+import './dist-fresh.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_CATEGORIES, classify, profileEngine, summarise } from '../src/cli/bench/bench-engine-profile.js';
