@@ -165,9 +165,14 @@ export class Translator {
 
   /**
    * Runs up to max instructions; returns how many retired. Stops early at an exception (in
-   * `exception`, state untouched by it, as the interpreter reports it).
+   * `exception`, state untouched by it, as the interpreter reports it). With `overshoot`, max is
+   * a window rather than a budget: a translated block (or a cold one in the interpreter) that
+   * starts inside it runs whole, so up to MAX_BLOCK - 1 instructions more retire. Without it, a
+   * block longer than what is left of max gives way to the interpreter, one instruction at a
+   * time, and the next run starts in the middle of the block: at every window's end that costs
+   * interpreted instructions, and a new translated block for the new start.
    */
-  run(max: number): number {
+  run(max: number, overshoot = false): number {
     const s = this.s;
     const R = s.r32;
     const M = this.fast;
@@ -193,14 +198,14 @@ export class Translator {
       }
       if (b === COLD) {
         // Cold code: the interpreter runs the block, up to the first change of control flow.
-        const k = this.interpretBlock(max - n);
+        const k = this.interpretBlock(overshoot ? MAX_BLOCK : max - n);
         n += k.n;
         if (k.stop) return n;
         // A long stretch in the interpreter is no short path being timed: translate now.
         if ((this.coldRun += k.n) >= MAX_COLD_RUN) this.compileQueued();
         continue;
       }
-      if (b !== INTERP && b.n <= max - n) {
+      if (b !== INTERP && (b.n <= max - n || overshoot)) {
         const k = b.fn(s, R, M, X, max - n);
         n += k;
         this.stats.translated += k;

@@ -14,7 +14,7 @@ import type { CpuAction } from '../../hypervisor/core/percpu-control.js';
 import type { HvCpuContext } from '../hv-context.js';
 import { CpuWord, cpuWord, now } from '../layout.js';
 import { A64State } from '../a64/state.js';
-import { Translator } from '../a64/jit.js';
+import { MAX_BLOCK, Translator } from '../a64/jit.js';
 import { TRAP_RESUME, TRAP_STOP, TRAP_STOP_SKIP } from '../a64/jit-runtime.js';
 import { deliverToGuest, el2Syndrome, eret, retire, takeException } from '../a64/interp-exc.js';
 import type { IccReg } from '../../gic/index.js';
@@ -46,6 +46,12 @@ export type SliceEnd =
 const DAIF_I = 0x80;
 /** Longest run of guest instructions between two checks for a posted interrupt or a due timer. */
 export const EVENT_CHECK_INSNS = 1000;
+/**
+ * The window runSlice gives the translator between two checks: a block that starts inside it
+ * runs whole (Translator.run's overshoot), so a window ends at most MAX_BLOCK - 1 instructions
+ * past this, within EVENT_CHECK_INSNS.
+ */
+const EVENT_WINDOW = EVENT_CHECK_INSNS - (MAX_BLOCK - 1);
 /**
  * A block start runs in the interpreter on its first entry and is translated after the
  * second (Translator.hotAfter): boot and init code that runs once is never translated, and an
@@ -182,9 +188,15 @@ export class GuestEngine {
     if (this.budget > 0) left = Math.min(left, this.budget - this.retired);
     const c = this.c;
     while (left > 0) {
+      // A remote TLBI ...IS or flush_vcpu_caches is taken between two windows too.
+      this.takeFlushRequest();
       // Short runs, so an interrupt posted to this CPU (its wake word moved) or a timer that
       // became due is taken within EVENT_CHECK_INSNS instructions, not at the end of the slice.
-      const executed = this.jit.run(Math.min(left, EVENT_CHECK_INSNS));
+      // A window may end past its size (a block runs whole) unless the instruction budget
+      // (--max-instructions) ends there, which must stop exactly.
+      const window = Math.min(left, EVENT_WINDOW);
+      const exact = this.budget > 0 && this.budget - this.retired - window < MAX_BLOCK;
+      const executed = this.jit.run(window, !exact);
       this.retired += executed;
       left -= executed;
       if (left > 0 && wakeGen !== undefined && !this.jit.stopped && this.jit.exception === undefined &&
@@ -198,15 +210,17 @@ export class GuestEngine {
         break;
       }
       const result = this.jit.exception;
-      if (result === undefined) break;
+      // The window ran to its end: the next one, until the slice is used up.
+      if (result === undefined) {
+        if (executed > 0) continue;
+        break;
+      }
       const end = this.exception(this.c.hv, result);
       if (end) return end;
       // An exception taken retires nothing but still uses up the slice: code that faults in a
       // loop (an undefined instruction at its own vector) must not keep the CPU from its events.
       left--;
       this.exceptionsTaken++;
-      // The exit may have been a trap whose handling asked this CPU to flush.
-      this.takeFlushRequest();
     }
     if (this.budget > 0 && this.retired >= this.budget) return { kind: 'budget' };
     return { kind: 'running' };
@@ -221,7 +235,9 @@ export class GuestEngine {
   /** A timer reached its deadline since the last check (the actor then samples the PPI lines). */
   private timerDue(): boolean {
     const at = this.timer.fireAt();
-    if (at === Infinity || at === this.timerSeen || now() < at) return false;
+    // fireAt is a little early (the counter is floored): a deadline counts as seen only once
+    // the timer's line is really up, or the slice would run on past it.
+    if (at === Infinity || at === this.timerSeen || now() < at || !this.timer.firing()) return false;
     this.timerSeen = at;
     return true;
   }

@@ -34,23 +34,43 @@ export class GenericTimer {
   }
 
   /**
-   * When (on the shared monotonic clock, ms) the next enabled, unmasked timer that has not
-   * fired yet will fire; Infinity if none. Cheap: recomputed only after a register write, so
-   * running guest code can poll it between short runs.
+   * When (on the shared monotonic clock, ms) the first enabled, unmasked timer fires or fired
+   * (a time in the past if it has); Infinity if none. Cheap: recomputed only after a register
+   * write, so running guest code can poll it between short runs. A timer that had already
+   * fired when this was computed counts too: a host thread descheduled past a deadline must
+   * still find it due.
    */
   fireAt(): number {
     if (this.cachedGen !== this.gen) {
       this.cachedGen = this.gen;
+      // One reading of the clock for both: a thread descheduled between two readings would
+      // put the deadline late.
+      const t = now();
+      const counter = this.counterAt(t);
+      let ms = Infinity;
+      for (const t of [this.virt, this.phys]) {
+        if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) === CTL_ENABLE) ms = Math.min(ms, (Number(t.cval - counter) * 1000) / Number(this.hz));
+      }
       // 1 µs early: the counter is floored to microseconds, so the guest may see CVAL reached
       // up to that much before the exact deadline; checking early never misses it.
-      this.cachedFireAt = now() + this.msUntilFire() - 0.001;
+      this.cachedFireAt = t + ms - 0.001;
     }
     return this.cachedFireAt;
   }
 
+  /** An enabled, unmasked timer's line is up now (its CNTx_CTL.ISTATUS set, IMASK clear). */
+  firing(): boolean {
+    return this.virtualFiring() || this.physicalFiring();
+  }
+
   /** The system counter: microseconds of the shared monotonic clock scaled to the frequency. */
   counter(): bigint {
-    return (BigInt(Math.floor(now() * 1000)) * this.hz) / 1_000_000n;
+    return this.counterAt(now());
+  }
+
+  /** The system counter at `t` (ms on the shared clock). */
+  private counterAt(t: number): bigint {
+    return (BigInt(Math.floor(t * 1000)) * this.hz) / 1_000_000n;
   }
 
   private ctl(t: TimerRegs): bigint {
