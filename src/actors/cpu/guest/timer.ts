@@ -48,8 +48,8 @@ export class GenericTimer {
       const t = now();
       const counter = this.counterAt(t);
       let ms = Infinity;
-      for (const t of [this.virt, this.phys]) {
-        if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) === CTL_ENABLE) ms = Math.min(ms, (Number(t.cval - counter) * 1000) / Number(this.hz));
+      for (const timer of [this.virt, this.phys]) {
+        if ((timer.ctl & (CTL_ENABLE | CTL_IMASK)) === CTL_ENABLE) ms = Math.min(ms, (Number(timer.cval - counter) * 1000) / Number(this.hz));
       }
       // 1 µs early: the counter is floored to microseconds, so the guest may see CVAL reached
       // up to that much before the exact deadline; checking early never misses it.
