@@ -179,6 +179,18 @@ describe('jhsim profile', () => {
     }
   });
 
+  it('a session command that fails stops the session, is named, and makes the exit status non-zero; the files still cover what ran', async () => {
+    const file = join(dir, 'failed.json');
+    const r = await jhsim(['profile', '-o', file, '-c', 'jailhouse enable configs/qemu-arm64.json; jailhouse cell create configs/no-such.json; jailhouse disable'], { timeoutMs: 60_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/profile: the session stopped where a command failed \(status [1-9]\d*, in "jailhouse enable [^"]*no-such\.json; jailhouse disable"\)/);
+    // The enable ran and was recorded (its hypervisor entries); the disable after the failure did not.
+    expect(existsSync(file)).toBe(true);
+    const events = (JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: { name: string; args?: { cause?: string } }[] }).traceEvents;
+    expect(events.map((e) => e.name)).toContain('hypervisor entry');
+    expect(events.filter((e) => e.args?.cause === 'DISABLE')).toEqual([]);
+  });
+
   it('stress --profile records one run (its enables and disables); a campaign is refused', async () => {
     const file = join(dir, 'stress.json');
     const r = await jhsim(['stress', '--iterations', '40', '--callers', '2', '--seed', '7', '--profile', file, '--json'], { timeoutMs: 90_000 });

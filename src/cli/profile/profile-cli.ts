@@ -82,12 +82,16 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
   const say = bar ? (t: string): void => void held.push(t) : (t: string): void => io.err(t);
   const shell = sessionShell(s0, { out: say, err: say });
   let code = 0;
+  let failed: string | undefined;
   try {
     try {
       for (const [i, line] of commands.entries()) {
         bar?.update(i, { phase: line.length > 60 ? `${line.slice(0, 57)}...` : line });
         code = await shell.runLine(line, true);
-        if (code !== 0) break;
+        if (code !== 0) {
+          failed = line;
+          break;
+        }
       }
       bar?.update(commands.length, { phase: 'done' });
     } finally {
@@ -100,6 +104,7 @@ export async function profileCli(g: GlobalOptions, file: string | undefined, o: 
     const f = writeProfile(data, o.out, report);
     io.out(o.json ? `${JSON.stringify({ ...report, files: f }, null, 2)}\n` : o.csv ? reportCsv(report) : reportText(report));
     io.err(profileFilesLine(f));
+    if (failed !== undefined) io.err(`profile: the session stopped where a command failed (status ${code}, in "${failed.trim()}"); the report covers what ran before it\n`);
     // A --cell that matched nothing is most likely a typo: say which cells there were.
     const seen = [...data.cellNames].flatMap(([id, name]) => [name, String(id)]);
     const unknown = (ro.cells ?? []).filter((c) => !seen.includes(c));
