@@ -206,10 +206,27 @@ export class Translator {
         continue;
       }
       if (b !== INTERP && (b.n <= max - n || overshoot)) {
-        const k = b.fn(s, R, M, X, max - n);
+        let cur: Block = b;
+        let k = cur.fn(s, R, M, X, max - n);
         n += k;
-        this.stats.translated += k;
-        this.stats.blocks++;
+        let translated = k;
+        let entered = 1;
+        // The hot path: a cached successor runs straight after its block, without the checks
+        // above, while nothing that they guard changed (no bail; the TLB generation and the EL
+        // the successor was checked for are still current, so FastMem needs no sync either).
+        while (M.bail === 0 && n < max) {
+          const next = s.pc;
+          const nb: Block | undefined = cur.p0 === next ? cur.s0 : cur.p1 === next ? cur.s1 : undefined;
+          if (nb === undefined || nb.gen !== this.tlb.generation || nb.el !== s.el || (nb.n > max - n && !overshoot)) break;
+          cur = nb;
+          k = cur.fn(s, R, M, X, max - n);
+          n += k;
+          translated += k;
+          entered++;
+        }
+        b = cur;
+        this.stats.translated += translated;
+        this.stats.blocks += entered;
         if (M.bail === 0) {
           prev = b;
           continue;
