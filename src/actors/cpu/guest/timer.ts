@@ -46,11 +46,7 @@ export class GenericTimer {
       // One reading of the clock for both: a thread descheduled between two readings would
       // put the deadline late.
       const t = now();
-      const counter = this.counterAt(t);
-      let ms = Infinity;
-      for (const timer of [this.virt, this.phys]) {
-        if ((timer.ctl & (CTL_ENABLE | CTL_IMASK)) === CTL_ENABLE) ms = Math.min(ms, (Number(timer.cval - counter) * 1000) / Number(this.hz));
-      }
+      const ms = this.msToDeadline(this.counterAt(t), true);
       // 1 µs early: the counter is floored to microseconds, so the guest may see CVAL reached
       // up to that much before the exact deadline; checking early never misses it.
       this.cachedFireAt = t + ms - 0.001;
@@ -89,11 +85,18 @@ export class GenericTimer {
 
   /** Milliseconds until an enabled, unmasked timer that has not fired yet fires (Infinity if none). */
   msUntilFire(): number {
+    return this.msToDeadline(this.counter(), false);
+  }
+
+  /**
+   * Milliseconds from `counter` to the first deadline of an enabled, unmasked timer (Infinity if
+   * none); a timer that has fired by then counts (a negative result) only with `fired`.
+   */
+  private msToDeadline(counter: bigint, fired: boolean): number {
     let best = Infinity;
-    const now = this.counter();
     for (const t of [this.virt, this.phys]) {
-      if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) !== CTL_ENABLE || t.cval <= now) continue;
-      best = Math.min(best, (Number(t.cval - now) * 1000) / Number(this.hz));
+      if ((t.ctl & (CTL_ENABLE | CTL_IMASK)) !== CTL_ENABLE || (!fired && t.cval <= counter)) continue;
+      best = Math.min(best, (Number(t.cval - counter) * 1000) / Number(this.hz));
     }
     return best;
   }
