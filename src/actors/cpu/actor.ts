@@ -15,7 +15,7 @@ import { armCpuPark, type CpuAction } from '../hypervisor/core/percpu-control.js
 import { enterHypervisor, leaveHypervisor } from '../hypervisor/driver/main.js';
 import type { HvCpuContext } from './hv-context.js';
 import { physicalIrqExit, sampleIrqLines } from './irq-exit.js';
-import { CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus } from './layout.js';
+import { CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus, loadWordPair, storeWordPair } from './layout.js';
 import { cpuDie, secondaryStart, takeCpuDown } from './linux/hotplug.js';
 import { Kernel, LINUX_SECONDARY_ENTRY } from './linux/kernel.js';
 import { SmpFunc } from './linux/layout.js';
@@ -235,8 +235,8 @@ export class CpuActor {
     Atomics.compareExchange(c.cpus, c.my(CpuWord.TASK_STATUS), TaskStatus.FREE, TaskStatus.OFFLINE);
     signal(word(c.cpus, c.machine(MachineWord.SCHED_GEN)));
     this.guest = new GuestEngine(c);
-    const entry = (Atomics.load(c.cpus, c.my(CpuWord.GUEST_ENTRY_HI)) >>> 0) * 0x1_0000_0000 + (Atomics.load(c.cpus, c.my(CpuWord.GUEST_ENTRY_LO)) >>> 0);
-    this.guest.budget = (Atomics.load(c.cpus, c.my(CpuWord.GUEST_BUDGET_HI)) >>> 0) * 0x1_0000_0000 + (Atomics.load(c.cpus, c.my(CpuWord.GUEST_BUDGET_LO)) >>> 0);
+    const entry = loadWordPair(c.cpus, c.my(CpuWord.GUEST_ENTRY_LO));
+    this.guest.budget = loadWordPair(c.cpus, c.my(CpuWord.GUEST_BUDGET_LO));
     this.resetGuest(entry, Atomics.load(c.cpus, c.my(CpuWord.GUEST_X0)) >>> 0);
     // Powered off like after PSCI CPU_OFF (arm_cpu_park): the guest's CPU_ON resets it.
     if (off) this.apply(armCpuPark(hv));
@@ -260,12 +260,8 @@ export class CpuActor {
   }
 
   private publishRetired(): void {
-    const n = this.guest!.retired;
-    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_LO), n % 0x1_0000_0000);
-    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_HI), Math.floor(n / 0x1_0000_0000));
-    const b = this.guest!.jit.stats.blocks;
-    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_BLOCKS_LO), b % 0x1_0000_0000);
-    Atomics.store(this.c.cpus, this.c.my(CpuWord.GUEST_BLOCKS_HI), Math.floor(b / 0x1_0000_0000));
+    storeWordPair(this.c.cpus, this.c.my(CpuWord.GUEST_INSNS_LO), this.guest!.retired);
+    storeWordPair(this.c.cpus, this.c.my(CpuWord.GUEST_BLOCKS_LO), this.guest!.jit.stats.blocks);
     publishGuestState(this.c, this.guest!);
   }
 

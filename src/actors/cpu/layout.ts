@@ -263,6 +263,19 @@ export function machineWord(nrCpus: number, w: number): number {
   return nrCpus * CPU_SLOT_WORDS + w;
 }
 
+const TWO32 = 0x1_0000_0000;
+
+/** A count or address (below 2^53) in a _LO/_HI pair of words: `i` is the index of _LO, _HI follows it. */
+export function loadWordPair(a: Int32Array, i: number): number {
+  return (Atomics.load(a, i + 1) >>> 0) * TWO32 + (Atomics.load(a, i) >>> 0);
+}
+
+/** Stores `v` into the _LO/_HI pair at `i` (see loadWordPair). */
+export function storeWordPair(a: Int32Array, i: number, v: number): void {
+  Atomics.store(a, i, v % TWO32);
+  Atomics.store(a, i + 1, Math.floor(v / TWO32));
+}
+
 /** A word of the CPUs' buffer by name ("CPU 2 WAKE", "machine SCHED_GEN"), for wait graphs. */
 export function cpuWordName(nrCpus: number, index: number): string | undefined {
   const slot = Math.floor(index / CPU_SLOT_WORDS);

@@ -10,7 +10,7 @@ import { PhysicalMemory, type RamBank } from '../../shared/phys-mem.js';
 import { buildFirmwareImage } from '../hypervisor/core/firmware.js';
 import type { ActorReport } from './actor.js';
 import type { MachineBuffers, WorkerInit } from './context.js';
-import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus, cpuSabSize, cpuWord, machineWord, type CpuStateValue } from './layout.js';
+import { CPU_STATE_NAMES, CpuState, CpuWord, GuestCmd, GuestStatus, MachineWord, TaskStatus, cpuSabSize, cpuWord, loadWordPair, machineWord, storeWordPair, type CpuStateValue } from './layout.js';
 import { TaskQueue, waitChange, type HangReport, type SyscallOptions } from './machine-tasks.js';
 import { FIRMWARE_BYTE_BASE, FIRMWARE_MAX_BYTES, KERNEL_SAB_BYTES, KernelWord, LOG_BYTE_BASE, LOG_BYTES, MAX_CALLERS, userBuffer } from './linux/layout.js';
 import { Gic, gicSabSize } from '../gic/index.js';
@@ -263,11 +263,9 @@ export class Machine {
     const set = (w: number, v: number): void => {
       Atomics.store(this.cpus, cpuWord(cpu, w), v);
     };
-    set(CpuWord.GUEST_ENTRY_LO, entry % 0x1_0000_0000);
-    set(CpuWord.GUEST_ENTRY_HI, Math.floor(entry / 0x1_0000_0000));
+    storeWordPair(this.cpus, cpuWord(cpu, CpuWord.GUEST_ENTRY_LO), entry);
     set(CpuWord.GUEST_X0, x0);
-    set(CpuWord.GUEST_BUDGET_LO, budget % 0x1_0000_0000);
-    set(CpuWord.GUEST_BUDGET_HI, Math.floor(budget / 0x1_0000_0000));
+    storeWordPair(this.cpus, cpuWord(cpu, CpuWord.GUEST_BUDGET_LO), budget);
     set(CpuWord.GUEST_STATUS, GuestStatus.NONE);
     set(CpuWord.GUEST_CMD, off ? GuestCmd.START_OFF : GuestCmd.START);
     this.kick(cpu);
@@ -280,14 +278,12 @@ export class Machine {
 
   /** Guest instructions retired on `cpu` (published after every slice). */
   guestRetired(cpu: number): number {
-    return (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_HI)) >>> 0) * 0x1_0000_0000 +
-      (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_LO)) >>> 0);
+    return loadWordPair(this.cpus, cpuWord(cpu, CpuWord.GUEST_INSNS_LO));
   }
 
   /** Translated blocks `cpu`'s guest engine entered (published with guestRetired). */
   guestBlocks(cpu: number): number {
-    return (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_BLOCKS_HI)) >>> 0) * 0x1_0000_0000 +
-      (Atomics.load(this.cpus, cpuWord(cpu, CpuWord.GUEST_BLOCKS_LO)) >>> 0);
+    return loadWordPair(this.cpus, cpuWord(cpu, CpuWord.GUEST_BLOCKS_LO));
   }
 
   /** Resolves when some CPU's scheduling state changes (or after timeoutMs, virtual in a controlled run). */
