@@ -186,8 +186,7 @@ export class Translator {
       const pc = s.pc;
       let b: Block | typeof INTERP | typeof COLD | undefined;
       if (prev !== undefined) {
-        b = prev.p0 === pc ? prev.s0 : prev.p1 === pc ? prev.s1 : undefined;
-        if (b !== undefined && (b.gen !== this.tlb.generation || b.el !== s.el)) b = undefined;
+        b = successor(prev, pc, this.tlb.generation, s.el);
         if (b === undefined) {
           b = this.lookup(pc, s.el);
           if (b !== INTERP && b !== COLD) chain(prev, pc, b);
@@ -215,9 +214,8 @@ export class Translator {
         // above, while nothing that they guard changed (no bail; the TLB generation and the EL
         // the successor was checked for are still current, so FastMem needs no sync either).
         while (M.bail === 0 && n < max) {
-          const next = s.pc;
-          const nb: Block | undefined = cur.p0 === next ? cur.s0 : cur.p1 === next ? cur.s1 : undefined;
-          if (nb === undefined || nb.gen !== this.tlb.generation || nb.el !== s.el || (nb.n > max - n && !overshoot)) break;
+          const nb = successor(cur, s.pc, this.tlb.generation, s.el);
+          if (nb === undefined || (nb.n > max - n && !overshoot)) break;
           cur = nb;
           k = cur.fn(s, R, M, X, max - n);
           n += k;
@@ -401,6 +399,12 @@ export class Translator {
     this.pageBlocks.delete(ppage);
     this.codeMaps.get(ppage)?.fill(0);
   }
+}
+
+/** `b`'s cached successor at `pc`, if it is still valid for the TLB generation `gen` and `el`. */
+function successor(b: Block, pc: number, gen: number, el: number): Block | undefined {
+  const next = b.p0 === pc ? b.s0 : b.p1 === pc ? b.s1 : undefined;
+  return next !== undefined && next.gen === gen && next.el === el ? next : undefined;
 }
 
 /** Remembers `next` (at `pc`) as a successor of `b`, the older of its two entries making room. */
