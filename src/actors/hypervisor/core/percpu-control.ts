@@ -100,7 +100,10 @@ export function checkEvents(hv: Hv): CpuAction {
     c.setState(CpuState.SUSPENDED);
     spinUnlock(lock);
     signal(genOf(hv, me));
-    waitUntil(c.policy, genOf(hv, me), () => hv.load(suspend) === 0, 'check_events: suspended, waiting for resume_cpu');
+    // A suspended CPU waits on the CPU that suspended it, which may itself be in a watched wait
+    // (a cell's reply, a barrier): twice the watchdog lets that root cause be the hang reported,
+    // not this consequence of it, whichever thread the host happened to run first.
+    waitUntil({ ...c.policy, watchdogMs: 2 * c.policy.watchdogMs }, genOf(hv, me), () => hv.load(suspend) === 0, 'check_events: suspended, waiting for resume_cpu');
     spinLock(c.policy, lock, 'control_lock (check_events)');
   }
   // Still under control_lock: whoever needs the park/reset decisions below (PSCI CPU_ON, the
