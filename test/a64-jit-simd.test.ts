@@ -2,7 +2,8 @@
  * The block translator's inlined SIMD&FP forms (jit-simd.ts) against the reference interpreter:
  * random programs mixing integer instructions with LDR/STR/LDUR/STUR of B/H/S/D/Q in every
  * addressing form, LDP/STP/LDNP/STNP of S/D/Q, LDR (literal), LD1/ST1 (multiple structures),
- * LD1R, FMOV general <-> V and MOVI/MVNI, with base registers near page ends so that some
+ * LD1R, FMOV general <-> V, MOVI/MVNI and the word-wise vector ops (AND BIC ORR ORN EOR, ADD
+ * SUB MUL MLA MLS on 32-bit lanes), with base registers near page ends so that some
  * accesses cross a page. Run with the MMU off (Device memory: unaligned accesses fault or go
  * element by element), on (Normal memory), on with 4 KiB pages out of order or missing around
  * the data, on with SCTLR_EL1.A, and with CPACR_EL1.FPEN trapping every SIMD&FP instruction.
@@ -34,6 +35,7 @@ const CLASSES: readonly [number, number][] = [
   [0x9ff8_0400, 0x0f00_0400], // MOVI/MVNI/ORR/BIC (vector, immediate)
   [0xbf00_0000, 0x0c00_0000], // LD1-4/ST1-4 (multiple structures)
   [0xbf00_c000, 0x0d00_c000], // LD1R-LD4R
+  [0x9f20_0400, 0x0e20_0400], // three same (vector): AND BIC ORR ORN EOR; ADD SUB MUL MLA MLS on .2S/.4S
 ];
 
 const jitOf = (w: number): SimdFp['jit'] => {
@@ -143,6 +145,16 @@ function fixedRegs(s: A64State): void {
 }
 
 describe('inlined SIMD&FP forms', () => {
+  it('the word-wise vector ops of a vectorised loop are inlined; the other three-same forms are not', () => {
+    // mla v0.4s, v2.4s, v1.4s; mov v2.16b, v3.16b; add v3.4s, v3.4s, v7.4s; mul v1.4s, v2.4s, v6.4s;
+    // sub v0.4s, v0.4s, v2.4s; and v1.16b, v1.16b, v4.16b; eor v0.8b, v1.8b, v2.8b; mls v3.2s, v4.2s, v5.2s
+    for (const w of [0x4ea19440, 0x4ea31c62, 0x4ea78463, 0x4ea69c41, 0x6ea28400, 0x4e241c21, 0x2e221c20, 0x2ea59483]) {
+      expect(jitOf(w)?.kind, decode(w).op === 'SIMD' ? (decode(w) as SimdFp).text : String(w)).toBe('words');
+    }
+    // add v0.8h (16-bit lanes), bsl v0.16b, mla v0.8h, add d0 (scalar): their closures run.
+    for (const w of [0x4e618400, 0x6e611c00, 0x4e619400, 0x5ee18400]) expect(jitOf(w)).toBeUndefined();
+  });
+
   it('run without their closure on Normal memory, and agree with the interpreter', () => {
     differential(FIXED, fixedRegs, true, { fpen: 3 });
     const m = machine(newPhys(), true, { fpen: 3 });

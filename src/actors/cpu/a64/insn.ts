@@ -352,6 +352,7 @@ export interface SimdFp {
  *         and LD1R (one element replicated into every lane)
  *   fmov  FMOV between a general register and the low S/D (or, `top`, the upper D) of a V register
  *   movi  V[d] = the 64-bit pattern (lo, hi), repeated when q, else upper half zero (MOVI/MVNI)
+ *   words V[d] = V[n] op V[m] on each 32-bit word (4 when q, else 2 and the upper half zeroed)
  */
 export type SimdJit =
   | {
@@ -372,7 +373,14 @@ export type SimdJit =
     rm: RegZR; extend: ExtendType; amount: number;
   }
   | { kind: 'fmov'; toGen: boolean; sf: boolean; top: boolean; d: number; n: number }
-  | { kind: 'movi'; d: number; lo: number; hi: number; q: boolean };
+  | { kind: 'movi'; d: number; lo: number; hi: number; q: boolean }
+  | { kind: 'words'; op: WordsOp; d: number; n: number; m: number; q: boolean };
+
+/**
+ * The vector operations the translator inlines word by word (SimdJit `words`): the bitwise
+ * three-same ops on any arrangement, and ADD SUB MUL MLA MLS on 32-bit lanes (.2S/.4S).
+ */
+export type WordsOp = 'and' | 'bic' | 'orr' | 'orn' | 'eor' | 'add' | 'sub' | 'mul' | 'mla' | 'mls';
 
 export type Insn =
   | AddSubImm | LogicImm | MoveWide | Adr | Bitfield | Extr

@@ -1,7 +1,8 @@
 /**
  * JavaScript source for the SIMD&FP forms the block translator inlines instead of calling their
  * decoded closure (SimdFp.jit, see insn.ts): loads and stores of whole registers (LD1R too),
- * FMOV between general and V registers, MOVI/MVNI. `V` is the block's A64State.v32 (V[n] is
+ * FMOV between general and V registers, MOVI/MVNI, and the bitwise and 32-bit-lane ADD SUB MUL
+ * MLA MLS vector ops (a vectorised loop's body). `V` is the block's A64State.v32 (V[n] is
  * words 4n..4n+3, little-endian, as simd/vregs.ts lays them out); the rest is jit-emit.ts's
  * (the address and operand helpers come from jit-emit-mem.ts and jit-emit-operands.ts).
  *
@@ -14,7 +15,7 @@
  * leaves everything untouched on a fault, and the inline path writes registers, memory and the
  * base only after the lookup succeeded, so the fast path never half does an instruction.
  */
-import type { SimdFp, SimdJit } from './insn.js';
+import type { SimdFp, SimdJit, WordsOp } from './insn.js';
 import { ADD64, VA, VA_R, baseInto, offsetInto } from './jit-emit-mem.js';
 import { type EmitCtx, extendInto, hi, lo, put } from './jit-emit-operands.js';
 
@@ -115,6 +116,35 @@ function movi(j: Extract<SimdJit, { kind: 'movi' }>): string {
   return `V[${w}]=${j.lo};V[${w + 1}]=${j.hi};V[${w + 2}]=${j.q ? j.lo : 0};V[${w + 3}]=${j.q ? j.hi : 0};`;
 }
 
+/** Expression of one word of V[d] = V[n] op V[m] (32-bit lanes for the arithmetic). */
+function wordExpr(op: WordsOp, a: string, b: string, acc: string): string {
+  switch (op) {
+    case 'and': return `${a}&${b}`;
+    case 'bic': return `${a}&~${b}`;
+    case 'orr': return a === b ? a : `${a}|${b}`;
+    case 'orn': return `${a}|~${b}`;
+    case 'eor': return `${a}^${b}`;
+    case 'add': return `${a}+${b}`;
+    case 'sub': return `${a}-${b}`;
+    case 'mul': return `Math.imul(${a},${b})`;
+    case 'mla': return `${acc}+Math.imul(${a},${b})`;
+    default: return `${acc}-Math.imul(${a},${b})`;
+  }
+}
+
+/** Lanes are independent, so V[d] may be V[n] or V[m]: each word is read before it is written. */
+function words(j: Extract<SimdJit, { kind: 'words' }>): string {
+  let s = '';
+  const count = j.q ? 4 : 2;
+  for (let k = 0; k < count; k++) {
+    const dw = 4 * j.d + k;
+    // Uint32Array stores wrap modulo 2^32, as the lanes do.
+    s += `V[${dw}]=${wordExpr(j.op, `V[${4 * j.n + k}]`, `V[${4 * j.m + k}]`, `V[${dw}]`)};`;
+  }
+  if (!j.q) s += `V[${4 * j.d + 2}]=0;V[${4 * j.d + 3}]=0;`;
+  return s;
+}
+
 /** Source for an inlined SIMD&FP instruction, or null: the block calls its closure. */
 export function emitSimd(i: SimdFp, ctx: SimdCtx): string | null {
   const j = i.jit;
@@ -123,6 +153,7 @@ export function emitSimd(i: SimdFp, ctx: SimdCtx): string | null {
   switch (j.kind) {
     case 'ldst': return fpen + ldSt(j, ctx);
     case 'fmov': return fpen + fmov(j);
+    case 'words': return fpen + words(j);
     default: return fpen + movi(j);
   }
 }

@@ -4,7 +4,7 @@
  * (advsimd-fp.ts), 00011 is logical (advsimd-logic.ts), 10100/10101/10111 pairwise
  * (advsimd-pairwise.ts).
  */
-import type { SimdExec, SimdFp } from '../insn.js';
+import type { SimdExec, SimdFp, SimdJit, WordsOp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { decodeAdvSimdFp } from './advsimd-fp.js';
 import { lanes, type Lanes } from './advsimd-lanes.js';
@@ -48,7 +48,15 @@ export function decodeThreeSame(w: number, scalar: boolean): SimdFp | undefined 
   const exec = (op.name === 'add' || op.name === 'sub')
     ? addSub(esize, count, d, n, m, op.name === 'sub')
     : lanes({ esize, count, d, n, m, mIdx: -1, sn: op.signed, sd: op.signed } satisfies Lanes, op.f, op.f64, `3same:${op.name}`);
-  return exec && simdInsn(op.name.toUpperCase(), text, exec);
+  return exec && simdInsn(op.name.toUpperCase(), text, exec, false, wordsJit(op.name, scalar, esize, d, n, m, q));
+}
+
+const WORD_LANE_OPS: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'mla', 'mls']);
+
+/** ADD SUB MUL MLA MLS on 32-bit lanes: the translator inlines them (jit-simd.ts). */
+function wordsJit(name: string, scalar: boolean, esize: ESize, d: number, n: number, m: number, q: number): SimdJit | undefined {
+  if (scalar || esize !== 32 || !WORD_LANE_OPS.has(name)) return undefined;
+  return { kind: 'words', op: name as WordsOp, d, n, m, q: q === 1 };
 }
 
 /**

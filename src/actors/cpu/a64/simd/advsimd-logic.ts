@@ -3,7 +3,7 @@
  * ORN, EOR, BSL, BIT, BIF. Bitwise, so done on 32-bit words: 4 for Q = 1, 2 plus a zeroed
  * upper half for Q = 0.
  */
-import type { SimdExec, SimdFp } from '../insn.js';
+import type { SimdExec, SimdFp, WordsOp } from '../insn.js';
 import { bit, bits, simdInsn } from './insn.js';
 import { asm, vreg } from './advsimd-text.js';
 import { specialise } from './advsimd-specialise.js';
@@ -33,7 +33,8 @@ export function decodeLogic(w: number): SimdFp {
   const text = op.name === 'orr' && n === m
     ? asm('mov', vreg(d, 8, q), vreg(n, 8, q))
     : asm(op.name, vreg(d, 8, q), vreg(n, 8, q), vreg(m, 8, q));
-  return simdInsn(op.name.toUpperCase(), text, logicExec(op.name, d, n, m, words));
+  const jit = u === 0 || size === 0 ? { kind: 'words' as const, op: op.name as WordsOp, d, n, m, q: q === 1 } : undefined;
+  return simdInsn(op.name.toUpperCase(), text, logicExec(op.name, d, n, m, words), false, jit);
 }
 
 /**
