@@ -554,10 +554,13 @@ describe('bench', () => {
     expect(res.results).toHaveLength(1);
     const b = res.results[0]!;
     expect(b.cpus).toBe(2);
-    for (const k of ['barrier_us', 'cycle_us', 'ratio', 'rss_mb_per_cpu']) {
+    for (const k of ['barrier_us', 'cycle_us', 'ratio', 'rss_mb_per_cpu', 'warmup_s']) {
       expect(typeof b[k]).toBe('number');
       expect(b[k]).toBeGreaterThan(0);
     }
+    // 100 warm-up cycles per timed cycle, cut short after 12 s but never below 100.
+    expect(b.warmup_cycles).toBeGreaterThanOrEqual(100);
+    expect(b.warmup_cycles).toBeLessThanOrEqual(500);
   });
 });
 
