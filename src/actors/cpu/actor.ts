@@ -330,8 +330,9 @@ export class CpuActor {
   private runTask(): void {
     const c = this.c;
     const status = c.my(CpuWord.TASK_STATUS);
+    // No notify: the caller waits for DONE or BLOCKED, and a task waiting for this CPU to be
+    // free for FREE (release); waking either here only makes it look and sleep again.
     Atomics.store(c.cpus, status, TaskStatus.RUNNING);
-    Atomics.notify(c.cpus, status);
     const op = Atomics.load(c.cpus, c.my(CpuWord.TASK_OP));
     const caller = Atomics.load(c.cpus, c.my(CpuWord.TASK_CALLER));
     try {
