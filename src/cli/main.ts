@@ -201,7 +201,7 @@ program
   .description('enable+disable cycle cost against a bare Atomics barrier (2..16 CPUs), IPI latency, guest engine speed')
   .option('--json', 'print {"results":[...]} as JSON')
   .option('--cpus-list <list>', 'CPU counts to measure', '2,4,8,16')
-  .option('--cycles <n>', 'enable+disable cycles per CPU count', '60')
+  .option('--cycles <n>', 'enable+disable cycles timed per CPU count (after the warm-up)', '300')
   .option('--guest-instructions <n>', 'guest instructions per CPU for the guest-engine integer and memory benches (the MMIO bench runs 1/20 of it, the FP/SIMD bench 1/50; 0 skips them)', '200000000')
   .option('--stress-operations <n>', 'operations per run of the stress exploration bench (stress --cells, 8 CPUs, real threads vs controlled; 0 skips it)', '150')
   .action(async (o: { json?: boolean; cpusList: string; cycles: string; guestInstructions: string; stressOperations: string }) => {

@@ -38,7 +38,7 @@ export interface BenchResult {
 const TARGET_RATIO = 12;
 /**
  * Warm-up before the timed cycles: WARMUP_PER_CYCLE per timed cycle up to WARMUP_CYCLES (4000
- * for the default 60), cut short after WARMUP_MS, but 100 at least (a short smoke run such as the
+ * for the default 300), cut short after WARMUP_MS, but 100 at least (a short smoke run such as the
  * CLI test's stays short). Most of a cycle's code runs once per cycle in each worker's own
  * isolate (init_early and init_late only on the master), so V8 keeps optimising it for thousands
  * of cycles: on 4 CPUs the mean of 500-cycle batches went 2402, 1732, 1338, 1221, 1288, 1053,
@@ -59,14 +59,16 @@ export interface IpiResult {
   ratio: number;
 }
 
+/** Untimed rounds before a bare barrier or ping-pong measurement (bench-barrier-worker.ts). */
+const BARRIER_WARMUP_ROUNDS = 2000;
+
+/** µs per round of the bare barrier (or ping-pong), timed by worker 0 after the warm-up rounds. */
 async function barrierRoundUs(n: number, rounds: number, mode: 'barrier' | 'pingpong' = 'barrier'): Promise<number> {
   const sab = new SharedArrayBuffer(16);
-  const workers = Array.from({ length: n }, (_, id) => new Worker(BARRIER_WORKER, { workerData: { sab, n, rounds, id, mode } }));
-  const t0 = performance.now();
-  await Promise.all(workers.map((w) => new Promise((r, j) => (w.once('message', r), w.once('error', j)))));
-  const us = ((performance.now() - t0) * 1000) / rounds;
+  const workers = Array.from({ length: n }, (_, id) => new Worker(BARRIER_WORKER, { workerData: { sab, n, rounds, warmup: BARRIER_WARMUP_ROUNDS, id, mode } }));
+  const results = await Promise.all(workers.map((w) => new Promise<number>((r, j) => (w.once('message', r), w.once('error', j)))));
   await Promise.all(workers.map((w) => w.terminate()));
-  return us;
+  return results[0]!;
 }
 
 async function cycleUs(n: number, cycles: number, cfg: Uint8Array, rss: { peak: number }, warm: { cycles: number; s: number }): Promise<number> {
