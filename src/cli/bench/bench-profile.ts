@@ -26,7 +26,14 @@ export interface RecordingOverhead {
   dropped: number;
 }
 
-export async function measureRecordingOverhead(budget: number, rounds = 5): Promise<RecordingOverhead[]> {
+/**
+ * Pairs per workload: 9, since 5 were too few on a loaded host (one whole bench run on the
+ * 2-core VM had MMIO pairs of 0.65, 0.69, 0.75, 0.80 and 1.31, the rates of both sides a third
+ * below those of the runs before and after it).
+ */
+const PAIRS = 9;
+
+export async function measureRecordingOverhead(budget: number, rounds = PAIRS): Promise<RecordingOverhead[]> {
   const out: RecordingOverhead[] = [];
   for (const workload of ['memory', 'mmio'] as const) {
     const b = Math.floor(workload === 'mmio' ? budget / 40 : budget / 2);
