@@ -93,6 +93,27 @@ describe('controlled scheduler', () => {
     expect(Math.min(prio(0), prio(1), prio(2))).toBe(1);
   });
 
+  it('PCT past its horizon picks at random: two agents yielding only to each other at guest slices do not starve the third', () => {
+    const run = (pctSteps: number): Set<number> => {
+      const s = setup(SchedStrategy.PCT, 3, { depth: 1, pctSteps });
+      const prio = (a: number): number => s[0]!.agentWord(a, AgentWord.PRIO);
+      const low = [0, 1, 2].reduce((x, a) => (prio(a) < prio(x) ? a : x), 0);
+      const hi = [0, 1, 2].filter((a) => a !== low);
+      const ran = new Set<number>();
+      // The two higher agents run guest code: every point is a guest slice, passed to the other one.
+      let me = hi[0]!;
+      for (let i = 0; i < 200; i++) {
+        const next = s[me]!.decide(me === low ? PointKind.POINT : PointKind.GUEST_SLICE);
+        ran.add(next);
+        me = next;
+      }
+      return new Set([...ran].filter((a) => a === low));
+    };
+    // Within the horizon the lowest agent never runs; past it (after 50 points) it does.
+    expect(run(1000).size).toBe(0);
+    expect(run(50).size).toBe(1);
+  });
+
   it('rejects a malformed schedule', () => {
     expect(() => decodeDecisions('0*3,x*')).toThrow(/bad schedule decision "x\*" \(pair 1\)/);
     expect(() => decodeDecisions('0*0')).toThrow(/bad schedule decision/);

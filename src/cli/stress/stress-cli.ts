@@ -27,7 +27,9 @@ export type { StressCliOptions } from './stress-options.js';
  */
 function pctGuarantee(n: number, d: number, k: number, observed: number): string {
   const p = 1 / (n * k ** (d - 1));
-  const fit = observed > k ? `; this run took ${observed} points, more than k: raise --pct-steps to ${observed}` : `; this run took ${observed} of them`;
+  const fit = observed > k
+    ? `; this run took ${observed} points, more than k (past k it picked at random): raise --pct-steps to ${observed}`
+    : `; this run took ${observed} of them`;
   return `PCT: ${n} agents, depth ${d}, change points drawn from k = ${k} points: each run finds a given bug of depth ≤ ${d} with probability ≥ 1/(n·k^(d−1)) = ${p.toExponential(2)}${fit}`;
 }
 export { rerunCommand } from './stress-options.js';

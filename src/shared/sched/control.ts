@@ -63,6 +63,7 @@ export function initControlled(s: Scheduler, nrAgents: number, o: ControlledOpti
   const k = Math.max(1, o.pctSteps ?? DEFAULT_PCT_STEPS);
   const points = Array.from({ length: depth - 1 }, () => 1 + rng.int(k)).sort((x, y) => x - y);
   points.forEach((p, i) => (f64[PCT_F64_BASE + i] = p));
+  f64[SchedF64.PCT_STEPS] = k;
   i32[SchedWord.PCT_POINTS] = points.length;
   f64[SchedF64.VTIME_NS] = 0;
   f64[SchedF64.STEP] = 0;

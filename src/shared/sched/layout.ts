@@ -73,6 +73,12 @@ export const SchedF64 = {
   STEP: 17,
   /** STEP when a user-space task last completed (livelock budget). */
   PROGRESS_STEP: 18,
+  /**
+   * PCT's horizon k: the change points are drawn from points 1..k. Past it PCT picks at random
+   * (fair with probability 1): its fixed priorities would otherwise starve an agent for ever
+   * behind agents that never block (guest code, yielding only to each other at guest slices).
+   */
+  PCT_STEPS: 19,
 } as const;
 
 export const SchedMode = { FREE: 0, CONTROLLED: 1 } as const;

@@ -1,12 +1,12 @@
 /**
  * Who runs next at a schedule point, by strategy: random (uniform over runnable agents),
  * roundrobin (the next runnable one), PCT (the highest priority; the running agent demoted at
- * its change points) and replay (the recorded decision; strict replay stops at a divergence,
+ * its change points; random past its horizon of k points) and replay (the recorded decision; strict replay stops at a divergence,
  * lenient replay lets the running agent go on). The PRNG's state lives in the shared header so
  * the stream continues whichever agent decides.
  */
 import {
-  AgentWord, CHOICE_BASE, CHOICE_WORDS, CHOICES_MAX, ChoiceBits, PCT_F64_BASE, PREFIX_BASE, PointKind, REPLAY_BASE, SchedStatus, SchedStrategy, SchedWord,
+  AgentWord, CHOICE_BASE, CHOICE_WORDS, CHOICES_MAX, ChoiceBits, PCT_F64_BASE, PREFIX_BASE, PointKind, REPLAY_BASE, SchedF64, SchedStatus, SchedStrategy, SchedWord,
 } from './layout.js';
 
 /** What a strategy reads and does of the scheduler (scheduler.ts's Scheduler). */
@@ -44,6 +44,8 @@ export function pickNext(s: Decider, kind: number, nr: number, runnable: number)
       }
       return -1;
     case SchedStrategy.PCT: {
+      // Past the horizon no change point is left to find a bug with: random, so nobody starves.
+      if (s.step > s.f64[SchedF64.PCT_STEPS]!) return randomPick(s, nr, runnable, skip, ok);
       const next = s.i32[SchedWord.PCT_NEXT]!;
       if (next < s.i32[SchedWord.PCT_POINTS]! && s.step >= s.f64[PCT_F64_BASE + next]!) {
         // Change point i: the running agent drops below every initial priority (d − i).
@@ -54,12 +56,16 @@ export function pickNext(s: Decider, kind: number, nr: number, runnable: number)
       for (let a = 0; a < nr; a++) if (ok(a) && (best < 0 || s.agentWord(a, AgentWord.PRIO) > s.agentWord(best, AgentWord.PRIO))) best = a;
       return best;
     }
-    default: {
-      let k = rand(s) % (skip >= 0 ? runnable - 1 : runnable);
-      for (let a = 0; a < nr; a++) if (ok(a) && k-- === 0) return a;
-      return -1;
-    }
+    default:
+      return randomPick(s, nr, runnable, skip, ok);
   }
+}
+
+/** Uniformly among the eligible agents (`runnable` of them, less `skip` when it is one). */
+function randomPick(s: Decider, nr: number, runnable: number, skip: number, ok: (a: number) => boolean): number {
+  let k = rand(s) % (skip >= 0 ? runnable - 1 : runnable);
+  for (let a = 0; a < nr; a++) if (ok(a) && k-- === 0) return a;
+  return -1;
 }
 
 /**
