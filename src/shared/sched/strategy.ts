@@ -1,9 +1,9 @@
 /**
  * Who runs next at a schedule point, by strategy: random (uniform over runnable agents),
  * roundrobin (the next runnable one), PCT (the highest priority; the running agent demoted at
- * its change points; random past its horizon of k points) and replay (the recorded decision; strict replay stops at a divergence,
- * lenient replay lets the running agent go on). The PRNG's state lives in the shared header so
- * the stream continues whichever agent decides.
+ * its change points; random past its horizon of k points) and replay (the recorded decision;
+ * strict replay stops at a divergence, lenient replay lets the running agent go on). The PRNG's
+ * state lives in the shared header so the stream continues whichever agent decides.
  */
 import {
   AgentWord, CHOICE_BASE, CHOICE_WORDS, CHOICES_MAX, ChoiceBits, PCT_F64_BASE, PREFIX_BASE, PointKind, REPLAY_BASE, SchedF64, SchedStatus, SchedStrategy, SchedWord,
